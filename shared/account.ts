@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** A SIP WebSocket server address: ws:// or wss://, host required. */
+export const serverUrlSchema = z
+  .string()
+  .trim()
+  .max(512)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'ws:' || u.protocol === 'wss:') && u.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'Server must be a ws:// or wss:// address, e.g. wss://pbx.example.com:8089/ws');
+
+export const aorSchema = z
+  .string()
+  .trim()
+  .max(256)
+  .regex(/^sips?:[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'Address must look like sip:agent@example.com');
+
+/** The agent's SIP account. The password is only ever stored encrypted (see SecretStore). */
+export const accountSchema = z.object({
+  server: serverUrlSchema,
+  aor: aorSchema,
+  /** Digest user name, when it differs from the AOR's user part. */
+  authUser: z.string().trim().max(128).optional(),
+  password: z.string().max(256),
+  displayName: z.string().trim().max(128).optional(),
+  /** Registration lifetime asked of the server, seconds. */
+  expires: z.number().int().min(30).max(3600).default(300),
+  /** STUN/TURN servers for WebRTC; empty on a LAN. */
+  iceServers: z.array(z.object({ urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]), username: z.string().max(256).optional(), credential: z.string().max(256).optional() })).max(8).default([]),
+  /** Upper bound on ICE gathering before the SDP is sent anyway, ms. */
+  iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
+});
+export type Account = z.infer<typeof accountSchema>;
+export type AccountInput = z.input<typeof accountSchema>;
+
+/** What the UI may see of the account: never the password. */
+export interface AccountView {
+  server: string;
+  aor: string;
+  authUser: string | null;
+  displayName: string | null;
+  expires: number;
+  hasPassword: boolean;
+  /** Where it came from: the settings store, or a provisioning file that the agent cannot edit. */
+  source: 'settings' | 'provisioned';
+}
+
+/** The SIP domain (host part) of an AOR, used to turn a dialled number into a URI. */
+export function aorDomain(aor: string): string {
+  const at = aor.lastIndexOf('@');
+  return aor.slice(at + 1).replace(/:\d+$/, '');
+}
+
+export function aorUser(aor: string): string {
+  return aor.replace(/^sips?:/, '').split('@')[0];
+}

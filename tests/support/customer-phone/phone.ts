@@ -1,0 +1,699 @@
+/**
+ * Simulated CUSTOMER PHONE: a real SIP user agent (sip.js over WebSocket) with real WebRTC
+ * media, running in its own Chromium page. Driven from tests through `page.evaluate`
+ * on `window.phone` (see the CustomerPhone interface below).
+ *
+ * DTMF detection works on the RECEIVED AUDIO: Chromium's NetEq renders incoming RFC 4733
+ * telephone-events as dual tones, and a Goertzel detector on the remote stream turns them
+ * back into digits. Digits received via SIP INFO (application/dtmf-relay) are recorded
+ * separately.
+ */
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  type Session,
+  type Web,
+} from 'sip.js';
+
+export type CallState = 'idle' | 'ringing-in' | 'calling' | 'established' | 'terminated';
+
+export interface StartOptions {
+  /** Kamailio WebSocket URL, e.g. ws://127.0.0.1:8080 */
+  wsUrl: string;
+  /** Address of record, `sip:customer1@127.0.0.1` or `customer1@127.0.0.1`. */
+  aor: string;
+  /** Authorization user name. */
+  user: string;
+  password: string;
+  /** Accept incoming calls automatically (default false). */
+  autoAnswer?: boolean;
+  /** Delay before auto-answering (default 0 ms). */
+  answerDelayMs?: number;
+  /** Display name in From (default: user). */
+  displayName?: string;
+  /** ICE gathering timeout in ms (default 500). */
+  iceGatheringTimeoutMs?: number;
+}
+
+export interface PhoneState {
+  registered: boolean;
+  callState: CallState;
+  lastStatusCode: number | null;
+  /** Number of initial INVITEs received (incoming calls). */
+  calls: number;
+  /** True once the current/last call was ended by a BYE from the other side. */
+  byeReceived: boolean;
+  /** Remote identity of the current/last call (user part of the URI), if any. */
+  remoteUser: string | null;
+  /** True while this phone has put the call on hold. */
+  onHold: boolean;
+}
+
+export interface RtpStats {
+  packetsSent: number;
+  bytesSent: number;
+  packetsReceived: number;
+  bytesReceived: number;
+  totalAudioEnergy: number;
+  audioLevel: number;
+  direction: RTCRtpTransceiverDirection | null;
+  currentDirection: RTCRtpTransceiverDirection | null;
+  /** Addresses of the nominated ICE candidate pair, e.g. "127.0.0.1:50000 host/udp". */
+  localCandidate: string | null;
+  remoteCandidate: string | null;
+}
+
+export interface PhoneEvent {
+  t: number;
+  /** ms since page load */
+  rel: number;
+  type: string;
+  detail?: string;
+}
+
+export interface DtmfDetection {
+  digit: string;
+  rel: number;
+  /** fraction of block energy in the two detected tones (0..1) */
+  fraction: number;
+  /** RMS level of the block (linear, full scale = 1) */
+  rms: number;
+  /** number of consecutive blocks the tone was seen */
+  blocks: number;
+}
+
+export interface CustomerPhone {
+  ready: boolean;
+  start(opts: StartOptions): Promise<void>;
+  stop(): Promise<void>;
+  call(target: string): Promise<void>;
+  answer(): Promise<void>;
+  reject(code?: number): Promise<void>;
+  hangup(): Promise<void>;
+  hold(on: boolean): Promise<void>;
+  sendDtmf(tones: string, durationMs?: number, gapMs?: number): Promise<boolean>;
+  sendInfoDtmf(tones: string): Promise<void>;
+  state(): PhoneState;
+  rtpStats(): Promise<RtpStats>;
+  dtmfReceived(): string;
+  dtmfDetections(): DtmfDetection[];
+  infoDtmfReceived(): string;
+  clearDtmf(): void;
+  events(): PhoneEvent[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event log and text-only rendering
+
+const t0 = performance.now();
+const eventLog: PhoneEvent[] = [];
+
+function $(id: string): HTMLElement | null {
+  return document.getElementById(id);
+}
+
+function log(type: string, detail?: string): void {
+  const ev: PhoneEvent = { t: Date.now(), rel: Math.round(performance.now() - t0), type, detail };
+  eventLog.push(ev);
+  if (eventLog.length > 2000) eventLog.shift();
+  const el = $('log');
+  if (el) el.textContent = eventLog.slice(-40).map((e) => `${e.rel} ${e.type}${e.detail ? ' ' + e.detail : ''}`).join('\n');
+}
+
+function render(): void {
+  const s = $('status');
+  if (s) s.textContent = `${registered ? 'registered' : 'unregistered'} / ${callState}${onHold ? ' (hold)' : ''}`;
+  const d = $('dtmf');
+  if (d) d.textContent = `${dtmfDigits} | INFO: ${infoDigits}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIP
+
+let ua: UserAgent | undefined;
+let registerer: Registerer | undefined;
+let opts: StartOptions | undefined;
+let session: Session | undefined;
+let registered = false;
+let callState: CallState = 'idle';
+let lastStatusCode: number | null = null;
+let incomingCalls = 0;
+let byeReceived = false;
+let remoteUser: string | null = null;
+let onHold = false;
+let heldTrack: MediaStreamTrack | null = null;
+
+function setCallState(s: CallState): void {
+  if (callState !== s) log('call-state', s);
+  callState = s;
+  render();
+}
+
+function normalizeAor(aor: string): string {
+  return aor.startsWith('sip:') || aor.startsWith('sips:') ? aor : `sip:${aor}`;
+}
+
+function sdh(): Web.SessionDescriptionHandler | undefined {
+  return session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+}
+
+function pc(): RTCPeerConnection | undefined {
+  return sdh()?.peerConnection;
+}
+
+function attachSession(s: Session): void {
+  session = s;
+  byeReceived = false;
+  onHold = false;
+  heldTrack = null;
+  remoteUser = s.remoteIdentity?.uri?.user ?? null;
+  s.delegate = {
+    onBye(bye) {
+      log('bye-received');
+      byeReceived = true;
+      bye.accept().catch((e) => log('error', `bye.accept: ${String(e)}`));
+    },
+    onInfo(info) {
+      const ct = info.request.getHeader('Content-Type') ?? '';
+      const body = info.request.body ?? '';
+      log('info-received', `${ct} ${body.replace(/\s+/g, ' ').trim()}`);
+      let digit: string | undefined;
+      const m = /Signal\s*=\s*([0-9A-D*#])/i.exec(body);
+      if (m) digit = m[1].toUpperCase();
+      else if (/application\/dtmf\b/i.test(ct) && /^\s*[0-9A-D*#]\s*$/i.test(body)) digit = body.trim().toUpperCase();
+      if (digit) {
+        infoDigits += digit;
+        render();
+      }
+      info.accept().catch((e) => log('error', `info.accept: ${String(e)}`));
+    },
+    onInvite() {
+      log('reinvite-received', pc()?.getTransceivers()[0]?.direction ?? '');
+    },
+  };
+  s.stateChange.addListener((st) => {
+    if (session !== s) return;
+    log('session-state', st);
+    if (st === SessionState.Established) {
+      setCallState('established');
+      attachRemoteAudio();
+      const p = pc();
+      if (p) {
+        p.addEventListener('connectionstatechange', () => log('pc-connection', p.connectionState));
+        p.addEventListener('iceconnectionstatechange', () => log('pc-ice', p.iceConnectionState));
+        p.addEventListener('icecandidate', (e) => {
+          if (e.candidate) log('local-candidate', e.candidate.candidate);
+        });
+        p.addEventListener('track', () => attachRemoteAudio());
+      }
+    } else if (st === SessionState.Terminated) {
+      setCallState('terminated');
+      detachRemoteAudio();
+    }
+  });
+}
+
+async function start(o: StartOptions): Promise<void> {
+  if (ua) await stop();
+  opts = o;
+  const uri = UserAgent.makeURI(normalizeAor(o.aor));
+  if (!uri) throw new Error(`invalid aor ${o.aor}`);
+  const iceGatheringTimeout = o.iceGatheringTimeoutMs ?? 500;
+  ua = new UserAgent({
+    uri,
+    authorizationUsername: o.user,
+    authorizationPassword: o.password,
+    displayName: o.displayName ?? o.user,
+    transportOptions: { server: o.wsUrl },
+    logBuiltinEnabled: false,
+    logLevel: 'warn',
+    logConnector: (level, category, _label, content) => {
+      if (level === 'error' || level === 'warn') log(`sip-${level}`, `${category}: ${content}`);
+    },
+    sessionDescriptionHandlerFactoryOptions: {
+      iceGatheringTimeout,
+      peerConnectionConfiguration: { iceServers: [] },
+    },
+    delegate: {
+      onInvite(invitation: Invitation) {
+        incomingCalls++;
+        const from = invitation.remoteIdentity.uri.user ?? '';
+        log('invite-received', from);
+        if (session && (callState === 'ringing-in' || callState === 'calling' || callState === 'established')) {
+          log('busy', `rejecting ${from} with 486`);
+          invitation.reject({ statusCode: 486 }).catch(() => undefined);
+          return;
+        }
+        attachSession(invitation);
+        lastStatusCode = null;
+        setCallState('ringing-in');
+        if (opts?.autoAnswer) {
+          const delay = opts.answerDelayMs ?? 0;
+          setTimeout(() => {
+            if (session === invitation && callState === 'ringing-in') {
+              answer().catch((e) => log('error', `auto-answer: ${String(e)}`));
+            }
+          }, delay);
+        }
+      },
+      onConnect() {
+        log('transport-connected');
+      },
+      onDisconnect(err) {
+        log('transport-disconnected', err ? String(err) : '');
+        registered = false;
+        render();
+      },
+    },
+  });
+  await ua.start();
+  registerer = new Registerer(ua, { expires: 300 });
+  const registeredPromise = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('registration timed out')), 10000);
+    registerer!.stateChange.addListener((st) => {
+      log('registerer-state', st);
+      registered = st === RegistererState.Registered;
+      render();
+      if (st === RegistererState.Registered) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await registerer.register({
+    requestDelegate: {
+      onReject(res) {
+        lastStatusCode = res.message.statusCode ?? null;
+        log('register-rejected', String(res.message.statusCode));
+      },
+    },
+  });
+  await registeredPromise;
+}
+
+async function stop(): Promise<void> {
+  if (session && callState !== 'terminated' && callState !== 'idle') await hangup().catch(() => undefined);
+  if (registerer) await registerer.unregister().catch(() => undefined);
+  if (ua) await ua.stop().catch(() => undefined);
+  ua = undefined;
+  registerer = undefined;
+  registered = false;
+  render();
+}
+
+async function call(target: string): Promise<void> {
+  if (!ua) throw new Error('phone not started');
+  const uri = UserAgent.makeURI(normalizeAor(target));
+  if (!uri) throw new Error(`invalid target ${target}`);
+  const inviter = new Inviter(ua, uri, {
+    sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+  });
+  attachSession(inviter);
+  remoteUser = uri.user ?? null;
+  lastStatusCode = null;
+  setCallState('calling');
+  log('call', target);
+  await inviter.invite({
+    requestDelegate: {
+      onProgress(res) {
+        lastStatusCode = res.message.statusCode ?? null;
+        log('progress', String(res.message.statusCode));
+      },
+      onAccept(res) {
+        lastStatusCode = res.message.statusCode ?? null;
+        log('accepted', String(res.message.statusCode));
+      },
+      onReject(res) {
+        lastStatusCode = res.message.statusCode ?? null;
+        log('rejected', `${res.message.statusCode} ${res.message.reasonPhrase}`);
+      },
+    },
+  });
+}
+
+async function answer(): Promise<void> {
+  const s = session;
+  if (!(s instanceof Invitation) || s.state !== SessionState.Initial) throw new Error('no pending incoming call');
+  log('answer');
+  await s.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+  lastStatusCode = 200;
+}
+
+async function reject(code = 486): Promise<void> {
+  const s = session;
+  if (!(s instanceof Invitation) || s.state !== SessionState.Initial) throw new Error('no pending incoming call');
+  log('reject', String(code));
+  await s.reject({ statusCode: code });
+  lastStatusCode = code;
+}
+
+async function hangup(): Promise<void> {
+  const s = session;
+  if (!s) return;
+  log('hangup', s.state);
+  switch (s.state) {
+    case SessionState.Initial:
+    case SessionState.Establishing:
+      if (s instanceof Inviter) await s.cancel();
+      else if (s instanceof Invitation) await s.reject({ statusCode: 486 });
+      break;
+    case SessionState.Established:
+      await s.bye();
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Hold via re-INVITE (sip.js offers a=sendonly; the other side answers a=recvonly).
+ * While on hold this phone also detaches its microphone track from the RTP sender, so no RTP
+ * flows in either direction (no music on hold). Unhold restores the track and offers sendrecv.
+ */
+async function hold(on: boolean): Promise<void> {
+  const s = session;
+  if (!s || s.state !== SessionState.Established) throw new Error('no established call');
+  s.sessionDescriptionHandlerOptionsReInvite = { hold: on } as Web.SessionDescriptionHandlerOptions;
+  log('hold', String(on));
+  await new Promise<void>((resolve, reject) => {
+    s.invite({
+      requestDelegate: {
+        onAccept(res) {
+          lastStatusCode = res.message.statusCode ?? null;
+          resolve();
+        },
+        onReject(res) {
+          lastStatusCode = res.message.statusCode ?? null;
+          reject(new Error(`re-INVITE rejected: ${res.message.statusCode}`));
+        },
+      },
+    }).catch(reject);
+  });
+  const sender = pc()?.getSenders()[0];
+  if (sender) {
+    if (on && sender.track) {
+      heldTrack = sender.track;
+      await sender.replaceTrack(null);
+    } else if (!on && heldTrack) {
+      await sender.replaceTrack(heldTrack);
+      heldTrack = null;
+    }
+  }
+  onHold = on;
+  log('hold-done', `${on} direction=${pc()?.getTransceivers()[0]?.currentDirection ?? '?'}`);
+  render();
+}
+
+async function sendDtmf(tones: string, durationMs = 100, gapMs = 70): Promise<boolean> {
+  const h = sdh();
+  if (!h) throw new Error('no call');
+  log('send-dtmf', tones);
+  return h.sendDtmf(tones, { duration: durationMs, interToneGap: gapMs });
+}
+
+async function sendInfoDtmf(tones: string): Promise<void> {
+  const s = session;
+  if (!s || s.state !== SessionState.Established) throw new Error('no established call');
+  for (const tone of tones) {
+    log('send-info-dtmf', tone);
+    await s.info({
+      requestOptions: {
+        body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=100\r\n` },
+      },
+    });
+  }
+}
+
+function state(): PhoneState {
+  return { registered, callState, lastStatusCode, calls: incomingCalls, byeReceived, remoteUser, onHold };
+}
+
+async function rtpStats(): Promise<RtpStats> {
+  const out: RtpStats = {
+    packetsSent: 0,
+    bytesSent: 0,
+    packetsReceived: 0,
+    bytesReceived: 0,
+    totalAudioEnergy: 0,
+    audioLevel: 0,
+    direction: null,
+    currentDirection: null,
+    localCandidate: null,
+    remoteCandidate: null,
+  };
+  const p = pc();
+  if (!p) return out;
+  const tr = p.getTransceivers()[0];
+  out.direction = tr?.direction ?? null;
+  out.currentDirection = tr?.currentDirection ?? null;
+  const report = await p.getStats();
+  const byId = new Map<string, any>();
+  report.forEach((r: any) => byId.set(r.id, r));
+  let pairId: string | undefined;
+  report.forEach((r: any) => {
+    if (r.type === 'outbound-rtp' && r.kind === 'audio') {
+      out.packetsSent += r.packetsSent ?? 0;
+      out.bytesSent += r.bytesSent ?? 0;
+    } else if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+      out.packetsReceived += r.packetsReceived ?? 0;
+      out.bytesReceived += r.bytesReceived ?? 0;
+      out.totalAudioEnergy += r.totalAudioEnergy ?? 0;
+      out.audioLevel = Math.max(out.audioLevel, r.audioLevel ?? 0);
+    } else if (r.type === 'transport' && r.selectedCandidatePairId) {
+      pairId = r.selectedCandidatePairId;
+    }
+  });
+  const pair = pairId ? byId.get(pairId) : undefined;
+  const fmt = (c: any) => (c ? `${c.address ?? c.ip}:${c.port} ${c.candidateType}/${c.protocol}` : null);
+  if (pair) {
+    out.localCandidate = fmt(byId.get(pair.localCandidateId));
+    out.remoteCandidate = fmt(byId.get(pair.remoteCandidateId));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DTMF detection on received audio (Goertzel)
+
+const ROWS = [697, 770, 852, 941];
+const COLS = [1209, 1336, 1477, 1633];
+const KEYS = ['123A', '456B', '789C', '*0#D'];
+
+/** Detection thresholds (exported in the report). */
+const DTMF = {
+  /** block length in seconds (~25.6 ms, the classic 205 samples at 8 kHz) */
+  blockSeconds: 0.0256,
+  /** minimum RMS of a block (≈ -40 dBFS) */
+  minRms: 0.01,
+  /** the two tones must carry at least this fraction of the block energy */
+  minFraction: 0.6,
+  /** each tone must carry at least this fraction of the block energy (limits twist) */
+  minToneFraction: 0.15,
+  /** the strongest row/col tone must exceed the next one in its group by this factor (~8 dB) */
+  minGroupRatio: 6,
+  /** consecutive blocks needed to report a digit */
+  onBlocks: 2,
+  /** consecutive non-digit blocks needed before the same digit can be reported again */
+  offBlocks: 2,
+};
+
+let dtmfDigits = '';
+let infoDigits = '';
+const detections: DtmfDetection[] = [];
+let audioCtx: AudioContext | undefined;
+let sourceNode: MediaStreamAudioSourceNode | undefined;
+let procNode: ScriptProcessorNode | undefined;
+let attachedTrackId: string | undefined;
+
+let blockLen = 1229;
+let block = new Float32Array(blockLen);
+let blockFill = 0;
+let coeffs: number[] = [];
+let candidate: string | null = null;
+let candidateCount = 0;
+let candidateBest = { fraction: 0, rms: 0 };
+let reported: string | null = null;
+let silentCount = 0;
+
+function setupDetector(sampleRate: number): void {
+  blockLen = Math.round(sampleRate * DTMF.blockSeconds);
+  block = new Float32Array(blockLen);
+  blockFill = 0;
+  coeffs = [...ROWS, ...COLS].map((f) => 2 * Math.cos((2 * Math.PI * f) / sampleRate));
+}
+
+/** Power of the block at each DTMF frequency, scaled so a pure tone gives its block energy. */
+function goertzel(x: Float32Array): number[] {
+  const n = x.length;
+  return coeffs.map((c) => {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const s0 = x[i] + c * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    const p = s1 * s1 + s2 * s2 - c * s1 * s2;
+    return (2 * p) / n;
+  });
+}
+
+function classify(x: Float32Array): { digit: string | null; fraction: number; rms: number } {
+  let energy = 0;
+  for (let i = 0; i < x.length; i++) energy += x[i] * x[i];
+  const rms = Math.sqrt(energy / x.length);
+  if (rms < DTMF.minRms) return { digit: null, fraction: 0, rms };
+  const p = goertzel(x);
+  const rowP = p.slice(0, 4);
+  const colP = p.slice(4);
+  const best = (arr: number[]) => {
+    let i = 0;
+    for (let k = 1; k < arr.length; k++) if (arr[k] > arr[i]) i = k;
+    const second = Math.max(...arr.filter((_, k) => k !== i));
+    return { i, v: arr[i], second };
+  };
+  const r = best(rowP);
+  const c = best(colP);
+  const fraction = (r.v + c.v) / energy;
+  const ok =
+    fraction >= DTMF.minFraction &&
+    r.v >= DTMF.minToneFraction * energy &&
+    c.v >= DTMF.minToneFraction * energy &&
+    r.v >= DTMF.minGroupRatio * r.second &&
+    c.v >= DTMF.minGroupRatio * c.second;
+  return { digit: ok ? KEYS[r.i][c.i] : null, fraction, rms };
+}
+
+function onBlock(x: Float32Array): void {
+  const { digit, fraction, rms } = classify(x);
+  if (digit) {
+    silentCount = 0;
+    if (digit === candidate) {
+      candidateCount++;
+      if (fraction > candidateBest.fraction) candidateBest = { fraction, rms };
+    } else {
+      candidate = digit;
+      candidateCount = 1;
+      candidateBest = { fraction, rms };
+    }
+    if (candidateCount >= DTMF.onBlocks && reported !== digit) {
+      reported = digit;
+      dtmfDigits += digit;
+      const det: DtmfDetection = {
+        digit,
+        rel: Math.round(performance.now() - t0),
+        fraction: Math.round(candidateBest.fraction * 1000) / 1000,
+        rms: Math.round(candidateBest.rms * 10000) / 10000,
+        blocks: candidateCount,
+      };
+      detections.push(det);
+      log('dtmf-detected', `${digit} fraction=${det.fraction} rms=${det.rms}`);
+      render();
+    } else if (reported === digit) {
+      const last = detections[detections.length - 1];
+      if (last && last.digit === digit) last.blocks = candidateCount;
+    }
+  } else {
+    candidate = null;
+    candidateCount = 0;
+    silentCount++;
+    if (silentCount >= DTMF.offBlocks) reported = null;
+  }
+}
+
+function attachRemoteAudio(): void {
+  const p = pc();
+  const track = p?.getReceivers().find((r) => r.track?.kind === 'audio')?.track;
+  if (!track || track.id === attachedTrackId) return;
+  detachRemoteAudio();
+  attachedTrackId = track.id;
+  const stream = new MediaStream([track]);
+  // Chromium only feeds a remote WebRTC stream into Web Audio if it is also consumed by a
+  // media element; keep it muted so nothing is played.
+  const el = $('remote') as HTMLAudioElement | null;
+  if (el) {
+    el.muted = true;
+    el.srcObject = stream;
+    el.play().catch((e) => log('audio-play-error', String(e)));
+  }
+  audioCtx = audioCtx ?? new AudioContext();
+  if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => undefined);
+  setupDetector(audioCtx.sampleRate);
+  sourceNode = audioCtx.createMediaStreamSource(stream);
+  procNode = audioCtx.createScriptProcessor(1024, 1, 1);
+  procNode.onaudioprocess = (ev) => {
+    const input = ev.inputBuffer.getChannelData(0);
+    let i = 0;
+    while (i < input.length) {
+      const n = Math.min(input.length - i, blockLen - blockFill);
+      block.set(input.subarray(i, i + n), blockFill);
+      blockFill += n;
+      i += n;
+      if (blockFill === blockLen) {
+        onBlock(block);
+        blockFill = 0;
+      }
+    }
+  };
+  const sink = audioCtx.createGain();
+  sink.gain.value = 0;
+  sourceNode.connect(procNode);
+  procNode.connect(sink);
+  sink.connect(audioCtx.destination);
+  log('remote-audio-attached', `track=${track.id} sampleRate=${audioCtx.sampleRate} block=${blockLen}`);
+}
+
+function detachRemoteAudio(): void {
+  if (procNode) {
+    procNode.onaudioprocess = null;
+    procNode.disconnect();
+  }
+  sourceNode?.disconnect();
+  procNode = undefined;
+  sourceNode = undefined;
+  attachedTrackId = undefined;
+  const el = $('remote') as HTMLAudioElement | null;
+  if (el) el.srcObject = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const phone: CustomerPhone = {
+  ready: false,
+  start,
+  stop,
+  call,
+  answer,
+  reject,
+  hangup,
+  hold,
+  sendDtmf,
+  sendInfoDtmf,
+  state,
+  rtpStats,
+  dtmfReceived: () => dtmfDigits,
+  dtmfDetections: () => detections.map((d) => ({ ...d })),
+  infoDtmfReceived: () => infoDigits,
+  clearDtmf: () => {
+    dtmfDigits = '';
+    infoDigits = '';
+    detections.length = 0;
+    render();
+  },
+  events: () => eventLog.map((e) => ({ ...e })),
+};
+
+declare global {
+  interface Window {
+    phone: CustomerPhone;
+  }
+}
+
+window.phone = phone;
+phone.ready = true;
+log('ready');
+render();

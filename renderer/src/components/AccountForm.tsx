@@ -1,0 +1,133 @@
+import { useId, useState, type FormEvent } from 'react';
+import { accountSchema, type AccountInput } from '../../../shared/account';
+import { useRingside } from '../store/store';
+import { useApi } from './api-context';
+import { drop, request } from './use-request';
+
+type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
+type Values = Record<Field, string>;
+type Errors = Partial<Record<Field, string>>;
+
+const FIELDS: readonly { name: Field; label: string; type: string; placeholder: string; autoComplete: string }[] = [
+  { name: 'server', label: 'Server (ws:// or wss://)', type: 'text', placeholder: 'wss://pbx.example.com:8089/ws', autoComplete: 'url' },
+  { name: 'aor', label: 'SIP address', type: 'text', placeholder: 'sip:agent1@example.com', autoComplete: 'username' },
+  { name: 'authUser', label: 'Auth user (optional)', type: 'text', placeholder: 'Same as the SIP address user', autoComplete: 'off' },
+  { name: 'password', label: 'Password', type: 'password', placeholder: '', autoComplete: 'current-password' },
+  { name: 'displayName', label: 'Display name (optional)', type: 'text', placeholder: 'Your name as callers see it', autoComplete: 'name' },
+];
+
+/**
+ * The agent's SIP account. Validated with the shared `accountSchema` before it is sent; a
+ * provisioned account is shown read-only.
+ */
+export function AccountForm({ onDone }: { onDone?: () => void }) {
+  const api = useApi();
+  const account = useRingside((s) => s.account);
+  const formId = useId();
+  const readOnly = account?.source === 'provisioned';
+  const [values, setValues] = useState<Values>(() => ({
+    server: account?.server ?? '',
+    aor: account?.aor ?? '',
+    authUser: account?.authUser ?? '',
+    password: '',
+    displayName: account?.displayName ?? '',
+  }));
+  const [errors, setErrors] = useState<Errors>({});
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (readOnly || saving) return;
+    const input: AccountInput = {
+      server: values.server,
+      aor: values.aor,
+      password: values.password,
+      ...(values.authUser.trim() ? { authUser: values.authUser } : {}),
+      ...(values.displayName.trim() ? { displayName: values.displayName } : {}),
+      ...(account ? { expires: account.expires } : {}),
+    };
+    const parsed = accountSchema.safeParse(input);
+    const next: Errors = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0];
+        if (typeof field === 'string' && field in values && !next[field as Field]) next[field as Field] = issue.message;
+      }
+    }
+    // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
+    if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
+    setErrors(next);
+    setSaved(false);
+    if (Object.keys(next).length > 0) return;
+    setSaving(true);
+    drop(
+      request(api.account.save(input)).then((view) => {
+        setSaving(false);
+        if (!view) return;
+        setSaved(true);
+        setValues((v) => ({ ...v, password: '' }));
+        onDone?.();
+      }),
+      'Saving the account',
+    );
+  };
+
+  return (
+    <form className="account-form" aria-labelledby={`${formId}-title`} onSubmit={submit} noValidate>
+      <h2 id={`${formId}-title`}>{account ? 'Account settings' : 'Set up your SIP account'}</h2>
+      {readOnly ? (
+        <p className="note">This account was provisioned by your administrator and cannot be edited here.</p>
+      ) : account ? null : (
+        <p className="note">Enter the details your administrator gave you to start taking calls.</p>
+      )}
+      {FIELDS.map((f) => {
+        const id = `${formId}-${f.name}`;
+        const error = errors[f.name];
+        const hint = f.name === 'password' && account?.hasPassword && !readOnly ? 'A password is saved; it is never shown.' : null;
+        const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+        return (
+          <div className="field" key={f.name}>
+            <label htmlFor={id}>{f.label}</label>
+            <input
+              id={id}
+              name={f.name}
+              type={f.type}
+              value={f.name === 'password' && readOnly ? '' : values[f.name]}
+              placeholder={f.name === 'password' && readOnly ? '••••••••' : f.placeholder}
+              autoComplete={f.autoComplete}
+              spellCheck={false}
+              readOnly={readOnly}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(e) => setValues((v) => ({ ...v, [f.name]: e.target.value }))}
+            />
+            {hint ? (
+              <span id={`${id}-hint`} className="field-hint">
+                {hint}
+              </span>
+            ) : null}
+            {error ? (
+              <span id={`${id}-error`} className="field-error">
+                {error}
+              </span>
+            ) : null}
+          </div>
+        );
+      })}
+      <div className="form-actions">
+        {readOnly ? null : (
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save account'}
+          </button>
+        )}
+        {onDone && account ? (
+          <button type="button" className="btn" onClick={onDone}>
+            {readOnly ? 'Close' : 'Cancel'}
+          </button>
+        ) : null}
+        {saved ? <span role="status">Saved.</span> : null}
+      </div>
+    </form>
+  );
+}

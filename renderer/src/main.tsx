@@ -1,0 +1,61 @@
+/**
+ * Renderer entry: connect to the core, start the media engine, bind IPC events into the store,
+ * tell main we are ready (it flushes queued events and answers with a snapshot), then render.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connectRingside } from './bridge/connect';
+import { App } from './components/App';
+import { ErrorScreen } from './components/ErrorScreen';
+import { startMediaEngine } from './media/media-engine';
+import { bindStore } from './store/ipc-bridge';
+import { store } from './store/store';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root missing from index.html');
+const root = createRoot(container);
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function boot(): Promise<void> {
+  let api;
+  try {
+    api = await connectRingside();
+  } catch (error) {
+    root.render(<ErrorScreen title="Cannot connect to the Ringside core" message={message(error)} />);
+    return;
+  }
+  let media;
+  try {
+    media = startMediaEngine(api);
+  } catch (error) {
+    root.render(<ErrorScreen title="Audio could not be started" message={message(error)} />);
+    return;
+  }
+  const unbind = bindStore(api, store);
+  window.addEventListener('pagehide', () => {
+    unbind();
+    media.dispose();
+  });
+  let ready;
+  try {
+    ready = await api.app.ready(true);
+  } catch (error) {
+    ready = { ok: false as const, message: message(error) };
+  }
+  if (!ready.ok) {
+    root.render(<ErrorScreen title="The Ringside core did not answer" message={ready.message} />);
+    return;
+  }
+  store.getState().loadSnapshot(ready.value);
+  root.render(
+    <StrictMode>
+      <App api={api} media={media} />
+    </StrictMode>,
+  );
+}
+
+boot().catch((error: unknown) => root.render(<ErrorScreen title="Ringside failed to start" message={message(error)} />));

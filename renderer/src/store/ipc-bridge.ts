@@ -1,0 +1,20 @@
+/**
+ * The one place main's IPC events are written into the store. Bind it before `app:ready`, so
+ * events main flushes on ready are not lost.
+ */
+import type { RingsideApi } from '../../../shared/contract';
+import type { RingsideStore } from './store';
+
+/** Subscribes the store to every event; returns one function that removes all subscriptions. */
+export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
+  const s = () => store.getState();
+  const unsubscribes = [
+    api.sip.onRegistrationChanged((r) => s().setRegistration(r)),
+    api.account.onChanged((a) => s().setAccount(a)),
+    api.call.onStateChanged((c) => s().upsertCall(c)),
+    api.call.onRemoved((e) => s().removeCall(e.id)),
+  ];
+  return () => {
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The renderer's one zustand store, built from typed slices (zustand's slices pattern). Only
+ * `ipc-bridge.ts` writes main's events into it; components read it through selectors.
+ */
+import { createStore, useStore, type StoreApi } from 'zustand';
+import type { Snapshot } from '../../../shared/contract';
+import { createAccountSlice, type AccountSlice } from './account-slice';
+import { createCallsSlice, type CallsSlice } from './calls-slice';
+import { createRegistrationSlice, type RegistrationSlice } from './registration-slice';
+import { createUiSlice, type UiSlice } from './ui-slice';
+
+export interface SnapshotSlice {
+  /** Replace registration, account and calls with what main answered to `app:ready`. */
+  loadSnapshot(snapshot: Snapshot): void;
+}
+
+export type RingsideState = RegistrationSlice & AccountSlice & CallsSlice & UiSlice & SnapshotSlice;
+export type RingsideStore = StoreApi<RingsideState>;
+
+export function createRingsideStore(): RingsideStore {
+  return createStore<RingsideState>()((...a) => ({
+    ...createRegistrationSlice(...a),
+    ...createAccountSlice(...a),
+    ...createCallsSlice(...a),
+    ...createUiSlice(...a),
+    loadSnapshot: (snapshot) => {
+      const [set, get] = a;
+      set({ registration: snapshot.registration, account: snapshot.account });
+      get().replaceCalls(snapshot.calls);
+    },
+  }));
+}
+
+/** The window's store. */
+export const store: RingsideStore = createRingsideStore();
+const initialState = store.getState();
+
+/** Read the store through a selector (re-renders only when the selected value changes). */
+export function useRingside<T>(selector: (state: RingsideState) => T): T {
+  return useStore(store, selector);
+}
+
+/** Back to the initial state (tests). */
+export function resetStore(): void {
+  store.setState(initialState, true);
+}

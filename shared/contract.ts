@@ -18,6 +18,8 @@ export type MediaOp =
   | { op: 'set-description'; sdp: string; hold: boolean; iceServers: RTCIceServerLike[] }
   | { op: 'send-dtmf'; tones: string; durationMs: number; gapMs: number }
   | { op: 'set-mute'; muted: boolean }
+  /** Undo an offer the far end rejected (e.g. a hold re-INVITE answered 491). */
+  | { op: 'rollback' }
   | { op: 'close' };
 
 export interface RTCIceServerLike {
@@ -32,6 +34,7 @@ export interface MediaReplies {
   'set-description': { dtmfInBand: boolean; direction: string | null };
   'send-dtmf': { sent: boolean };
   'set-mute': { muted: boolean };
+  rollback: Record<string, never>;
   close: Record<string, never>;
 }
 

@@ -1,17 +1,229 @@
 /**
- * The renderer's WebRTC media engine: one RTCPeerConnection per call session, driven by
- * main's media requests. (Being written by the core owner; signature is stable.)
+ * The renderer's WebRTC media engine: one RTCPeerConnection per call session, driven by the
+ * main process's media requests (the far side of electron/core/proxy-sdh.ts). It never talks
+ * SIP; it only makes and applies SDP, plays remote audio, mutes, holds and sends DTMF.
  */
-import type { RingsideApi } from '../../../shared/contract';
+import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
 
 export interface MediaEngine {
   /** The remote audio stream of a session, for an <audio> element; null if none yet. */
   remoteStream(sessionId: string): MediaStream | null;
   /** Subscribe to changes of the set of remote streams. Returns unsubscribe. */
   onStreamsChanged(listener: () => void): () => void;
+  /** RTP counters of a session's audio (for diagnostics and tests). */
+  rtpStats(sessionId: string): Promise<RtpStats | null>;
   dispose(): void;
 }
 
-export function startMediaEngine(_api: RingsideApi): MediaEngine {
-  throw new Error('not written yet');
+export interface RtpStats {
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Energy of what we sent (local mic after mute) and received, cumulative. */
+  sentAudioEnergy: number | null;
+  receivedAudioEnergy: number | null;
+  direction: string | null;
+  currentDirection: string | null;
+  connectionState: string;
+}
+
+interface SessionMedia {
+  pc: RTCPeerConnection;
+  track: MediaStreamTrack;
+  remote: MediaStream;
+  transceiver: RTCRtpTransceiver | null;
+}
+
+/** The microphone is opened once and cloned per call, so dialling does not wait for it. */
+const MIC_IDLE_RELEASE_MS = 60_000;
+
+export function startMediaEngine(api: RingsideApi): MediaEngine {
+  const sessions = new Map<string, SessionMedia>();
+  const streamListeners = new Set<() => void>();
+  let mic: Promise<MediaStream> | null = null;
+  let micTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const notify = (): void => streamListeners.forEach((l) => l());
+
+  function microphone(): Promise<MediaStream> {
+    if (micTimer) clearTimeout(micTimer);
+    micTimer = null;
+    if (!mic) {
+      mic = navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, video: false });
+      mic.catch(() => {
+        mic = null;
+      });
+    }
+    return mic;
+  }
+
+  function releaseMicLater(): void {
+    if (sessions.size > 0 || !mic) return;
+    micTimer = setTimeout(() => {
+      const m = mic;
+      mic = null;
+      void m?.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
+    }, MIC_IDLE_RELEASE_MS);
+  }
+
+  async function session(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia> {
+    const existing = sessions.get(sessionId);
+    if (existing) return existing;
+    const base = await microphone();
+    const source = base.getAudioTracks()[0];
+    if (!source) throw new Error('No microphone available');
+    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const media: SessionMedia = { pc, track: source.clone(), remote: new MediaStream(), transceiver: null };
+    pc.ontrack = (event) => {
+      if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
+      notify();
+    };
+    sessions.set(sessionId, media);
+    return media;
+  }
+
+  function audioTransceiver(media: SessionMedia): RTCRtpTransceiver {
+    if (media.transceiver) return media.transceiver;
+    const found = media.pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio');
+    media.transceiver = found ?? media.pc.addTransceiver(media.track, { direction: 'sendrecv' });
+    if (found && found.sender.track !== media.track) void found.sender.replaceTrack(media.track);
+    return media.transceiver;
+  }
+
+  /** Hold = we neither send nor receive (RTP stops both ways), per RFC 3264 `inactive`. */
+  function applyDirection(media: SessionMedia, hold: boolean): void {
+    audioTransceiver(media).direction = hold ? 'inactive' : 'sendrecv';
+  }
+
+  /** Waits for ICE gathering to complete, or the bound, whichever comes first. */
+  function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+    if (pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        pc.removeEventListener('icegatheringstatechange', check);
+        pc.removeEventListener('icecandidate', onCandidate);
+        resolve();
+      };
+      const check = (): void => {
+        if (pc.iceGatheringState === 'complete') done();
+      };
+      const onCandidate = (e: RTCPeerConnectionIceEvent): void => {
+        if (!e.candidate) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      pc.addEventListener('icegatheringstatechange', check);
+      pc.addEventListener('icecandidate', onCandidate);
+    });
+  }
+
+  function dtmfInBand(media: SessionMedia): boolean {
+    const remote = media.pc.remoteDescription?.sdp ?? '';
+    return Boolean(media.transceiver?.sender.dtmf) && /a=rtpmap:\d+ telephone-event\/8000/i.test(remote);
+  }
+
+  const handlers: { [K in MediaRequest['op']]: (r: Extract<MediaRequest, { op: K }>) => Promise<MediaReplies[K]> } = {
+    'get-description': async (r) => {
+      const media = await session(r.sessionId, r.iceServers);
+      const { pc } = media;
+      applyDirection(media, r.hold);
+      const description = pc.signalingState === 'have-remote-offer' ? await pc.createAnswer() : await pc.createOffer();
+      await pc.setLocalDescription(description);
+      await gathered(pc, r.iceTimeoutMs);
+      const sdp = pc.localDescription?.sdp;
+      if (!sdp) throw new Error('No local description');
+      return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
+    },
+    'set-description': async (r) => {
+      const media = await session(r.sessionId, r.iceServers);
+      const { pc } = media;
+      const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
+      await pc.setRemoteDescription({ type, sdp: r.sdp });
+      if (type === 'offer') applyDirection(media, r.hold);
+      return { dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
+    },
+    'send-dtmf': async (r) => {
+      const media = sessions.get(r.sessionId);
+      const dtmf = media?.transceiver?.sender.dtmf;
+      if (!dtmf || !dtmf.canInsertDTMF) return { sent: false };
+      dtmf.insertDTMF(r.tones, Math.max(40, Math.min(6000, r.durationMs)), Math.max(30, r.gapMs));
+      return { sent: true };
+    },
+    'set-mute': async (r) => {
+      const media = sessions.get(r.sessionId);
+      if (!media) throw new Error('No media for this call');
+      media.track.enabled = !r.muted;
+      // Report what the track really is, not what was asked.
+      return { muted: !media.track.enabled };
+    },
+    rollback: async (r) => {
+      const media = sessions.get(r.sessionId);
+      if (media && media.pc.signalingState !== 'stable') await media.pc.setLocalDescription({ type: 'rollback' });
+      return {};
+    },
+    close: async (r) => {
+      const media = sessions.get(r.sessionId);
+      if (media) {
+        sessions.delete(r.sessionId);
+        media.pc.close();
+        media.track.stop();
+        notify();
+        releaseMicLater();
+      }
+      return {};
+    },
+  };
+
+  const unsubscribe = api.media.onRequest((request) => {
+    const handler = handlers[request.op] as (r: MediaRequest) => Promise<object>;
+    handler(request).then(
+      (value) => api.media.respond({ requestId: request.requestId, ok: true, value: value as Record<string, unknown> }),
+      (error: unknown) => api.media.respond({ requestId: request.requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
+    ).catch((error: unknown) => console.error('[ringside] media reply failed', error));
+  });
+
+  const engine: MediaEngine = {
+    remoteStream: (id) => sessions.get(id)?.remote ?? null,
+    onStreamsChanged(listener) {
+      streamListeners.add(listener);
+      return () => streamListeners.delete(listener);
+    },
+    async rtpStats(id) {
+      const media = sessions.get(id);
+      if (!media) return null;
+      const stats = await media.pc.getStats();
+      const out: RtpStats = {
+        packetsSent: 0,
+        packetsReceived: 0,
+        bytesSent: 0,
+        bytesReceived: 0,
+        sentAudioEnergy: null,
+        receivedAudioEnergy: null,
+        direction: media.transceiver?.direction ?? null,
+        currentDirection: media.transceiver?.currentDirection ?? null,
+        connectionState: media.pc.connectionState,
+      };
+      stats.forEach((s: Record<string, unknown>) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') {
+          out.packetsSent += Number(s.packetsSent ?? 0);
+          out.bytesSent += Number(s.bytesSent ?? 0);
+        } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+          out.packetsReceived += Number(s.packetsReceived ?? 0);
+          out.bytesReceived += Number(s.bytesReceived ?? 0);
+          if (typeof s.totalAudioEnergy === 'number') out.receivedAudioEnergy = s.totalAudioEnergy;
+        } else if (s.type === 'media-source' && s.kind === 'audio' && typeof s.totalAudioEnergy === 'number') {
+          out.sentAudioEnergy = s.totalAudioEnergy;
+        }
+      });
+      return out;
+    },
+    dispose() {
+      unsubscribe();
+      for (const id of [...sessions.keys()]) void handlers.close({ op: 'close', requestId: 'dispose', sessionId: id });
+    },
+  };
+  // Diagnostics for support staff and the end-to-end tests: read-only counters, no control.
+  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = { rtpStats: engine.rtpStats, sessions: () => [...sessions.keys()] };
+  return engine;
 }

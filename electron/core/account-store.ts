@@ -1,0 +1,64 @@
+/**
+ * Where the SIP account comes from. The core sees only this interface: the Electron shell keeps
+ * it in electron-store with the password encrypted by safeStorage; headless and browser mode
+ * read a provisioning file (RINGSIDE_CONFIG) that a call center hands out.
+ */
+import { readFile } from 'node:fs/promises';
+import { accountSchema, type Account } from '../../shared/account.js';
+import { RingsideError } from '../../shared/result.js';
+
+export interface StoredAccount {
+  account: Account;
+  source: 'settings' | 'provisioned';
+}
+
+export interface AccountStore {
+  load(): Promise<StoredAccount | null>;
+  /** Persists the account; throws RingsideError('invalid-account') if it cannot be changed. */
+  save(account: Account): Promise<void>;
+}
+
+/** Reads and validates a provisioning file: `{ "account": { server, aor, password, ... } }`. */
+export async function readProvisioningFile(path: string): Promise<Account> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RingsideError('invalid-account', `Cannot read the provisioning file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RingsideError('invalid-account', `The provisioning file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const candidate = json && typeof json === 'object' && 'account' in json ? (json as { account: unknown }).account : json;
+  const parsed = accountSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'account'}: ${i.message}`).join('; ');
+    throw new RingsideError('invalid-account', `The provisioning file ${path} has an invalid account: ${issues}`);
+  }
+  return parsed.data;
+}
+
+/** A provisioned account is fixed: the agent cannot edit it from the UI. */
+export class ProvisionedAccountStore implements AccountStore {
+  constructor(private readonly account: Account) {}
+  async load(): Promise<StoredAccount> {
+    return { account: this.account, source: 'provisioned' };
+  }
+  async save(): Promise<void> {
+    throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
+  }
+}
+
+/** Browser mode without a provisioning file: kept in memory only (no safeStorage to encrypt with). */
+export class MemoryAccountStore implements AccountStore {
+  private account: Account | null = null;
+  async load(): Promise<StoredAccount | null> {
+    return this.account ? { account: this.account, source: 'settings' } : null;
+  }
+  async save(account: Account): Promise<void> {
+    this.account = account;
+  }
+}

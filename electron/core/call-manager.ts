@@ -1,0 +1,408 @@
+/**
+ * Every call session of the agent: dialling, ringing, answering, hold, mute, DTMF, transfer,
+ * hang-up. sip.js sessions live here; the renderer sees only CallSessionView values.
+ */
+import { Invitation, Inviter, SessionState, UserAgent, type Session } from 'sip.js';
+import { aorDomain } from '../../shared/account.js';
+import {
+  assertCallTransition,
+  outcomeForStatus,
+  outcomeLabel,
+  temperatureForDirection,
+  type CallOutcome,
+  type CallSessionView,
+  type CallState,
+} from '../../shared/call-session.js';
+import { parseDialTarget } from '../../shared/dial-target.js';
+import { RingsideError } from '../../shared/result.js';
+import { drop } from './drop.js';
+import type { ProxySessionDescriptionHandler } from './proxy-sdh.js';
+import type { Logger } from './sip-client.js';
+
+/** What the call manager needs of the SIP side; SipClient provides it. */
+export interface SipLine {
+  readonly ua: UserAgent;
+  readonly isRegistered: boolean;
+  readonly aor: string;
+}
+
+interface CallEntry {
+  view: CallSessionView;
+  session: Inviter | Invitation;
+  sdh: ProxySessionDescriptionHandler | null;
+  endedBy: 'local' | 'remote' | null;
+  finalStatus: { code: number; reason: string } | null;
+  transferred: boolean;
+  lastDirection: string | null;
+}
+
+export interface CallManagerDeps {
+  line: () => SipLine | null;
+  onChange(view: CallSessionView): void;
+  onRemoved(id: string): void;
+  log: Logger;
+  now?: () => number;
+  newId: () => string;
+  /** Ended calls kept for the agent to read the outcome (older ones are removed). */
+  keepEnded?: number;
+  /** How long a BYE/CANCEL may take before the call is ended locally anyway, ms. */
+  hangupGuardMs?: number;
+}
+
+const LIVE: readonly CallState[] = ['dialing', 'ringing', 'incoming', 'answering', 'active', 'held'];
+
+export class CallManager {
+  private readonly calls = new Map<string, CallEntry>();
+  private readonly bySession = new WeakMap<Session, string>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CallManagerDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  list(): CallSessionView[] {
+    return [...this.calls.values()].map((c) => c.view);
+  }
+
+  get liveCount(): number {
+    return [...this.calls.values()].filter((c) => LIVE.includes(c.view.state)).length;
+  }
+
+  /** The id the SDH factory should use for a sip.js session. */
+  idFor(session: Session): string {
+    const id = this.bySession.get(session);
+    if (!id) throw new Error('session not known to the call manager');
+    return id;
+  }
+
+  attachSdh(id: string, sdh: ProxySessionDescriptionHandler): void {
+    const entry = this.calls.get(id);
+    if (entry) entry.sdh = sdh;
+  }
+
+  noteNegotiated(id: string, info: { direction: string | null; dtmfInBand: boolean }): void {
+    const entry = this.calls.get(id);
+    if (!entry) return;
+    entry.lastDirection = info.direction;
+    if (entry.view.dtmfInBand !== info.dtmfInBand) this.update(entry, { dtmfInBand: info.dtmfInBand });
+  }
+
+  // ---- outbound ---------------------------------------------------------------------------
+
+  async dial(target: string): Promise<CallSessionView> {
+    const line = this.requireLine();
+    const parsed = parseDialTarget(target, aorDomain(line.aor));
+    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
+    const uri = UserAgent.makeURI(parsed.uri);
+    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
+    const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
+    const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing');
+    drop(
+      inviter
+        .invite({
+          requestDelegate: {
+            onProgress: (response) => {
+              const code = response.message.statusCode;
+              if ((code === 180 || code === 183) && entry.view.state === 'dialing') this.move(entry, 'ringing');
+            },
+            onReject: (response) => {
+              entry.finalStatus = { code: response.message.statusCode ?? 0, reason: response.message.reasonPhrase ?? '' };
+            },
+          },
+        })
+        .catch((error: unknown) => this.endLocally(entry, 'failed', `Could not place the call: ${message(error)}`)),
+      this.deps.log.warn,
+      'invite',
+    );
+    return entry.view;
+  }
+
+  // ---- inbound ----------------------------------------------------------------------------
+
+  onInvite(invitation: Invitation): void {
+    const remote = invitation.remoteIdentity;
+    const name = remote.displayName || remote.uri.user || remote.uri.host;
+    const entry = this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming');
+    // 180 Ringing so the caller hears ringback while the agent's app rings.
+    drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
+    void entry;
+  }
+
+  async accept(id: string): Promise<CallSessionView> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'incoming' || !(entry.session instanceof Invitation)) throw illegal(entry, 'answer');
+    this.move(entry, 'answering');
+    try {
+      await entry.session.accept({ sessionDescriptionHandlerOptions: { hold: false } as object });
+    } catch (error) {
+      this.endLocally(entry, 'failed', `Could not answer: ${message(error)}`);
+      throw new RingsideError('media-failed', `Could not answer the call: ${message(error)}`);
+    }
+    return entry.view;
+  }
+
+  async reject(id: string): Promise<CallSessionView> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'incoming' || !(entry.session instanceof Invitation)) throw illegal(entry, 'reject');
+    entry.endedBy = 'local';
+    await entry.session.reject({ statusCode: 486, reasonPhrase: 'Busy Here' });
+    return entry.view;
+  }
+
+  // ---- both -------------------------------------------------------------------------------
+
+  async hangup(id: string): Promise<CallSessionView> {
+    const entry = this.get(id);
+    const { state } = entry.view;
+    if (state === 'ended') return entry.view;
+    entry.endedBy = 'local';
+    if (state === 'incoming') return this.reject(id);
+    const session = entry.session;
+    const guard = this.deps.hangupGuardMs ?? 4000;
+    let request: Promise<unknown>;
+    if ((state === 'dialing' || state === 'ringing') && session instanceof Inviter) request = session.cancel();
+    else if (session.state === SessionState.Established) request = session.bye();
+    else request = session.dispose();
+    // If the server is gone, the BYE/CANCEL goes nowhere: end the call here anyway.
+    const timer = setTimeout(() => this.endLocally(entry, state === 'dialing' || state === 'ringing' ? 'cancelled' : 'completed', 'Ended here; the SIP server did not confirm.'), guard);
+    try {
+      await request;
+    } catch (error) {
+      this.endLocally(entry, 'completed', `Ended here; the hang-up could not be sent (${message(error)}).`);
+    } finally {
+      if (entry.view.state === 'ended') clearTimeout(timer);
+      else entry.session.stateChange.addListener((s) => s === SessionState.Terminated && clearTimeout(timer));
+    }
+    return entry.view;
+  }
+
+  async hold(id: string, hold: boolean): Promise<CallSessionView> {
+    const entry = this.get(id);
+    const want: CallState = hold ? 'held' : 'active';
+    if (entry.view.state === want && !entry.view.pending) return entry.view;
+    if ((entry.view.state !== 'active' && entry.view.state !== 'held') || entry.view.pending) throw illegal(entry, hold ? 'hold' : 'resume');
+    this.update(entry, { pending: hold ? 'hold' : 'unhold' });
+    const result = await new Promise<{ ok: boolean; why: string }>((resolve) => {
+      entry.session
+        .invite({
+          sessionDescriptionHandlerOptions: { hold } as object,
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true, why: '' }),
+            onReject: (response) => resolve({ ok: false, why: `${response.message.statusCode} ${response.message.reasonPhrase}` }),
+          },
+        })
+        .catch((error: unknown) => resolve({ ok: false, why: message(error) }));
+    });
+    if ((entry.view.state as CallState) === 'ended') return entry.view;
+    // Trust the real transceiver, not our wish: hold means we no longer send or receive.
+    const direction = entry.lastDirection;
+    const isHeld = direction === 'inactive' || direction === 'sendonly';
+    if (result.ok && isHeld === hold) {
+      this.move(entry, want, { pending: null, detail: null });
+      return entry.view;
+    }
+    this.update(entry, { pending: null });
+    const why = result.ok ? `the media direction is ${direction ?? 'unknown'}` : result.why;
+    throw new RingsideError('media-failed', `Could not ${hold ? 'hold' : 'resume'} the call: ${why}.`);
+  }
+
+  async mute(id: string, muted: boolean): Promise<CallSessionView> {
+    const entry = this.get(id);
+    if (!['active', 'held', 'answering'].includes(entry.view.state) || !entry.sdh) throw illegal(entry, muted ? 'mute' : 'unmute');
+    // Shown as muted only if the renderer really disabled the sending track.
+    const actual = await entry.sdh.setMute(muted);
+    this.update(entry, { muted: actual });
+    if (actual !== muted) throw new RingsideError('media-failed', muted ? 'The microphone could not be muted.' : 'The microphone could not be unmuted.');
+    return entry.view;
+  }
+
+  async dtmf(id: string, tones: string): Promise<{ via: 'rfc4733' | 'sip-info' }> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'active' || !entry.sdh) throw illegal(entry, 'send tones on');
+    const upper = tones.toUpperCase();
+    if (await entry.sdh.trySendDtmf(upper)) return { via: 'rfc4733' };
+    // Fallback: one SIP INFO per tone (application/dtmf-relay, the de-facto format).
+    for (const tone of upper.replace(/,/g, '')) {
+      await entry.session.info({
+        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } },
+      });
+    }
+    return { via: 'sip-info' };
+  }
+
+  async transfer(id: string, target: string): Promise<CallSessionView> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'transfer');
+    const line = this.requireLine();
+    const parsed = parseDialTarget(target, aorDomain(line.aor));
+    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
+    const uri = UserAgent.makeURI(parsed.uri);
+    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
+    const accepted = await new Promise<{ ok: boolean; why: string }>((resolve) => {
+      entry.session
+        .refer(uri, {
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true, why: '' }),
+            onReject: (r) => resolve({ ok: false, why: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+          },
+        })
+        .catch((error: unknown) => resolve({ ok: false, why: message(error) }));
+    });
+    if (!accepted.ok) throw new RingsideError('illegal-state', `The transfer was refused (${accepted.why}).`);
+    entry.transferred = true;
+    entry.endedBy = 'local';
+    // Blind transfer: the far end now calls the target; our leg is done.
+    if (entry.session.state === SessionState.Established) await entry.session.bye().catch(() => undefined);
+    return entry.view;
+  }
+
+  /** Talk on this call: hold every other active call first, then resume this one if held. */
+  async switchTo(id: string): Promise<CallSessionView> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'switch to');
+    for (const other of this.calls.values()) {
+      if (other !== entry && other.view.state === 'active') await this.hold(other.view.id, true);
+    }
+    if (entry.view.state === 'held') await this.hold(id, false);
+    return entry.view;
+  }
+
+  dismiss(id: string): void {
+    const entry = this.get(id);
+    if (entry.view.state !== 'ended') throw illegal(entry, 'dismiss');
+    this.remove(id);
+  }
+
+  /** The SIP server went away or came back: say so on every live call. */
+  onConnection(connected: boolean): void {
+    for (const entry of this.calls.values()) {
+      if (!LIVE.includes(entry.view.state)) continue;
+      this.update(entry, { detail: connected ? null : 'Connection to the SIP server lost: reconnecting. Audio continues while the other party stays.' });
+    }
+  }
+
+  /** Ends every live call (app quitting / account changed). */
+  async hangupAll(): Promise<void> {
+    await Promise.all([...this.calls.values()].filter((c) => LIVE.includes(c.view.state)).map((c) => this.hangup(c.view.id).catch(() => undefined)));
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private track(session: Inviter | Invitation, direction: 'outbound' | 'inbound', remoteUri: string, remoteName: string, state: CallState): CallEntry {
+    const id = this.deps.newId();
+    this.bySession.set(session, id);
+    const entry: CallEntry = {
+      session,
+      sdh: null,
+      endedBy: null,
+      finalStatus: null,
+      transferred: false,
+      lastDirection: null,
+      view: {
+        id,
+        direction,
+        state,
+        temperature: temperatureForDirection(direction),
+        remoteUri,
+        remoteName,
+        muted: false,
+        pending: null,
+        createdAt: this.now(),
+        answeredAt: null,
+        endedAt: null,
+        outcome: null,
+        statusCode: null,
+        detail: null,
+        dtmfInBand: false,
+      },
+    };
+    this.calls.set(id, entry);
+    session.delegate = {
+      onBye: (bye) => {
+        entry.endedBy = 'remote';
+        drop(bye.accept(), this.deps.log.warn, '200 to BYE');
+      },
+      onInfo: (info) => drop(info.accept(), this.deps.log.warn, '200 to INFO'),
+    };
+    session.stateChange.addListener((s) => this.onSessionState(entry, s));
+    this.deps.onChange(entry.view);
+    return entry;
+  }
+
+  private onSessionState(entry: CallEntry, state: SessionState): void {
+    if (state === SessionState.Established) {
+      if (entry.view.state === 'dialing' || entry.view.state === 'ringing' || entry.view.state === 'answering') this.move(entry, 'active', { answeredAt: this.now() });
+      return;
+    }
+    if (state !== SessionState.Terminated || entry.view.state === 'ended') return;
+    const wasTalking = entry.view.answeredAt !== null;
+    let outcome: CallOutcome;
+    let detail: string | null = null;
+    if (entry.transferred) outcome = 'transferred';
+    else if (wasTalking) {
+      outcome = 'completed';
+      detail = entry.endedBy === 'local' ? 'You hung up.' : entry.endedBy === 'remote' ? 'The other party hung up.' : null;
+    } else if (entry.view.direction === 'inbound') {
+      outcome = entry.endedBy === 'local' ? 'declined' : 'missed';
+      detail = entry.endedBy === 'local' ? 'You rejected the call.' : 'The caller hung up before it was answered.';
+    } else if (entry.finalStatus) {
+      outcome = outcomeForStatus(entry.finalStatus.code);
+      if (outcome === 'cancelled' && entry.endedBy !== 'local') outcome = 'failed';
+      detail = `${entry.finalStatus.code} ${entry.finalStatus.reason}`;
+    } else outcome = entry.endedBy === 'local' ? 'cancelled' : 'failed';
+    this.finish(entry, outcome, detail, entry.finalStatus?.code ?? null);
+  }
+
+  private endLocally(entry: CallEntry, outcome: CallOutcome, detail: string): void {
+    if (entry.view.state === 'ended') return;
+    entry.sdh?.close();
+    drop(entry.session.dispose(), this.deps.log.warn, 'dispose session');
+    this.finish(entry, outcome, detail, entry.finalStatus?.code ?? null);
+  }
+
+  private finish(entry: CallEntry, outcome: CallOutcome, detail: string | null, statusCode: number | null): void {
+    if (entry.view.state === 'ended') return;
+    this.move(entry, 'ended', { outcome, detail: detail ?? outcomeLabel[outcome], statusCode, endedAt: this.now(), pending: null });
+    this.pruneEnded();
+  }
+
+  private pruneEnded(): void {
+    const keep = this.deps.keepEnded ?? 20;
+    const ended = [...this.calls.values()].filter((c) => c.view.state === 'ended');
+    for (const old of ended.slice(0, Math.max(0, ended.length - keep))) this.remove(old.view.id);
+  }
+
+  private remove(id: string): void {
+    if (this.calls.delete(id)) this.deps.onRemoved(id);
+  }
+
+  private move(entry: CallEntry, to: CallState, patch: Partial<CallSessionView> = {}): void {
+    assertCallTransition(entry.view.state, to);
+    this.update(entry, { ...patch, state: to });
+  }
+
+  private update(entry: CallEntry, patch: Partial<CallSessionView>): void {
+    entry.view = { ...entry.view, ...patch };
+    this.deps.onChange(entry.view);
+  }
+
+  private get(id: string): CallEntry {
+    const entry = this.calls.get(id);
+    if (!entry) throw new RingsideError('no-such-call', 'That call no longer exists.');
+    return entry;
+  }
+
+  private requireLine(): SipLine {
+    const line = this.deps.line();
+    if (!line || !line.isRegistered) throw new RingsideError('not-registered', 'Not registered to the SIP server: calls cannot be placed.');
+    return line;
+  }
+}
+
+function illegal(entry: CallEntry, what: string): RingsideError {
+  return new RingsideError('illegal-state', `Cannot ${what} a call that is ${entry.view.state}.`);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

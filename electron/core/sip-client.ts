@@ -1,0 +1,218 @@
+/**
+ * The agent's SIP user agent in the main process: one WebSocket transport, one Registerer, and
+ * the registration state machine. Owns reconnection (capped exponential backoff with jitter)
+ * instead of sip.js's fixed-interval retry, and never has two REGISTERs in flight.
+ */
+import { Registerer, RegistererState, UserAgent, type Invitation, type SessionDescriptionHandlerFactory } from 'sip.js';
+import WebSocketImpl from 'ws';
+import type { Account } from '../../shared/account.js';
+import type { RegistrationView } from '../../shared/registration-state.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { drop } from './drop.js';
+import { RegistrationMachine } from './registration-machine.js';
+
+/** sip.js's transport uses the global WebSocket; Node 20 has none, so take it from `ws`. */
+export function ensureWebSocket(): void {
+  const g = globalThis as { WebSocket?: unknown };
+  if (typeof g.WebSocket === 'undefined') g.WebSocket = WebSocketImpl;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string, error?: unknown): void;
+}
+
+export interface SipClientDeps {
+  account: Account;
+  sdhFactory: SessionDescriptionHandlerFactory;
+  onInvite(invitation: Invitation): void;
+  onRegistration(view: RegistrationView): void;
+  /** Told when the WebSocket goes down (error) or comes back. */
+  onConnection?(connected: boolean): void;
+  backoff?: BackoffOptions;
+  log: Logger;
+  now?: () => number;
+}
+
+/** Status codes that mean "your settings are wrong": retrying would only lock the account. */
+const NOT_RETRYABLE = new Set([401, 403, 404]);
+
+export function describeRegisterFailure(code: number | null, reason: string | null): string {
+  if (code === 401 || code === 407 || code === 403) return `The SIP server refused the user name or password (${code} ${reason ?? ''}).`.replace(' )', ')');
+  if (code === 404) return 'The SIP server does not know this account (404).';
+  if (code === 408) return 'The SIP server did not answer the registration in time (408).';
+  if (code !== null) return `Registration failed: ${code} ${reason ?? ''}`.trim();
+  return 'Registration failed.';
+}
+
+export class SipClient {
+  readonly ua: UserAgent;
+  private readonly registerer: Registerer;
+  private readonly machine: RegistrationMachine;
+  private readonly backoff: BackoffOptions;
+  private readonly now: () => number;
+  /** The agent wants to be registered (false after sip:unregister or stop). */
+  private wanted = false;
+  private stopped = false;
+  private inFlight: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+
+  constructor(private readonly deps: SipClientDeps) {
+    ensureWebSocket();
+    const { account } = deps;
+    this.backoff = deps.backoff ?? { baseMs: 1000, capMs: 30_000 };
+    this.now = deps.now ?? Date.now;
+    this.machine = new RegistrationMachine(account.aor, deps.onRegistration);
+    const uri = UserAgent.makeURI(account.aor);
+    if (!uri) throw new Error(`Invalid SIP address ${account.aor}`);
+    this.ua = new UserAgent({
+      uri,
+      displayName: account.displayName,
+      authorizationUsername: account.authUser || uri.user,
+      authorizationPassword: account.password,
+      transportOptions: { server: account.server, connectionTimeout: 5, keepAliveInterval: 25 },
+      // We reconnect ourselves, with backoff and jitter, and re-register after.
+      reconnectionAttempts: 0,
+      sessionDescriptionHandlerFactory: deps.sdhFactory,
+      userAgentString: 'Ringside/0.1 (sip.js)',
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      delegate: {
+        onInvite: (invitation) => deps.onInvite(invitation),
+        onDisconnect: (error) => this.onDisconnect(error),
+        onConnect: () => deps.onConnection?.(true),
+      },
+    });
+    this.registerer = new Registerer(this.ua, { expires: account.expires, refreshFrequency: 85 });
+    this.registerer.stateChange.addListener((state) => this.onRegistererState(state));
+  }
+
+  get registration(): RegistrationView {
+    return this.machine.current;
+  }
+
+  get isRegistered(): boolean {
+    return this.machine.state === 'registered';
+  }
+
+  /** Connect and register; resolves when this attempt settles (registered or failed). */
+  register(): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('SIP client stopped'));
+    this.wanted = true;
+    this.clearRetry();
+    if (!this.inFlight) {
+      this.inFlight = this.attempt().finally(() => {
+        this.inFlight = null;
+      });
+    }
+    return this.inFlight;
+  }
+
+  async unregister(): Promise<void> {
+    this.wanted = false;
+    this.clearRetry();
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    if (this.registerer.state === RegistererState.Registered && this.ua.isConnected()) {
+      const outcome = await this.sendRegister('unregister');
+      if (!outcome.ok) this.deps.log.warn(`un-REGISTER answered ${outcome.code ?? outcome.reason ?? 'nothing'}`);
+    }
+    if (this.machine.state !== 'unregistered') this.machine.transition('unregistered', { error: null, retryAt: null, attempt: 0 });
+  }
+
+  async stop(): Promise<void> {
+    await this.unregister().catch(() => undefined);
+    this.stopped = true;
+    this.clearRetry();
+    await this.ua.stop().catch(() => undefined);
+  }
+
+  private async attempt(): Promise<void> {
+    this.machine.transition('registering', { error: null, retryAt: null });
+    try {
+      if (!this.ua.isConnected()) {
+        if (this.ua.state === 'Started') await this.ua.reconnect();
+        else await this.ua.start();
+      }
+      this.machine.patch({ connected: true });
+    } catch (error) {
+      this.fail(`Cannot reach the SIP server at ${this.deps.account.server}: ${error instanceof Error ? error.message : String(error)}`, true);
+      return;
+    }
+    if (!this.wanted) return;
+    const outcome = await this.sendRegister('register');
+    if (outcome.ok) {
+      this.failures = 0;
+      if (this.wanted) this.machine.transition('registered', { error: null, retryAt: null, attempt: 0, connected: true });
+      return;
+    }
+    this.fail(describeRegisterFailure(outcome.code, outcome.reason), outcome.code === null || !NOT_RETRYABLE.has(outcome.code));
+  }
+
+  /**
+   * Sends a REGISTER (or an un-REGISTER) and resolves with its final answer. sip.js's promise
+   * only says "sent"; timeouts and transport errors come back as synthesized 408/503 rejects.
+   * If sip.js drops the response itself (no usable Contact), the registerer falls back to
+   * Unregistered, which settles it too.
+   */
+  private sendRegister(kind: 'register' | 'unregister'): Promise<{ ok: boolean; code: number | null; reason: string | null }> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (ok: boolean, code: number | null, reason: string | null): void => {
+        if (done) return;
+        done = true;
+        this.registerer.stateChange.removeListener(onState);
+        resolve({ ok, code, reason });
+      };
+      const onState = (state: RegistererState): void => {
+        if (kind === 'register' && (state === RegistererState.Unregistered || state === RegistererState.Terminated)) finish(false, null, null);
+      };
+      this.registerer.stateChange.addListener(onState);
+      const requestDelegate = {
+        onAccept: () => finish(true, null, null),
+        onReject: (r: { message: { statusCode?: number; reasonPhrase?: string } }) => finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
+        onRedirect: (r: { message: { statusCode?: number; reasonPhrase?: string } }) => finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
+      };
+      const sent = kind === 'register' ? this.registerer.register({ requestDelegate }) : this.registerer.unregister({ requestDelegate });
+      sent.catch((error: unknown) => finish(false, null, error instanceof Error ? error.message : String(error)));
+    });
+  }
+
+  private fail(message: string, retry: boolean): void {
+    this.failures += 1;
+    const connected = this.ua.isConnected();
+    if (!retry || !this.wanted || this.stopped) {
+      this.machine.transition('failed', { error: message, retryAt: null, attempt: this.failures, connected });
+      return;
+    }
+    const delay = backoffDelay(this.failures - 1, this.backoff);
+    this.machine.transition('failed', { error: message, retryAt: this.now() + delay, attempt: this.failures, connected });
+    this.deps.log.warn(`${message} Retrying in ${delay} ms.`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.wanted && !this.stopped) drop(this.register(), undefined, 're-register');
+    }, delay);
+  }
+
+  private onDisconnect(error?: Error): void {
+    this.deps.onConnection?.(false);
+    if (this.stopped) return;
+    this.machine.patch({ connected: false });
+    if (!error || !this.wanted) return;
+    // Lost the server: whatever we had, we are not registered any more.
+    if (this.inFlight) return; // the attempt in progress will fail and schedule the retry
+    this.fail(`Lost the connection to the SIP server (${error.message}).`, true);
+  }
+
+  private onRegistererState(state: RegistererState): void {
+    // A refresh that failed, or the server dropped us: register again.
+    if (state === RegistererState.Unregistered && this.wanted && !this.inFlight && this.machine.state === 'registered') {
+      this.fail('The SIP server ended the registration.', true);
+    }
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}

@@ -9,7 +9,7 @@
  *   await sip.start();  // again, same port (registrations are lost: memory only)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -60,9 +60,21 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of running) killGroup(child, 'SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAll();
+      // keep the default behaviour (die by that signal) unless someone else handles it
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -79,12 +91,30 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Is any non-zombie process left in this process group? */
 function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // kill(-pgid, 0) also succeeds for zombies waiting to be reaped by init: look at /proc
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // pid (comm) state ppid pgrp ...; comm may contain spaces/parens
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+    }
+    return false;
+  } catch {
+    return true;
   }
 }
 
@@ -214,9 +244,10 @@ export async function startKamailio(opts: { port?: number } = {}): Promise<Kamai
     const timer = setTimeout(() => killGroup(proc, 'SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
-    // make sure no worker outlives the main process
+    // make sure no worker outlives the main process (the main process reaps its workers
+    // before exiting, so anything left in its group now is an orphan)
     if (pgid != null) {
-      const until = Date.now() + STOP_GRACE_MS;
+      const until = Date.now() + 500;
       while (groupAlive(pgid) && Date.now() < until) await sleep(50);
       if (groupAlive(pgid)) {
         try {
@@ -224,7 +255,8 @@ export async function startKamailio(opts: { port?: number } = {}): Promise<Kamai
         } catch {
           /* gone */
         }
-        while (groupAlive(pgid)) await sleep(20);
+        const hard = Date.now() + STOP_GRACE_MS;
+        while (groupAlive(pgid) && Date.now() < hard) await sleep(20);
       }
     }
     running.delete(proc);

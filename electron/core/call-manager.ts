@@ -182,17 +182,13 @@ export class CallManager {
     if (entry.view.state === want && !entry.view.pending) return entry.view;
     if ((entry.view.state !== 'active' && entry.view.state !== 'held') || entry.view.pending) throw illegal(entry, hold ? 'hold' : 'resume');
     this.update(entry, { pending: hold ? 'hold' : 'unhold' });
-    const result = await new Promise<{ ok: boolean; why: string }>((resolve) => {
-      entry.session
-        .invite({
-          sessionDescriptionHandlerOptions: { hold } as object,
-          requestDelegate: {
-            onAccept: () => resolve({ ok: true, why: '' }),
-            onReject: (response) => resolve({ ok: false, why: `${response.message.statusCode} ${response.message.reasonPhrase}` }),
-          },
-        })
-        .catch((error: unknown) => resolve({ ok: false, why: message(error) }));
-    });
+    let result = await this.reinvite(entry, hold);
+    // Glare (491) or the far end still busy with the last transaction (500 + Retry-After,
+    // RFC 5407): wait as RFC 3261 14.1 says, then try once more.
+    if (!result.ok && result.retryAfterMs !== null && (entry.view.state as CallState) !== 'ended') {
+      await new Promise((r) => setTimeout(r, result.retryAfterMs ?? 0));
+      result = await this.reinvite(entry, hold);
+    }
     if ((entry.view.state as CallState) === 'ended') return entry.view;
     // Trust the real transceiver, not our wish: hold means we no longer send or receive.
     const direction = entry.lastDirection;
@@ -204,6 +200,25 @@ export class CallManager {
     this.update(entry, { pending: null });
     const why = result.ok ? `the media direction is ${direction ?? 'unknown'}` : result.why;
     throw new RingsideError('media-failed', `Could not ${hold ? 'hold' : 'resume'} the call: ${why}.`);
+  }
+
+  private reinvite(entry: CallEntry, hold: boolean): Promise<{ ok: boolean; why: string; retryAfterMs: number | null }> {
+    return new Promise((resolve) => {
+      entry.session
+        .invite({
+          sessionDescriptionHandlerOptions: { hold } as object,
+          requestDelegate: {
+            onAccept: () => resolve({ ok: true, why: '', retryAfterMs: null }),
+            onReject: (response) => {
+              const code = response.message.statusCode ?? 0;
+              const retryAfter = Number(response.message.getHeader('retry-after') ?? NaN);
+              const retryAfterMs = code === 491 ? 500 + Math.random() * 1500 : code === 500 && Number.isFinite(retryAfter) ? Math.min(1000, Math.max(200, retryAfter * 1000)) : null;
+              resolve({ ok: false, why: `${code} ${response.message.reasonPhrase ?? ''}`.trim(), retryAfterMs });
+            },
+          },
+        })
+        .catch((error: unknown) => resolve({ ok: false, why: message(error), retryAfterMs: null }));
+    });
   }
 
   async mute(id: string, muted: boolean): Promise<CallSessionView> {
@@ -223,8 +238,16 @@ export class CallManager {
     if (await entry.sdh.trySendDtmf(upper)) return { via: 'rfc4733' };
     // Fallback: one SIP INFO per tone (application/dtmf-relay, the de-facto format).
     for (const tone of upper.replace(/,/g, '')) {
-      await entry.session.info({
-        requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } },
+      await new Promise<void>((resolve, reject) => {
+        entry.session
+          .info({
+            requestDelegate: {
+              onAccept: () => resolve(),
+              onReject: (r) => reject(new RingsideError('media-failed', `The far end refused DTMF over SIP INFO (${r.message.statusCode}).`)),
+            },
+            requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160` } },
+          })
+          .catch(reject);
       });
     }
     return { via: 'sip-info' };
@@ -330,11 +353,20 @@ export class CallManager {
   }
 
   private onSessionState(entry: CallEntry, state: SessionState): void {
+    // sip.js terminates the session before it hands us the final response: read it after.
+    if (state === SessionState.Terminated) {
+      setTimeout(() => this.onTerminated(entry), 0);
+      return;
+    }
     if (state === SessionState.Established) {
       if (entry.view.state === 'dialing' || entry.view.state === 'ringing' || entry.view.state === 'answering') this.move(entry, 'active', { answeredAt: this.now() });
       return;
     }
-    if (state !== SessionState.Terminated || entry.view.state === 'ended') return;
+  }
+
+  private onTerminated(entry: CallEntry): void {
+    if (entry.view.state === 'ended') return;
+    entry.sdh?.close();
     const wasTalking = entry.view.answeredAt !== null;
     let outcome: CallOutcome;
     let detail: string | null = null;

@@ -39,6 +39,8 @@ export interface Core {
   stop(): Promise<void>;
   connect(sink: PeerSink): CoreConnection;
   snapshot(): Snapshot;
+  /** Reconnect and re-register now (e.g. after the computer wakes up), if registration is wanted. */
+  reconnect(): Promise<void>;
   /** For tests and benchmarks in the same process. */
   readonly calls: CallManager;
   readonly registration: RegistrationView;
@@ -180,6 +182,9 @@ export function createCore(deps: CoreDeps): Core {
       return registration;
     },
     snapshot,
+    async reconnect() {
+      if (sip && registration.state !== 'unregistered') await sip.register();
+    },
     async start() {
       if (started) throw new Error('core already started');
       started = true;

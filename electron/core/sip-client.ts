@@ -165,7 +165,9 @@ export class SipClient {
         resolve({ ok, code, reason });
       };
       const onState = (state: RegistererState): void => {
-        if (kind === 'register' && (state === RegistererState.Unregistered || state === RegistererState.Terminated)) finish(false, null, null);
+        // sip.js moves to Unregistered before it calls onReject: give the reject (with its
+        // status code) the first word.
+        if (kind === 'register' && (state === RegistererState.Unregistered || state === RegistererState.Terminated)) setTimeout(() => finish(false, null, null), 0);
       };
       this.registerer.stateChange.addListener(onState);
       const requestDelegate = {

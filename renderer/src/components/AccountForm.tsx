@@ -9,8 +9,8 @@ type Values = Record<Field, string>;
 type Errors = Partial<Record<Field, string>>;
 
 const FIELDS: readonly { name: Field; label: string; type: string; placeholder: string; autoComplete: string }[] = [
-  { name: 'server', label: 'Server (ws:// or wss://)', type: 'text', placeholder: 'wss://pbx.example.com:8089/ws', autoComplete: 'url' },
-  { name: 'aor', label: 'SIP address', type: 'text', placeholder: 'sip:agent1@example.com', autoComplete: 'username' },
+  { name: 'server', label: 'Server (ws:// or wss://)', type: 'text', placeholder: 'e.g. wss://pbx.example.com:8089/ws', autoComplete: 'url' },
+  { name: 'aor', label: 'SIP address', type: 'text', placeholder: 'e.g. sip:agent1@example.com', autoComplete: 'username' },
   { name: 'authUser', label: 'Auth user (optional)', type: 'text', placeholder: 'Same as the SIP address user', autoComplete: 'off' },
   { name: 'password', label: 'Password', type: 'password', placeholder: '', autoComplete: 'current-password' },
   { name: 'displayName', label: 'Display name (optional)', type: 'text', placeholder: 'Your name as callers see it', autoComplete: 'name' },

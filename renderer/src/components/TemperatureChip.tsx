@@ -30,7 +30,6 @@ export function TemperatureChip({ temperature, compact = false }: { temperature:
           if (e.key === 'Escape') setOpen(false);
         }}
       >
-        <span className="temp-icon" aria-hidden="true">{temperature.kind === 'warm' ? '▲' : '▼'}</span>
         {label}
       </span>
       <span id={tipId} role="tooltip" className={open ? 'temp-tip is-open' : 'temp-tip'}>

@@ -24,10 +24,10 @@ export function formatDuration(ms: number): string {
 export function callTimer(call: CallSessionView, now: number): { text: string; label: string } {
   if (call.answeredAt !== null) {
     const end = call.endedAt ?? now;
-    return { text: formatDuration(end - call.answeredAt), label: call.endedAt ? 'talk time' : 'talking' };
+    return { text: formatDuration(end - call.answeredAt), label: call.state === 'active' ? 'talking' : 'call time' };
   }
   const end = call.endedAt ?? now;
-  return { text: formatDuration(end - call.createdAt), label: 'ringing' };
+  return { text: formatDuration(end - call.createdAt), label: call.endedAt ? 'rang' : 'ringing' };
 }
 
 /** What an ended call's outcome reads as: label, SIP status, detail (all plain text). */

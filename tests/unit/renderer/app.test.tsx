@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
 import { App } from '../../../renderer/src/components/App';
 import { bindStore } from '../../../renderer/src/store/ipc-bridge';
@@ -8,6 +8,12 @@ import { resetStore, store } from '../../../renderer/src/store/store';
 import { account, call, fakeMedia, fakeRingside, registered } from './fake-ringside';
 
 let unbind: (() => void) | null = null;
+
+beforeAll(() => {
+  // jsdom has no media playback; the ringtone only needs play/pause to exist.
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
+  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+});
 
 afterEach(() => {
   cleanup();

@@ -5,6 +5,10 @@
  * Fake media devices are enabled so getUserMedia works without prompts; by default
  * Chromium's fake microphone produces a short beep every second. Pass
  * `fakeAudioFile` (a WAV file) to capture from a file instead.
+ *
+ * WebRTC media must stay on loopback: run under tests/tools/netns.sh (loopback-only network
+ * namespace); `--allow-loopback-in-peer-connection` is what lets Chromium gather 127.0.0.1
+ * candidates there.
  */
 import { chromium, type Browser } from 'playwright-core';
 
@@ -22,6 +26,10 @@ export const CHROMIUM_FLAGS: readonly string[] = Object.freeze([
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+  // Chromium leaves the loopback interface out of WebRTC's network list by default, so inside a
+  // loopback-only network namespace (tests/tools/netns.sh) no ICE candidate would be gathered
+  // at all. This makes 127.0.0.1 host candidates appear.
+  '--allow-loopback-in-peer-connection',
 ]);
 
 export interface LaunchChromiumOptions {

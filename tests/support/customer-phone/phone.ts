@@ -78,11 +78,11 @@ export interface PhoneEvent {
 export interface DtmfDetection {
   digit: string;
   rel: number;
-  /** fraction of block energy in the two detected tones (0..1) */
+  /** fraction of window energy in the two detected tones (0..1) */
   fraction: number;
-  /** RMS level of the block (linear, full scale = 1) */
+  /** RMS level of the window (linear, full scale = 1) */
   rms: number;
-  /** number of consecutive blocks the tone was seen */
+  /** number of consecutive analysis windows the tone had been seen when reported */
   blocks: number;
 }
 
@@ -101,6 +101,7 @@ export interface CustomerPhone {
   rtpStats(): Promise<RtpStats>;
   dtmfReceived(): string;
   dtmfDetections(): DtmfDetection[];
+  dtmfTrace(): DtmfTraceEntry[];
   infoDtmfReceived(): string;
   clearDtmf(): void;
   events(): PhoneEvent[];
@@ -477,132 +478,159 @@ async function rtpStats(): Promise<RtpStats> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// DTMF detection on received audio (Goertzel)
+// DTMF detection on received audio (Goertzel in an AudioWorklet)
+//
+// The detector runs on the audio rendering thread (AudioWorklet): a ScriptProcessorNode on the
+// main thread drops/glitches audio whenever the page is busy, which split or swallowed tones.
 
+/** Detection thresholds (see DTMF_WORKLET for how they are used). */
+export const DTMF_THRESHOLDS = {
+  /**
+   * analysis window in seconds: 16 ms (62.5 Hz bins; the closest DTMF frequencies are 73 Hz
+   * apart, where a rectangular window leaks < 1 %). NetEq's rendered tones for 100 ms events
+   * are sometimes only ~50 ms clean, so longer windows miss digits.
+   */
+  windowSeconds: 0.016,
+  /** a new (overlapping) window is analysed every hopSeconds */
+  hopSeconds: 0.004,
+  /** minimum RMS of a window (≈ -40 dBFS; NetEq renders tones at ≈ 0.13 RMS) */
+  minRms: 0.01,
+  /** the two tones must carry at least this fraction of the window energy */
+  minFraction: 0.5,
+  /** each tone must carry at least this fraction of the window energy (limits twist) */
+  minToneFraction: 0.12,
+  /** the strongest row/col tone must exceed the next one in its group by this factor (~8 dB) */
+  minGroupRatio: 6,
+  /** consecutive windows with the same digit needed to report it (16 + 2 * 4 = 24 ms of tone) */
+  onWindows: 3,
+  /**
+   * consecutive windows without a digit before the same digit can be reported again
+   * (5 → a repeated key needs a gap of ≥ ~36 ms; short glitches inside one tone are bridged)
+   */
+  offWindows: 5,
+};
+
+const DTMF_WORKLET = `
 const ROWS = [697, 770, 852, 941];
 const COLS = [1209, 1336, 1477, 1633];
 const KEYS = ['123A', '456B', '789C', '*0#D'];
+class DtmfDetector extends AudioWorkletProcessor {
+  constructor(options) {
+    super();
+    const c = options.processorOptions;
+    this.c = c;
+    this.n = Math.round(sampleRate * c.windowSeconds);
+    this.hop = Math.max(1, Math.round(sampleRate * c.hopSeconds));
+    this.ring = new Float32Array(this.n);
+    this.win = new Float32Array(this.n);
+    this.pos = 0;
+    this.sinceHop = 0;
+    this.frames = 0;
+    this.coeffs = ROWS.concat(COLS).map((f) => 2 * Math.cos((2 * Math.PI * f) / sampleRate));
+    this.candidate = null; this.count = 0; this.best = null; this.reported = null; this.off = 0;
+    this.trace = [];
+    this.port.postMessage({ type: 'info', sampleRate, window: this.n, hop: this.hop });
+  }
+  classify(x) {
+    const c = this.c, n = x.length;
+    let energy = 0;
+    for (let i = 0; i < n; i++) energy += x[i] * x[i];
+    const rms = Math.sqrt(energy / n);
+    if (rms < c.minRms) return { digit: null, fraction: 0, rms };
+    const p = this.coeffs.map((k) => {
+      let s1 = 0, s2 = 0;
+      for (let i = 0; i < n; i++) { const s0 = x[i] + k * s1 - s2; s2 = s1; s1 = s0; }
+      return (2 * (s1 * s1 + s2 * s2 - k * s1 * s2)) / n;
+    });
+    const best = (a) => {
+      let i = 0;
+      for (let k = 1; k < a.length; k++) if (a[k] > a[i]) i = k;
+      let second = 0;
+      for (let k = 0; k < a.length; k++) if (k !== i && a[k] > second) second = a[k];
+      return { i, v: a[i], second };
+    };
+    const r = best(p.slice(0, 4)), q = best(p.slice(4));
+    const fraction = (r.v + q.v) / energy;
+    const ok = fraction >= c.minFraction && r.v >= c.minToneFraction * energy && q.v >= c.minToneFraction * energy &&
+      r.v >= c.minGroupRatio * r.second && q.v >= c.minGroupRatio * q.second;
+    const t = (this.frames / sampleRate) * 1000;
+    this.trace.push({ t: Math.round(t), rms: +rms.toFixed(4), fraction: +fraction.toFixed(4), best: KEYS[r.i][q.i],
+      rowRatio: +(r.v / Math.max(r.second, 1e-12)).toFixed(2), colRatio: +(q.v / Math.max(q.second, 1e-12)).toFixed(2), ok });
+    return { digit: ok ? KEYS[r.i][q.i] : null, fraction, rms };
+  }
+  onWindow(x) {
+    const { digit, fraction, rms } = this.classify(x);
+    const c = this.c;
+    if (digit) {
+      this.off = 0;
+      if (digit === this.candidate) {
+        this.count++;
+        if (fraction > this.best.fraction) this.best = { fraction, rms };
+      } else {
+        this.candidate = digit; this.count = 1; this.best = { fraction, rms };
+      }
+      if (this.count >= c.onWindows && this.reported !== digit) {
+        this.reported = digit;
+        this.port.postMessage({ type: 'digit', digit, fraction: +this.best.fraction.toFixed(3), rms: +this.best.rms.toFixed(4), windows: this.count });
+      }
+    } else {
+      this.candidate = null; this.count = 0;
+      if (++this.off >= c.offWindows) this.reported = null;
+    }
+  }
+  process(inputs) {
+    const input = inputs[0] && inputs[0][0];
+    if (input) {
+      for (let i = 0; i < input.length; i++) {
+        this.ring[this.pos] = input[i];
+        this.pos = this.pos + 1 === this.n ? 0 : this.pos + 1;
+        this.frames++;
+        if (++this.sinceHop === this.hop) {
+          this.sinceHop = 0;
+          this.win.set(this.ring.subarray(this.pos), 0);
+          this.win.set(this.ring.subarray(0, this.pos), this.n - this.pos);
+          this.onWindow(this.win);
+        }
+      }
+    }
+    if (this.trace.length >= 64) { this.port.postMessage({ type: 'trace', entries: this.trace }); this.trace = []; }
+    return true;
+  }
+}
+registerProcessor('dtmf-detector', DtmfDetector);
+`;
 
-/** Detection thresholds (exported in the report). */
-const DTMF = {
-  /** block length in seconds (~25.6 ms, the classic 205 samples at 8 kHz) */
-  blockSeconds: 0.0256,
-  /** minimum RMS of a block (≈ -40 dBFS) */
-  minRms: 0.01,
-  /** the two tones must carry at least this fraction of the block energy */
-  minFraction: 0.6,
-  /** each tone must carry at least this fraction of the block energy (limits twist) */
-  minToneFraction: 0.15,
-  /** the strongest row/col tone must exceed the next one in its group by this factor (~8 dB) */
-  minGroupRatio: 6,
-  /** consecutive blocks needed to report a digit */
-  onBlocks: 2,
-  /** consecutive non-digit blocks needed before the same digit can be reported again */
-  offBlocks: 2,
-};
+/** One analysed window (only windows above minRms), for tuning thresholds. */
+export interface DtmfTraceEntry {
+  /** ms of audio since the detector started */
+  t: number;
+  rms: number;
+  fraction: number;
+  best: string;
+  rowRatio: number;
+  colRatio: number;
+  ok: boolean;
+}
 
 let dtmfDigits = '';
 let infoDigits = '';
 const detections: DtmfDetection[] = [];
+const trace: DtmfTraceEntry[] = [];
 let audioCtx: AudioContext | undefined;
+let workletReady: Promise<void> | undefined;
 let sourceNode: MediaStreamAudioSourceNode | undefined;
-let procNode: ScriptProcessorNode | undefined;
+let detectorNode: AudioWorkletNode | undefined;
 let attachedTrackId: string | undefined;
 
-let blockLen = 1229;
-let block = new Float32Array(blockLen);
-let blockFill = 0;
-let coeffs: number[] = [];
-let candidate: string | null = null;
-let candidateCount = 0;
-let candidateBest = { fraction: 0, rms: 0 };
-let reported: string | null = null;
-let silentCount = 0;
-
-function setupDetector(sampleRate: number): void {
-  blockLen = Math.round(sampleRate * DTMF.blockSeconds);
-  block = new Float32Array(blockLen);
-  blockFill = 0;
-  coeffs = [...ROWS, ...COLS].map((f) => 2 * Math.cos((2 * Math.PI * f) / sampleRate));
-}
-
-/** Power of the block at each DTMF frequency, scaled so a pure tone gives its block energy. */
-function goertzel(x: Float32Array): number[] {
-  const n = x.length;
-  return coeffs.map((c) => {
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) {
-      const s0 = x[i] + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
-    const p = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return (2 * p) / n;
-  });
-}
-
-function classify(x: Float32Array): { digit: string | null; fraction: number; rms: number } {
-  let energy = 0;
-  for (let i = 0; i < x.length; i++) energy += x[i] * x[i];
-  const rms = Math.sqrt(energy / x.length);
-  if (rms < DTMF.minRms) return { digit: null, fraction: 0, rms };
-  const p = goertzel(x);
-  const rowP = p.slice(0, 4);
-  const colP = p.slice(4);
-  const best = (arr: number[]) => {
-    let i = 0;
-    for (let k = 1; k < arr.length; k++) if (arr[k] > arr[i]) i = k;
-    const second = Math.max(...arr.filter((_, k) => k !== i));
-    return { i, v: arr[i], second };
-  };
-  const r = best(rowP);
-  const c = best(colP);
-  const fraction = (r.v + c.v) / energy;
-  const ok =
-    fraction >= DTMF.minFraction &&
-    r.v >= DTMF.minToneFraction * energy &&
-    c.v >= DTMF.minToneFraction * energy &&
-    r.v >= DTMF.minGroupRatio * r.second &&
-    c.v >= DTMF.minGroupRatio * c.second;
-  return { digit: ok ? KEYS[r.i][c.i] : null, fraction, rms };
-}
-
-function onBlock(x: Float32Array): void {
-  const { digit, fraction, rms } = classify(x);
-  if (digit) {
-    silentCount = 0;
-    if (digit === candidate) {
-      candidateCount++;
-      if (fraction > candidateBest.fraction) candidateBest = { fraction, rms };
-    } else {
-      candidate = digit;
-      candidateCount = 1;
-      candidateBest = { fraction, rms };
-    }
-    if (candidateCount >= DTMF.onBlocks && reported !== digit) {
-      reported = digit;
-      dtmfDigits += digit;
-      const det: DtmfDetection = {
-        digit,
-        rel: Math.round(performance.now() - t0),
-        fraction: Math.round(candidateBest.fraction * 1000) / 1000,
-        rms: Math.round(candidateBest.rms * 10000) / 10000,
-        blocks: candidateCount,
-      };
-      detections.push(det);
-      log('dtmf-detected', `${digit} fraction=${det.fraction} rms=${det.rms}`);
-      render();
-    } else if (reported === digit) {
-      const last = detections[detections.length - 1];
-      if (last && last.digit === digit) last.blocks = candidateCount;
-    }
-  } else {
-    candidate = null;
-    candidateCount = 0;
-    silentCount++;
-    if (silentCount >= DTMF.offBlocks) reported = null;
+function ensureAudio(): { ctx: AudioContext; ready: Promise<void> } {
+  if (!audioCtx) {
+    // 48 kHz like WebRTC's own audio: no resampling between NetEq and the detector
+    audioCtx = new AudioContext({ sampleRate: 48000 });
+    const url = URL.createObjectURL(new Blob([DTMF_WORKLET], { type: 'text/javascript' }));
+    workletReady = audioCtx.audioWorklet.addModule(url);
   }
+  if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => undefined);
+  return { ctx: audioCtx, ready: workletReady! };
 }
 
 function attachRemoteAudio(): void {
@@ -620,40 +648,51 @@ function attachRemoteAudio(): void {
     el.srcObject = stream;
     el.play().catch((e) => log('audio-play-error', String(e)));
   }
-  audioCtx = audioCtx ?? new AudioContext();
-  if (audioCtx.state === 'suspended') audioCtx.resume().catch(() => undefined);
-  setupDetector(audioCtx.sampleRate);
-  sourceNode = audioCtx.createMediaStreamSource(stream);
-  procNode = audioCtx.createScriptProcessor(1024, 1, 1);
-  procNode.onaudioprocess = (ev) => {
-    const input = ev.inputBuffer.getChannelData(0);
-    let i = 0;
-    while (i < input.length) {
-      const n = Math.min(input.length - i, blockLen - blockFill);
-      block.set(input.subarray(i, i + n), blockFill);
-      blockFill += n;
-      i += n;
-      if (blockFill === blockLen) {
-        onBlock(block);
-        blockFill = 0;
-      }
-    }
-  };
-  const sink = audioCtx.createGain();
-  sink.gain.value = 0;
-  sourceNode.connect(procNode);
-  procNode.connect(sink);
-  sink.connect(audioCtx.destination);
-  log('remote-audio-attached', `track=${track.id} sampleRate=${audioCtx.sampleRate} block=${blockLen}`);
+  const { ctx, ready } = ensureAudio();
+  const trackId = track.id;
+  ready
+    .then(() => {
+      if (attachedTrackId !== trackId) return;
+      sourceNode = ctx.createMediaStreamSource(stream);
+      detectorNode = new AudioWorkletNode(ctx, 'dtmf-detector', {
+        numberOfInputs: 1,
+        numberOfOutputs: 1,
+        outputChannelCount: [1],
+        processorOptions: DTMF_THRESHOLDS,
+      });
+      detectorNode.port.onmessage = (ev: MessageEvent) => {
+        const m = ev.data;
+        if (m.type === 'digit') {
+          dtmfDigits += m.digit;
+          const det: DtmfDetection = { digit: m.digit, rel: Math.round(performance.now() - t0), fraction: m.fraction, rms: m.rms, blocks: m.windows };
+          detections.push(det);
+          log('dtmf-detected', `${m.digit} fraction=${m.fraction} rms=${m.rms}`);
+          render();
+        } else if (m.type === 'trace') {
+          trace.push(...(m.entries as DtmfTraceEntry[]));
+          if (trace.length > 2000) trace.splice(0, trace.length - 2000);
+        } else if (m.type === 'info') {
+          log('dtmf-detector', `sampleRate=${m.sampleRate} window=${m.window} hop=${m.hop}`);
+        }
+      };
+      // the worklet must be pulled by the graph: route it to the destination at zero gain
+      const sink = ctx.createGain();
+      sink.gain.value = 0;
+      sourceNode.connect(detectorNode);
+      detectorNode.connect(sink);
+      sink.connect(ctx.destination);
+      log('remote-audio-attached', `track=${trackId} contextRate=${ctx.sampleRate}`);
+    })
+    .catch((e) => log('error', `dtmf detector: ${String(e)}`));
 }
 
 function detachRemoteAudio(): void {
-  if (procNode) {
-    procNode.onaudioprocess = null;
-    procNode.disconnect();
+  if (detectorNode) {
+    detectorNode.port.onmessage = null;
+    detectorNode.disconnect();
   }
   sourceNode?.disconnect();
-  procNode = undefined;
+  detectorNode = undefined;
   sourceNode = undefined;
   attachedTrackId = undefined;
   const el = $('remote') as HTMLAudioElement | null;
@@ -677,11 +716,13 @@ const phone: CustomerPhone = {
   rtpStats,
   dtmfReceived: () => dtmfDigits,
   dtmfDetections: () => detections.map((d) => ({ ...d })),
+  dtmfTrace: () => trace.map((d) => ({ ...d })),
   infoDtmfReceived: () => infoDigits,
   clearDtmf: () => {
     dtmfDigits = '';
     infoDigits = '';
     detections.length = 0;
+    trace.length = 0;
     render();
   },
   events: () => eventLog.map((e) => ({ ...e })),

@@ -131,6 +131,11 @@ export class CallManager {
   async accept(id: string): Promise<CallSessionView> {
     const entry = this.get(id);
     if (entry.view.state !== 'incoming' || !(entry.session instanceof Invitation)) throw illegal(entry, 'answer');
+    // One conversation at a time: answering puts the call we are talking on on hold first.
+    for (const other of this.calls.values()) {
+      if (other !== entry && other.view.state === 'active') await this.hold(other.view.id, true);
+    }
+    if ((entry.view.state as CallState) !== 'incoming') throw illegal(entry, 'answer');
     this.move(entry, 'answering');
     try {
       await entry.session.accept({ sessionDescriptionHandlerOptions: { hold: false } as object });

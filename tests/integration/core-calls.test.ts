@@ -77,7 +77,7 @@ describe('registration', () => {
 
   it('never has two REGISTERs in flight, however often register is asked', async () => {
     const sent: string[] = [];
-    const Original = (globalThis as { WebSocket: typeof WebSocket }).WebSocket;
+    const Original = (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket;
     class Counting extends Original {
       override send(data: unknown, ...rest: unknown[]): void {
         if (String(data).startsWith('REGISTER ')) sent.push(String(data));

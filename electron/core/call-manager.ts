@@ -34,6 +34,8 @@ interface CallEntry {
   finalStatus: { code: number; reason: string } | null;
   transferred: boolean;
   lastDirection: string | null;
+  /** Hung up while the SIP server was unreachable: the far end may not know yet. */
+  offline: boolean;
 }
 
 export interface CallManagerDeps {
@@ -161,6 +163,7 @@ export class CallManager {
     const { state } = entry.view;
     if (state === 'ended') return entry.view;
     entry.endedBy = 'local';
+    entry.offline = !this.deps.line()?.ua.isConnected();
     if (state === 'incoming') return this.reject(id);
     const session = entry.session;
     const guard = this.deps.hangupGuardMs ?? 4000;
@@ -326,6 +329,7 @@ export class CallManager {
       finalStatus: null,
       transferred: false,
       lastDirection: null,
+      offline: false,
       view: {
         id,
         direction,
@@ -378,7 +382,13 @@ export class CallManager {
     if (entry.transferred) outcome = 'transferred';
     else if (wasTalking) {
       outcome = 'completed';
-      detail = entry.endedBy === 'local' ? 'You hung up.' : entry.endedBy === 'remote' ? 'The other party hung up.' : null;
+      detail = entry.offline
+        ? 'Ended here; the SIP server was unreachable, so the other side may not have been told.'
+        : entry.endedBy === 'local'
+          ? 'You hung up.'
+          : entry.endedBy === 'remote'
+            ? 'The other party hung up.'
+            : null;
     } else if (entry.view.direction === 'inbound') {
       outcome = entry.endedBy === 'local' ? 'declined' : 'missed';
       detail = entry.endedBy === 'local' ? 'You rejected the call.' : 'The caller hung up before it was answered.';

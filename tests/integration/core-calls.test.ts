@@ -244,6 +244,30 @@ describe('calls', () => {
 });
 
 describe('bad input changes nothing', () => {
+  it('a server that closes the socket mid-call: the call is kept and flagged, hang-up still ends it, registration comes back', async () => {
+    const { peer, core } = await registeredAgent();
+    const phone = await customer();
+    const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
+    if (!dial.ok) throw new Error(dial.message);
+    const invitation = await phone.nextInvitation();
+    await invitation.accept();
+    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
+    await sip.stop();
+    const flagged = await peer.waitForCall((c) => c.id === dial.value.id && /Connection to the SIP server lost/.test(c.detail ?? ''));
+    expect(flagged.state).toBe('active');
+    const failed = await peer.waitFor('registration:changed', (r) => r.state === 'failed');
+    expect(failed.error).toMatch(/Lost the connection|Cannot reach/);
+    const hang = await peer.request('call:hangup', { id: dial.value.id });
+    expect(hang.ok).toBe(true);
+    const ended = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'ended', 8000);
+    expect(ended.detail).toMatch(/Ended here/);
+    const seen = peer.events.length;
+    await sip.start();
+    await peer.waitFor('registration:changed', (r) => r.state === 'registered', 20_000, seen);
+    expect(core.calls.liveCount).toBe(0);
+  }, 40_000);
+
+
   it('rejects an invalid number without placing a call', async () => {
     const { peer, core } = await registeredAgent();
     const r = await peer.request('call:dial', { target: 'call mom' });

@@ -33,6 +33,22 @@ class TimedWebSocket extends WebSocketImpl {
   }
 }
 (globalThis as { WebSocket?: unknown }).WebSocket = TimedWebSocket;
+/** BENCH_TRACE=1: IPC frames the in-process browser server sends, with epoch-ms timestamps. */
+const nodeTrace: Array<[number, string]> = [];
+if (process.env.BENCH_TRACE === '1') {
+  const base = WebSocketImpl.prototype.send as (...a: unknown[]) => void;
+  (WebSocketImpl.prototype as unknown as { send: (...a: unknown[]) => void }).send = function (this: WebSocketImpl, data: unknown, ...rest: unknown[]) {
+    if (typeof data === 'string' && data.startsWith('{')) {
+      try {
+        const f = JSON.parse(data) as { kind: string; channel?: string; payload?: { op?: string; state?: string; requestId?: string } };
+        nodeTrace.push([performance.timeOrigin + performance.now(), `node→page ${f.kind} ${f.channel ?? ''} ${f.payload?.op ?? f.payload?.state ?? ''} ${f.payload?.requestId ?? ''}`]);
+      } catch {
+        /* not ours */
+      }
+    }
+    base.call(this, data, ...rest);
+  };
+}
 
 const { createCore } = await import('../../electron/core/core.js');
 const { ProvisionedAccountStore } = await import('../../electron/core/account-store.js');
@@ -62,6 +78,28 @@ const RSS_WARMUP = 5;
 const STEP_TIMEOUT_MS = 15_000;
 const SECTION_BUDGET_MS = { ringside: 150_000, simpleUser: 200_000, rss: 240_000 };
 const TOTAL_BUDGET_MS = 11 * 60_000;
+
+/** BENCH_TRACE=1: print when each IPC frame crossed the agent page's WebSocket, per call. */
+const TRACE = process.env.BENCH_TRACE === '1';
+const TRACE_SCRIPT = `(() => {
+  const trace = (window.__benchTrace = []);
+  const now = () => performance.timeOrigin + performance.now();
+  const label = (d) => { try { const f = JSON.parse(d); return f.kind + ' ' + (f.channel || '') + ' ' + ((f.payload && (f.payload.op || f.payload.state)) || '') + (f.payload && f.payload.requestId ? ' ' + f.payload.requestId : ''); } catch { return '?'; } };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (d) { trace.push([now(), 'out ' + label(d)]); return send.call(this, d); };
+  const orig = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
+  const add = WebSocket.prototype.addEventListener;
+  WebSocket.prototype.addEventListener = function (type, fn, o) {
+    if (type !== 'message') return add.call(this, type, fn, o);
+    return add.call(this, type, (e) => { trace.push([now(), 'in  ' + label(e.data)]); fn.call(this, e); }, o);
+  };
+  Object.defineProperty(WebSocket.prototype, 'onmessage', { set(fn) { orig.set.call(this, (e) => { trace.push([now(), 'in  ' + label(e.data)]); fn.call(this, e); }); }, get() { return orig.get.call(this); } });
+})();`;
+async function printTrace(page: Page, what: string, t0: number, marks: Record<string, number>): Promise<void> {
+  const rows = (await page.evaluate('window.__benchTrace.splice(0)')) as Array<[number, string]>;
+  const all = [...rows, ...nodeTrace.splice(0), ...Object.entries(marks).map(([k, v]) => [v, `node ${k}`] as [number, string])].sort((a, b) => a[0] - b[0]);
+  console.log(`trace ${what}:\n${all.map(([t, l]) => `  ${(t - t0).toFixed(1).padStart(8)} ${l}`).join('\n')}`);
+}
 
 const quiet = { info: () => undefined, warn: (m: string, e?: unknown) => console.warn(`[core] ${m}`, e instanceof Error ? e.message : (e ?? '')) };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -238,6 +276,7 @@ async function main(): Promise<void> {
   const agentBrowser = await launchChromium();
   cleanups.push(() => agentBrowser.close());
   const agentPage = await agentBrowser.newPage();
+  if (TRACE) await agentPage.addInitScript(TRACE_SCRIPT);
   await agentPage.goto(server.url);
   await agentPage.getByText(/^Registered$/).first().waitFor({ timeout: 20_000 });
   const bench = trackedConnection(core);
@@ -285,6 +324,7 @@ async function main(): Promise<void> {
     );
     const inviteAt = await wire.at;
     if (rtpDate < 0) throw new Error('Ringside: no two-way RTP');
+    if (TRACE) await printTrace(agentPage, 'dial', performance.timeOrigin + dialAt, { dial: performance.timeOrigin + dialAt, 'INVITE sent': performance.timeOrigin + inviteAt, 'two-way RTP (page)': rtpDate });
     await until('agent call active', () => viewState(id), (s) => s === 'active');
     await ringsideEnd(id, true);
     await customerIdle(customerAuto);
@@ -317,6 +357,7 @@ async function main(): Promise<void> {
     const okAt = await (wire as unknown as ReturnType<typeof nextOnWire>).at;
     const r = (await (accepted as unknown as Promise<{ ok: boolean }>));
     if (!r.ok) throw new Error(`accept failed: ${JSON.stringify(r)}`);
+    if (TRACE) await printTrace(agentPage, 'accept', performance.timeOrigin + acceptAt, { accept: performance.timeOrigin + acceptAt, '200 OK sent': performance.timeOrigin + okAt });
     await until('customer established', () => customerCaller.eval((p) => p.state().callState), (s) => s === 'established');
     await ringsideEnd(callId, true);
     await customerIdle(customerCaller);

@@ -499,15 +499,27 @@ export const DTMF_THRESHOLDS = {
   minFraction: 0.5,
   /** each tone must carry at least this fraction of the window energy (limits twist) */
   minToneFraction: 0.12,
-  /** the strongest row/col tone must exceed the next one in its group by this factor (~8 dB) */
-  minGroupRatio: 6,
-  /** consecutive windows with the same digit needed to report it (16 + 2 * 4 = 24 ms of tone) */
-  onWindows: 3,
+  /**
+   * the strongest row/col tone must exceed the next one in its group by this factor (~5 dB).
+   * Rows are only 73-89 Hz apart: windows at a tone's edges (tone covering part of the window)
+   * leak into the neighbouring row at ratios of 2-5, full windows give 20-500.
+   */
+  minGroupRatio: 3,
+  /**
+   * consecutive windows with the same digit needed to report it (16 + 4 = 20 ms of clean tone).
+   * NetEq occasionally renders a 100 ms RFC 4733 event as only ~25-30 ms of tone.
+   */
+  onWindows: 2,
   /**
    * consecutive windows without a digit before the same digit can be reported again
    * (5 → a repeated key needs a gap of ≥ ~36 ms; short glitches inside one tone are bridged)
    */
   offWindows: 5,
+  /**
+   * the same digit is not reported twice within this time (onset to onset), which bridges
+   * dropouts inside one rendered tone; RTCDTMFSender's default cycle is 100 + 70 = 170 ms
+   */
+  minRepeatMs: 120,
 };
 
 const DTMF_WORKLET = `
@@ -528,6 +540,7 @@ class DtmfDetector extends AudioWorkletProcessor {
     this.frames = 0;
     this.coeffs = ROWS.concat(COLS).map((f) => 2 * Math.cos((2 * Math.PI * f) / sampleRate));
     this.candidate = null; this.count = 0; this.best = null; this.reported = null; this.off = 0;
+    this.lastDigit = null; this.lastFrame = 0;
     this.trace = [];
     this.port.postMessage({ type: 'info', sampleRate, window: this.n, hop: this.hop });
   }
@@ -536,7 +549,11 @@ class DtmfDetector extends AudioWorkletProcessor {
     let energy = 0;
     for (let i = 0; i < n; i++) energy += x[i] * x[i];
     const rms = Math.sqrt(energy / n);
-    if (rms < c.minRms) return { digit: null, fraction: 0, rms };
+    const t = Math.round((this.frames / sampleRate) * 1000);
+    if (rms < c.minRms) {
+      this.trace.push({ t, rms: +rms.toFixed(4), fraction: 0, best: '', rowRatio: 0, colRatio: 0, ok: false });
+      return { digit: null, fraction: 0, rms };
+    }
     const p = this.coeffs.map((k) => {
       let s1 = 0, s2 = 0;
       for (let i = 0; i < n; i++) { const s0 = x[i] + k * s1 - s2; s2 = s1; s1 = s0; }
@@ -553,8 +570,7 @@ class DtmfDetector extends AudioWorkletProcessor {
     const fraction = (r.v + q.v) / energy;
     const ok = fraction >= c.minFraction && r.v >= c.minToneFraction * energy && q.v >= c.minToneFraction * energy &&
       r.v >= c.minGroupRatio * r.second && q.v >= c.minGroupRatio * q.second;
-    const t = (this.frames / sampleRate) * 1000;
-    this.trace.push({ t: Math.round(t), rms: +rms.toFixed(4), fraction: +fraction.toFixed(4), best: KEYS[r.i][q.i],
+    this.trace.push({ t, rms: +rms.toFixed(4), fraction: +fraction.toFixed(4), best: KEYS[r.i][q.i],
       rowRatio: +(r.v / Math.max(r.second, 1e-12)).toFixed(2), colRatio: +(q.v / Math.max(q.second, 1e-12)).toFixed(2), ok });
     return { digit: ok ? KEYS[r.i][q.i] : null, fraction, rms };
   }
@@ -569,8 +585,11 @@ class DtmfDetector extends AudioWorkletProcessor {
       } else {
         this.candidate = digit; this.count = 1; this.best = { fraction, rms };
       }
-      if (this.count >= c.onWindows && this.reported !== digit) {
+      const repeatTooSoon = digit === this.lastDigit && (this.frames - this.lastFrame) * 1000 / sampleRate < c.minRepeatMs;
+      if (this.count >= c.onWindows && this.reported !== digit && !repeatTooSoon) {
         this.reported = digit;
+        this.lastDigit = digit;
+        this.lastFrame = this.frames;
         this.port.postMessage({ type: 'digit', digit, fraction: +this.best.fraction.toFixed(3), rms: +this.best.rms.toFixed(4), windows: this.count });
       }
     } else {
@@ -600,7 +619,7 @@ class DtmfDetector extends AudioWorkletProcessor {
 registerProcessor('dtmf-detector', DtmfDetector);
 `;
 
-/** One analysed window (only windows above minRms), for tuning thresholds. */
+/** One analysed window, for tuning thresholds (best === '' when below minRms). */
 export interface DtmfTraceEntry {
   /** ms of audio since the detector started */
   t: number;

@@ -15,7 +15,7 @@ const empty = z.object({}).strict();
 /** Media operations main asks of the renderer's media engine (one RTCPeerConnection per call). */
 export type MediaOp =
   | { op: 'get-description'; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number }
-  | { op: 'set-description'; sdp: string; hold: boolean; iceServers: RTCIceServerLike[] }
+  | { op: 'set-description'; sdp: string; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number }
   | { op: 'send-dtmf'; tones: string; durationMs: number; gapMs: number }
   | { op: 'set-mute'; muted: boolean }
   /** Undo an offer the far end rejected (e.g. a hold re-INVITE answered 491). */
@@ -31,7 +31,8 @@ export interface RTCIceServerLike {
 /** What the media engine answers per op. */
 export interface MediaReplies {
   'get-description': { sdp: string; dtmfInBand: boolean; direction: string | null };
-  'set-description': { dtmfInBand: boolean; direction: string | null };
+  /** For a remote offer the engine answers at once (`answer`), saving sip.js's next round trip. */
+  'set-description': { dtmfInBand: boolean; direction: string | null; answer: string | null };
   'send-dtmf': { sent: boolean };
   'set-mute': { muted: boolean };
   rollback: Record<string, never>;

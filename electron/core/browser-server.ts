@@ -51,7 +51,8 @@ export async function startBrowserServer(core: Core, options: { rendererDir: str
         res.writeHead(200, {
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
           'x-content-type-options': 'nosniff',
-          'cache-control': 'no-store',
+          // Vite's hashed assets never change; the page itself is always revalidated.
+          'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         });
         createReadStream(file).pipe(res);
       }),

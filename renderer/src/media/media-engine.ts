@@ -33,10 +33,14 @@ interface SessionMedia {
   track: MediaStreamTrack;
   remote: MediaStream;
   transceiver: RTCRtpTransceiver | null;
+  /** The answer made in set-description, handed out by the next get-description. */
+  answered: { sdp: string; hold: boolean } | null;
 }
 
 /** The microphone is opened once and cloned per call, so dialling does not wait for it. */
 const MIC_IDLE_RELEASE_MS = 60_000;
+/** How long UDP host candidates must be quiet before the SDP goes out (no STUN/TURN). */
+const HOST_CANDIDATE_QUIET_MS = 8;
 
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
@@ -74,7 +78,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     const source = base.getAudioTracks()[0];
     if (!source) throw new Error('No microphone available');
     const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    const media: SessionMedia = { pc, track: source.clone(), remote: new MediaStream(), transceiver: null };
+    const media: SessionMedia = { pc, track: source.clone(), remote: new MediaStream(), transceiver: null, answered: null };
     pc.ontrack = (event) => {
       if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
       notify();
@@ -96,12 +100,20 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     audioTransceiver(media).direction = hold ? 'inactive' : 'sendrecv';
   }
 
-  /** Waits for ICE gathering to complete, or the bound, whichever comes first. */
-  function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<void> {
+  /**
+   * Waits until the SDP is worth sending. With no STUN/TURN configured only host candidates can
+   * come, and Chromium finds the UDP ones within a few ms but reports "complete" only ~100 ms
+   * later, after its TCP candidates (useless to a PBX): so we stop once UDP host candidates have
+   * been quiet for a moment. With STUN/TURN we wait for gathering to complete. Either way the
+   * account's bound caps the wait.
+   */
+  function gathered(pc: RTCPeerConnection, timeoutMs: number, hostOnly: boolean): Promise<void> {
     if (pc.iceGatheringState === 'complete') return Promise.resolve();
     return new Promise((resolve) => {
+      let quiet: ReturnType<typeof setTimeout> | null = null;
       const done = (): void => {
         clearTimeout(timer);
+        if (quiet) clearTimeout(quiet);
         pc.removeEventListener('icegatheringstatechange', check);
         pc.removeEventListener('icecandidate', onCandidate);
         resolve();
@@ -110,12 +122,26 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
         if (pc.iceGatheringState === 'complete') done();
       };
       const onCandidate = (e: RTCPeerConnectionIceEvent): void => {
-        if (!e.candidate) done();
+        if (!e.candidate) return done();
+        if (hostOnly && e.candidate.type === 'host' && e.candidate.protocol === 'udp') {
+          if (quiet) clearTimeout(quiet);
+          quiet = setTimeout(done, HOST_CANDIDATE_QUIET_MS);
+        }
       };
       const timer = setTimeout(done, timeoutMs);
       pc.addEventListener('icegatheringstatechange', check);
       pc.addEventListener('icecandidate', onCandidate);
     });
+  }
+
+  /** Makes our answer to the remote offer just applied; kept for the getDescription that follows. */
+  async function answer(media: SessionMedia, iceTimeoutMs: number, hostOnly: boolean): Promise<string> {
+    const { pc } = media;
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc, iceTimeoutMs, hostOnly);
+    const sdp = pc.localDescription?.sdp;
+    if (!sdp) throw new Error('No local description');
+    return sdp;
   }
 
   function dtmfInBand(media: SessionMedia): boolean {
@@ -128,11 +154,17 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       const media = await session(r.sessionId, r.iceServers);
       const { pc } = media;
       applyDirection(media, r.hold);
-      const description = pc.signalingState === 'have-remote-offer' ? await pc.createAnswer() : await pc.createOffer();
-      await pc.setLocalDescription(description);
-      await gathered(pc, r.iceTimeoutMs);
-      const sdp = pc.localDescription?.sdp;
-      if (!sdp) throw new Error('No local description');
+      const hostOnly = r.iceServers.length === 0;
+      let sdp: string;
+      if (pc.signalingState === 'have-remote-offer') sdp = await answer(media, r.iceTimeoutMs, hostOnly);
+      else if (pc.signalingState === 'stable' && media.answered && media.answered.hold === r.hold) sdp = media.answered.sdp;
+      else {
+        await pc.setLocalDescription(await pc.createOffer());
+        await gathered(pc, r.iceTimeoutMs, hostOnly);
+        sdp = pc.localDescription?.sdp ?? '';
+        if (!sdp) throw new Error('No local description');
+      }
+      media.answered = null;
       return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
     },
     'set-description': async (r) => {
@@ -140,8 +172,14 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       const { pc } = media;
       const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
       await pc.setRemoteDescription({ type, sdp: r.sdp });
-      if (type === 'offer') applyDirection(media, r.hold);
-      return { dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
+      let answerSdp: string | null = null;
+      if (type === 'offer') {
+        applyDirection(media, r.hold);
+        // sip.js asks for our answer right after this: make it now and save an IPC round trip.
+        answerSdp = await answer(media, r.iceTimeoutMs, r.iceServers.length === 0);
+        media.answered = { sdp: answerSdp, hold: r.hold };
+      }
+      return { dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null, answer: answerSdp };
     },
     'send-dtmf': async (r) => {
       const media = sessions.get(r.sessionId);

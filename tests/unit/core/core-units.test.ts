@@ -91,9 +91,23 @@ describe('proxy session description handler', () => {
     await first;
     const second = sdh.setDescription('v=0', {});
     expect(sent[1]).toMatchObject({ op: 'set-description', hold: true, sdp: 'v=0' });
-    bridge.respond({ requestId: sent[1].requestId, ok: true, value: { dtmfInBand: false, direction: 'inactive' } });
+    bridge.respond({ requestId: sent[1].requestId, ok: true, value: { dtmfInBand: false, direction: 'inactive', answer: null } });
     await second;
     expect(sdh.isHeld).toBe(true);
+  });
+
+  it('uses the answer the renderer made with the offer, saving a round trip', async () => {
+    const { sent, bridge, sdh } = setup();
+    const set = sdh.setDescription('v=0 offer');
+    bridge.respond({ requestId: sent[0].requestId, ok: true, value: { dtmfInBand: true, direction: 'sendrecv', answer: 'v=0 answer' } });
+    await set;
+    await expect(sdh.getDescription()).resolves.toEqual({ body: 'v=0 answer', contentType: 'application/sdp' });
+    expect(sent).toHaveLength(1);
+    // Only once: a later offer of ours goes to the renderer again.
+    const next = sdh.getDescription();
+    expect(sent[1]).toMatchObject({ op: 'get-description' });
+    bridge.respond({ requestId: sent[1].requestId, ok: true, value: { sdp: 'v=0 offer2', dtmfInBand: true, direction: 'sendrecv' } });
+    await expect(next).resolves.toMatchObject({ body: 'v=0 offer2' });
   });
 
   it('turns a renderer failure or silence into a rejected promise sip.js can handle', async () => {
@@ -110,7 +124,7 @@ describe('proxy session description handler', () => {
     await expect(sdh.trySendDtmf('1')).resolves.toBe(false);
     expect(sent).toHaveLength(0);
     const p = sdh.setDescription('v=0');
-    bridge.respond({ requestId: sent[0].requestId, ok: true, value: { dtmfInBand: true, direction: 'sendrecv' } });
+    bridge.respond({ requestId: sent[0].requestId, ok: true, value: { dtmfInBand: true, direction: 'sendrecv', answer: null } });
     await p;
     const t = sdh.trySendDtmf('5#');
     expect(sent[1]).toMatchObject({ op: 'send-dtmf', tones: '5#' });

@@ -41,6 +41,8 @@ interface SessionMedia {
 const MIC_IDLE_RELEASE_MS = 60_000;
 /** How long UDP host candidates must be quiet before the SDP goes out (no STUN/TURN). */
 const HOST_CANDIDATE_QUIET_MS = 8;
+/** A spare offer older than this is remade (addresses may have changed). */
+const SPARE_MAX_AGE_MS = 5 * 60_000;
 
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
@@ -84,6 +86,59 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       notify();
     };
     sessions.set(sessionId, media);
+    return media;
+  }
+
+  /**
+   * A spare connection with its offer already made and its candidates gathered, so dialling
+   * does not wait for createOffer + ICE: the INVITE can leave at once. It has no microphone
+   * track (the mic is not opened for it); the call's track is attached with replaceTrack, which
+   * needs no renegotiation. Replaced after use and when it gets old.
+   */
+  let spare: { media: Promise<SessionMedia>; key: string; createdAt: number } | null = null;
+  let spareTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
+    if (spareTimer) clearTimeout(spareTimer);
+    spareTimer = setTimeout(() => {
+      spareTimer = null;
+      const old = spare;
+      spare = null;
+      void old?.media.then((m) => m.pc.close()).catch(() => undefined);
+      const media = (async (): Promise<SessionMedia> => {
+        const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+        const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+        const m: SessionMedia = { pc, track: null as unknown as MediaStreamTrack, remote: new MediaStream(), transceiver, answered: null };
+        await pc.setLocalDescription(await pc.createOffer());
+        await gathered(pc, 2000, iceServers.length === 0);
+        return m;
+      })();
+      media.catch(() => undefined);
+      spare = { media, key: JSON.stringify(iceServers), createdAt: Date.now() };
+    }, delayMs);
+  }
+
+  /** Takes the spare for a new outgoing call, if one is ready and fresh. */
+  async function takeSpare(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia | null> {
+    const s = spare;
+    if (!s || s.key !== JSON.stringify(iceServers) || Date.now() - s.createdAt > SPARE_MAX_AGE_MS) return null;
+    spare = null;
+    const media = await s.media.catch(() => null);
+    if (!media || media.pc.signalingState !== 'have-local-offer' || media.pc.iceGatheringState === 'new') {
+      media?.pc.close();
+      return null;
+    }
+    media.pc.ontrack = (event) => {
+      if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
+      notify();
+    };
+    sessions.set(sessionId, media);
+    // Attach the microphone while the INVITE is on its way.
+    const base = await microphone();
+    const source = base.getAudioTracks()[0];
+    if (!source) throw new Error('No microphone available');
+    media.track = source.clone();
+    await media.transceiver?.sender.replaceTrack(media.track);
     return media;
   }
 
@@ -151,6 +206,12 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
 
   const handlers: { [K in MediaRequest['op']]: (r: Extract<MediaRequest, { op: K }>) => Promise<MediaReplies[K]> } = {
     'get-description': async (r) => {
+      if (!sessions.has(r.sessionId) && !r.hold) {
+        const ready = await takeSpare(r.sessionId, r.iceServers);
+        prepareSpare(r.iceServers, 3000);
+        const sdp = ready?.pc.localDescription?.sdp;
+        if (ready && sdp) return { sdp, dtmfInBand: false, direction: null };
+      }
       const media = await session(r.sessionId, r.iceServers);
       const { pc } = media;
       applyDirection(media, r.hold);
@@ -168,6 +229,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
     },
     'set-description': async (r) => {
+      if (!sessions.has(r.sessionId)) prepareSpare(r.iceServers, 3000);
       const media = await session(r.sessionId, r.iceServers);
       const { pc } = media;
       const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
@@ -205,7 +267,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       if (media) {
         sessions.delete(r.sessionId);
         media.pc.close();
-        media.track.stop();
+        media.track?.stop();
         notify();
         releaseMicLater();
       }
@@ -258,6 +320,8 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     },
     dispose() {
       unsubscribe();
+      if (spareTimer) clearTimeout(spareTimer);
+      void spare?.media.then((m) => m.pc.close()).catch(() => undefined);
       for (const id of [...sessions.keys()]) void handlers.close({ op: 'close', requestId: 'dispose', sessionId: id });
     },
   };

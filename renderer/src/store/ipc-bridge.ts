@@ -13,6 +13,12 @@ export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
     api.account.onChanged((a) => s().setAccount(a)),
     api.call.onStateChanged((c) => s().upsertCall(c)),
     api.call.onRemoved((e) => s().removeCall(e.id)),
+    api.workspace.onChanged((w) => s().setWorkspace(w)),
+    api.lead.onChanged((l) => s().updateLead(l)),
+    api.agent.onStatsChanged((st) => s().setStats(st)),
+    api.campaign.onListChanged((c) => s().setCampaigns(c)),
+    api.importer.onProgress((p) => s().setImportProgress(p)),
+    api.importer.onFinished((r) => s().setImportReport(r)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

@@ -7,14 +7,26 @@ import type { Snapshot } from '../../../shared/contract';
 import { createAccountSlice, type AccountSlice } from './account-slice';
 import { createCallsSlice, type CallsSlice } from './calls-slice';
 import { createRegistrationSlice, type RegistrationSlice } from './registration-slice';
+import { createImportSlice, type ImportSlice } from './import-slice';
+import { createLeadsSlice, type LeadsSlice } from './leads-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
+import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './workspace-slice';
 
 export interface SnapshotSlice {
-  /** Replace registration, account and calls with what main answered to `app:ready`. */
+  /** Replace registration, account, calls, workspace and stats with what main answered to `app:ready`. */
   loadSnapshot(snapshot: Snapshot): void;
 }
 
-export type RingsideState = RegistrationSlice & AccountSlice & CallsSlice & UiSlice & SnapshotSlice;
+export type RingsideState = RegistrationSlice &
+  AccountSlice &
+  CallsSlice &
+  UiSlice &
+  WorkspaceSlice &
+  StatsSlice &
+  CampaignsSlice &
+  LeadsSlice &
+  ImportSlice &
+  SnapshotSlice;
 export type RingsideStore = StoreApi<RingsideState>;
 
 export function createRingsideStore(): RingsideStore {
@@ -23,9 +35,14 @@ export function createRingsideStore(): RingsideStore {
     ...createAccountSlice(...a),
     ...createCallsSlice(...a),
     ...createUiSlice(...a),
+    ...createWorkspaceSlice(...a),
+    ...createStatsSlice(...a),
+    ...createCampaignsSlice(...a),
+    ...createLeadsSlice(...a),
+    ...createImportSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
-      set({ registration: snapshot.registration, account: snapshot.account });
+      set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats });
       get().replaceCalls(snapshot.calls);
     },
   }));

@@ -5,7 +5,7 @@ import type { Snapshot } from '../../../shared/contract';
 import { App } from '../../../renderer/src/components/App';
 import { bindStore } from '../../../renderer/src/store/ipc-bridge';
 import { resetStore, store } from '../../../renderer/src/store/store';
-import { account, call, fakeMedia, fakeRingside, registered } from './fake-ringside';
+import { call, fakeMedia, fakeRingside, registered, snapshotOf } from './fake-ringside';
 
 let unbind: (() => void) | null = null;
 
@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 function setup(calls: Snapshot['calls'] = []) {
-  const snapshot: Snapshot = { registration: registered, account, calls };
+  const snapshot: Snapshot = snapshotOf({ calls });
   const fake = fakeRingside(snapshot);
   unbind = bindStore(fake.api, store);
   store.getState().loadSnapshot(snapshot);
@@ -152,7 +152,7 @@ describe('App', () => {
   });
 
   it('validates the account form with the shared schema', async () => {
-    const snapshot: Snapshot = { registration: { ...registered, state: 'unregistered' }, account: null, calls: [] };
+    const snapshot: Snapshot = snapshotOf({ registration: { ...registered, state: 'unregistered' }, account: null });
     const fake = fakeRingside(snapshot);
     unbind = bindStore(fake.api, store);
     store.getState().loadSnapshot(snapshot);
@@ -173,7 +173,7 @@ describe('App', () => {
 
   it('shows a provisioned account read-only', () => {
     setup();
-    act(() => store.getState().setAccount({ ...account, source: 'provisioned' }));
+    act(() => store.getState().setAccount({ ...store.getState().account!, source: 'provisioned' }));
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     expect(screen.getByText(/provisioned by your administrator/)).toBeTruthy();
     expect((screen.getByLabelText('SIP address') as HTMLInputElement).readOnly).toBe(true);

@@ -3,9 +3,12 @@ import { vi } from 'vitest';
 import type { AccountView } from '../../../shared/account';
 import type { CallSessionView } from '../../../shared/call-session';
 import { temperatureForDirection } from '../../../shared/call-session';
-import type { EventPayloads, RingsideApi, Snapshot } from '../../../shared/contract';
+import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign';
+import type { EventPayloads, RequestPayload, RingsideApi, Snapshot } from '../../../shared/contract';
+import type { Lead, LeadHistoryEntry, LeadRow } from '../../../shared/lead';
 import type { RegistrationView } from '../../../shared/registration-state';
 import type { Result } from '../../../shared/result';
+import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '../../../shared/workspace';
 import type { MediaEngine } from '../../../renderer/src/media/media-engine';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };
@@ -40,19 +43,142 @@ export function call(overrides: Partial<CallSessionView> = {}): CallSessionView 
     statusCode: null,
     detail: null,
     dtmfInBand: true,
+    leadId: null,
     ...overrides,
   };
 }
 
+export const idleWorkspace: WorkspaceView = {
+  agent: { state: 'available', pauseReason: null, since: Date.now() - 60_000, name: 'Agent One' },
+  campaignId: null,
+  current: null,
+  dispositionRequired: false,
+  notice: null,
+};
+
+export const emptyStats: AgentStats = { day: '2026-11-27', calls: 0, connected: 0, talkSec: 0, dispositions: {}, successes: 0 };
+
+export function lead(overrides: Partial<Lead> = {}): Lead {
+  return {
+    id: 7,
+    campaignId: 1,
+    firstName: 'Maria',
+    lastName: 'Kowalska',
+    company: 'Sunny Roofs',
+    email: 'maria@example.com',
+    street: '1 Main St',
+    city: 'Austin',
+    region: 'TX',
+    postalCode: '78701',
+    country: 'US',
+    timeZone: 'America/Chicago',
+    source: 'web form',
+    customFields: { roofType: 'tile' },
+    consentAt: null,
+    inquiryAt: '2026-11-20',
+    lastPurchaseAt: null,
+    score: 80,
+    priority: 3,
+    status: 'active',
+    attempts: 1,
+    lastAttemptAt: Date.now() - 86_400_000,
+    dueAt: null,
+    phones: [
+      { e164: '+15125550101', raw: '512 555 0101', label: 'mobile', bad: false },
+      { e164: '+15125550102', raw: '512 555 0102', label: 'office', bad: true },
+    ],
+    createdAt: Date.now() - 10 * 86_400_000,
+    updatedAt: Date.now() - 86_400_000,
+    ...overrides,
+  };
+}
+
+export const history: LeadHistoryEntry[] = [
+  { id: 1, at: Date.now() - 86_400_000, kind: 'call', direction: 'outbound', phone: '+15125550101', outcome: 'no-answer', durationSec: 0, disposition: null, note: null },
+  { id: 2, at: Date.now() - 86_000_000, kind: 'disposition', direction: null, phone: null, outcome: null, durationSec: null, disposition: 'No answer', note: 'try mornings' },
+];
+
+export function campaign(overrides: Partial<Campaign> = {}): Campaign {
+  return {
+    id: 1,
+    name: 'Solar leads Q4',
+    kind: 'outbound',
+    script: {
+      coldStart: 'intro',
+      warmStart: 'warm',
+      steps: [
+        { id: 'intro', title: 'Introduction', text: 'Hello {{lead.firstName}}, this is {{agent.name}} from {{campaign.name}}.', answers: [{ label: 'Interested', value: 'yes', next: 'roof' }, { label: 'Not now', value: 'no', next: 'bye' }], capture: 'custom.interest', next: null },
+        { id: 'warm', title: 'Warm opener', text: 'Hi {{lead.firstName}}, thanks for your inquiry.', answers: [], capture: null, next: 'roof' },
+        { id: 'roof', title: 'Roof', text: 'What kind of roof do you have in {{lead.city}}?', answers: [], capture: 'custom.roofType', next: 'bye' },
+        { id: 'bye', title: 'Close', text: 'Thank you for your time.', answers: [], capture: null, next: null },
+      ],
+    },
+    dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
+    callerId: '',
+    defaultCountry: 'US',
+    dialMode: 'preview',
+    previewCountdownSec: 0,
+    maxAttempts: 5,
+    wrapUpLimitSec: 60,
+    warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
+    ...overrides,
+  };
+}
+
+export function workspaceLead(overrides: Partial<WorkspaceLead> = {}): WorkspaceLead {
+  return {
+    leadId: 7,
+    callId: null,
+    phoneIndex: 0,
+    stage: 'preview',
+    countdownEndsAt: null,
+    wrapUpStartedAt: null,
+    temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
+    scriptStart: 'intro',
+    ...overrides,
+  };
+}
+
+export function snapshotOf(overrides: Partial<Snapshot> = {}): Snapshot {
+  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, ...overrides };
+}
+
+export function leadRows(q: RequestPayload<'lead:list'>, total: number): { total: number; rows: LeadRow[] } {
+  const rows: LeadRow[] = [];
+  for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) {
+    rows.push({ id: i + 1, name: `Lead ${i + 1}`, company: `Company ${i + 1}`, phone: `+1512555${String(i).padStart(4, '0')}`, status: 'new', attempts: 0, score: i % 100, lastAttemptAt: null, dueAt: null });
+  }
+  return { total, rows };
+}
+
+export const importPreview: ImportPreview = {
+  importId: 'imp1',
+  encoding: 'utf-8',
+  delimiter: ';',
+  headers: ['Name', 'Phone', 'Roof'],
+  rows: [
+    ['Maria Kowalska', '512 555 0101', 'tile'],
+    ['<b>Bob</b>', 'not a phone', 'flat'],
+  ],
+  suggested: ['fullName', 'phone', 'ignore'],
+  bytes: 120,
+};
+
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
-export function fakeRingside(snapshot: Snapshot = { registration: registered, account, calls: [] }) {
+export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadTotal?: number } = {}) {
   const listeners: Listeners = {
     'registration:changed': new Set(),
     'call:state-changed': new Set(),
     'call:removed': new Set(),
     'account:changed': new Set(),
     'media:request': new Set(),
+    'workspace:changed': new Set(),
+    'lead:changed': new Set(),
+    'stats:changed': new Set(),
+    'campaigns:changed': new Set(),
+    'import:progress': new Set(),
+    'import:finished': new Set(),
   };
   const on =
     <E extends keyof EventPayloads>(event: E) =>
@@ -63,6 +189,7 @@ export function fakeRingside(snapshot: Snapshot = { registration: registered, ac
       };
     };
   const current = (id: string) => snapshot.calls.find((c) => c.id === id) ?? call({ id });
+  const ws = () => snapshot.workspace;
   const api = {
     app: { ready: vi.fn(() => ok(snapshot)) },
     account: { get: vi.fn(() => ok(snapshot.account)), save: vi.fn(() => ok(account)), onChanged: vi.fn(on('account:changed')) },
@@ -82,6 +209,44 @@ export function fakeRingside(snapshot: Snapshot = { registration: registered, ac
       onRemoved: vi.fn(on('call:removed')),
     },
     media: { respond: vi.fn(() => ok(null)), onRequest: vi.fn(on('media:request')) },
+    campaign: {
+      list: vi.fn(() => ok([{ id: 1, name: 'Solar leads Q4', kind: 'outbound', dialMode: 'preview', leads: 120, due: 14 }])),
+      get: vi.fn((id: number) => ok(campaign({ id }))),
+      save: vi.fn((c: RequestPayload<'campaign:save'>) => ok({ ...campaign(), ...(c as Partial<Campaign>), id: c.id ?? 2 } as Campaign)),
+      exportJson: vi.fn(() => ok({ json: '{}', fileName: 'campaign.json' })),
+      importJson: vi.fn(() => ok(campaign({ id: 3 }))),
+      onListChanged: vi.fn(on('campaigns:changed')),
+    },
+    lead: {
+      list: vi.fn((q: RequestPayload<'lead:list'>) => ok(leadRows(q, options.leadTotal ?? 3))),
+      get: vi.fn((id: number) => ok({ lead: lead({ id }), history, callbacks: [] })),
+      update: vi.fn((id: number) => ok({ lead: lead({ id }), invalidPhones: [] as string[] })),
+      onChanged: vi.fn(on('lead:changed')),
+    },
+    workspace: {
+      selectCampaign: vi.fn((id: number) => ok({ ...ws(), campaignId: id })),
+      next: vi.fn(() => ok(ws())),
+      openLead: vi.fn((leadId: number) => ok({ ...ws(), current: workspaceLead({ leadId }) })),
+      dial: vi.fn(() => ok(call({ id: 'new', direction: 'outbound', state: 'dialing', answeredAt: null, leadId: 7 }))),
+      skip: vi.fn(() => ok(ws())),
+      dispose: vi.fn(() => ok({ ...ws(), dispositionRequired: false })),
+      capture: vi.fn((leadId: number) => ok(lead({ id: leadId }))),
+      onChanged: vi.fn(on('workspace:changed')),
+    },
+    agent: {
+      setState: vi.fn((state: 'available' | 'paused' | 'offline', reason?: string) => ok({ ...ws(), agent: { ...ws().agent, state, pauseReason: reason ?? null } })),
+      stats: vi.fn(() => ok(snapshot.stats)),
+      onStatsChanged: vi.fn(on('stats:changed')),
+    },
+    importer: {
+      begin: vi.fn(() => ok({ importId: 'imp1' })),
+      chunk: vi.fn((_id: string, _seq: number, data: string) => ok({ received: data.length })),
+      preview: vi.fn(() => ok(importPreview)),
+      run: vi.fn(() => ok({ started: true as const })),
+      cancel: vi.fn(() => ok(null)),
+      onProgress: vi.fn(on('import:progress')),
+      onFinished: vi.fn(on('import:finished')),
+    },
   } satisfies RingsideApi;
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => {
     for (const l of listeners[event]) l(payload);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bindStore } from '../../../renderer/src/store/ipc-bridge';
 import { resetStore, store } from '../../../renderer/src/store/store';
-import { account, call, fakeRingside, registered } from './fake-ringside';
+import { account, call, fakeRingside, idleWorkspace, registered, snapshotOf } from './fake-ringside';
 
 afterEach(() => resetStore());
 
@@ -33,7 +33,7 @@ describe('renderer store + ipc bridge', () => {
   it('returns one function that removes every subscription', () => {
     const { api, emit, listenerCount } = fakeRingside();
     const unbind = bindStore(api, store);
-    expect(listenerCount()).toBe(4);
+    expect(listenerCount()).toBe(10);
     unbind();
     expect(listenerCount()).toBe(0);
     emit('call:state-changed', call());
@@ -58,7 +58,8 @@ describe('renderer store + ipc bridge', () => {
   });
 
   it('loads a snapshot and resets', () => {
-    store.getState().loadSnapshot({ registration: registered, account, calls: [call({ id: 'x' })] });
+    store.getState().loadSnapshot(snapshotOf({ calls: [call({ id: 'x' })], workspace: { ...idleWorkspace, campaignId: 4 } }));
+    expect(store.getState().workspace.campaignId).toBe(4);
     expect(store.getState().selectedId).toBe('x');
     expect(store.getState().account).toEqual(account);
     store.getState().pushError('boom');

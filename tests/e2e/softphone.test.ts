@@ -162,4 +162,21 @@ describe('softphone in Chromium with real media', () => {
     await bob.eval((p) => p.hangup());
     await until('agent media closed', () => agentSessions(), (s) => s.length === 0);
   });
+
+  it('the next outbound call (from the pre-made offer) carries the microphone both ways', async () => {
+    await alice.eval((p) => p.clearDtmf());
+    await agent.getByLabel('Number or SIP address').fill(`sip:customer1@${sip.domain}`);
+    await button(/^Call$/).click();
+    await until('customer rings again', () => alice.eval((p) => p.state().callState), (s) => s === 'ringing-in');
+    await alice.eval((p) => p.answer());
+    const [id] = await until('one media session', () => agentSessions(), (s) => s.length === 1);
+    expect(await agent.evaluate(() => (window as unknown as { ringsideDiagnostics: { sparesUsed(): number } }).ringsideDiagnostics.sparesUsed())).toBe(1);
+    const [aSent, aRecv, cSent, cRecv] = await flow(id, alice);
+    expect(Math.min(aSent, aRecv, cSent, cRecv)).toBeGreaterThan(20);
+    const e0 = (await agentRtp(id)).sentAudioEnergy ?? 0;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(((await agentRtp(id)).sentAudioEnergy ?? 0) - e0).toBeGreaterThan(1e-4);
+    await button(/^Hang up$/).click();
+    await until('agent media closed', () => agentSessions(), (s) => s.length === 0);
+  });
 });

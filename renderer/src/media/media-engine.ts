@@ -97,6 +97,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
    */
   let spare: { media: Promise<SessionMedia>; key: string; createdAt: number } | null = null;
   let spareTimer: ReturnType<typeof setTimeout> | null = null;
+  let sparesUsed = 0;
 
   function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
     if (spareTimer) clearTimeout(spareTimer);
@@ -133,6 +134,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       notify();
     };
     sessions.set(sessionId, media);
+    sparesUsed += 1;
     // Attach the microphone while the INVITE is on its way.
     const base = await microphone();
     const source = base.getAudioTracks()[0];
@@ -326,6 +328,6 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     },
   };
   // Diagnostics for support staff and the end-to-end tests: read-only counters, no control.
-  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = { rtpStats: engine.rtpStats, sessions: () => [...sessions.keys()] };
+  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = { rtpStats: engine.rtpStats, sessions: () => [...sessions.keys()], sparesUsed: () => sparesUsed };
   return engine;
 }

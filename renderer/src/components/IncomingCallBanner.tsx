@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'react';
 import ringUrl from '../../../assets/ringtone.wav?url';
 import type { CallSessionView } from '../../../shared/call-session';
+import { leadName } from '../../../shared/lead';
 import { useRingside } from '../store/store';
+import { useLeadDetail } from '../workspace/use-lead-detail';
 import { useApi } from './api-context';
 import { useRequest } from './use-request';
 
@@ -33,13 +35,17 @@ function IncomingRow({ call }: { call: CallSessionView }) {
   const api = useApi();
   const send = useRequest();
   const selectCall = useRingside((s) => s.selectCall);
-  const name = call.remoteName || call.remoteUri;
+  // A known caller: show who it is before answering (the lead card pops with it).
+  const lead = useLeadDetail(call.leadId)?.lead ?? null;
+  const name = lead ? leadName(lead) : call.remoteName || call.remoteUri;
   return (
     <div className="incoming-call">
       <div className="incoming-who">
         <span className="incoming-label">Incoming call</span>
         <span className="incoming-name">{name}</span>
-        {call.remoteName && call.remoteName !== call.remoteUri ? <span className="incoming-uri">{call.remoteUri}</span> : null}
+        {lead?.company && lead.company !== name ? <span className="incoming-company">{lead.company}</span> : null}
+        {lead ? <span className="incoming-uri">{call.remoteName || call.remoteUri}</span> : null}
+        {!lead && call.remoteName && call.remoteName !== call.remoteUri ? <span className="incoming-uri">{call.remoteUri}</span> : null}
       </div>
       <div className="incoming-actions">
         <button

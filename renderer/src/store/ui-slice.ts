@@ -15,10 +15,13 @@ export interface UiSlice {
   lastError: string | null;
   /** Whether the account settings form is open (it is also shown whenever there is no account). */
   settingsOpen: boolean;
+  /** A confirmation of what just happened ("Saved: Sale"), shown in a polite status line. */
+  confirmation: Notice | null;
   pushError(message: string): void;
   dismissNotice(id: number): void;
   clearNotices(): void;
   setSettingsOpen(open: boolean): void;
+  confirm(message: string | null): void;
 }
 
 let nextNoticeId = 1;
@@ -27,6 +30,8 @@ export const createUiSlice: StateCreator<RingsideState, [], [], UiSlice> = (set)
   notices: [],
   lastError: null,
   settingsOpen: false,
+  confirmation: null,
+  confirm: (message) => set({ confirmation: message === null ? null : { id: nextNoticeId++, message } }),
   pushError: (message) =>
     set((s) => ({
       lastError: message,

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { Campaign } from '../../../shared/campaign';
 import type { AgentStats, CampaignSummary, WorkspaceView } from '../../../shared/workspace';
 import type { RingsideState } from './store';
 
@@ -27,7 +28,11 @@ export interface StatsSlice {
 
 export interface CampaignsSlice {
   campaigns: CampaignSummary[];
+  /** Full campaigns (script, dispositions) fetched with `campaign:get`, by id. */
+  campaignDetails: Record<number, Campaign>;
+  /** `campaigns:changed`: new list; cached details are dropped so they are fetched again. */
   setCampaigns(campaigns: CampaignSummary[]): void;
+  setCampaignDetail(campaign: Campaign): void;
 }
 
 export const createWorkspaceSlice: StateCreator<RingsideState, [], [], WorkspaceSlice> = (set) => ({
@@ -42,5 +47,7 @@ export const createStatsSlice: StateCreator<RingsideState, [], [], StatsSlice> =
 
 export const createCampaignsSlice: StateCreator<RingsideState, [], [], CampaignsSlice> = (set) => ({
   campaigns: [],
-  setCampaigns: (campaigns) => set({ campaigns }),
+  campaignDetails: {},
+  setCampaigns: (campaigns) => set({ campaigns, campaignDetails: {} }),
+  setCampaignDetail: (campaign) => set((s) => ({ campaignDetails: { ...s.campaignDetails, [campaign.id]: campaign } })),
 });

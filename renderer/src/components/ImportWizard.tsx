@@ -1,0 +1,246 @@
+import { useId, useRef, useState } from 'react';
+import type { ColumnTarget, ImportPreview } from '../../../shared/workspace';
+import { leadFields } from '../../../shared/workspace';
+import { store, useRingside } from '../store/store';
+import { CHUNK_BYTES, chunkBase64 } from '../workspace/file-chunks';
+import { useApi } from './api-context';
+import { formatDuration } from './call-format';
+import { Modal } from './Modal';
+import { request } from './use-request';
+
+type Stage = 'pick' | 'upload' | 'preview' | 'run';
+
+const DELIMITER: Record<ImportPreview['delimiter'], string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/** CSV import: upload in 1 MiB chunks, preview, map columns, run with live progress, report. */
+export function ImportWizard({ onClose }: { onClose: () => void }) {
+  const api = useApi();
+  const id = useId();
+  const campaigns = useRingside((s) => s.campaigns);
+  const workspaceCampaign = useRingside((s) => s.workspace.campaignId);
+  const [stage, setStage] = useState<Stage>('pick');
+  const [file, setFile] = useState<File | null>(null);
+  const [sent, setSent] = useState(0);
+  const [importId, setImportId] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [mapping, setMapping] = useState<ColumnTarget[]>([]);
+  const [duplicates, setDuplicates] = useState<'merge' | 'skip'>('merge');
+  const [campaignId, setCampaignId] = useState<number | null>(workspaceCampaign ?? campaigns[0]?.id ?? null);
+  const cancelled = useRef(false);
+  const progress = useRingside((s) => (importId && s.importProgress?.importId === importId ? s.importProgress : null));
+  const report = useRingside((s) => (importId && s.importReport?.importId === importId ? s.importReport : null));
+
+  const upload = async (f: File) => {
+    cancelled.current = false;
+    store.getState().clearImport();
+    setStage('upload');
+    setSent(0);
+    const begun = await request(api.importer.begin(f.name, f.size));
+    if (!begun) return setStage('pick');
+    setImportId(begun.importId);
+    const chunks = Math.ceil(f.size / CHUNK_BYTES);
+    for (let seq = 0; seq < chunks; seq++) {
+      if (cancelled.current) return;
+      const data = await chunkBase64(f, seq);
+      const ok = await request(api.importer.chunk(begun.importId, seq, data));
+      if (!ok) return setStage('pick');
+      setSent(Math.min(f.size, (seq + 1) * CHUNK_BYTES));
+    }
+    const p = await request(api.importer.preview(begun.importId));
+    if (!p) return setStage('pick');
+    setPreview(p);
+    setMapping(p.suggested.length === p.headers.length ? p.suggested : p.headers.map((_, i) => p.suggested[i] ?? 'ignore'));
+    setStage('preview');
+  };
+
+  const run = async () => {
+    if (!importId || campaignId === null) return;
+    setStage('run');
+    const started = await request(api.importer.run({ importId, campaignId, mapping, duplicates }));
+    if (!started) setStage('preview');
+  };
+
+  const cancel = () => {
+    cancelled.current = true;
+    if (importId && !report) void request(api.importer.cancel(importId));
+    if (stage !== 'run') setStage('pick');
+  };
+
+  const targets = (header: string): string[] => ['ignore', ...leadFields, `custom:${header.replace(/[^A-Za-z0-9_ -]/g, '').slice(0, 40) || 'field'}`];
+
+  return (
+    <Modal title="Import leads from CSV" onClose={onClose} wide>
+      {stage === 'pick' || stage === 'upload' ? (
+        <div className="import-pick">
+          <label htmlFor={`${id}-file`}>CSV file</label>
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept=".csv,text/csv,text/plain"
+            disabled={stage === 'upload'}
+            onChange={(e) => {
+              const f = e.target.files?.[0] ?? null;
+              setFile(f);
+              if (f) void upload(f);
+            }}
+          />
+          {stage === 'upload' && file ? (
+            <div className="import-upload">
+              <p>
+                Uploading {file.name}: {Math.round((sent / file.size) * 100)}%
+              </p>
+              <progress max={file.size} value={sent} aria-label="Upload progress" />
+              <button type="button" className="btn" onClick={cancel}>
+                Cancel
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      {stage === 'preview' && preview ? (
+        <div className="import-preview">
+          <p className="import-meta">
+            Encoding <strong>{preview.encoding}</strong> · delimiter <strong>{DELIMITER[preview.delimiter]}</strong> · {preview.headers.length} columns · {(preview.bytes / 1024).toFixed(0)} KiB
+          </p>
+          <div className="table-wrap">
+            <table className="preview-table">
+              <thead>
+                <tr>
+                  {preview.headers.map((h, i) => (
+                    <th key={i} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+                <tr className="mapping-row">
+                  {preview.headers.map((h, i) => (
+                    <td key={i}>
+                      <select aria-label={`Map column ${h}`} value={mapping[i] ?? 'ignore'} onChange={(e) => setMapping((m) => m.map((x, j) => (j === i ? (e.target.value as ColumnTarget) : x)))}>
+                        {targets(h).map((t) => (
+                          <option key={t} value={t}>
+                            {t === 'ignore' ? '— ignore —' : t}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {preview.rows.map((r, i) => (
+                  <tr key={i}>
+                    {preview.headers.map((_, j) => (
+                      <td key={j}>{r[j] ?? ''}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="import-options">
+            <fieldset>
+              <legend>Leads already in the campaign (same phone)</legend>
+              <label>
+                <input type="radio" name={`${id}-dup`} checked={duplicates === 'merge'} onChange={() => setDuplicates('merge')} /> Merge
+              </label>
+              <label>
+                <input type="radio" name={`${id}-dup`} checked={duplicates === 'skip'} onChange={() => setDuplicates('skip')} /> Skip
+              </label>
+            </fieldset>
+            <div className="field">
+              <label htmlFor={`${id}-campaign`}>Into campaign</label>
+              <select id={`${id}-campaign`} value={campaignId ?? ''} onChange={(e) => setCampaignId(Number(e.target.value) || null)}>
+                {campaignId === null ? <option value="">Choose…</option> : null}
+                {campaigns.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div className="form-actions">
+            <button type="button" className="btn btn-primary" disabled={campaignId === null} onClick={() => void run()}>
+              Import
+            </button>
+            <button type="button" className="btn" onClick={cancel}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      {stage === 'run' ? (
+        <div className="import-run">
+          {report ? (
+            <p className="import-done" role="status">
+              {report.cancelled ? 'Import cancelled' : 'Import finished'} in {formatDuration(report.ms)}.
+            </p>
+          ) : (
+            <p role="status">Importing…</p>
+          )}
+          {progress ? (
+            <>
+              <progress max={progress.bytesTotal || 1} value={progress.bytesDone} aria-label="Import progress" />
+              <dl className="import-counts">
+                <div>
+                  <dt>Rows</dt>
+                  <dd>{progress.rowsDone}</dd>
+                </div>
+                <div>
+                  <dt>Imported</dt>
+                  <dd>{progress.imported}</dd>
+                </div>
+                <div>
+                  <dt>Merged</dt>
+                  <dd>{progress.merged}</dd>
+                </div>
+                <div>
+                  <dt>Skipped</dt>
+                  <dd>{progress.skipped}</dd>
+                </div>
+                <div>
+                  <dt>Failed</dt>
+                  <dd>{progress.failed}</dd>
+                </div>
+              </dl>
+            </>
+          ) : null}
+          {report && report.errors.length > 0 ? (
+            <div className="table-wrap">
+              <table className="error-table" aria-label="Rows not imported">
+                <thead>
+                  <tr>
+                    <th scope="col">Row</th>
+                    <th scope="col">Reason</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.errors.map((e) => (
+                    <tr key={e.row}>
+                      <td className="num">{e.row}</td>
+                      <td>{e.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {report.failed > report.errors.length ? <p className="field-hint">Showing the first {report.errors.length} of {report.failed} failed rows.</p> : null}
+            </div>
+          ) : null}
+          <div className="form-actions">
+            {report ? (
+              <button type="button" className="btn btn-primary" onClick={onClose}>
+                Done
+              </button>
+            ) : (
+              <button type="button" className="btn" onClick={cancel}>
+                Cancel import
+              </button>
+            )}
+          </div>
+        </div>
+      ) : null}
+    </Modal>
+  );
+}

@@ -1,0 +1,27 @@
+import { useEffect } from 'react';
+import { useApi } from '../components/api-context';
+import { drop, request } from '../components/use-request';
+import type { LeadDetail } from '../store/leads-slice';
+import { store, useRingside } from '../store/store';
+
+/**
+ * The lead with its history and callbacks, cached in the store. Fetched again whenever
+ * `refresh` changes (the workspace moved on: a call ended, a disposition was saved).
+ */
+export function useLeadDetail(id: number | null, refresh: unknown = null): LeadDetail | null {
+  const api = useApi();
+  const detail = useRingside((s) => (id === null ? null : (s.leads[id] ?? null)));
+  useEffect(() => {
+    if (id === null) return;
+    let live = true;
+    drop(
+      request(api.lead.get(id)).then((d) => {
+        if (live && d) store.getState().setLeadDetail(d);
+      }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, id, refresh]);
+  return detail;
+}

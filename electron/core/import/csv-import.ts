@@ -1,0 +1,189 @@
+/**
+ * CSV import pipeline (plain Node): preview a file, then stream it through papaparse, map rows to
+ * leads and hand them to the lead repository in batches. The file is never held as one string.
+ */
+import { stat } from 'node:fs/promises';
+import Papa from 'papaparse';
+import type { LeadRepository, NewLead } from '../data/repositories.js';
+import type { ColumnTarget, ImportPreview, ImportProgress, ImportReport, ImportRowError } from '../../../shared/workspace.js';
+import { suggestMapping } from './column-suggest.js';
+import { detectDelimiter, detectEncoding, openTextStream, readHead, type CsvDelimiter, type CsvEncoding } from './csv-source.js';
+import { createRowMapper } from './row-mapper.js';
+
+export type CsvPreview = Omit<ImportPreview, 'importId'>;
+
+/** The most columns a file may have (the `import:run` mapping allows 200). */
+export const maxColumns = 200;
+const previewRows = 20;
+const maxErrors = 1000;
+
+export class CsvFormatError extends Error {
+  override name = 'CsvFormatError';
+}
+
+/** Encoding, delimiter, header row, the first 20 data rows and a suggested mapping. */
+export async function previewCsv(path: string): Promise<CsvPreview> {
+  const bytes = (await stat(path)).size;
+  const encoding = await detectEncoding(path);
+  const head = await readHead(path, encoding);
+  const delimiter = detectDelimiter(head);
+  // Parse only complete records of the head: cut after the last line break outside quotes.
+  const parsed = Papa.parse<string[]>(head.length < 256 * 1024 ? head : head.slice(0, lastRecordEnd(head)), {
+    delimiter, skipEmptyLines: true, preview: previewRows + 1,
+  });
+  const [headers = [], ...rows] = parsed.data;
+  if (headers.length === 0) throw new CsvFormatError('the file is empty');
+  if (headers.length > maxColumns) throw new CsvFormatError(`the file has ${headers.length} columns (at most ${maxColumns})`);
+  return { encoding, delimiter, headers: headers.map((h) => h.trim()), rows, suggested: suggestMapping(headers), bytes };
+}
+
+function lastRecordEnd(text: string): number {
+  let inQuotes = false;
+  let end = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuotes = !inQuotes;
+    else if (c === 10 && !inQuotes) end = i + 1;
+  }
+  return end;
+}
+
+export interface ImportCsvOptions {
+  path: string;
+  campaignId: number;
+  /** One target per column (missing trailing entries are ignored columns). */
+  mapping: readonly ColumnTarget[];
+  duplicates: 'merge' | 'skip';
+  /** ISO 3166 alpha-2 region for numbers written without a country code (a row's country column wins). */
+  defaultCountry: string;
+  leads: Pick<LeadRepository, 'importBatch'>;
+  onProgress: (p: Omit<ImportProgress, 'importId'>) => void;
+  signal?: AbortSignal;
+  /** Leads per `importBatch` call (one transaction each); default 5000. */
+  batchSize?: number;
+  now?: () => number;
+  /** Known from the preview; detected again when absent. */
+  encoding?: CsvEncoding;
+  delimiter?: CsvDelimiter;
+  /** Least time between two progress callbacks (ms); default 100. */
+  progressIntervalMs?: number;
+}
+
+/**
+ * Imports the file. Row numbers in errors are 1-based data rows (header = 0, empty lines not
+ * counted). A row that cannot be imported adds one error and counts in `failed`; a row imported
+ * with a dropped value adds an "imported without …" entry and does not count in `failed`.
+ * Cancelling (`signal`) stops between batches: batches already written stay, the report says
+ * `cancelled: true`. A failing `importBatch` (e.g. unknown campaign) rejects the promise.
+ */
+export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportReport, 'importId'>> {
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const batchSize = Math.max(1, opts.batchSize ?? 5000);
+  const interval = opts.progressIntervalMs ?? 100;
+  const bytesTotal = (await stat(opts.path)).size;
+  const encoding = opts.encoding ?? (await detectEncoding(opts.path));
+  const delimiter = opts.delimiter ?? detectDelimiter(await readHead(opts.path, encoding, 64 * 1024));
+
+  const state = { rowsDone: 0, bytesDone: 0, bytesTotal, imported: 0, merged: 0, skipped: 0, failed: 0 };
+  const errors: ImportRowError[] = [];
+  const report = (row: number, reason: string) => {
+    if (errors.length < maxErrors) errors.push({ row, reason: `row ${row}: ${reason}` });
+  };
+  let lastProgress = 0;
+  const progress = (force: boolean) => {
+    const t = now();
+    if (!force && t - lastProgress < interval) return;
+    lastProgress = t;
+    opts.onProgress({ ...state });
+  };
+
+  let batch: NewLead[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const r = opts.leads.importBatch(opts.campaignId, batch, opts.duplicates, now());
+    state.imported += r.imported;
+    state.merged += r.merged;
+    state.skipped += r.skipped;
+    batch = [];
+  };
+
+  let mapRow: ReturnType<typeof createRowMapper> | null = null;
+  let cancelled = false;
+  let row = -1; // header is row 0
+
+  const { text, raw } = openTextStream(opts.path, encoding, (n) => (state.bytesDone += n));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(e instanceof Error ? e : new Error(String(e)));
+      };
+      text.on('error', fail);
+      Papa.parse<string[]>(text as unknown as File, {
+        delimiter,
+        skipEmptyLines: true,
+        chunk: (results, parser) => {
+          try {
+            for (const fields of results.data) {
+              row++;
+              if (row === 0) {
+                if (fields.length > maxColumns) throw new CsvFormatError(`the file has ${fields.length} columns (at most ${maxColumns})`);
+                mapRow = createRowMapper(fields.map((h) => h.trim()), opts.mapping, opts.defaultCountry);
+                continue;
+              }
+              state.rowsDone++;
+              const r = mapRow!(fields);
+              if (r.lead === null) {
+                state.failed++;
+                report(row, r.reason);
+                continue;
+              }
+              for (const note of r.notes) report(row, note);
+              batch.push(r.lead);
+              if (batch.length >= batchSize) {
+                if (opts.signal?.aborted) {
+                  cancelled = true;
+                  break;
+                }
+                flush();
+                progress(false);
+              }
+            }
+            if (!cancelled && opts.signal?.aborted) cancelled = true;
+            if (cancelled) {
+              // papaparse calls neither `complete` nor `chunk` again after abort().
+              parser.abort();
+              if (!settled) {
+                settled = true;
+                resolve();
+              }
+              return;
+            }
+            progress(false);
+          } catch (e) {
+            parser.abort();
+            fail(e);
+          }
+        },
+        complete: () => {
+          if (settled) return;
+          settled = true;
+          resolve();
+        },
+        error: (e: Error) => fail(e),
+      });
+    });
+    if (cancelled) batch = [];
+    else flush();
+  } finally {
+    raw.destroy();
+    text.destroy();
+  }
+  if (!cancelled) state.bytesDone = bytesTotal;
+  else state.bytesDone = Math.min(state.bytesDone, bytesTotal);
+  opts.onProgress({ ...state });
+  return { ...state, done: true, cancelled, errors, ms: now() - started };
+}

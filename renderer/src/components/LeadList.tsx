@@ -57,7 +57,7 @@ export function LeadList({ onOpened }: { onOpened: () => void }) {
     inFlight.current.clear();
     setPages(new Map());
     setTotal(null);
-    scrollRef.current?.scrollTo({ top: 0 });
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
     fetchPage(0);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [campaignId, query, status]);

@@ -110,4 +110,6 @@ export interface CallSessionView {
   detail: string | null;
   /** Whether in-band RFC 4733 DTMF is available (else SIP INFO is used). */
   dtmfInBand: boolean;
+  /** The lead this call is about (matched by number for inbound calls), if any. */
+  leadId: number | null;
 }

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { accountSchema, type AccountView } from './account.js';
+import { campaignSchema, type Campaign } from './campaign.js';
+import { leadPatchSchema, leadStatuses, type Callback, type Lead, type LeadHistoryEntry, type LeadRow } from './lead.js';
+import { leadFields, type AgentStats, type CampaignSummary, type ImportPreview, type ImportProgress, type ImportReport, type WorkspaceView } from './workspace.js';
 import type { CallSessionView } from './call-session.js';
 import type { RegistrationView } from './registration-state.js';
 import type { Result } from './result.js';
@@ -51,7 +54,14 @@ export interface Snapshot {
   registration: RegistrationView;
   account: AccountView | null;
   calls: CallSessionView[];
+  workspace: WorkspaceView;
+  stats: AgentStats;
 }
+
+const leadId = z.number().int().positive();
+const columnTarget = z.union([z.enum(leadFields), z.literal('ignore'), z.string().regex(/^custom:[A-Za-z0-9_ -]{1,40}$/)]);
+/** A local date-time as the agent picked it, in the lead's zone: 2026-11-27T14:30. */
+const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'use YYYY-MM-DDTHH:mm');
 
 export const requestSchemas = {
   /** The renderer is listening: main flushes queued events, then answers with a snapshot. */
@@ -72,6 +82,46 @@ export const requestSchemas = {
   'call:switch': z.object({ id }).strict(),
   'call:dismiss': z.object({ id }).strict(),
   'media:respond': mediaRespondSchema,
+
+  'campaign:list': empty,
+  'campaign:get': z.object({ id: leadId }).strict(),
+  'campaign:save': campaignSchema,
+  'campaign:export': z.object({ id: leadId }).strict(),
+  'campaign:import': z.object({ json: z.string().max(1_000_000) }).strict(),
+
+  'lead:list': z.object({ campaignId: leadId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), search: z.string().max(100).optional(), status: z.enum(leadStatuses).optional() }).strict(),
+  'lead:get': z.object({ id: leadId }).strict(),
+  'lead:update': z.object({ id: leadId, patch: leadPatchSchema }).strict(),
+
+  /** Work on this campaign (its queue feeds preview/progressive dialling). */
+  'workspace:select-campaign': z.object({ id: leadId }).strict(),
+  /** Put the next lead from the queue on screen (preview). */
+  'workspace:next': empty,
+  /** Put a lead picked from the list on screen. */
+  'workspace:open-lead': z.object({ leadId }).strict(),
+  /** Call the lead on screen (phone by index). */
+  'workspace:dial': z.object({ phoneIndex: z.number().int().min(0).max(9).default(0) }).strict(),
+  /** Skip the previewed lead without calling it. */
+  'workspace:skip': empty,
+  /** Record the disposition of the lead on screen; durable before this answers. */
+  'workspace:dispose': z
+    .object({
+      code: z.string().min(1).max(40),
+      note: z.string().max(2000).default(''),
+      callback: z.object({ at: localDateTime, timeZone: z.string().min(1).max(64) }).strict().optional(),
+    })
+    .strict(),
+  /** A script answer captured into the lead. */
+  'workspace:capture': z.object({ leadId, field: z.string().regex(/^(firstName|lastName|company|email|source|street|city|region|postalCode|country|custom\.[A-Za-z0-9_ -]{1,40})$/), value: z.string().max(2000) }).strict(),
+  'agent:set-state': z.object({ state: z.enum(['available', 'paused', 'offline']), reason: z.string().max(60).optional() }).strict(),
+  'agent:stats': empty,
+
+  /** CSV import: the file is streamed in chunks (base64), previewed, mapped, then run in a worker. */
+  'import:begin': z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(1).max(2_000_000_000) }).strict(),
+  'import:chunk': z.object({ importId: id, seq: z.number().int().min(0), data: z.string().max(2_800_000) }).strict(),
+  'import:preview': z.object({ importId: id }).strict(),
+  'import:run': z.object({ importId: id, campaignId: leadId, mapping: z.array(columnTarget).max(200), duplicates: z.enum(['merge', 'skip']) }).strict(),
+  'import:cancel': z.object({ importId: id }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -94,6 +144,28 @@ export interface RequestResults {
   'call:switch': CallSessionView;
   'call:dismiss': null;
   'media:respond': null;
+  'campaign:list': CampaignSummary[];
+  'campaign:get': Campaign;
+  'campaign:save': Campaign;
+  'campaign:export': { json: string; fileName: string };
+  'campaign:import': Campaign;
+  'lead:list': { total: number; rows: LeadRow[] };
+  'lead:get': { lead: Lead; history: LeadHistoryEntry[]; callbacks: Callback[] };
+  'lead:update': { lead: Lead; invalidPhones: string[] };
+  'workspace:select-campaign': WorkspaceView;
+  'workspace:next': WorkspaceView;
+  'workspace:open-lead': WorkspaceView;
+  'workspace:dial': CallSessionView;
+  'workspace:skip': WorkspaceView;
+  'workspace:dispose': WorkspaceView;
+  'workspace:capture': Lead;
+  'agent:set-state': WorkspaceView;
+  'agent:stats': AgentStats;
+  'import:begin': { importId: string };
+  'import:chunk': { received: number };
+  'import:preview': ImportPreview;
+  'import:run': { started: true };
+  'import:cancel': null;
 }
 
 export interface EventPayloads {
@@ -102,9 +174,18 @@ export interface EventPayloads {
   'call:removed': { id: string };
   'account:changed': AccountView | null;
   'media:request': MediaRequest;
+  'workspace:changed': WorkspaceView;
+  'lead:changed': Lead;
+  'stats:changed': AgentStats;
+  'campaigns:changed': CampaignSummary[];
+  'import:progress': ImportProgress;
+  'import:finished': ImportReport;
 }
 export type EventChannel = keyof EventPayloads;
-export const eventChannels: readonly EventChannel[] = ['registration:changed', 'call:state-changed', 'call:removed', 'account:changed', 'media:request'];
+export const eventChannels: readonly EventChannel[] = [
+  'registration:changed', 'call:state-changed', 'call:removed', 'account:changed', 'media:request',
+  'workspace:changed', 'lead:changed', 'stats:changed', 'campaigns:changed', 'import:progress', 'import:finished',
+];
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {
   return typeof channel === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, channel);
@@ -145,6 +226,44 @@ export interface RingsideApi {
     respond(reply: z.input<typeof mediaRespondSchema>): Promise<Result<null>>;
     onRequest(listener: (r: MediaRequest) => void): () => void;
   };
+  campaign: {
+    list(): Promise<Result<CampaignSummary[]>>;
+    get(id: number): Promise<Result<Campaign>>;
+    save(campaign: z.input<typeof campaignSchema>): Promise<Result<Campaign>>;
+    exportJson(id: number): Promise<Result<{ json: string; fileName: string }>>;
+    importJson(json: string): Promise<Result<Campaign>>;
+    onListChanged(listener: (c: CampaignSummary[]) => void): () => void;
+  };
+  lead: {
+    list(q: RequestPayload<'lead:list'>): Promise<Result<{ total: number; rows: LeadRow[] }>>;
+    get(id: number): Promise<Result<{ lead: Lead; history: LeadHistoryEntry[]; callbacks: Callback[] }>>;
+    update(id: number, patch: z.input<typeof leadPatchSchema>): Promise<Result<{ lead: Lead; invalidPhones: string[] }>>;
+    onChanged(listener: (l: Lead) => void): () => void;
+  };
+  workspace: {
+    selectCampaign(id: number): Promise<Result<WorkspaceView>>;
+    next(): Promise<Result<WorkspaceView>>;
+    openLead(leadId: number): Promise<Result<WorkspaceView>>;
+    dial(phoneIndex?: number): Promise<Result<CallSessionView>>;
+    skip(): Promise<Result<WorkspaceView>>;
+    dispose(d: RequestPayload<'workspace:dispose'>): Promise<Result<WorkspaceView>>;
+    capture(leadId: number, field: string, value: string): Promise<Result<Lead>>;
+    onChanged(listener: (w: WorkspaceView) => void): () => void;
+  };
+  agent: {
+    setState(state: 'available' | 'paused' | 'offline', reason?: string): Promise<Result<WorkspaceView>>;
+    stats(): Promise<Result<AgentStats>>;
+    onStatsChanged(listener: (s: AgentStats) => void): () => void;
+  };
+  importer: {
+    begin(fileName: string, size: number): Promise<Result<{ importId: string }>>;
+    chunk(importId: string, seq: number, data: string): Promise<Result<{ received: number }>>;
+    preview(importId: string): Promise<Result<ImportPreview>>;
+    run(r: RequestPayload<'import:run'>): Promise<Result<{ started: true }>>;
+    cancel(importId: string): Promise<Result<null>>;
+    onProgress(listener: (p: ImportProgress) => void): () => void;
+    onFinished(listener: (r: ImportReport) => void): () => void;
+  };
 }
 
 /** Builds the named API over any transport. */
@@ -178,6 +297,44 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe): Ringsid
     media: {
       respond: (reply) => invoke('media:respond', reply),
       onRequest: (l) => subscribe('media:request', l),
+    },
+    campaign: {
+      list: () => invoke('campaign:list', {}),
+      get: (id) => invoke('campaign:get', { id }),
+      save: (campaign) => invoke('campaign:save', campaign),
+      exportJson: (id) => invoke('campaign:export', { id }),
+      importJson: (json) => invoke('campaign:import', { json }),
+      onListChanged: (l) => subscribe('campaigns:changed', l),
+    },
+    lead: {
+      list: (q) => invoke('lead:list', q),
+      get: (id) => invoke('lead:get', { id }),
+      update: (id, patch) => invoke('lead:update', { id, patch }),
+      onChanged: (l) => subscribe('lead:changed', l),
+    },
+    workspace: {
+      selectCampaign: (id) => invoke('workspace:select-campaign', { id }),
+      next: () => invoke('workspace:next', {}),
+      openLead: (leadId) => invoke('workspace:open-lead', { leadId }),
+      dial: (phoneIndex = 0) => invoke('workspace:dial', { phoneIndex }),
+      skip: () => invoke('workspace:skip', {}),
+      dispose: (d) => invoke('workspace:dispose', d),
+      capture: (leadId, field, value) => invoke('workspace:capture', { leadId, field, value }),
+      onChanged: (l) => subscribe('workspace:changed', l),
+    },
+    agent: {
+      setState: (state, reason) => invoke('agent:set-state', reason === undefined ? { state } : { state, reason }),
+      stats: () => invoke('agent:stats', {}),
+      onStatsChanged: (l) => subscribe('stats:changed', l),
+    },
+    importer: {
+      begin: (fileName, size) => invoke('import:begin', { fileName, size }),
+      chunk: (importId, seq, data) => invoke('import:chunk', { importId, seq, data }),
+      preview: (importId) => invoke('import:preview', { importId }),
+      run: (r) => invoke('import:run', r),
+      cancel: (importId) => invoke('import:cancel', { importId }),
+      onProgress: (l) => subscribe('import:progress', l),
+      onFinished: (l) => subscribe('import:finished', l),
     },
   };
 }

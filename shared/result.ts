@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'media-failed' // the renderer's media engine could not do it
   | 'not-configured' // no SIP account yet
   | 'invalid-account'
+  | 'blocked' // the dial gate refused the number (Do-Not-Call, calling hours…)
+  | 'disposition-required' // the last call needs a disposition before the next one
+  | 'not-found' // no such campaign / lead
+  | 'invalid-data' // a lead edit, campaign or import that does not validate
   | 'internal';
 
 /**

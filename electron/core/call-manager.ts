@@ -12,6 +12,7 @@ import {
   type CallOutcome,
   type CallSessionView,
   type CallState,
+  type CallTemperature,
 } from '../../shared/call-session.js';
 import { parseDialTarget } from '../../shared/dial-target.js';
 import { RingsideError } from '../../shared/result.js';
@@ -38,8 +39,21 @@ interface CallEntry {
   offline: boolean;
 }
 
+/** Decides whether a target may be dialled now (every dialling path goes through it). */
+export type DialGateFn = (uri: string, display: string) => { allowed: true } | { allowed: false; reason: string };
+
+/** Context a dial carries: the lead it is for, and its warm/cold decision. */
+export interface DialContext {
+  leadId: number | null;
+  temperature?: CallTemperature;
+}
+
 export interface CallManagerDeps {
   line: () => SipLine | null;
+  /** The one gate for every outbound call and transfer target. */
+  gate?: DialGateFn;
+  /** Who is calling: matched to a lead (and its temperature) before the call rings. */
+  identify?(remoteUri: string, remoteName: string): DialContext | null;
   onChange(view: CallSessionView): void;
   onRemoved(id: string): void;
   log: Logger;
@@ -91,14 +105,11 @@ export class CallManager {
 
   // ---- outbound ---------------------------------------------------------------------------
 
-  async dial(target: string): Promise<CallSessionView> {
+  async dial(target: string, context: DialContext = { leadId: null }): Promise<CallSessionView> {
     const line = this.requireLine();
-    const parsed = parseDialTarget(target, aorDomain(line.aor));
-    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
-    const uri = UserAgent.makeURI(parsed.uri);
-    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
+    const { uri, parsed } = this.resolve(target, line);
     const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
-    const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing');
+    const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context);
     drop(
       inviter
         .invite({
@@ -127,7 +138,13 @@ export class CallManager {
     // 180 Ringing first, so the caller hears ringback while the agent's app rings (and an
     // accept that comes at once does not race it).
     drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
-    this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming');
+    let context: DialContext | null = null;
+    try {
+      context = this.deps.identify?.(remote.uri.toString(), name) ?? null;
+    } catch (error) {
+      this.deps.log.warn('could not match the caller to a lead', error);
+    }
+    this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming', context);
   }
 
   async accept(id: string): Promise<CallSessionView> {
@@ -265,10 +282,7 @@ export class CallManager {
     const entry = this.get(id);
     if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'transfer');
     const line = this.requireLine();
-    const parsed = parseDialTarget(target, aorDomain(line.aor));
-    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
-    const uri = UserAgent.makeURI(parsed.uri);
-    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
+    const { uri } = this.resolve(target, line);
     const accepted = await new Promise<{ ok: boolean; why: string }>((resolve) => {
       entry.session
         .refer(uri, {
@@ -319,7 +333,25 @@ export class CallManager {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private track(session: Inviter | Invitation, direction: 'outbound' | 'inbound', remoteUri: string, remoteName: string, state: CallState): CallEntry {
+  /** Parses a target and passes it through the dial gate; throws with the reason if refused. */
+  private resolve(target: string, line: SipLine): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string } } {
+    const parsed = parseDialTarget(target, aorDomain(line.aor));
+    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
+    const uri = UserAgent.makeURI(parsed.uri);
+    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
+    const verdict = this.deps.gate?.(parsed.uri, parsed.display) ?? { allowed: true as const };
+    if (!verdict.allowed) throw new RingsideError('blocked', verdict.reason);
+    return { uri, parsed };
+  }
+
+  private track(
+    session: Inviter | Invitation,
+    direction: 'outbound' | 'inbound',
+    remoteUri: string,
+    remoteName: string,
+    state: CallState,
+    context: DialContext | null = null,
+  ): CallEntry {
     const id = this.deps.newId();
     this.bySession.set(session, id);
     const entry: CallEntry = {
@@ -334,7 +366,7 @@ export class CallManager {
         id,
         direction,
         state,
-        temperature: temperatureForDirection(direction),
+        temperature: context?.temperature ?? temperatureForDirection(direction),
         remoteUri,
         remoteName,
         muted: false,
@@ -346,6 +378,7 @@ export class CallManager {
         statusCode: null,
         detail: null,
         dtmfInBand: false,
+        leadId: context?.leadId ?? null,
       },
     };
     this.calls.set(id, entry);

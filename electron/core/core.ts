@@ -17,9 +17,19 @@ import { EventHub, type PeerSink } from './event-hub.js';
 import { MediaBridge } from './media-bridge.js';
 import { ProxySessionDescriptionHandler } from './proxy-sdh.js';
 import { SipClient, type Logger } from './sip-client.js';
+import { campaignSchema, type CampaignInput } from '../../shared/campaign.js';
+import { normalisePhone } from '../../shared/phone.js';
+import type { LeadPatch } from '../../shared/lead.js';
+import type { LeadChanges, Store } from './data/repositories.js';
+import { DialGate } from './dial-gate.js';
+import { WorkspaceService } from './workspace/workspace-service.js';
 
 export interface CoreDeps {
   accounts: AccountStore;
+  /** Domain data (campaigns, leads, calls, dispositions, DNC). */
+  store: Store;
+  /** The SQLite file behind `store`, for the import worker's own connection. */
+  dbPath?: string;
   log?: Logger;
   backoff?: BackoffOptions;
   mediaTimeoutMs?: number;
@@ -43,6 +53,7 @@ export interface Core {
   reconnect(): Promise<void>;
   /** For tests and benchmarks in the same process. */
   readonly calls: CallManager;
+  readonly workspace: WorkspaceService;
   readonly registration: RegistrationView;
 }
 
@@ -60,13 +71,71 @@ export function createCore(deps: CoreDeps): Core {
   let started = false;
   let registration: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
 
+  const { store } = deps;
+  let workspace: WorkspaceService;
+  const gate = new DialGate(store.dnc, () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US');
   const calls = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),
-    onChange: (view) => hub.emit('call:state-changed', view),
+    gate: (uri) => gate.check(uri),
+    identify: (uri, name) => workspace.identify(uri, name),
+    onChange: (view) => {
+      hub.emit('call:state-changed', view);
+      try {
+        workspace.onCall(view);
+      } catch (error) {
+        // The call itself must go on whatever the workspace thinks of it.
+        log.warn('workspace could not follow the call', error);
+      }
+    },
     onRemoved: (id) => hub.emit('call:removed', { id }),
     log,
     newId: () => randomUUID(),
   });
+
+  workspace = new WorkspaceService({
+    store,
+    dial: (target, context) => calls.dial(target, context),
+    liveCalls: () => calls.list().filter((c) => c.state !== 'ended'),
+    emit: (channel, payload) => hub.emit(channel, payload),
+    registered: () => registration.state === 'registered',
+    agentName: () => stored?.account.displayName || (stored ? stored.account.aor.replace(/^sips?:/, '').split('@')[0] : 'Agent'),
+    log,
+  });
+
+  /** Validates and normalises a lead edit; invalid phone numbers are reported, not guessed. */
+  function leadChanges(leadId: number, patch: LeadPatch): { changes: LeadChanges; invalidPhones: string[] } {
+    const lead = store.leads.get(leadId);
+    if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
+    const country = store.campaigns.get(lead.campaignId)?.defaultCountry ?? 'US';
+    const { phones, ...rest } = patch;
+    const changes: LeadChanges = { ...rest };
+    const invalidPhones: string[] = [];
+    if (phones) {
+      const keep: LeadChanges['phones'] = [];
+      for (const raw of phones) {
+        const n = normalisePhone(raw, country);
+        if (n.ok) {
+          if (!keep.some((p) => p.e164 === n.e164)) keep.push({ e164: n.e164, raw, label: lead.phones.find((p) => p.e164 === n.e164)?.label ?? null });
+        } else invalidPhones.push(`${raw}: ${n.reason}`);
+      }
+      if (invalidPhones.length) throw new RingsideError('invalid-data', `Not saved — invalid phone numbers: ${invalidPhones.join('; ')}`);
+      changes.phones = keep;
+    }
+    if (changes.timeZone) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: changes.timeZone });
+      } catch {
+        throw new RingsideError('invalid-data', `"${changes.timeZone}" is not a time zone (use e.g. Europe/Warsaw).`);
+      }
+    }
+    return { changes, invalidPhones };
+  }
+
+  function saveCampaign(input: CampaignInput & { id?: number }) {
+    const saved = store.campaigns.save(input);
+    hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
+    return saved;
+  }
 
   function accountView(): AccountView | null {
     if (!stored) return null;
@@ -91,6 +160,7 @@ export function createCore(deps: CoreDeps): Core {
       onRegistration: (view) => {
         registration = view;
         hub.emit('registration:changed', view);
+        workspace.onRegistration(view.state === 'registered');
       },
       onConnection: (connected) => calls.onConnection(connected),
       sdhFactory: (session) => {
@@ -128,9 +198,19 @@ export function createCore(deps: CoreDeps): Core {
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list() });
+  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats() });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
+  const notYet = (): never => {
+    throw new RingsideError('internal', 'CSV import is not available in this build yet.');
+  };
+  const importHandlers: { [C in 'import:begin' | 'import:chunk' | 'import:preview' | 'import:run' | 'import:cancel']: Handler<C> } = {
+    'import:begin': notYet,
+    'import:chunk': notYet,
+    'import:preview': notYet,
+    'import:run': notYet,
+    'import:cancel': notYet,
+  };
   const handlers: { [C in RequestChannel]: Handler<C> } = {
     'app:ready': (p, peer) => {
       hub.ready(peer, (p as { media: boolean }).media);
@@ -156,7 +236,10 @@ export function createCore(deps: CoreDeps): Core {
       await client.unregister();
       return client.registration;
     },
-    'call:dial': (p) => calls.dial((p as { target: string }).target),
+    'call:dial': (p) => {
+      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
+      return calls.dial((p as { target: string }).target);
+    },
     'call:accept': (p) => calls.accept((p as { id: string }).id),
     'call:reject': (p) => calls.reject((p as { id: string }).id),
     'call:hangup': (p) => calls.hangup((p as { id: string }).id),
@@ -174,10 +257,69 @@ export function createCore(deps: CoreDeps): Core {
       if (!bridge.respond(reply)) log.warn(`media reply for unknown request ${reply.requestId} ignored`);
       return null;
     },
+    'campaign:list': () => store.campaigns.list(Date.now()),
+    'campaign:get': (p) => {
+      const c = store.campaigns.get((p as { id: number }).id);
+      if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
+      return c;
+    },
+    'campaign:save': (p) => saveCampaign(p as CampaignInput & { id?: number }),
+    'campaign:export': (p) => {
+      const c = store.campaigns.get((p as { id: number }).id);
+      if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
+      const { id: _id, ...portable } = c;
+      const fileName = `${c.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().replace(/\s+/g, '-') || 'campaign'}.ringside-campaign.json`;
+      return { json: JSON.stringify({ format: 'ringside-campaign', version: 1, campaign: portable }, null, 2), fileName };
+    },
+    'campaign:import': (p) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse((p as { json: string }).json);
+      } catch (error) {
+        throw new RingsideError('invalid-data', `The file is not JSON: ${(error as Error).message}`);
+      }
+      const body = parsed && typeof parsed === 'object' && 'campaign' in parsed ? (parsed as { campaign: unknown }).campaign : parsed;
+      const result = campaignSchema.safeParse(body);
+      if (!result.success) throw new RingsideError('invalid-data', `Not a valid campaign: ${result.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; ')}`);
+      // Always a new campaign: importing never overwrites one that exists.
+      const { id: _ignored, ...fresh } = result.data;
+      return saveCampaign(fresh);
+    },
+    'lead:list': (p) => store.leads.list(p as Parameters<Store['leads']['list']>[0]),
+    'lead:get': (p) => {
+      const id = (p as { id: number }).id;
+      const lead = store.leads.get(id);
+      if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
+      return { lead, history: store.leads.history(id), callbacks: store.leads.callbacks(id) };
+    },
+    'lead:update': (p) => {
+      const { id, patch } = p as { id: number; patch: LeadPatch };
+      const { changes, invalidPhones } = leadChanges(id, patch);
+      const lead = store.leads.update(id, changes, Date.now());
+      hub.emit('lead:changed', lead);
+      return { lead, invalidPhones };
+    },
+    'workspace:select-campaign': (p) => workspace.selectCampaign((p as { id: number }).id),
+    'workspace:next': () => workspace.next(),
+    'workspace:open-lead': (p) => workspace.openLead((p as { leadId: number }).leadId),
+    'workspace:dial': (p) => workspace.dial((p as { phoneIndex: number }).phoneIndex),
+    'workspace:skip': () => workspace.skip(),
+    'workspace:dispose': (p) => workspace.dispose(p as { code: string; note: string; callback?: { at: string; timeZone: string } }),
+    'workspace:capture': (p) => {
+      const { leadId, field, value } = p as { leadId: number; field: string; value: string };
+      return workspace.capture(leadId, field, value);
+    },
+    'agent:set-state': (p) => {
+      const { state, reason } = p as { state: 'available' | 'paused' | 'offline'; reason?: string };
+      return workspace.setAgentState(state, reason);
+    },
+    'agent:stats': () => workspace.stats(),
+    ...importHandlers,
   };
 
   return {
     calls,
+    workspace,
     get registration() {
       return registration;
     },
@@ -191,6 +333,7 @@ export function createCore(deps: CoreDeps): Core {
       await useAccount(await deps.accounts.load());
     },
     async stop() {
+      workspace.stop();
       await useAccount(null).catch((e: unknown) => log.warn('stop failed', e));
       bridge.failAll('core stopped');
     },

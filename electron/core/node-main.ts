@@ -8,22 +8,28 @@ import { fileURLToPath } from 'node:url';
 import { MemoryAccountStore, ProvisionedAccountStore, readProvisioningFile, type AccountStore } from './account-store.js';
 import { startBrowserServer } from './browser-server.js';
 import { createCore } from './core.js';
+import { defaultDataDir } from './data-dir.js';
+import { openSqliteStore } from './data/sqlite-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
   const configPath = process.env.RINGSIDE_CONFIG;
   const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : new MemoryAccountStore();
-  const core = createCore({ accounts });
+  const dbPath = resolve(defaultDataDir(), 'ringside.db');
+  const store = openSqliteStore(dbPath);
+  const core = createCore({ accounts, store, dbPath });
   await core.start();
   const rendererDir = process.env.RINGSIDE_RENDERER_DIR ?? resolve(here, '../../dist/renderer');
   const port = process.env.RINGSIDE_PORT ? Number(process.env.RINGSIDE_PORT) : 0;
   const server = await startBrowserServer(core, { rendererDir, port });
   // The one line tests and people read: where to point the browser.
   console.log(`RINGSIDE_URL ${server.url}`);
+  console.log(`RINGSIDE_DB ${dbPath}`);
   const shutdown = async (): Promise<void> => {
     await core.stop();
     await server.close();
+    store.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

@@ -9,6 +9,7 @@ import { fail } from '../../shared/result';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/account-store';
 import { createCore, type CoreConnection } from '../core/core';
 import { drop } from '../core/drop';
+import { openSqliteStore } from '../core/data/sqlite-store';
 import { SecureAccountStore } from './secure-account-store';
 import { createWindow, rendererEntry } from './window';
 
@@ -21,7 +22,9 @@ async function boot(): Promise<void> {
   await app.whenReady();
   const configPath = process.env.RINGSIDE_CONFIG;
   const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : new SecureAccountStore();
-  const core = createCore({ accounts });
+  const dbPath = join(app.getPath('userData'), 'ringside.db');
+  const store = openSqliteStore(dbPath);
+  const core = createCore({ accounts, store, dbPath });
   const entry = rendererEntry(appRoot);
 
   // Only the microphone, only for our own page.
@@ -59,7 +62,7 @@ async function boot(): Promise<void> {
 
   // After sleep the socket is dead long before TCP notices: reconnect right away.
   powerMonitor.on('resume', () => drop(core.reconnect(), undefined, 'reconnect after resume'));
-  app.on('before-quit', () => drop(core.stop(), undefined, 'stop core'));
+  app.on('before-quit', () => drop(core.stop().finally(() => store.close()), undefined, 'stop core'));
   app.on('window-all-closed', () => app.quit());
   app.on('second-instance', () => undefined);
 }

@@ -51,6 +51,7 @@ if (process.env.BENCH_TRACE === '1') {
 }
 
 const { createCore } = await import('../../electron/core/core.js');
+const { tempStore } = await import('../support/temp-store.js');
 const { ProvisionedAccountStore } = await import('../../electron/core/account-store.js');
 const { startBrowserServer } = await import('../../electron/core/browser-server.js');
 const { accountSchema } = await import('../../shared/account.js');
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
   const startups: number[] = [];
   for (let i = 0; i < STARTUPS; i++) {
     const begin = performance.now();
-    const core = createCore({ accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent3', sip.users.agent3)), log: quiet });
+    const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent3', sip.users.agent3)), log: quiet });
     const tracked = trackedConnection(core);
     await withTimeout(tracked.conn.handle('app:ready', { media: false }), STEP_TIMEOUT_MS, 'app:ready');
     await core.start();
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
 
   // ---- 1. Ringside in-process core + the real renderer ----
   console.log('bench: Ringside (in-process core, real renderer)…');
-  const core = createCore({ accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent1', sip.users.agent1)), log: quiet });
+  const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent1', sip.users.agent1)), log: quiet });
   await core.start();
   cleanups.push(() => core.stop());
   const server = await startBrowserServer(core, { rendererDir });

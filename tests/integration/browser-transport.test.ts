@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MemoryAccountStore } from '../../electron/core/account-store.js';
 import { startBrowserServer, type BrowserServer } from '../../electron/core/browser-server.js';
+import { tempStore } from '../support/temp-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 
 let core: Core;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ringside-renderer-'));
   await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Ringside</title>');
   await writeFile(path.join(os.tmpdir(), 'ringside-secret.txt'), 'secret');
-  core = createCore({ accounts: new MemoryAccountStore(), log: { info: () => {}, warn: () => {} } });
+  core = createCore({ ...tempStore(), accounts: new MemoryAccountStore(), log: { info: () => {}, warn: () => {} } });
   await core.start();
   server = await startBrowserServer(core, { rendererDir: dir });
   origin = `http://127.0.0.1:${server.port}`;

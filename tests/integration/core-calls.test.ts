@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionState } from 'sip.js';
 import WebSocket from 'ws';
 import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
+import { tempStore } from '../support/temp-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { accountSchema } from '../../shared/account.js';
 import { startKamailio, type KamailioServer } from '../support/kamailio.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
 
 async function agent(user = 'agent1', password = sip.users[user], extra: Record<string, unknown> = {}): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:${user}@${sip.domain}`, password, ...extra });
-  const core = createCore({ accounts: new ProvisionedAccountStore(account), backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
+  const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(account), backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });

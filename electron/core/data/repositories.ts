@@ -1,0 +1,129 @@
+/**
+ * The core reaches domain data only through these interfaces. SQLite (better-sqlite3, WAL) is
+ * the embedded default for one agent; a team will share PostgreSQL later, so nothing here may
+ * leak SQLite details. All methods are synchronous for the embedded store; a networked store
+ * would implement an async twin.
+ */
+import type { Campaign, CampaignInput, DispositionEffect } from '../../../shared/campaign.js';
+import type { CallDirection } from '../../../shared/call-session.js';
+import type { Callback, Lead, LeadHistoryEntry, LeadRow, LeadStatus } from '../../../shared/lead.js';
+import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
+
+/** A lead as an import or an inbound call creates it (phones already normalised). */
+export interface NewLead {
+  firstName: string;
+  lastName: string;
+  company: string;
+  email: string;
+  street: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  country: string;
+  timeZone: string | null;
+  source: string;
+  customFields: Record<string, string>;
+  consentAt: string | null;
+  inquiryAt: string | null;
+  lastPurchaseAt: string | null;
+  score: number;
+  priority: number;
+  phones: Array<{ e164: string; raw: string; label: string | null }>;
+}
+
+/** Changes to a lead (already validated and normalised). */
+export type LeadChanges = Partial<Omit<NewLead, 'phones'>> & { phones?: NewLead['phones'] };
+
+export interface LeadQuery {
+  campaignId: number;
+  offset: number;
+  limit: number;
+  /** Matches name, company, e-mail or phone (digits). */
+  search?: string;
+  status?: LeadStatus;
+}
+
+export interface CampaignRepository {
+  list(now: number): CampaignSummary[];
+  get(id: number): Campaign | null;
+  /** Inserts (no id) or updates; returns the stored campaign. */
+  save(campaign: CampaignInput & { id?: number }): Campaign;
+}
+
+export interface LeadRepository {
+  list(q: LeadQuery): { total: number; rows: LeadRow[] };
+  get(id: number): Lead | null;
+  update(id: number, changes: LeadChanges, now: number): Lead;
+  create(campaignId: number, lead: NewLead, now: number): Lead;
+  /** The most recently touched lead with this E.164 number in any campaign. */
+  findByPhone(e164: string): Lead | null;
+  /**
+   * The next lead to call: due callbacks first, then priority, then score, then least recently
+   * attempted (never attempted first). Skips closed / bad-number / dnc / max-attempts leads,
+   * leads not due yet, leads whose every phone is bad or on the internal DNC list, and `exclude`.
+   */
+  next(campaignId: number, now: number, exclude?: readonly number[]): Lead | null;
+  history(leadId: number, limit?: number): LeadHistoryEntry[];
+  callbacks(leadId: number): Callback[];
+  /**
+   * Imports a batch in one transaction. Duplicates (a phone already in the campaign) are
+   * merged (non-empty incoming fields overwrite, phones are added) or skipped.
+   */
+  importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number };
+}
+
+export interface CallRecord {
+  callId: string;
+  leadId: number | null;
+  direction: CallDirection;
+  phone: string;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number;
+  outcome: string;
+}
+
+export interface DispositionRecord {
+  leadId: number;
+  callId: string | null;
+  code: string;
+  label: string;
+  effect: DispositionEffect;
+  success: boolean;
+  note: string;
+  at: number;
+  /** The number the disposition is about (marked bad, or put on the DNC list). */
+  phone: string | null;
+  /** effect "retry": when the lead is due again. */
+  retryAt: number | null;
+  /** effect "callback". */
+  callback: { dueAt: number; timeZone: string } | null;
+  /** The campaign's max attempts: reaching it moves the lead to max-attempts. */
+  maxAttempts: number;
+}
+
+export interface ActivityRepository {
+  /** An attempt starts: attempts + 1, last attempt time. */
+  recordAttempt(leadId: number, at: number): void;
+  recordCall(call: CallRecord): void;
+  /**
+   * The disposition and all its effects (lead status, due time, callback, bad number, internal
+   * DNC entry, history) in ONE durable transaction: when this returns, it survives a crash.
+   */
+  recordDisposition(d: DispositionRecord): void;
+  stats(dayStart: number, dayEnd: number, day: string): AgentStats;
+}
+
+export interface DncRepository {
+  /** On the internal Do-Not-Call list (no exemption overrides it). */
+  has(e164: string): boolean;
+  add(e164: string, source: string, at: number): void;
+}
+
+export interface Store {
+  campaigns: CampaignRepository;
+  leads: LeadRepository;
+  activity: ActivityRepository;
+  dnc: DncRepository;
+  close(): void;
+}

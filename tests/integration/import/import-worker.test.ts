@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../electron/core/data/sqlite-store.js';
+import { runImportInWorker } from '../../../electron/core/import/import-runner.js';
+import { importCsv, previewCsv } from '../../../electron/core/import/csv-import.js';
+import { campaignInput } from '../../unit/data/store-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ringside-import-it-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url));
+
+function freshDb(name: string) {
+  const dbPath = join(dir, `${name}.db`);
+  const store = openSqliteStore(dbPath);
+  const campaignId = store.campaigns.save(campaignInput()).id;
+  return { dbPath, store, campaignId };
+}
+
+describe('CSV import into the real SQLite store', () => {
+  it('runs in a worker with its own connection; Polish letters and duplicates survive', async () => {
+    const { dbPath, store, campaignId } = freshDb('worker');
+    const path = join(dir, 'cp1250.csv');
+    const rows = Array.from({ length: 3000 }, (_, i) => `Żaneta${i};Źdźbło-Łęcka;+48 5${String(i).padStart(8, '0')};Gdańsk`);
+    writeFileSync(path, iconv.encode(`Imię;Nazwisko;Telefon;Miasto\n${rows.join('\n')}\n;;abc;\nDup;;+48 500000001;\n`, 'win1250'));
+    const { suggested } = await previewCsv(path);
+    const progress: number[] = [];
+    const report = await runImportInWorker({
+      dbPath, path, campaignId, mapping: suggested, duplicates: 'skip', defaultCountry: 'PL', batchSize: 1000, onProgress: (p) => progress.push(p.rowsDone),
+    });
+    expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 3002, imported: 3000, skipped: 1, failed: 1 });
+    expect(report.errors).toEqual([{ row: 3001, reason: 'row 3001: no valid phone number ("abc" is not a phone number)' }]);
+    expect(progress.at(-1)).toBe(3002);
+    const list = store.leads.list({ campaignId, offset: 0, limit: 5, search: '500000001' });
+    expect(list.total).toBe(1);
+    const lead = store.leads.get(list.rows[0].id)!;
+    expect([lead.firstName, lead.lastName, lead.city]).toEqual(['Żaneta1', 'Źdźbło-Łęcka', 'Gdańsk']);
+    store.close();
+  });
+
+  it('merges duplicates against leads already in the campaign', async () => {
+    const { store, campaignId } = freshDb('merge');
+    const first = await importCsv({ path: fixture('duplicates.csv'), campaignId, mapping: ['firstName', 'lastName', 'phone', 'city'], duplicates: 'merge', defaultCountry: 'PL', leads: store.leads, onProgress: () => {} });
+    expect(first).toMatchObject({ imported: 2, merged: 1 });
+    const again = await importCsv({ path: fixture('duplicates.csv'), campaignId, mapping: ['firstName', 'lastName', 'phone', 'city'], duplicates: 'skip', defaultCountry: 'PL', leads: store.leads, onProgress: () => {} });
+    expect(again).toMatchObject({ imported: 0, merged: 0, skipped: 3 });
+    const { rows } = store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
+    expect(store.leads.get(rows[0].id)).toMatchObject({ firstName: 'Janek', lastName: 'Kowalski', city: 'Kraków' });
+    store.close();
+  });
+
+  it('cancel from the main thread stops the worker between batches, imported rows stay', async () => {
+    const { dbPath, store, campaignId } = freshDb('cancel');
+    const path = join(dir, 'big.csv');
+    writeFileSync(path, 'Name,Phone\n' + Array.from({ length: 20_000 }, (_, i) => `Lead ${i},+1 212 555 ${String(i % 10000).padStart(4, "0")}`).join('\n') + '\n');
+    const ac = new AbortController();
+    const report = await runImportInWorker({
+      dbPath, path, campaignId, mapping: ['fullName', 'phone'], duplicates: 'merge', defaultCountry: 'US', batchSize: 500,
+      signal: ac.signal, onProgress: (p) => { if (p.rowsDone > 0) ac.abort(); },
+    });
+    expect(report.cancelled).toBe(true);
+    expect(report.rowsDone).toBeLessThan(20_000);
+    expect(store.leads.list({ campaignId, offset: 0, limit: 1 }).total).toBe(report.imported);
+    store.close();
+  }, 60_000);
+
+  it('a worker failure (unknown campaign) rejects', async () => {
+    const { dbPath, store } = freshDb('fail');
+    store.close();
+    await expect(runImportInWorker({ dbPath, path: fixture('tab.csv'), campaignId: 999, mapping: ['fullName', 'phone'], duplicates: 'merge', defaultCountry: 'PL', onProgress: () => {} })).rejects.toThrow(/999/);
+  });
+});

@@ -86,7 +86,7 @@ export class WorkspaceService {
     this.campaignId = id;
     this.skipped = [];
     this.setCurrent(null, null);
-    if (this.mode() !== 'manual' && this.agent.state === 'available') this.next();
+    this.advance(this.campaign(id));
     return this.view();
   }
 

@@ -66,7 +66,7 @@ function Shell() {
       </header>
       <IncomingCallBanner />
       <Notices />
-      <div className="workspace">
+      <div className={tab === 'list' && !showSettings ? 'workspace is-list' : 'workspace'}>
         <aside className="sidebar" aria-label="Dial and calls">
           <DialPad />
           <CallPanel />

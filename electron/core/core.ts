@@ -23,6 +23,10 @@ import type { LeadPatch } from '../../shared/lead.js';
 import type { LeadChanges, Store } from './data/repositories.js';
 import { DialGate } from './dial-gate.js';
 import { WorkspaceService } from './workspace/workspace-service.js';
+import { CsvFormatError, previewCsv } from './import/csv-import.js';
+import { runImportInWorker } from './import/import-runner.js';
+import { ImportUploads, UploadError } from './import/upload.js';
+import type { ColumnTarget } from '../../shared/workspace.js';
 
 export interface CoreDeps {
   accounts: AccountStore;
@@ -72,6 +76,8 @@ export function createCore(deps: CoreDeps): Core {
   let registration: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
 
   const { store } = deps;
+  const uploads = new ImportUploads();
+  const imports = new Map<string, AbortController>();
   let workspace: WorkspaceService;
   const gate = new DialGate(store.dnc, () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US');
   const calls = new CallManager({
@@ -201,15 +207,78 @@ export function createCore(deps: CoreDeps): Core {
   const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats() });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
-  const notYet = (): never => {
-    throw new RingsideError('internal', 'CSV import is not available in this build yet.');
+  /** Import errors the agent can act on become invalid-data, with the importer's own words. */
+  const asDataError = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof UploadError || error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
+      throw error;
+    }
   };
   const importHandlers: { [C in 'import:begin' | 'import:chunk' | 'import:preview' | 'import:run' | 'import:cancel']: Handler<C> } = {
-    'import:begin': notYet,
-    'import:chunk': notYet,
-    'import:preview': notYet,
-    'import:run': notYet,
-    'import:cancel': notYet,
+    'import:begin': (p) => {
+      const { fileName, size } = p as { fileName: string; size: number };
+      return { importId: asDataError(() => uploads.begin(fileName, size)) };
+    },
+    'import:chunk': (p) => {
+      const { importId, seq, data } = p as { importId: string; seq: number; data: string };
+      return { received: asDataError(() => uploads.chunk(importId, seq, data)) };
+    },
+    'import:preview': async (p) => {
+      const { importId } = p as { importId: string };
+      const path = asDataError(() => uploads.path(importId));
+      try {
+        return { ...(await previewCsv(path)), importId };
+      } catch (error) {
+        if (error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
+        throw error;
+      }
+    },
+    'import:run': (p) => {
+      const { importId, campaignId, mapping, duplicates } = p as { importId: string; campaignId: number; mapping: ColumnTarget[]; duplicates: 'merge' | 'skip' };
+      if (!deps.dbPath) throw new RingsideError('internal', 'Import needs the database file path.');
+      const campaign = store.campaigns.get(campaignId);
+      if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
+      if (imports.has(importId)) throw new RingsideError('illegal-state', 'This import is already running.');
+      const path = asDataError(() => uploads.path(importId));
+      const controller = new AbortController();
+      imports.set(importId, controller);
+      drop(
+        runImportInWorker({
+          dbPath: deps.dbPath,
+          path,
+          campaignId,
+          mapping,
+          duplicates,
+          defaultCountry: campaign.defaultCountry,
+          signal: controller.signal,
+          onProgress: (progress) => hub.emit('import:progress', { ...progress, importId }),
+        })
+          .then((report) => {
+            hub.emit('import:finished', { ...report, importId });
+            hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
+          })
+          .catch((error: unknown) => {
+            const message = error instanceof Error ? error.message : String(error);
+            hub.emit('import:finished', { importId, done: true, cancelled: false, rowsDone: 0, bytesDone: 0, bytesTotal: 0, imported: 0, merged: 0, skipped: 0, failed: 1, errors: [{ row: 0, reason: `The import stopped: ${message}` }], ms: 0 });
+          })
+          .finally(() => {
+            imports.delete(importId);
+            uploads.discard(importId);
+          }),
+        log.warn,
+        'import',
+      );
+      return { started: true as const };
+    },
+    'import:cancel': (p) => {
+      const { importId } = p as { importId: string };
+      const running = imports.get(importId);
+      if (running) running.abort();
+      else uploads.discard(importId);
+      return null;
+    },
   };
   const handlers: { [C in RequestChannel]: Handler<C> } = {
     'app:ready': (p, peer) => {
@@ -334,6 +403,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     async stop() {
       workspace.stop();
+      for (const running of imports.values()) running.abort();
       await useAccount(null).catch((e: unknown) => log.warn('stop failed', e));
       bridge.failAll('core stopped');
     },

@@ -258,6 +258,7 @@ export function createCore(deps: CoreDeps): Core {
           .then((report) => {
             hub.emit('import:finished', { ...report, importId });
             hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
+            if (workspace.view().campaignId === campaignId) workspace.leadsChanged();
           })
           .catch((error: unknown) => {
             const message = error instanceof Error ? error.message : String(error);

@@ -19,13 +19,20 @@ export interface AgentApp {
   stop(): Promise<void>;
 }
 
-export async function startAgentApp(opts: { wsUrl: string; domain: string; user: string; password: string; extra?: Record<string, unknown> }): Promise<AgentApp> {
+export async function startAgentApp(opts: { wsUrl: string; domain: string; user: string; password: string; extra?: Record<string, unknown>; dataDir?: string; port?: number }): Promise<AgentApp> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ringside-agent-'));
   const config = path.join(dir, 'provisioning.json');
   await writeFile(config, JSON.stringify({ account: { server: opts.wsUrl, aor: `sip:${opts.user}@${opts.domain}`, password: opts.password, displayName: `Agent ${opts.user}`, ...opts.extra } }));
   const proc = spawn(path.join(repo, 'node_modules/.bin/tsx'), [path.join(repo, 'electron/core/node-main.ts')], {
     cwd: repo,
-    env: { ...process.env, RINGSIDE_CONFIG: config, RINGSIDE_RENDERER_DIR: path.join(repo, 'dist/renderer') },
+    env: {
+      ...process.env,
+      RINGSIDE_CONFIG: config,
+      RINGSIDE_RENDERER_DIR: path.join(repo, 'dist/renderer'),
+      // Each app gets its own database unless the test wants to reopen one.
+      RINGSIDE_DATA_DIR: opts.dataDir ?? dir,
+      ...(opts.port ? { RINGSIDE_PORT: String(opts.port) } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

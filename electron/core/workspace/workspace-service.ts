@@ -334,6 +334,11 @@ export class WorkspaceService {
     this.deps.emit('stats:changed', this.stats());
   }
 
+  /** New leads arrived (an import finished): an idle dialler picks them up. */
+  leadsChanged(): void {
+    if (!this.current && !this.dispositionRequired) this.advance(this.campaignOrNull());
+  }
+
   /** Stops timers (core shutting down). */
   stop(): void {
     this.clearCountdown();

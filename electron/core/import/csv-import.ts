@@ -112,6 +112,39 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
   let cancelled = false;
   let row = -1; // header is row 0
 
+  const handleRows = async (data: string[][]) => {
+    for (const fields of data) {
+      row++;
+      if (row === 0) {
+        if (fields.length > maxColumns) throw new CsvFormatError(`the file has ${fields.length} columns (at most ${maxColumns})`);
+        mapRow = createRowMapper(fields.map((h) => h.trim()), opts.mapping, opts.defaultCountry);
+        continue;
+      }
+      state.rowsDone++;
+      const r = mapRow!(fields);
+      if (r.lead === null) {
+        state.failed++;
+        report(row, r.reason);
+        continue;
+      }
+      for (const note of r.notes) report(row, note);
+      batch.push(r.lead);
+      if (batch.length >= batchSize) {
+        if (opts.signal?.aborted) {
+          cancelled = true;
+          return;
+        }
+        flush();
+        progress(false);
+        await new Promise<void>((r) => setImmediate(r));
+        if (opts.signal?.aborted) {
+          cancelled = true;
+          return;
+        }
+      }
+    }
+  };
+
   const { text, raw } = openTextStream(opts.path, encoding, (n) => (state.bytesDone += n));
   try {
     await new Promise<void>((resolve, reject) => {
@@ -126,47 +159,29 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
         delimiter,
         skipEmptyLines: true,
         chunk: (results, parser) => {
-          try {
-            for (const fields of results.data) {
-              row++;
-              if (row === 0) {
-                if (fields.length > maxColumns) throw new CsvFormatError(`the file has ${fields.length} columns (at most ${maxColumns})`);
-                mapRow = createRowMapper(fields.map((h) => h.trim()), opts.mapping, opts.defaultCountry);
-                continue;
-              }
-              state.rowsDone++;
-              const r = mapRow!(fields);
-              if (r.lead === null) {
-                state.failed++;
-                report(row, r.reason);
-                continue;
-              }
-              for (const note of r.notes) report(row, note);
-              batch.push(r.lead);
-              if (batch.length >= batchSize) {
-                if (opts.signal?.aborted) {
-                  cancelled = true;
-                  break;
-                }
-                flush();
+          // Rows are handled asynchronously, yielding after every batch, so a cancel message
+          // (and the worker's other events) gets through mid-chunk; the parser waits meanwhile.
+          parser.pause();
+          handleRows(results.data).then(
+            () => {
+              if (!cancelled && opts.signal?.aborted) cancelled = true;
+              if (!cancelled) {
                 progress(false);
+                parser.resume();
+                return;
               }
-            }
-            if (!cancelled && opts.signal?.aborted) cancelled = true;
-            if (cancelled) {
               // papaparse calls neither `complete` nor `chunk` again after abort().
               parser.abort();
               if (!settled) {
                 settled = true;
                 resolve();
               }
-              return;
-            }
-            progress(false);
-          } catch (e) {
-            parser.abort();
-            fail(e);
-          }
+            },
+            (e: unknown) => {
+              parser.abort();
+              fail(e);
+            },
+          );
         },
         complete: () => {
           if (settled) return;

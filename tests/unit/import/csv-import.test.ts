@@ -189,7 +189,7 @@ describe('importCsv', () => {
     expect(cancelled.report.cancelled).toBe(true);
     expect(cancelled.report.imported).toBe(5000);
     expect(leads.leads).toHaveLength(5000);
-  });
+  }, 30_000);
 
   it('a file of only a header imports nothing', async () => {
     const path = join(dir, 'empty.csv');

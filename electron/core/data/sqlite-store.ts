@@ -419,7 +419,7 @@ class SqliteStore implements Store {
 
   private findByPhone(e164: string): Lead | null {
     const r = this.q(
-      `SELECT l.id FROM lead_phones p JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? ORDER BY l.updated_at DESC, l.id DESC LIMIT 1`,
+      `SELECT l.id FROM lead_phones p CROSS JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? ORDER BY l.updated_at DESC, l.id DESC LIMIT 1`,
     ).get(e164) as { id: number } | undefined;
     return r ? this.getLead(r.id) : null;
   }
@@ -463,7 +463,7 @@ class SqliteStore implements Store {
   private importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number } {
     return this.db.transaction(() => {
       if (!this.q('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) throw new NotFoundError(`campaign ${campaignId}`);
-      const findDuplicate = this.q('SELECT p.lead_id AS id FROM lead_phones p JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? AND l.campaign_id = ? LIMIT 1').pluck();
+      const findDuplicate = this.q('SELECT p.lead_id AS id FROM lead_phones p CROSS JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? AND l.campaign_id = ? LIMIT 1').pluck();
       let imported = 0;
       let merged = 0;
       let skipped = 0;

@@ -87,8 +87,6 @@ export const migrations: readonly Migration[] = [
         -- at the first lead that is due and has a dialable number. NULL last_attempt_at sorts first.
         CREATE INDEX leads_queue ON leads (campaign_id, priority DESC, score DESC, last_attempt_at, id)
           WHERE status IN ('new', 'active');
-        -- "Most recently touched lead with this number".
-        CREATE INDEX leads_updated ON leads (updated_at);
 
         CREATE TABLE lead_phones (
           id       INTEGER PRIMARY KEY,
@@ -142,7 +140,8 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX callbacks_lead ON callbacks (lead_id, done);
 
-        -- One row per thing that happened to a lead, newest read first.
+        -- One row per thing that happened to a lead, newest read first. A lead's creation is not
+        -- stored here (it is leads.created_at), which keeps an import to two rows per lead.
         CREATE TABLE history (
           id           INTEGER PRIMARY KEY,
           lead_id      INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,

@@ -369,9 +369,7 @@ class SqliteStore implements Store {
 
   private createLead(campaignId: number, lead: NewLead, now: number): Lead {
     const id = this.db.transaction(() => {
-      const leadId = this.insertLead(campaignId, lead, now);
-      this.addHistory({ leadId, at: now, kind: 'note', note: 'Lead created' });
-      return leadId;
+      return this.insertLead(campaignId, lead, now);
     })();
     return this.mustGetLead(id);
   }
@@ -446,9 +444,13 @@ class SqliteStore implements Store {
 
   private history(leadId: number, limit: number): LeadHistoryEntry[] {
     const rows = this.q(
+      // The creation entry (id 0) comes from the lead itself: an import writes no history row.
       `SELECT id, at, kind, direction, phone, outcome, duration_sec AS durationSec, disposition, note
-         FROM history WHERE lead_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
-    ).all(leadId, Math.max(0, Math.trunc(limit))) as LeadHistoryEntry[];
+         FROM history WHERE lead_id = @leadId
+       UNION ALL
+       SELECT 0, created_at, 'note', NULL, NULL, NULL, NULL, NULL, 'Lead created' FROM leads WHERE id = @leadId
+       ORDER BY at DESC, id DESC LIMIT @limit`,
+    ).all({ leadId, limit: Math.max(0, Math.trunc(limit)) }) as LeadHistoryEntry[];
     return rows;
   }
 
@@ -475,8 +477,7 @@ class SqliteStore implements Store {
           if (existing !== undefined) break;
         }
         if (existing === undefined) {
-          const id = this.insertLead(campaignId, lead, now);
-          this.addHistory({ leadId: id, at: now, kind: 'import', note: 'Imported' });
+          this.insertLead(campaignId, lead, now);
           imported++;
         } else if (duplicates === 'skip') {
           skipped++;

@@ -1,0 +1,213 @@
+// The store on a real file: migrations, durability across connections and processes, and speed
+// on 100 k leads (timings are printed, not asserted: machines differ).
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseTooNewError, latestVersion, migrate, migrations } from '../../../electron/core/data/migrations.js';
+import { openSqliteStore } from '../../../electron/core/data/sqlite-store.js';
+import type { NewLead, Store } from '../../../electron/core/data/repositories.js';
+import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
+
+const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ringside-data-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('migrations', () => {
+  it('creates the schema from empty, then re-opening is a no-op', () => {
+    const file = join(dir, 'fresh.db');
+    const s = openSqliteStore(file);
+    const id = s.campaigns.save(campaignInput()).id;
+    s.close();
+    const raw = new Database(file);
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).sort();
+    expect(tables).toEqual(['callbacks', 'calls', 'campaigns', 'dispositions', 'dnc', 'history', 'lead_phones', 'leads']);
+    expect(migrate(raw)).toBe(latestVersion);
+    raw.close();
+    const again = openSqliteStore(file);
+    expect(again.campaigns.get(id)?.name).toBe('Spring outbound');
+    again.close();
+  });
+
+  it('applies only pending migrations, each with its version', () => {
+    const raw = new Database(join(dir, 'steps.db'));
+    const extra = [...migrations, { version: latestVersion + 1, up: (db: Database.Database) => db.exec('CREATE TABLE extra (x)') }];
+    expect(migrate(raw, migrations)).toBe(latestVersion);
+    expect(migrate(raw, extra)).toBe(latestVersion + 1);
+    expect(migrate(raw, extra)).toBe(latestVersion + 1);
+    // A failing migration leaves the previous version intact.
+    const broken = [...extra, { version: latestVersion + 2, up: (db: Database.Database) => { db.exec('CREATE TABLE half (x)'); throw new Error('boom'); } }];
+    expect(() => migrate(raw, broken)).toThrow('boom');
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion + 1);
+    expect(raw.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+    raw.close();
+  });
+
+  it('refuses a file from a newer Ringside, writable or read-only', () => {
+    const file = join(dir, 'newer.db');
+    openSqliteStore(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${latestVersion + 5}`);
+    raw.close();
+    expect(() => openSqliteStore(file)).toThrow(DatabaseTooNewError);
+    expect(() => openSqliteStore(file)).toThrow(/update Ringside/);
+    expect(() => openSqliteStore(file, { readonly: true })).toThrow(DatabaseTooNewError);
+  });
+
+  it('read-only: reads an up-to-date file, refuses writes and a missing file', () => {
+    const file = join(dir, 'ro.db');
+    const w = openSqliteStore(file);
+    const id = w.campaigns.save(campaignInput('RO')).id;
+    const ro = openSqliteStore(file, { readonly: true });
+    expect(ro.campaigns.get(id)?.name).toBe('RO');
+    expect(() => ro.dnc.add('+12125550000', 'x', NOW)).toThrow(/readonly/i);
+    ro.close();
+    w.close();
+    expect(() => openSqliteStore(join(dir, 'missing.db'), { readonly: true })).toThrow();
+  });
+});
+
+describe('durability and concurrency', () => {
+  it('a disposition is visible to a second connection as soon as recordDisposition returns', () => {
+    const file = join(dir, 'durable.db');
+    const a = openSqliteStore(file);
+    const c = a.campaigns.save(campaignInput()).id;
+    const lead = a.leads.create(c, newLead(), NOW);
+    const b = openSqliteStore(file);
+    a.activity.recordDisposition({ leadId: lead.id, callId: 'x', code: 'callback', label: 'Callback', effect: 'callback', success: false, note: 'ring at 5', at: NOW, phone: null, retryAt: null, callback: { dueAt: NOW + 3600_000, timeZone: 'America/New_York' }, maxAttempts: 5 });
+    expect(b.leads.get(lead.id)).toMatchObject({ status: 'callback', dueAt: NOW + 3600_000 });
+    expect(b.leads.callbacks(lead.id)).toHaveLength(1);
+    a.close();
+    b.close();
+  });
+
+  it('survives the writing process dying without close()', () => {
+    const file = join(dir, 'crash.db');
+    const s = openSqliteStore(file);
+    const c = s.campaigns.save(campaignInput()).id;
+    const lead = s.leads.create(c, newLead(), NOW);
+    s.close();
+    const script = join(dir, 'crash.ts');
+    writeFileSync(
+      script,
+      `import { openSqliteStore } from ${JSON.stringify(join(process.cwd(), 'electron/core/data/sqlite-store.ts'))};
+       const s = openSqliteStore(${JSON.stringify(file)});
+       s.activity.recordDisposition({ leadId: ${lead.id}, callId: null, code: 'do-not-call', label: 'Do not call', effect: 'dnc', success: false, note: '', at: ${NOW}, phone: null, retryAt: null, callback: null, maxAttempts: 5 });
+       process.kill(process.pid, 'SIGKILL');`,
+    );
+    try {
+      execFileSync(join(process.cwd(), 'node_modules/.bin/tsx'), [script], { stdio: 'pipe' });
+    } catch {
+      // killed, as intended
+    }
+    const after = openSqliteStore(file);
+    expect(after.leads.get(lead.id)?.status).toBe('dnc');
+    expect(after.dnc.has(lead.phones[0].e164)).toBe(true);
+    after.close();
+  });
+
+  it('an import on one connection and dispositions on another both land', () => {
+    const file = join(dir, 'concurrent.db');
+    const agent = openSqliteStore(file);
+    const worker = openSqliteStore(file);
+    const c = agent.campaigns.save(campaignInput()).id;
+    const lead = agent.leads.create(c, newLead(), NOW);
+    const rows = Array.from({ length: 2000 }, (_, i) => newLead({ phones: [phone(`+1312${String(2_000_000 + i)}`)] }));
+    for (let i = 0; i < rows.length; i += 500) {
+      worker.leads.importBatch(c, rows.slice(i, i + 500), 'skip', NOW);
+      agent.activity.recordAttempt(lead.id, NOW + i);
+    }
+    expect(agent.leads.list({ campaignId: c, offset: 0, limit: 1 }).total).toBe(2001);
+    expect(worker.leads.get(lead.id)?.attempts).toBe(4);
+    agent.close();
+    worker.close();
+  });
+});
+
+describe('speed on 100 k leads', () => {
+  let store: Store;
+  let campaignId: number;
+  const N = 100_000;
+
+  beforeAll(() => {
+    store = openSqliteStore(join(dir, 'big.db'));
+    campaignId = store.campaigns.save(campaignInput('Big')).id;
+  });
+  afterAll(() => store.close());
+
+  function bigRow(i: number): NewLead {
+    return {
+      firstName: `Name${i}`, lastName: `Surname${i % 997}`, company: i % 10 === 0 ? `Company ${i % 313}` : '', email: `p${i}@example.com`,
+      street: '', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US', timeZone: 'America/Chicago', source: 'list-2025',
+      customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: i % 1000, priority: i % 3,
+      phones: [{ e164: `+1217${String(1_000_000 + i)}`, raw: `(217) ${i}`, label: null }],
+    };
+  }
+
+  it('importBatch: 100 k simple rows (target ≥ 100 k rows/s)', () => {
+    const rows = Array.from({ length: N }, (_, i) => bigRow(i));
+    const t0 = performance.now();
+    let imported = 0;
+    for (let i = 0; i < N; i += 5000) imported += store.leads.importBatch(campaignId, rows.slice(i, i + 5000), 'skip', NOW).imported;
+    const ms = performance.now() - t0;
+    console.log(`importBatch: ${N} rows in ${ms.toFixed(0)} ms = ${Math.round(N / (ms / 1000))} rows/s (batches of 5000)`);
+    expect(imported).toBe(N);
+    const t1 = performance.now();
+    const again = store.leads.importBatch(campaignId, rows.slice(0, 20_000), 'merge', NOW + 1);
+    const ms2 = performance.now() - t1;
+    console.log(`importBatch merge: 20000 duplicates in ${ms2.toFixed(0)} ms = ${Math.round(20_000 / (ms2 / 1000))} rows/s`);
+    expect(again).toEqual({ imported: 0, merged: 20_000, skipped: 0 });
+  });
+
+  it('next(): fast on 100 k leads, also after a day of calling', () => {
+    const time = (label: string, f: () => unknown) => {
+      f();
+      const t0 = performance.now();
+      let r: unknown;
+      for (let i = 0; i < 200; i++) r = f();
+      console.log(`next() ${label}: ${((performance.now() - t0) / 200).toFixed(3)} ms`);
+      return r;
+    };
+    const first = time('fresh list', () => store.leads.next(campaignId, NOW)) as { priority: number; score: number };
+    expect(first).toMatchObject({ priority: 2, score: 999 });
+    // A day of calling: the 1000 best leads were attempted and are due again later; many on DNC.
+    let n = 0;
+    for (let i = 0; i < 1000; i++) {
+      const l = store.leads.next(campaignId, NOW)!;
+      store.activity.recordAttempt(l.id, NOW);
+      store.activity.recordDisposition({ leadId: l.id, callId: null, code: 'no-answer', label: 'No answer', effect: 'retry', success: false, note: '', at: NOW, phone: null, retryAt: NOW + 7200_000, callback: null, maxAttempts: 5 });
+      n++;
+    }
+    for (let i = 0; i < 2000; i++) store.dnc.add(`+1217${String(1_000_000 + i * 3 + 2)}`, 'registry', NOW);
+    const afterDay = time('after 1000 retries + 2000 DNC numbers', () => store.leads.next(campaignId, NOW + 60_000)) as { status: string };
+    expect(afterDay.status).toBe('new');
+    time('with 10 excluded ids', () => store.leads.next(campaignId, NOW + 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    expect(n).toBe(1000);
+  });
+
+  it('list(): paging, status filter and search on 100 k leads', () => {
+    const time = (label: string, f: () => { total: number }) => {
+      f();
+      const t0 = performance.now();
+      let r = f();
+      for (let i = 0; i < 19; i++) r = f();
+      console.log(`list() ${label}: ${((performance.now() - t0) / 20).toFixed(2)} ms (total ${r.total})`);
+      return r;
+    };
+    expect(time('first page of 100', () => store.leads.list({ campaignId, offset: 0, limit: 100 })).total).toBe(N);
+    time('page at offset 99 900', () => store.leads.list({ campaignId, offset: 99_900, limit: 100 }));
+    time('status active', () => store.leads.list({ campaignId, offset: 0, limit: 100, status: 'active' }));
+    time('search "Surname42"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: 'Surname42' }));
+    time('search phone digits "217100"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: '217100' }));
+    const t0 = performance.now();
+    const summary = store.campaigns.list(NOW);
+    console.log(`campaigns.list(): ${(performance.now() - t0).toFixed(2)} ms`, summary);
+  });
+});

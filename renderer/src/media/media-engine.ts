@@ -43,6 +43,8 @@ const MIC_IDLE_RELEASE_MS = 60_000;
 const HOST_CANDIDATE_QUIET_MS = 8;
 /** A spare offer older than this is remade (addresses may have changed). */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
+/** The spare is made this long after a call starts, out of that call's set-up path. */
+const SPARE_DELAY_MS = 400;
 
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
@@ -100,7 +102,10 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   let sparesUsed = 0;
 
   function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
-    if (spareTimer) clearTimeout(spareTimer);
+    const key = JSON.stringify(iceServers);
+    // Already on its way, or one is ready and fresh: keep it.
+    if (spareTimer) return;
+    if (spare && spare.key === key && Date.now() - spare.createdAt < SPARE_MAX_AGE_MS) return;
     spareTimer = setTimeout(() => {
       spareTimer = null;
       const old = spare;
@@ -210,7 +215,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     'get-description': async (r) => {
       if (!sessions.has(r.sessionId) && !r.hold) {
         const ready = await takeSpare(r.sessionId, r.iceServers);
-        prepareSpare(r.iceServers, 3000);
+        prepareSpare(r.iceServers, SPARE_DELAY_MS);
         const sdp = ready?.pc.localDescription?.sdp;
         if (ready && sdp) return { sdp, dtmfInBand: false, direction: null };
       }
@@ -231,7 +236,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
     },
     'set-description': async (r) => {
-      if (!sessions.has(r.sessionId)) prepareSpare(r.iceServers, 3000);
+      if (!sessions.has(r.sessionId)) prepareSpare(r.iceServers, SPARE_DELAY_MS);
       const media = await session(r.sessionId, r.iceServers);
       const { pc } = media;
       const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';

@@ -32,7 +32,7 @@ export default defineConfig({
   // Kamailio; e2e = renderer in Debian's Chromium with real WebRTC media through Kamailio.
   test: {
     projects: [
-      { plugins: [react()], test: { name: 'unit', root: repo, include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node' } },
+      { plugins: [react()], test: { name: 'unit', root: repo, include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node', testTimeout: 30_000 } },
       { test: { name: 'integration', root: repo, include: ['tests/integration/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 30_000, hookTimeout: 30_000 } },
       { test: { name: 'e2e', root: repo, include: ['tests/e2e/**/*.test.ts'], environment: 'node', fileParallelism: false, testTimeout: 90_000, hookTimeout: 120_000, globalSetup: ['tests/e2e/global-setup.ts'] } },
     ],

@@ -113,6 +113,16 @@ describe('registration', () => {
   }, 45_000);
 });
 
+/** The agent dials customer1, who answers: the call is active on both sides. */
+async function talking(peer: TestPeer, phone: NodePhone) {
+  const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
+  if (!dial.ok) throw new Error(dial.message);
+  const invitation = await phone.nextInvitation();
+  await invitation.accept();
+  const active = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
+  return { id: dial.value.id, invitation, active };
+}
+
 describe('calls', () => {
   it('dials a customer, talks, and hangs up (BYE from the agent)', async () => {
     const { peer } = await registeredAgent();
@@ -136,14 +146,9 @@ describe('calls', () => {
 
   it('the customer hangs up (BYE from the far end)', async () => {
     const { peer } = await registeredAgent();
-    const phone = await customer();
-    const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
-    if (!dial.ok) throw new Error(dial.message);
-    const invitation = await phone.nextInvitation();
-    await invitation.accept();
-    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
+    const { id, invitation } = await talking(peer, await customer());
     await invitation.bye();
-    const ended = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'ended');
+    const ended = await peer.waitForCall((c) => c.id === id && c.state === 'ended');
     expect(ended.outcome).toBe('completed');
     expect(ended.detail).toBe('The other party hung up.');
   });
@@ -215,12 +220,8 @@ describe('calls', () => {
   it('DTMF falls back to SIP INFO when in-band RFC 4733 is not available', async () => {
     const { peer } = await registeredAgent();
     const phone = await customer();
-    const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
-    if (!dial.ok) throw new Error(dial.message);
-    const invitation = await phone.nextInvitation();
-    await invitation.accept();
-    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
-    const sent = await peer.request('call:dtmf', { id: dial.value.id, tones: '12#' });
+    const { id } = await talking(peer, phone);
+    const sent = await peer.request('call:dtmf', { id, tones: '12#' });
     expect(sent).toEqual({ ok: true, value: { via: 'sip-info' } });
     // Each INFO is sent after the previous one was answered, so all have arrived, in order.
     expect(phone.infoDigits.join('')).toBe('12#');
@@ -228,17 +229,12 @@ describe('calls', () => {
 
   it('holds and resumes by re-INVITE, checking the negotiated direction', async () => {
     const { peer } = await registeredAgent();
-    const phone = await customer();
-    const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
-    if (!dial.ok) throw new Error(dial.message);
-    const invitation = await phone.nextInvitation();
-    await invitation.accept();
-    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
-    const held = await peer.request('call:hold', { id: dial.value.id, hold: true });
+    const { id, invitation } = await talking(peer, await customer());
+    const held = await peer.request('call:hold', { id, hold: true });
     expect(held.ok && held.value.state).toBe('held');
     const sdh = invitation.sessionDescriptionHandler as unknown as { remoteDescriptions: string[] };
     expect(sdh.remoteDescriptions.at(-1)).toMatch(/a=inactive/);
-    const resumed = await peer.request('call:hold', { id: dial.value.id, hold: false });
+    const resumed = await peer.request('call:hold', { id, hold: false });
     expect(resumed.ok && resumed.value.state).toBe('active');
     expect(sdh.remoteDescriptions.at(-1)).toMatch(/a=sendrecv/);
   });
@@ -247,20 +243,15 @@ describe('calls', () => {
 describe('bad input changes nothing', () => {
   it('a server that closes the socket mid-call: the call is kept and flagged, hang-up still ends it, registration comes back', async () => {
     const { peer, core } = await registeredAgent();
-    const phone = await customer();
-    const dial = await peer.request('call:dial', { target: `sip:customer1@${sip.domain}` });
-    if (!dial.ok) throw new Error(dial.message);
-    const invitation = await phone.nextInvitation();
-    await invitation.accept();
-    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
+    const { id } = await talking(peer, await customer());
     await sip.stop();
-    const flagged = await peer.waitForCall((c) => c.id === dial.value.id && /Connection to the SIP server lost/.test(c.detail ?? ''));
+    const flagged = await peer.waitForCall((c) => c.id === id && /Connection to the SIP server lost/.test(c.detail ?? ''));
     expect(flagged.state).toBe('active');
     const failed = await peer.waitFor('registration:changed', (r) => r.state === 'failed');
     expect(failed.error).toMatch(/Lost the connection|Cannot reach/);
-    const hang = await peer.request('call:hangup', { id: dial.value.id });
+    const hang = await peer.request('call:hangup', { id });
     expect(hang.ok).toBe(true);
-    const ended = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'ended', 8000);
+    const ended = await peer.waitForCall((c) => c.id === id && c.state === 'ended', 8000);
     expect(ended.detail).toMatch(/Ended here/);
     const seen = peer.events.length;
     await sip.start();

@@ -6,30 +6,16 @@
  */
 import type { Campaign, CampaignInput, DispositionEffect } from '../../../shared/campaign.js';
 import type { CallDirection } from '../../../shared/call-session.js';
-import type { Callback, Lead, LeadHistoryEntry, LeadRow, LeadStatus } from '../../../shared/lead.js';
+import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 
-/** A lead as an import or an inbound call creates it (phones already normalised). */
-export interface NewLead {
-  firstName: string;
-  lastName: string;
-  company: string;
-  email: string;
-  street: string;
-  city: string;
-  region: string;
-  postalCode: string;
-  country: string;
-  timeZone: string | null;
-  source: string;
-  customFields: Record<string, string>;
-  consentAt: string | null;
-  inquiryAt: string | null;
-  lastPurchaseAt: string | null;
-  score: number;
-  priority: number;
-  phones: Array<{ e164: string; raw: string; label: string | null }>;
-}
+/**
+ * A lead as an import or an inbound call creates it: the Lead's own data, without what the
+ * store manages (id, status, attempts, times), and phones already normalised.
+ */
+export type NewLead = Omit<Lead, 'id' | 'campaignId' | 'status' | 'attempts' | 'lastAttemptAt' | 'dueAt' | 'createdAt' | 'updatedAt' | 'phones'> & {
+  phones: Array<Omit<LeadPhone, 'bad'>>;
+};
 
 /** Changes to a lead (already validated and normalised). */
 export type LeadChanges = Partial<Omit<NewLead, 'phones'>> & { phones?: NewLead['phones'] };

@@ -271,7 +271,9 @@ export class WorkspaceService {
   /** Every call state change. Keeps the agent state, the lead on screen and the call log. */
   onCall(view: CallSessionView): void {
     if (!this.callNotes.has(view.id)) {
-      this.callNotes.set(view.id, { leadId: view.leadId, direction: view.direction, phone: view.remoteUri, startedAt: view.createdAt, answeredAt: null });
+      // History keeps the number (E.164) when the address is one, else the SIP address.
+      const phone = numberOfUri(view.remoteUri, this.campaignOrNull()?.defaultCountry ?? 'US') ?? view.remoteUri;
+      this.callNotes.set(view.id, { leadId: view.leadId, direction: view.direction, phone, startedAt: view.createdAt, answeredAt: null });
     }
     const note = this.callNotes.get(view.id) as CallNote;
     if (view.answeredAt) note.answeredAt = view.answeredAt;

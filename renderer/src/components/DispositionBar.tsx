@@ -35,6 +35,13 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
   const [saving, setSaving] = useState(false);
   const [callbackFor, setCallbackFor] = useState<Disposition | null>(null);
   const dispositions = campaign?.dispositions ?? [];
+  // While the lead's call is live the disposition waits: main would refuse it anyway.
+  const onCall = useRingside((s) => {
+    const callId = s.workspace.current?.callId;
+    const call = callId ? s.calls[callId] : undefined;
+    return call !== undefined && call.state !== 'ended';
+  });
+  const locked = saving || onCall;
 
   const dispose = (d: Disposition, callback?: { at: string; timeZone: string }, callbackNote?: string) => {
     if (saving) return;
@@ -63,6 +70,8 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
   // Keys 1–9 pick a disposition, unless focus is in a text field or on the call's keypad (tones).
   const pickRef = useRef(pick);
   pickRef.current = pick;
+  const lockedRef = useRef(locked);
+  lockedRef.current = locked;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !/^[1-9]$/.test(e.key)) return;
@@ -70,7 +79,7 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
       if (e.target instanceof Element && e.target.closest('.call-panel, .dialpad, [aria-modal="true"]')) return;
       if (document.querySelector('[aria-modal="true"]')) return;
       const d = dispositions.find((x) => x.hotkey === Number(e.key));
-      if (!d) return;
+      if (!d || lockedRef.current) return;
       e.preventDefault();
       pickRef.current(d);
     };
@@ -99,7 +108,8 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
             className={`btn dispo dispo-${d.effect}${d.success ? ' dispo-success' : ''}`}
             aria-keyshortcuts={d.hotkey !== null ? String(d.hotkey) : undefined}
             aria-pressed={callbackFor?.code === d.code ? true : undefined}
-            disabled={saving}
+            disabled={locked}
+            title={onCall ? 'Hang up first' : undefined}
             onClick={() => pick(d)}
           >
             {d.hotkey !== null ? <kbd aria-hidden="true">{d.hotkey}</kbd> : null}

@@ -109,7 +109,9 @@ export class CallManager {
     const line = this.requireLine();
     const { uri, parsed } = this.resolve(target, line);
     const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
-    const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context);
+    // Start the INVITE before telling anyone: its media request then reaches the renderer ahead
+    // of the state events (which make the UI re-render), and the INVITE leaves sooner.
+    const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context, false);
     drop(
       inviter
         .invite({
@@ -127,6 +129,7 @@ export class CallManager {
       this.deps.log.warn,
       'invite',
     );
+    this.deps.onChange(entry.view);
     return entry.view;
   }
 
@@ -351,6 +354,7 @@ export class CallManager {
     remoteName: string,
     state: CallState,
     context: DialContext | null = null,
+    announce = true,
   ): CallEntry {
     const id = this.deps.newId();
     this.bySession.set(session, id);
@@ -390,7 +394,7 @@ export class CallManager {
       onInfo: (info) => drop(info.accept(), this.deps.log.warn, '200 to INFO'),
     };
     session.stateChange.addListener((s) => this.onSessionState(entry, s));
-    this.deps.onChange(entry.view);
+    if (announce) this.deps.onChange(entry.view);
     return entry;
   }
 

@@ -171,14 +171,20 @@ export class WorkspaceService {
       maxAttempts: campaign.maxAttempts,
     });
     this.dispositionRequired = false;
-    const updated = this.deps.store.leads.get(lead.id);
-    if (updated) this.deps.emit('lead:changed', updated);
-    this.deps.emit('stats:changed', this.stats());
     this.notice = disposition.effect === 'dnc' && phone ? `${phone} is now on the Do-Not-Call list.` : null;
     if (this.agent.state === 'wrap-up') this.setAgent(this.after.state, this.after.reason);
-    this.setCurrent(null, this.notice);
+    this.current = null;
+    this.clearCountdown();
+    // The next lead first (progressive: its INVITE leaves now); the figures can follow.
     this.advance(campaign);
-    return this.view();
+    if (!this.current) this.changed();
+    const result = this.view();
+    setImmediate(() => {
+      const updated = this.deps.store.leads.get(lead.id);
+      if (updated) this.deps.emit('lead:changed', updated);
+      this.deps.emit('stats:changed', this.stats());
+    });
+    return result;
   }
 
   /** A script answer goes into the lead (a field, or `custom.<name>`). */
@@ -352,14 +358,20 @@ export class WorkspaceService {
   private advance(campaign: Campaign | null): void {
     if (!campaign || this.agent.state !== 'available' || this.current || this.dispositionRequired) return;
     if (campaign.dialMode === 'manual') return;
-    this.next();
-    const next = this.current as WorkspaceLead | null;
-    if (campaign.dialMode === 'progressive' && next && this.deps.registered()) {
-      drop(this.dial(next.phoneIndex).catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'progressive dial');
+    if (campaign.dialMode === 'progressive' && this.deps.registered()) {
+      const lead = this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
+      if (lead) {
+        // Straight to the call: the UI hears about the lead with the call, not before it.
+        this.preview(lead, campaign, false, false);
+        const next = this.current as WorkspaceLead | null;
+        if (next) drop(this.dial(next.phoneIndex).catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'progressive dial');
+        return;
+      }
     }
+    this.next();
   }
 
-  private preview(lead: Lead, campaign: Campaign, allowCountdown = true): void {
+  private preview(lead: Lead, campaign: Campaign, allowCountdown = true, announce = true): void {
     const temperature = decideTemperature('outbound', lead, campaign.warmWindows, this.now());
     const phoneIndex = Math.max(0, lead.phones.findIndex((p) => !p.bad));
     const countdown = allowCountdown && campaign.dialMode === 'preview' && campaign.previewCountdownSec > 0 && this.agent.state === 'available' && this.deps.registered();
@@ -384,7 +396,7 @@ export class WorkspaceService {
         }
       }, campaign.previewCountdownSec * 1000);
     }
-    this.changed();
+    if (announce) this.changed();
   }
 
   private dialFailed(error: unknown): void {

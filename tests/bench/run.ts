@@ -77,6 +77,8 @@ const STARTUPS = 5;
 const RSS_CALLS = Number(process.env.BENCH_RSS_CALLS ?? 200);
 const RSS_WARMUP = 5;
 const STEP_TIMEOUT_MS = 15_000;
+/** Pause between a call's end and the disposition click in the progressive loop. */
+const WRAP_UP_MS = 800;
 const SECTION_BUDGET_MS = { ringside: 150_000, simpleUser: 200_000, rss: 420_000 };
 const TOTAL_BUDGET_MS = 13 * 60_000;
 
@@ -413,6 +415,8 @@ async function main(): Promise<void> {
     checkBudget(started, SECTION_BUDGET_MS.ringside + 60_000, 'disposition loop');
     await withTimeout(waiting, STEP_TIMEOUT_MS, 'wrap-up');
     waiting = nextWrapUp();
+    // An agent's wrap-up takes at least this long (the numbers here fail at once with 404).
+    await sleep(WRAP_UP_MS);
     const wire = nextOnWire(isInvite);
     const t = performance.now();
     const r = await bench.conn.handle('workspace:dispose', { code: 'no-answer', note: '' });
@@ -591,7 +595,7 @@ async function main(): Promise<void> {
     `${padEnd('main-core RSS (VmRSS)', 30)} before ${(rssBefore / 1024).toFixed(1)} MiB, after ${RSS_CALLS} calls ${(rssAfter / 1024).toFixed(1)} MiB, growth ${growthPct} %  (${goals.rssGrowth.text}: ${goals.rssGrowth.met ? 'MET' : 'NOT MET'}; ${rssSeconds.toFixed(0)} s)`,
   );
   const disp = summarize(dispositionMs);
-  lines.push(`${padEnd('disposition → next INVITE', 30)}${pad(disp.p50, 13)}${pad(disp.p95, 9)}   (progressive, durable write included; goal p95 ≤ 100 ms: ${disp.p95 <= 100 ? 'MET' : 'NOT MET'})`);
+  lines.push(`${padEnd('disposition → next INVITE', 30)}${pad(disp.p50, 13)}${pad(disp.p95, 9)}   (progressive, durable write included, ${WRAP_UP_MS} ms wrap-up; goal p95 ≤ 100 ms: ${disp.p95 <= 100 ? 'MET' : 'NOT MET'})`);
   lines.push(`${padEnd('lead list, 100 k leads', 30)} first rows ${listFirstMs.toFixed(0)} ms after the click, last rows ${listEndMs.toFixed(0)} ms after jumping to the end, ${rowsInDom} rows in the DOM`);
   lines.push(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(lines.join('\n'));

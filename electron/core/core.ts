@@ -22,6 +22,7 @@ import { normalisePhone } from '../../shared/phone.js';
 import type { LeadPatch } from '../../shared/lead.js';
 import type { LeadChanges, Store } from './data/repositories.js';
 import { DialGate } from './dial-gate.js';
+import { cachedTimeZone } from './data/time-zone.js';
 import { WorkspaceService } from './workspace/workspace-service.js';
 import { CsvFormatError, previewCsv } from './import/csv-import.js';
 import { runImportInWorker } from './import/import-runner.js';
@@ -126,6 +127,8 @@ export function createCore(deps: CoreDeps): Core {
       }
       if (invalidPhones.length) throw new RingsideError('invalid-data', `Not saved — invalid phone numbers: ${invalidPhones.join('; ')}`);
       changes.phones = keep;
+      // A lead without a zone gets the one its first number implies (if exactly one).
+      if (!lead.timeZone && changes.timeZone === undefined && keep[0]) changes.timeZone = cachedTimeZone(keep[0].e164) ?? null;
     }
     if (changes.timeZone) {
       try {

@@ -12,6 +12,7 @@
 import type { NewLead } from '../data/repositories.js';
 import type { ColumnTarget, LeadField } from '../../../shared/workspace.js';
 import { PhoneNormaliser } from './phone-cache.js';
+import { cachedTimeZone } from '../data/time-zone.js';
 
 export type RowResult = { lead: NewLead; notes: string[] } | { lead: null; reason: string };
 
@@ -129,6 +130,8 @@ export function createRowMapper(headers: readonly string[], mapping: readonly Co
       } else (bad ??= []).push(r.reason);
     }
     if (lead.phones.length === 0) return { lead: null, reason: bad ? `no valid phone number (${bad[0]})` : 'no phone number' };
+    // No zone in the file: derive it from the number when the number has exactly one.
+    if (!lead.timeZone) lead.timeZone = cachedTimeZone(lead.phones[0].e164) ?? null;
     if (bad) for (const reason of bad) notes.push(`imported without a phone: ${reason}`);
     return { lead, notes };
   };

@@ -16,6 +16,7 @@ import type { AgentStats, WorkspaceLead, WorkspaceView } from '../../../shared/w
 import type { DialContext } from '../call-manager.js';
 import type { LeadChanges, Store } from '../data/repositories.js';
 import { numberOfUri } from '../dial-gate.js';
+import { cachedTimeZone } from '../data/time-zone.js';
 import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
 
@@ -259,7 +260,7 @@ export class WorkspaceService {
         region: '',
         postalCode: '',
         country: '',
-        timeZone: null,
+        timeZone: cachedTimeZone(e164) ?? null,
         source: 'Inbound call',
         customFields: {},
         consentAt: null,

@@ -82,7 +82,7 @@ describe('importCsv', () => {
   it('imports UTF-8 BOM comma file with dates in both formats', async () => {
     const { report, leads } = await run(fixture('utf8-bom-comma.csv'));
     expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 2, imported: 2, failed: 0, errors: [] });
-    expect(leads.leads[0]).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.pl', city: 'Kraków', consentAt: '2024-03-05', country: 'PL', timeZone: null });
+    expect(leads.leads[0]).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.pl', city: 'Kraków', consentAt: '2024-03-05', country: 'PL', timeZone: 'Europe/Warsaw' /* derived from the +48 number */ });
     expect(leads.leads[0].phones).toEqual([{ e164: '+48501234567', raw: '+48 501 234 567', label: 'Phone' }]);
     expect(leads.leads[1]).toMatchObject({ consentAt: '2024-03-05', country: 'US' });
     expect(leads.leads[1].phones[0].e164).toBe('+12125550187');
@@ -158,7 +158,7 @@ describe('importCsv', () => {
     expect(report.imported).toBe(2);
     expect(leads.leads[0]).toMatchObject({ country: 'US', timeZone: 'America/Los_Angeles' });
     expect(leads.leads[0].phones[0].e164).toBe('+14155550134');
-    expect(leads.leads[1]).toMatchObject({ country: 'PL', timeZone: null });
+    expect(leads.leads[1]).toMatchObject({ country: 'PL', timeZone: 'Europe/Warsaw' /* bad zone dropped, derived from the number */ });
     expect(report.errors).toEqual([{ row: 2, reason: 'row 2: imported without time zone: "Mars/Olympus" is not a known time zone' }]);
   });
 

@@ -100,8 +100,11 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   let spare: { media: Promise<SessionMedia>; key: string; createdAt: number } | null = null;
   let spareTimer: ReturnType<typeof setTimeout> | null = null;
   let sparesUsed = 0;
+  /** The ICE servers of the last call, for a spare made when no call asks. */
+  let lastIceServers: RTCIceServerLike[] | null = null;
 
   function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
+    lastIceServers = iceServers;
     const key = JSON.stringify(iceServers);
     // Already on its way, or one is ready and fresh: keep it.
     if (spareTimer) return;
@@ -277,6 +280,8 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
         media.track?.stop();
         notify();
         releaseMicLater();
+        // A call just ended: the next one (progressive, redial) is likely soon.
+        if (lastIceServers) prepareSpare(lastIceServers, 0);
       }
       return {};
     },

@@ -56,6 +56,7 @@ function harden(contents: WebContents, entry: string): void {
   });
 }
 
-const ALLOWED_EXTERNAL: readonly string[] = ['https://ringside.app/help/'];
+/** https: prefixes that may open in the system browser (none yet: the app links nowhere). */
+const ALLOWED_EXTERNAL: readonly string[] = [];
 
 export const rendererEntry = (appRoot: string): string => `file://${join(appRoot, 'dist', 'renderer', 'index.html')}`;

@@ -12,8 +12,7 @@
  *
  *   npm run lab [-- --port 5070] [-- --call-me-in 10]
  */
-import { build } from 'esbuild';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -23,6 +22,7 @@ import { CHROMIUM_EXECUTABLE, chromiumArgs } from '../support/chromium.js';
 import type { CustomerPhone, PhoneEvent, PhoneState } from '../support/customer-phone/phone.js';
 import { startKamailio, type KamailioServer } from '../support/kamailio.js';
 import { serveDir, type StaticServer } from '../support/static-server.js';
+import { bundlePage } from '../support/bundle-page.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -188,20 +188,13 @@ function fail(err: unknown): void {
 // Customer phone
 
 async function buildCustomerPage(): Promise<string> {
-  const outDir = path.join(labDir, 'customer-phone');
-  await mkdir(outDir, { recursive: true });
-  await build({
-    entryPoints: [path.join(here, 'customer-entry.ts')],
-    outfile: path.join(outDir, 'phone.js'),
-    bundle: true,
-    platform: 'browser',
-    format: 'esm',
-    target: 'chrome110',
-    sourcemap: 'inline',
-    logLevel: 'warning',
+  return bundlePage({
+    entry: path.join(here, 'customer-entry.ts'),
+    html: path.join(repoRoot, 'tests/support/customer-phone/index.html'),
+    outDir: path.join(labDir, 'customer-phone'),
+    script: 'phone.js',
+    sourcemap: true,
   });
-  await copyFile(path.join(repoRoot, 'tests/support/customer-phone/index.html'), path.join(outDir, 'index.html'));
-  return outDir;
 }
 
 type Phone = <T>(fn: (phone: CustomerPhone) => T | Promise<T>) => Promise<T>;

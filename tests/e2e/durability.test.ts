@@ -32,7 +32,7 @@ import {
   pressHotkey,
   ringing,
   until,
-} from '../fixtures/e2e/agent-ui.js';
+} from '../support/agent-ui.js';
 
 const CAMPAIGN = 'E2E Solar';
 const LEAD = 'Celina Zielińska';

@@ -11,6 +11,7 @@ import { startAgentApp, type AgentApp } from '../support/agent-app.js';
 import { launchChromium } from '../support/chromium.js';
 import { openCustomer, type CustomerHandle } from '../support/customer-page.js';
 import { startKamailio, type KamailioServer } from '../support/kamailio.js';
+import { until } from '../support/agent-ui.js';
 
 let sip: KamailioServer;
 let app: AgentApp;
@@ -29,17 +30,6 @@ interface AgentRtp {
 const agentSessions = (): Promise<string[]> => agent.evaluate(() => (window as unknown as { ringsideDiagnostics: { sessions(): string[] } }).ringsideDiagnostics.sessions());
 const agentRtp = (id: string): Promise<AgentRtp> =>
   agent.evaluate((sid) => (window as unknown as { ringsideDiagnostics: { rtpStats(id: string): Promise<AgentRtp> } }).ringsideDiagnostics.rtpStats(sid), id);
-
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}; last ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await fn();
-  }
-  return last;
-}
 
 /** RTP packets counted over a window: [agent sent, agent received, customer sent, customer received]. */
 async function flow(sessionId: string, customer: CustomerHandle, ms = 1000): Promise<number[]> {

@@ -35,7 +35,7 @@ import {
   pressHotkey,
   ringing,
   until,
-} from '../fixtures/e2e/agent-ui.js';
+} from '../support/agent-ui.js';
 
 const CAMPAIGN = 'E2E Solar';
 /** A call in the lead's history. The core stores the call's remote URI (sip:+48…@domain) as its "phone". */

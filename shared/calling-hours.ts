@@ -1,0 +1,101 @@
+/**
+ * Calling hours in the called party's local time (part of the compliance gate, issue 4).
+ * US: 8:00–21:00 every day. Canada: 9:00–21:30 on weekdays, 10:00–18:00 on weekends.
+ * States and provinces can be stricter (configurable overrides, e.g. US-FL ends at 20:00).
+ * When the local time cannot be known the call is blocked; when the number could be in several
+ * zones it is allowed only inside the window valid in every one of them. Pure: main decides and
+ * records the decision; the UI shows the reason.
+ */
+import { DateTime } from 'luxon';
+
+/** Local "HH:mm"; `end` is exclusive (21:00 means the last allowed minute is 20:59). */
+export interface HoursWindow {
+  start: string;
+  end: string;
+}
+
+/** A window per kind of day; null = no telemarketing calls that day. */
+export interface HoursRule {
+  weekday: HoursWindow | null;
+  saturday: HoursWindow | null;
+  sunday: HoursWindow | null;
+}
+
+export interface CallingHoursPolicy {
+  /** By ISO country. Countries not listed have no calling-hours rule here. */
+  countries: Record<string, HoursRule>;
+  /** Stricter rules by region: `US-FL`, `CA-QC`… (any day kind left out keeps the country's). */
+  regions: Record<string, Partial<HoursRule>>;
+}
+
+export const defaultCallingHours: CallingHoursPolicy = {
+  countries: {
+    US: { weekday: { start: '08:00', end: '21:00' }, saturday: { start: '08:00', end: '21:00' }, sunday: { start: '08:00', end: '21:00' } },
+    CA: { weekday: { start: '09:00', end: '21:30' }, saturday: { start: '10:00', end: '18:00' }, sunday: { start: '10:00', end: '18:00' } },
+  },
+  regions: {},
+};
+
+export interface HoursDecision {
+  allowed: boolean;
+  /** In words, e.g. "20:15 Wed in America/New_York, inside 08:00–21:00". */
+  reason: string;
+  /** Local time in each zone considered. */
+  localTimes: Array<{ zone: string; local: string; window: string | null; inside: boolean }>;
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+function minutes(hhmm: string): number {
+  const m = HHMM.exec(hhmm);
+  if (!m) throw new RangeError(`"${hhmm}" is not a HH:mm time`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+function ruleFor(policy: CallingHoursPolicy, country: string, region: string | null): HoursRule | null {
+  const base = policy.countries[country];
+  if (!base) return null;
+  const override = region ? policy.regions[`${country}-${region}`] : undefined;
+  return override ? { ...base, ...override } : base;
+}
+
+function windowFor(rule: HoursRule, local: DateTime): HoursWindow | null {
+  if (local.weekday === 6) return rule.saturday;
+  if (local.weekday === 7) return rule.sunday;
+  return rule.weekday;
+}
+
+/**
+ * May a telemarketing call reach this number now?
+ * `zones`: every IANA zone the called party could be in (from the lead, else from the number).
+ */
+export function checkCallingHours(input: {
+  country: string;
+  region?: string | null;
+  zones: readonly string[];
+  now: number;
+  policy?: CallingHoursPolicy;
+}): HoursDecision {
+  const policy = input.policy ?? defaultCallingHours;
+  const rule = ruleFor(policy, input.country, input.region ?? null);
+  if (!rule) return { allowed: true, reason: `No calling-hours rule for ${input.country || 'this country'}.`, localTimes: [] };
+  const zones = [...new Set(input.zones)];
+  if (zones.length === 0) return { allowed: false, reason: 'Blocked: the called party’s local time is unknown (no time zone for the lead or its number).', localTimes: [] };
+  const localTimes = zones.map((zone) => {
+    const local = DateTime.fromMillis(input.now, { zone });
+    if (!local.isValid) return { zone, local: 'unknown', window: null, inside: false };
+    const w = windowFor(rule, local);
+    const at = local.hour * 60 + local.minute;
+    const inside = w !== null && at >= minutes(w.start) && at < minutes(w.end);
+    return { zone, local: local.toFormat('HH:mm ccc'), window: w ? `${w.start}–${w.end}` : null, inside };
+  });
+  const outside = localTimes.filter((t) => !t.inside);
+  const describe = (t: (typeof localTimes)[number]): string =>
+    `${t.local} in ${t.zone}, ${t.window ? `${t.inside ? 'inside' : 'outside'} ${t.window}` : 'no calls that day'}`;
+  if (outside.length === 0) return { allowed: true, reason: `Allowed: ${localTimes.map(describe).join('; ')}.`, localTimes };
+  return {
+    allowed: false,
+    reason: `Blocked: ${outside.map(describe).join('; ')}${zones.length > 1 ? ' (the number could be in any of these zones)' : ''}.`,
+    localTimes,
+  };
+}

@@ -69,12 +69,27 @@ function digitsOf(e164: string): string | null {
   return m ? m[1] : null;
 }
 
-function lookup(t: ZoneTable, digits: string): string | null {
+function lookupAll(t: ZoneTable, digits: string): readonly string[] {
   for (let n = Math.min(MAX_PREFIX, digits.length); n > 0; n--) {
     const zones = t.get(digits.slice(0, n));
-    if (zones) return zones.length === 1 ? zones[0] : null;
+    if (zones) return zones;
   }
-  return null;
+  return [];
+}
+
+function lookup(t: ZoneTable, digits: string): string | null {
+  const zones = lookupAll(t, digits);
+  return zones.length === 1 ? zones[0] : null;
+}
+
+/**
+ * Every IANA zone the number's prefix maps to (empty when unknown), for rules that must hold in
+ * all of them (calling hours). Synchronous; [] if the table cannot be read.
+ */
+export function timeZonesForNumber(e164: string): string[] {
+  const digits = digitsOf(e164);
+  const t = digits ? loadSync() : null;
+  return t && digits ? lookupAll(t, digits).filter((z) => z !== 'Etc/Unknown') : [];
 }
 
 /** The one IANA zone of this E.164 number, or null when unknown or ambiguous. */

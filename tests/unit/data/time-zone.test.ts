@@ -41,3 +41,14 @@ describe('timeZoneForNumber', () => {
     console.log(`cachedTimeZone: ${((performance.now() - t0) / 100).toFixed(2)} µs per lookup`);
   });
 });
+
+describe('timeZonesForNumber', () => {
+  it('lists every zone a prefix maps to, for rules that must hold in all of them', async () => {
+    const { timeZonesForNumber } = await import('../../../electron/core/data/time-zone');
+    expect(timeZonesForNumber('+12125550100')).toEqual(['America/New_York']);
+    const tollFree = timeZonesForNumber('+18005550100');
+    expect(tollFree.length).toBeGreaterThan(5);
+    expect(tollFree).toEqual(expect.arrayContaining(['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu']));
+    expect(timeZonesForNumber('not a number')).toEqual([]);
+  });
+});

@@ -40,7 +40,7 @@ interface CallEntry {
 }
 
 /** Decides whether a target may be dialled now (every dialling path goes through it). */
-export type DialGateFn = (uri: string, display: string) => { allowed: true } | { allowed: false; reason: string };
+export type DialGateFn = (uri: string, display: string, context: DialContext | null) => { allowed: true } | { allowed: false; reason: string };
 
 /** Context a dial carries: the lead it is for, and its warm/cold decision. */
 export interface DialContext {
@@ -107,7 +107,7 @@ export class CallManager {
 
   async dial(target: string, context: DialContext = { leadId: null }): Promise<CallSessionView> {
     const line = this.requireLine();
-    const { uri, parsed } = this.resolve(target, line);
+    const { uri, parsed } = this.resolve(target, line, context);
     const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
     // Start the INVITE before telling anyone: its media request then reaches the renderer ahead
     // of the state events (which make the UI re-render), and the INVITE leaves sooner.
@@ -337,12 +337,12 @@ export class CallManager {
   // ---- internals --------------------------------------------------------------------------
 
   /** Parses a target and passes it through the dial gate; throws with the reason if refused. */
-  private resolve(target: string, line: SipLine): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string } } {
+  private resolve(target: string, line: SipLine, context: DialContext | null = null): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string } } {
     const parsed = parseDialTarget(target, aorDomain(line.aor));
     if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
     const uri = UserAgent.makeURI(parsed.uri);
     if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
-    const verdict = this.deps.gate?.(parsed.uri, parsed.display) ?? { allowed: true as const };
+    const verdict = this.deps.gate?.(parsed.uri, parsed.display, context) ?? { allowed: true as const };
     if (!verdict.allowed) throw new RingsideError('blocked', verdict.reason);
     return { uri, parsed };
   }

@@ -80,10 +80,13 @@ export function createCore(deps: CoreDeps): Core {
   const uploads = new ImportUploads();
   const imports = new Map<string, AbortController>();
   let workspace: WorkspaceService;
-  const gate = new DialGate(store.dnc, () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US');
+  const gate = new DialGate({
+    dnc: store.dnc,
+    defaultCountry: () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US',
+  });
   const calls = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),
-    gate: (uri) => gate.check(uri),
+    gate: (uri, _display, context) => gate.check(uri, context?.leadId ? (store.leads.get(context.leadId)?.timeZone ?? null) : null),
     identify: (uri, name) => workspace.identify(uri, name),
     onChange: (view) => {
       hub.emit('call:state-changed', view);

@@ -45,6 +45,12 @@ export function describeRegisterFailure(code: number | null, reason: string | nu
   return 'Registration failed.';
 }
 
+/** Resolves with the promise's value, or undefined after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
 export class SipClient {
   readonly ua: UserAgent;
   private readonly registerer: Registerer;
@@ -57,6 +63,8 @@ export class SipClient {
   private inFlight: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
+  /** Settles the REGISTER we are waiting on, if any (the socket can die under it). */
+  private settleRegister: ((ok: boolean, code: number | null, reason: string | null) => void) | null = null;
 
   constructor(private readonly deps: SipClientDeps) {
     ensureWebSocket();
@@ -112,10 +120,11 @@ export class SipClient {
   async unregister(): Promise<void> {
     this.wanted = false;
     this.clearRetry();
-    if (this.inFlight) await this.inFlight.catch(() => undefined);
+    // Never hang on a server that does not answer: the agent wants out (or the app is quitting).
+    if (this.inFlight) await within(this.inFlight.catch(() => undefined), 3000);
     if (this.registerer.state === RegistererState.Registered && this.ua.isConnected()) {
-      const outcome = await this.sendRegister('unregister');
-      if (!outcome.ok) this.deps.log.warn(`un-REGISTER answered ${outcome.code ?? outcome.reason ?? 'nothing'}`);
+      const outcome = await within(this.sendRegister('unregister'), 3000);
+      if (!outcome?.ok) this.deps.log.warn(`un-REGISTER answered ${outcome?.code ?? outcome?.reason ?? 'nothing in 3 s'}`);
     }
     if (this.machine.state !== 'unregistered') this.machine.transition('unregistered', { error: null, retryAt: null, attempt: 0 });
   }
@@ -124,7 +133,7 @@ export class SipClient {
     await this.unregister().catch(() => undefined);
     this.stopped = true;
     this.clearRetry();
-    await this.ua.stop().catch(() => undefined);
+    await within(this.ua.stop().catch(() => undefined), 3000);
   }
 
   private async attempt(): Promise<void> {
@@ -161,9 +170,11 @@ export class SipClient {
       const finish = (ok: boolean, code: number | null, reason: string | null): void => {
         if (done) return;
         done = true;
+        if (this.settleRegister === finish) this.settleRegister = null;
         this.registerer.stateChange.removeListener(onState);
         resolve({ ok, code, reason });
       };
+      this.settleRegister = finish;
       const onState = (state: RegistererState): void => {
         // sip.js moves to Unregistered before it calls onReject: give the reject (with its
         // status code) the first word.
@@ -201,6 +212,11 @@ export class SipClient {
     if (this.stopped) return;
     this.machine.patch({ connected: false });
     if (!error || !this.wanted) return;
+    // A REGISTER sent just before the socket died would otherwise wait for its 32 s timeout.
+    if (this.settleRegister) {
+      this.settleRegister(false, null, 'connection lost');
+      return; // that attempt now fails and schedules the retry
+    }
     // Lost the server: whatever we had, we are not registered any more.
     if (this.inFlight) return; // the attempt in progress will fail and schedule the retry
     this.fail(`Lost the connection to the SIP server (${error.message}).`, true);

@@ -26,7 +26,8 @@ afterAll(async () => {
   await sip?.stop();
 });
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+  // A user agent whose server vanished may not stop cleanly; never let that hang the suite.
+  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
 });
 
 async function agent(user = 'agent1', password = sip.users[user], extra: Record<string, unknown> = {}): Promise<{ core: Core; peer: TestPeer }> {

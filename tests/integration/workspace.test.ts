@@ -26,7 +26,7 @@ afterAll(async () => {
   await sip?.stop();
 });
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => undefined);
+  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
 });
 
 const script = {

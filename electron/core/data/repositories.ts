@@ -17,6 +17,14 @@ export type NewLead = Omit<Lead, 'id' | 'campaignId' | 'status' | 'attempts' | '
   phones: Array<Omit<LeadPhone, 'bad'>>;
 };
 
+/** A lead with every field empty, to build on: `{ ...blankLead(), firstName, phones }`. */
+export function blankLead(): NewLead {
+  return {
+    firstName: '', lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: '',
+    timeZone: null, source: '', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0, priority: 0, phones: [],
+  };
+}
+
 /** Changes to a lead (already validated and normalised). */
 export type LeadChanges = Partial<Omit<NewLead, 'phones'>> & { phones?: NewLead['phones'] };
 

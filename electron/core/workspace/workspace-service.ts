@@ -14,7 +14,7 @@ import { RingsideError } from '../../../shared/result.js';
 import { decideTemperature } from '../../../shared/temperature.js';
 import type { AgentStats, WorkspaceLead, WorkspaceView } from '../../../shared/workspace.js';
 import type { DialContext } from '../call-manager.js';
-import type { LeadChanges, Store } from '../data/repositories.js';
+import { blankLead, type LeadChanges, type Store } from '../data/repositories.js';
 import { numberOfUri } from '../dial-gate.js';
 import { cachedTimeZone } from '../data/time-zone.js';
 import { drop } from '../drop.js';
@@ -251,23 +251,12 @@ export class WorkspaceService {
     const lead = this.deps.store.leads.create(
       campaign.id,
       {
+        ...blankLead(),
         firstName,
         lastName: rest.join(' '),
-        company: '',
-        email: '',
-        street: '',
-        city: '',
-        region: '',
-        postalCode: '',
-        country: '',
         timeZone: cachedTimeZone(e164) ?? null,
         source: 'Inbound call',
-        customFields: {},
-        consentAt: null,
         inquiryAt: new Date(this.now()).toISOString().slice(0, 10),
-        lastPurchaseAt: null,
-        score: 0,
-        priority: 0,
         phones: [{ e164, raw: e164, label: null }],
       },
       this.now(),

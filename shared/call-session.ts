@@ -1,4 +1,5 @@
 /** The call session model shared by main and renderer. */
+import type { ComplianceDecision } from './compliance.js';
 
 export type CallDirection = 'outbound' | 'inbound';
 
@@ -112,4 +113,6 @@ export interface CallSessionView {
   dtmfInBand: boolean;
   /** The lead this call is about (matched by number for inbound calls), if any. */
   leadId: number | null;
+  /** The compliance gate's decision for an outbound call to a number (null: inbound, or not a number). */
+  compliance: ComplianceDecision | null;
 }

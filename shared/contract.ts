@@ -9,6 +9,7 @@ import { campaignSchema, type Campaign } from './campaign.js';
 import { leadPatchSchema, leadStatuses, type Callback, type Lead, type LeadHistoryEntry, type LeadRow } from './lead.js';
 import { leadFields, type AgentStats, type CampaignSummary, type ImportPreview, type ImportProgress, type ImportReport, type WorkspaceView } from './workspace.js';
 import type { CallSessionView } from './call-session.js';
+import { registryNames, type AuditEntry, type ComplianceDecision, type ComplianceStatus, type RegistryName, type ScrubReport } from './compliance.js';
 import type { RegistrationView } from './registration-state.js';
 import type { Result } from './result.js';
 
@@ -56,6 +57,7 @@ export interface Snapshot {
   calls: CallSessionView[];
   workspace: WorkspaceView;
   stats: AgentStats;
+  compliance: ComplianceStatus;
 }
 
 const leadId = z.number().int().positive();
@@ -122,6 +124,28 @@ export const requestSchemas = {
   'import:preview': z.object({ importId: id }).strict(),
   'import:run': z.object({ importId: id, campaignId: leadId, mapping: z.array(columnTarget).max(200), duplicates: z.enum(['merge', 'skip']) }).strict(),
   'import:cancel': z.object({ importId: id }).strict(),
+
+  /** Registries, snapshot ages, the banner, the import in progress. */
+  'compliance:status': empty,
+  /** What the gate would decide for a target now (the "why allowed/blocked" card); not dialled, not logged. */
+  'compliance:check': z.union([z.object({ target: z.string().min(1).max(512) }).strict(), z.object({ leadId, phoneIndex: z.number().int().min(0).max(9) }).strict()]),
+  /** Import registry files from the inbox folder (names only, no paths). */
+  'compliance:import-registry': z
+    .object({
+      registry: z.enum(registryNames as [RegistryName, ...RegistryName[]]),
+      mode: z.enum(['full', 'changes']),
+      files: z.array(z.object({ name: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path').refine((n) => n !== '.' && n !== '..', 'a file name'), kind: z.enum(['full', 'changes', 'additions', 'deletions']) }).strict()).min(1).max(2000),
+      /** The day the files were downloaded from the registry (YYYY-MM-DD); defaults to the files' dates. */
+      snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    })
+    .strict(),
+  'compliance:cancel-import': empty,
+  /** Scrub a campaign's leads against the internal list and the registries; marks blocked leads. */
+  'compliance:scrub': z.object({ campaignId: leadId }).strict(),
+  /** The audit log, newest first. */
+  'compliance:audit': z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+  /** The whole audit log (or a period) as CSV. */
+  'compliance:audit-export': z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -166,6 +190,13 @@ export interface RequestResults {
   'import:preview': ImportPreview;
   'import:run': { started: true };
   'import:cancel': null;
+  'compliance:status': ComplianceStatus;
+  'compliance:check': ComplianceDecision;
+  'compliance:import-registry': ComplianceStatus;
+  'compliance:cancel-import': ComplianceStatus;
+  'compliance:scrub': ScrubReport;
+  'compliance:audit': { total: number; rows: AuditEntry[] };
+  'compliance:audit-export': { csv: string; fileName: string; rows: number };
 }
 
 export interface EventPayloads {
@@ -180,11 +211,13 @@ export interface EventPayloads {
   'campaigns:changed': CampaignSummary[];
   'import:progress': ImportProgress;
   'import:finished': ImportReport;
+  'compliance:changed': ComplianceStatus;
 }
 export type EventChannel = keyof EventPayloads;
 export const eventChannels: readonly EventChannel[] = [
   'registration:changed', 'call:state-changed', 'call:removed', 'account:changed', 'media:request',
   'workspace:changed', 'lead:changed', 'stats:changed', 'campaigns:changed', 'import:progress', 'import:finished',
+  'compliance:changed',
 ];
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {
@@ -264,6 +297,16 @@ export interface RingsideApi {
     onProgress(listener: (p: ImportProgress) => void): () => void;
     onFinished(listener: (r: ImportReport) => void): () => void;
   };
+  compliance: {
+    status(): Promise<Result<ComplianceStatus>>;
+    check(q: RequestPayload<'compliance:check'>): Promise<Result<ComplianceDecision>>;
+    importRegistry(r: RequestPayload<'compliance:import-registry'>): Promise<Result<ComplianceStatus>>;
+    cancelImport(): Promise<Result<ComplianceStatus>>;
+    scrub(campaignId: number): Promise<Result<ScrubReport>>;
+    audit(offset: number, limit: number): Promise<Result<{ total: number; rows: AuditEntry[] }>>;
+    exportAudit(range?: { from?: number; to?: number }): Promise<Result<{ csv: string; fileName: string; rows: number }>>;
+    onChanged(listener: (s: ComplianceStatus) => void): () => void;
+  };
 }
 
 /** Builds the named API over any transport. */
@@ -335,6 +378,16 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe): Ringsid
       cancel: (importId) => invoke('import:cancel', { importId }),
       onProgress: (l) => subscribe('import:progress', l),
       onFinished: (l) => subscribe('import:finished', l),
+    },
+    compliance: {
+      status: () => invoke('compliance:status', {}),
+      check: (q) => invoke('compliance:check', q),
+      importRegistry: (r) => invoke('compliance:import-registry', r),
+      cancelImport: () => invoke('compliance:cancel-import', {}),
+      scrub: (campaignId) => invoke('compliance:scrub', { campaignId }),
+      audit: (offset, limit) => invoke('compliance:audit', { offset, limit }),
+      exportAudit: (range) => invoke('compliance:audit-export', range ?? {}),
+      onChanged: (l) => subscribe('compliance:changed', l),
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The agent workspace as every window sees it. */
 import type { AgentState } from './agent-state.js';
 import type { CallTemperature } from './call-session.js';
+import type { ComplianceDecision } from './compliance.js';
 
 export interface WorkspaceLead {
   leadId: number;
@@ -15,6 +16,8 @@ export interface WorkspaceLead {
   temperature: CallTemperature;
   /** The script step to start from (warm and cold scripts can differ). */
   scriptStart: string;
+  /** What the compliance gate decides for the selected phone right now (the "why" card before the call). */
+  compliance: ComplianceDecision | null;
 }
 
 export interface WorkspaceView {

@@ -19,6 +19,7 @@ export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
     api.campaign.onListChanged((c) => s().setCampaigns(c)),
     api.importer.onProgress((p) => s().setImportProgress(p)),
     api.importer.onFinished((r) => s().setImportReport(r)),
+    api.compliance.onChanged((c) => s().setCompliance(c)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

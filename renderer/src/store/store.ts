@@ -6,6 +6,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Snapshot } from '../../../shared/contract';
 import { createAccountSlice, type AccountSlice } from './account-slice';
 import { createCallsSlice, type CallsSlice } from './calls-slice';
+import { createComplianceSlice, type ComplianceSlice } from './compliance-slice';
 import { createRegistrationSlice, type RegistrationSlice } from './registration-slice';
 import { createImportSlice, type ImportSlice } from './import-slice';
 import { createLeadsSlice, type LeadsSlice } from './leads-slice';
@@ -13,7 +14,7 @@ import { createUiSlice, type UiSlice } from './ui-slice';
 import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './workspace-slice';
 
 export interface SnapshotSlice {
-  /** Replace registration, account, calls, workspace and stats with what main answered to `app:ready`. */
+  /** Replace registration, account, calls, workspace, stats and compliance with what main answered to `app:ready`. */
   loadSnapshot(snapshot: Snapshot): void;
 }
 
@@ -26,6 +27,7 @@ export type RingsideState = RegistrationSlice &
   CampaignsSlice &
   LeadsSlice &
   ImportSlice &
+  ComplianceSlice &
   SnapshotSlice;
 export type RingsideStore = StoreApi<RingsideState>;
 
@@ -40,9 +42,10 @@ export function createRingsideStore(): RingsideStore {
     ...createCampaignsSlice(...a),
     ...createLeadsSlice(...a),
     ...createImportSlice(...a),
+    ...createComplianceSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
-      set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats });
+      set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats, compliance: snapshot.compliance });
       get().replaceCalls(snapshot.calls);
     },
   }));

@@ -4,6 +4,7 @@ import type { AccountView } from '../../../shared/account';
 import type { CallSessionView } from '../../../shared/call-session';
 import { temperatureForDirection } from '../../../shared/call-session';
 import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign';
+import type { AuditEntry, ComplianceDecision, ComplianceStatus, ScrubReport } from '../../../shared/compliance';
 import type { EventPayloads, RequestPayload, RingsideApi, Snapshot } from '../../../shared/contract';
 import type { Lead, LeadHistoryEntry, LeadRow } from '../../../shared/lead';
 import type { RegistrationView } from '../../../shared/registration-state';
@@ -44,6 +45,7 @@ export function call(overrides: Partial<CallSessionView> = {}): CallSessionView 
     detail: null,
     dtmfInBand: true,
     leadId: null,
+    compliance: null,
     ...overrides,
   };
 }
@@ -135,12 +137,110 @@ export function workspaceLead(overrides: Partial<WorkspaceLead> = {}): Workspace
     wrapUpStartedAt: null,
     temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
     scriptStart: 'intro',
+    compliance: null,
     ...overrides,
   };
 }
 
+const DAY = 86_400_000;
+
+/** Both registries loaded, fresh, no banner, nothing in the inbox. */
+export function complianceStatus(overrides: Partial<ComplianceStatus> = {}): ComplianceStatus {
+  const snapshotAt = Date.now() - 3 * DAY;
+  return {
+    registries: [
+      { name: 'US', loaded: true, snapshotAt, count: 245_000_000, ageDays: 3, stale: false },
+      { name: 'CA', loaded: true, snapshotAt, count: 14_000_000, ageDays: 3, stale: false },
+    ],
+    maxSnapshotAgeDays: 31,
+    banner: null,
+    inboxDir: '/home/agent/.config/Ringside/registry-inbox',
+    inboxFiles: [],
+    import: null,
+    auditEntries: 0,
+    ...overrides,
+  };
+}
+
+/** An allowed decision (every check passed), for a US number. */
+export function allowedDecision(overrides: Partial<ComplianceDecision> = {}): ComplianceDecision {
+  return {
+    allowed: true,
+    summary: 'Allowed: every check passed.',
+    checks: [
+      { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+      { rule: 'registry', outcome: 'pass', detail: 'Not on the US National DNC Registry (snapshot 2026-11-24, 3 days old).' },
+      { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours: 10:15 in America/Chicago (window 08:00–21:00).' },
+    ],
+    exemption: null,
+    registry: 'US',
+    localTimes: [{ zone: 'America/Chicago', local: '10:15', window: '08:00–21:00', inside: true }],
+    ...overrides,
+  };
+}
+
+/** Blocked: the number is on the US registry and no exemption applies. */
+export function registryBlocked(overrides: Partial<ComplianceDecision> = {}): ComplianceDecision {
+  const detail = '+15125550101 is on the US National DNC Registry (snapshot 2026-11-24) and no exemption applies.';
+  return allowedDecision({
+    allowed: false,
+    summary: `Blocked: ${detail}`,
+    checks: [
+      { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+      { rule: 'registry', outcome: 'block', detail },
+      { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours: 10:15 in America/Chicago (window 08:00–21:00).' },
+    ],
+    ...overrides,
+  });
+}
+
+/** Allowed because of an inquiry (existing business relationship). */
+export function exemptDecision(overrides: Partial<ComplianceDecision> = {}): ComplianceDecision {
+  const evidence = 'inquiry on 2026-11-20 (existing business relationship, 3 months)';
+  return allowedDecision({
+    summary: `Allowed (exempt): ${evidence}.`,
+    checks: [
+      { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+      { rule: 'registry', outcome: 'exempt', detail: `Exempt from the US National DNC Registry: ${evidence}, valid until 2027-02-19.` },
+      { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours: 10:15 in America/Chicago (window 08:00–21:00).' },
+    ],
+    exemption: { basis: 'ebr-inquiry', evidence, validUntil: '2027-02-19' },
+    ...overrides,
+  });
+}
+
+export function auditRows(offset: number, limit: number, total: number): { total: number; rows: AuditEntry[] } {
+  const rows: AuditEntry[] = [];
+  for (let i = offset; i < Math.min(total, offset + limit); i++) {
+    const allowed = i % 3 !== 0;
+    rows.push({
+      id: total - i,
+      at: Date.now() - i * 60_000,
+      path: i % 2 ? 'preview' : 'manual',
+      target: `+1512555${String(i).padStart(4, '0')}`,
+      e164: `+1512555${String(i).padStart(4, '0')}`,
+      leadId: null,
+      campaignId: 1,
+      allowed,
+      summary: allowed ? 'Allowed: every check passed.' : 'Blocked: on the US National DNC Registry.',
+      checks: '[]',
+    });
+  }
+  return { total, rows };
+}
+
+export const scrubReport: ScrubReport = {
+  campaignId: 1,
+  leads: 1200,
+  phones: 1500,
+  allowed: 1100,
+  exempt: 250,
+  blocked: { internalDnc: 12, registry: 130, noRegistry: 8, total: 150 },
+  durationMs: 840,
+};
+
 export function snapshotOf(overrides: Partial<Snapshot> = {}): Snapshot {
-  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, ...overrides };
+  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, compliance: complianceStatus(), ...overrides };
 }
 
 export function leadRows(q: RequestPayload<'lead:list'>, total: number): { total: number; rows: LeadRow[] } {
@@ -166,7 +266,7 @@ export const importPreview: ImportPreview = {
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 
-export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadTotal?: number } = {}) {
+export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadTotal?: number; auditTotal?: number } = {}) {
   const listeners: Listeners = {
     'registration:changed': new Set(),
     'call:state-changed': new Set(),
@@ -179,6 +279,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     'campaigns:changed': new Set(),
     'import:progress': new Set(),
     'import:finished': new Set(),
+    'compliance:changed': new Set(),
   };
   const on =
     <E extends keyof EventPayloads>(event: E) =>
@@ -246,6 +347,18 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       cancel: vi.fn(() => ok(null)),
       onProgress: vi.fn(on('import:progress')),
       onFinished: vi.fn(on('import:finished')),
+    },
+    compliance: {
+      status: vi.fn(() => ok(snapshot.compliance)),
+      check: vi.fn((_q: RequestPayload<'compliance:check'>) => ok(allowedDecision())),
+      importRegistry: vi.fn((r: RequestPayload<'compliance:import-registry'>) =>
+        ok(complianceStatus({ import: { registry: r.registry, mode: r.mode, phase: 'reading', bytesDone: 0, bytesTotal: 1000, numbers: 0, badLines: 0, badExamples: [], message: null, resumed: false } })),
+      ),
+      cancelImport: vi.fn(() => ok(complianceStatus())),
+      scrub: vi.fn((campaignId: number) => ok({ ...scrubReport, campaignId })),
+      audit: vi.fn((offset: number, limit: number) => ok(auditRows(offset, limit, options.auditTotal ?? 3))),
+      exportAudit: vi.fn((_range?: { from?: number; to?: number }) => ok({ csv: 'at,path,target,allowed,summary\n1,manual,+15125550100,true,Allowed\n', fileName: 'ringside-audit.csv', rows: 1 })),
+      onChanged: vi.fn(on('compliance:changed')),
     },
   } satisfies RingsideApi;
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => {

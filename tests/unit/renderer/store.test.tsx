@@ -33,7 +33,7 @@ describe('renderer store + ipc bridge', () => {
   it('returns one function that removes every subscription', () => {
     const { api, emit, listenerCount } = fakeRingside();
     const unbind = bindStore(api, store);
-    expect(listenerCount()).toBe(10);
+    expect(listenerCount()).toBe(11);
     unbind();
     expect(listenerCount()).toBe(0);
     emit('call:state-changed', call());

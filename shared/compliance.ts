@@ -21,6 +21,10 @@ import { DateTime } from 'luxon';
 import { checkCallingHours, defaultCallingHours, type CallingHoursPolicy } from './calling-hours.js';
 import type { CampaignKind } from './campaign.js';
 
+/** Every way a call can be placed; each one passes the gate and is named in the audit log. */
+export const dialPaths = ['manual', 'preview', 'progressive', 'callback', 'redial', 'transfer', 'link'] as const;
+export type DialPath = (typeof dialPaths)[number];
+
 export type RegistryName = 'US' | 'CA';
 export const registryNames: readonly RegistryName[] = ['US', 'CA'];
 

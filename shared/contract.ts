@@ -82,6 +82,10 @@ export const requestSchemas = {
   'call:transfer': z.object({ id, target: z.string().max(512) }).strict(),
   /** Make this call the one we talk on: hold every other active call, unhold this one. */
   'call:switch': z.object({ id }).strict(),
+  /** Call the other party of an ended call again (through the gate, with that call's lead). */
+  'call:redial': z.object({ id }).strict(),
+  /** A tel: or sip: link (clicked in another app, or handed over by the OS): through the gate like any dial. */
+  'call:dial-link': z.object({ url: z.string().min(4).max(512).regex(/^(tel|sips?):/i, 'only tel: and sip: links') }).strict(),
   'call:dismiss': z.object({ id }).strict(),
   'media:respond': mediaRespondSchema,
 
@@ -140,6 +144,8 @@ export const requestSchemas = {
     })
     .strict(),
   'compliance:cancel-import': empty,
+  /** Add numbers to the internal Do-Not-Call list by hand or from a pasted list. */
+  'compliance:dnc-add': z.object({ numbers: z.array(z.string().trim().min(1).max(40)).min(1).max(100_000), source: z.enum(['manual', 'import']) }).strict(),
   /** Scrub a campaign's leads against the internal list and the registries; marks blocked leads. */
   'compliance:scrub': z.object({ campaignId: leadId }).strict(),
   /** The audit log, newest first. */
@@ -166,6 +172,8 @@ export interface RequestResults {
   'call:dtmf': { via: 'rfc4733' | 'sip-info' };
   'call:transfer': CallSessionView;
   'call:switch': CallSessionView;
+  'call:redial': CallSessionView;
+  'call:dial-link': CallSessionView;
   'call:dismiss': null;
   'media:respond': null;
   'campaign:list': CampaignSummary[];
@@ -194,6 +202,7 @@ export interface RequestResults {
   'compliance:check': ComplianceDecision;
   'compliance:import-registry': ComplianceStatus;
   'compliance:cancel-import': ComplianceStatus;
+  'compliance:dnc-add': { added: number; already: number; invalid: string[] };
   'compliance:scrub': ScrubReport;
   'compliance:audit': { total: number; rows: AuditEntry[] };
   'compliance:audit-export': { csv: string; fileName: string; rows: number };
@@ -251,6 +260,8 @@ export interface RingsideApi {
     dtmf(id: string, tones: string): Promise<Result<{ via: 'rfc4733' | 'sip-info' }>>;
     transfer(id: string, target: string): Promise<Result<CallSessionView>>;
     switchTo(id: string): Promise<Result<CallSessionView>>;
+    redial(id: string): Promise<Result<CallSessionView>>;
+    dialLink(url: string): Promise<Result<CallSessionView>>;
     dismiss(id: string): Promise<Result<null>>;
     onStateChanged(listener: (c: CallSessionView) => void): () => void;
     onRemoved(listener: (e: { id: string }) => void): () => void;
@@ -302,6 +313,7 @@ export interface RingsideApi {
     check(q: RequestPayload<'compliance:check'>): Promise<Result<ComplianceDecision>>;
     importRegistry(r: RequestPayload<'compliance:import-registry'>): Promise<Result<ComplianceStatus>>;
     cancelImport(): Promise<Result<ComplianceStatus>>;
+    addToDnc(numbers: string[], source: 'manual' | 'import'): Promise<Result<{ added: number; already: number; invalid: string[] }>>;
     scrub(campaignId: number): Promise<Result<ScrubReport>>;
     audit(offset: number, limit: number): Promise<Result<{ total: number; rows: AuditEntry[] }>>;
     exportAudit(range?: { from?: number; to?: number }): Promise<Result<{ csv: string; fileName: string; rows: number }>>;
@@ -333,6 +345,8 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe): Ringsid
       dtmf: (id, tones) => invoke('call:dtmf', { id, tones }),
       transfer: (id, target) => invoke('call:transfer', { id, target }),
       switchTo: (id) => invoke('call:switch', { id }),
+      redial: (id) => invoke('call:redial', { id }),
+      dialLink: (url) => invoke('call:dial-link', { url }),
       dismiss: (id) => invoke('call:dismiss', { id }),
       onStateChanged: (l) => subscribe('call:state-changed', l),
       onRemoved: (l) => subscribe('call:removed', l),
@@ -384,6 +398,7 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe): Ringsid
       check: (q) => invoke('compliance:check', q),
       importRegistry: (r) => invoke('compliance:import-registry', r),
       cancelImport: () => invoke('compliance:cancel-import', {}),
+      addToDnc: (numbers, source) => invoke('compliance:dnc-add', { numbers, source }),
       scrub: (campaignId) => invoke('compliance:scrub', { campaignId }),
       audit: (offset, limit) => invoke('compliance:audit', { offset, limit }),
       exportAudit: (range) => invoke('compliance:audit-export', range ?? {}),

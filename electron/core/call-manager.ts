@@ -14,6 +14,7 @@ import {
   type CallState,
   type CallTemperature,
 } from '../../shared/call-session.js';
+import type { ComplianceDecision, DialPath } from '../../shared/compliance.js';
 import { parseDialTarget } from '../../shared/dial-target.js';
 import { RingsideError } from '../../shared/result.js';
 import { drop } from './drop.js';
@@ -40,12 +41,14 @@ interface CallEntry {
 }
 
 /** Decides whether a target may be dialled now (every dialling path goes through it). */
-export type DialGateFn = (uri: string, display: string, context: DialContext | null) => { allowed: true } | { allowed: false; reason: string };
+export type DialGateFn = (uri: string, display: string, context: DialContext | null) => { allowed: boolean; reason: string; decision: ComplianceDecision | null };
 
-/** Context a dial carries: the lead it is for, and its warm/cold decision. */
+/** Context a dial carries: the lead it is for, its warm/cold decision, and the dialling path. */
 export interface DialContext {
   leadId: number | null;
   temperature?: CallTemperature;
+  /** manual (default), preview, progressive, callback, redial, transfer, link: recorded in the audit log. */
+  path?: DialPath;
 }
 
 export interface CallManagerDeps {
@@ -107,11 +110,12 @@ export class CallManager {
 
   async dial(target: string, context: DialContext = { leadId: null }): Promise<CallSessionView> {
     const line = this.requireLine();
-    const { uri, parsed } = this.resolve(target, line, context);
+    const { uri, parsed, decision } = this.resolve(target, line, context);
     const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
     // Start the INVITE before telling anyone: its media request then reaches the renderer ahead
     // of the state events (which make the UI re-render), and the INVITE leaves sooner.
     const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context, false);
+    entry.view = { ...entry.view, compliance: decision };
     drop(
       inviter
         .invite({
@@ -285,7 +289,8 @@ export class CallManager {
     const entry = this.get(id);
     if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'transfer');
     const line = this.requireLine();
-    const { uri } = this.resolve(target, line);
+    // A transfer target that is an external number is a call placed for this lead: same gate.
+    const { uri } = this.resolve(target, line, { leadId: entry.view.leadId, path: 'transfer' });
     const accepted = await new Promise<{ ok: boolean; why: string }>((resolve) => {
       entry.session
         .refer(uri, {
@@ -337,14 +342,18 @@ export class CallManager {
   // ---- internals --------------------------------------------------------------------------
 
   /** Parses a target and passes it through the dial gate; throws with the reason if refused. */
-  private resolve(target: string, line: SipLine, context: DialContext | null = null): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string } } {
+  private resolve(
+    target: string,
+    line: SipLine,
+    context: DialContext | null = null,
+  ): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision | null } {
     const parsed = parseDialTarget(target, aorDomain(line.aor));
     if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
     const uri = UserAgent.makeURI(parsed.uri);
     if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
-    const verdict = this.deps.gate?.(parsed.uri, parsed.display, context) ?? { allowed: true as const };
+    const verdict = this.deps.gate?.(parsed.uri, parsed.display, context) ?? { allowed: true, reason: '', decision: null };
     if (!verdict.allowed) throw new RingsideError('blocked', verdict.reason);
-    return { uri, parsed };
+    return { uri, parsed, decision: verdict.decision };
   }
 
   private track(
@@ -383,6 +392,7 @@ export class CallManager {
         detail: null,
         dtmfInBand: false,
         leadId: context?.leadId ?? null,
+        compliance: null,
       },
     };
     this.calls.set(id, entry);

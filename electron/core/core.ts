@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, AccountView } from '../../shared/account.js';
 import type { CallSessionView } from '../../shared/call-session.js';
-import { isRequestChannel, requestSchemas, type RequestChannel, type RequestResults, type Snapshot } from '../../shared/contract.js';
+import { isRequestChannel, requestSchemas, type RequestChannel, type RequestPayload, type RequestResults, type Snapshot } from '../../shared/contract.js';
 import type { RegistrationView } from '../../shared/registration-state.js';
 import { fail, ok, RingsideError, type Result } from '../../shared/result.js';
 import type { AccountStore, StoredAccount } from './account-store.js';
@@ -21,7 +21,11 @@ import { campaignSchema, type CampaignInput } from '../../shared/campaign.js';
 import { normalisePhone } from '../../shared/phone.js';
 import type { LeadPatch } from '../../shared/lead.js';
 import type { LeadChanges, Store } from './data/repositories.js';
-import { DialGate } from './dial-gate.js';
+import { ComplianceService } from './compliance/compliance-service.js';
+import type { CompliancePolicy } from '../../shared/compliance.js';
+import { parseDialTarget } from '../../shared/dial-target.js';
+import { aorDomain } from '../../shared/account.js';
+import { dirname } from 'node:path';
 import { cachedTimeZone } from './data/time-zone.js';
 import { WorkspaceService } from './workspace/workspace-service.js';
 import { CsvFormatError, previewCsv } from './import/csv-import.js';
@@ -40,6 +44,11 @@ export interface CoreDeps {
   mediaTimeoutMs?: number;
   /** Register as soon as an account is known (default true). */
   autoRegister?: boolean;
+  /** Folder for registry indexes and the registry inbox; defaults to the database's folder. */
+  dataDir?: string | null;
+  /** The clock the compliance gate decides by (tests pin it). */
+  now?: () => number;
+  compliancePolicy?: CompliancePolicy;
 }
 
 /** One renderer's connection to the core. */
@@ -67,6 +76,20 @@ const consoleLog: Logger = {
   warn: (m, e) => console.warn(`[ringside] ${m}`, e instanceof Error ? e.message : (e ?? '')),
 };
 
+/** The dial target a tel:/sip: link names: `tel:+1-212-555-0123;ext=1` → `+12125550123`. */
+export function targetOfLink(url: string): string {
+  if (/^sips?:/i.test(url)) return url.split('?')[0] ?? url;
+  let number: string;
+  try {
+    number = decodeURIComponent(url.replace(/^tel:/i, '').split(';')[0] ?? '');
+  } catch {
+    throw new RingsideError('invalid-target', 'That tel: link is not readable.');
+  }
+  const digits = number.replace(/[\s().-]/g, '');
+  if (!/^\+?\d{3,20}$/.test(digits)) throw new RingsideError('invalid-target', `"${number.slice(0, 40)}" in that tel: link is not a telephone number.`);
+  return digits;
+}
+
 export function createCore(deps: CoreDeps): Core {
   const log = deps.log ?? consoleLog;
   const hub = new EventHub();
@@ -80,13 +103,24 @@ export function createCore(deps: CoreDeps): Core {
   const uploads = new ImportUploads();
   const imports = new Map<string, AbortController>();
   let workspace: WorkspaceService;
-  const gate = new DialGate({
-    dnc: store.dnc,
+  const compliance = new ComplianceService({
+    store,
+    dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
+    currentCampaignId: () => workspace?.view().campaignId ?? null,
     defaultCountry: () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US',
+    emit: (status) => hub.emit('compliance:changed', status),
+    log,
+    now: deps.now,
+    policy: deps.compliancePolicy,
   });
+  compliance.init();
   const calls = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),
-    gate: (uri, _display, context) => gate.check(uri, context?.leadId ? (store.leads.get(context.leadId)?.timeZone ?? null) : null),
+    // The one gate: every dial and transfer target, whatever path it came by, is decided and logged.
+    gate: (uri, _display, context) => {
+      const decision = compliance.gate({ uri, path: context?.path ?? 'manual', leadId: context?.leadId ?? null });
+      return { allowed: decision ? decision.allowed : true, reason: decision?.summary ?? '', decision };
+    },
     identify: (uri, name) => workspace.identify(uri, name),
     onChange: (view) => {
       hub.emit('call:state-changed', view);
@@ -104,6 +138,7 @@ export function createCore(deps: CoreDeps): Core {
 
   workspace = new WorkspaceService({
     store,
+    check: (leadId, e164) => compliance.decide(e164, leadId).decision,
     dial: (target, context) => calls.dial(target, context),
     liveCalls: () => calls.list().filter((c) => c.state !== 'ended'),
     emit: (channel, payload) => hub.emit(channel, payload),
@@ -210,7 +245,7 @@ export function createCore(deps: CoreDeps): Core {
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats() });
+  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status() });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
   /** Import errors the agent can act on become invalid-data, with the importer's own words. */
@@ -324,6 +359,16 @@ export function createCore(deps: CoreDeps): Core {
     'call:dtmf': (p) => calls.dtmf((p as { id: string }).id, (p as { tones: string }).tones),
     'call:transfer': (p) => calls.transfer((p as { id: string }).id, (p as { target: string }).target),
     'call:switch': (p) => calls.switchTo((p as { id: string }).id),
+    'call:redial': (p) => {
+      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
+      const before = calls.list().find((c) => c.id === (p as { id: string }).id);
+      if (!before) throw new RingsideError('no-such-call', 'That call is no longer in the list.');
+      return calls.dial(before.remoteUri, { leadId: before.leadId, path: 'redial' });
+    },
+    'call:dial-link': (p) => {
+      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
+      return calls.dial(targetOfLink((p as { url: string }).url), { leadId: null, path: 'link' });
+    },
     'call:dismiss': (p) => {
       calls.dismiss((p as { id: string }).id);
       return null;
@@ -391,6 +436,41 @@ export function createCore(deps: CoreDeps): Core {
     },
     'agent:stats': () => workspace.stats(),
     ...importHandlers,
+    'compliance:status': () => compliance.status(),
+    'compliance:check': (p) => {
+      const q = p as { target: string } | { leadId: number; phoneIndex: number };
+      let uri: string;
+      let leadId: number | null = null;
+      if ('target' in q) {
+        const parsed = parseDialTarget(q.target, stored ? aorDomain(stored.account.aor) : 'invalid');
+        if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
+        uri = parsed.uri;
+      } else {
+        const lead = store.leads.get(q.leadId);
+        const phone = lead?.phones[q.phoneIndex];
+        if (!lead || !phone) throw new RingsideError('not-found', 'That lead or phone does not exist.');
+        uri = phone.e164;
+        leadId = lead.id;
+      }
+      const decision = compliance.decide(uri.startsWith('sip') ? uri : `sip:${uri}@check.invalid`, leadId).decision;
+      if (!decision) throw new RingsideError('invalid-target', 'Not a telephone number: no telemarketing rules apply to a SIP address.');
+      return decision;
+    },
+    'compliance:import-registry': (p) => compliance.startImport(p as RequestPayload<'compliance:import-registry'>),
+    'compliance:cancel-import': () => compliance.cancelImport(),
+    'compliance:dnc-add': (p) => {
+      const { numbers, source } = p as { numbers: string[]; source: string };
+      const result = compliance.addToInternalDnc(numbers, source);
+      workspace.refresh();
+      return result;
+    },
+    'compliance:scrub': (p) => {
+      const report = compliance.scrub((p as { campaignId: number }).campaignId);
+      hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
+      return report;
+    },
+    'compliance:audit': (p) => compliance.auditPage((p as { offset: number }).offset, (p as { limit: number }).limit),
+    'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
   };
 
   return {

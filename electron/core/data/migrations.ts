@@ -165,6 +165,37 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Compliance (issue 4): the append-only audit log of gate decisions, and scrub marks.
+    version: 2,
+    up: (db) => {
+      db.exec(`
+        -- Every decision of the dial gate. Rows are chained by hash (each row's hash covers the
+        -- previous row's), and triggers refuse UPDATE and DELETE: the log only grows.
+        CREATE TABLE compliance_audit (
+          id          INTEGER PRIMARY KEY,
+          at          INTEGER NOT NULL,
+          path        TEXT    NOT NULL,
+          target      TEXT    NOT NULL,
+          e164        TEXT,
+          lead_id     INTEGER,
+          campaign_id INTEGER,
+          allowed     INTEGER NOT NULL CHECK (allowed IN (0, 1)),
+          summary     TEXT    NOT NULL,
+          checks      TEXT    NOT NULL,
+          hash        TEXT    NOT NULL
+        );
+        CREATE INDEX compliance_audit_at ON compliance_audit (at);
+        CREATE TRIGGER compliance_audit_no_update BEFORE UPDATE ON compliance_audit
+          BEGIN SELECT RAISE(ABORT, 'the compliance audit log is append-only'); END;
+        CREATE TRIGGER compliance_audit_no_delete BEFORE DELETE ON compliance_audit
+          BEGIN SELECT RAISE(ABORT, 'the compliance audit log is append-only'); END;
+
+        -- A list scrub's verdict per phone: NULL = callable, else why not (the queue skips it).
+        ALTER TABLE lead_phones ADD COLUMN blocked TEXT;
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

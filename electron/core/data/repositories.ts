@@ -112,6 +112,59 @@ export interface DncRepository {
   /** On the internal Do-Not-Call list (no exemption overrides it). */
   has(e164: string): boolean;
   add(e164: string, source: string, at: number): void;
+  /** Adds many in one transaction; returns how many were new. */
+  addMany(e164s: readonly string[], source: string, at: number): number;
+  count(): number;
+}
+
+/** One gate decision as the audit log keeps it. */
+export interface AuditRecord {
+  at: number;
+  path: string;
+  target: string;
+  e164: string | null;
+  leadId: number | null;
+  campaignId: number | null;
+  allowed: boolean;
+  summary: string;
+  /** JSON of the decision's checks. */
+  checks: string;
+}
+
+export interface StoredAuditRecord extends AuditRecord {
+  id: number;
+  /** SHA-256 over the previous row's hash and this row's fields (tamper evidence). */
+  hash: string;
+}
+
+/** Append-only: there is no update and no delete. */
+export interface AuditRepository {
+  append(record: AuditRecord): StoredAuditRecord;
+  count(): number;
+  /** Newest first. */
+  list(offset: number, limit: number): StoredAuditRecord[];
+  /** Oldest first, for export; `from`/`to` epoch ms inclusive. */
+  each(range: { from?: number; to?: number }, visit: (r: StoredAuditRecord) => void): void;
+}
+
+/** A phone of a campaign's lead, as a list scrub reads them. */
+export interface ScrubPhone {
+  phoneId: number;
+  leadId: number;
+  e164: string;
+  timeZone: string | null;
+  region: string;
+  consentAt: string | null;
+  inquiryAt: string | null;
+  lastPurchaseAt: string | null;
+  /** The last scrub's verdict. */
+  blocked: string | null;
+}
+
+export interface ScrubRepository {
+  phones(campaignId: number): ScrubPhone[];
+  /** Writes every phone's verdict (null = callable) in one transaction. */
+  mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): void;
 }
 
 export interface Store {
@@ -119,5 +172,7 @@ export interface Store {
   leads: LeadRepository;
   activity: ActivityRepository;
   dnc: DncRepository;
+  audit: AuditRepository;
+  scrub: ScrubRepository;
   close(): void;
 }

@@ -9,8 +9,11 @@ import { campaignSchema, type Campaign, type CampaignInput } from '../../../shar
 import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow, type LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrations.js';
+import { createHash } from 'node:crypto';
 import type {
   ActivityRepository,
+  AuditRecord,
+  AuditRepository,
   CallRecord,
   CampaignRepository,
   DispositionRecord,
@@ -19,7 +22,10 @@ import type {
   LeadQuery,
   LeadRepository,
   NewLead,
+  ScrubPhone,
+  ScrubRepository,
   Store,
+  StoredAuditRecord,
 } from './repositories.js';
 
 export interface SqliteStoreOptions {
@@ -123,7 +129,19 @@ const scalarFields = Object.keys(scalarColumns) as ScalarField[];
 const DUE_WHERE = `((status IN ('new', 'active') AND (due_at IS NULL OR due_at <= @now)) OR (status = 'callback' AND due_at <= @now))`;
 
 /** The lead has a number that is neither bad nor on the internal DNC list. */
-const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.bad = 0 AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
+const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.bad = 0 AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
+
+const AUDIT_SELECT = `SELECT id, at, path, target, e164, lead_id AS leadId, campaign_id AS campaignId, allowed, summary, checks, hash FROM compliance_audit`;
+type AuditRow = Omit<StoredAuditRecord, 'allowed'> & { allowed: number };
+function auditFromRow(row: AuditRow): StoredAuditRecord {
+  return { ...row, allowed: row.allowed === 1 };
+}
+
+/** SHA-256 of the previous hash and this record's fields (unit-separated), hex. */
+export function auditHash(prev: string, r: AuditRecord): string {
+  const fields = [prev, r.at, r.path, r.target, r.e164 ?? '', r.leadId ?? '', r.campaignId ?? '', r.allowed ? 1 : 0, r.summary, r.checks];
+  return createHash('sha256').update(fields.join('\u001f')).digest('hex');
+}
 
 class SqliteStore implements Store {
   private readonly statements = new Map<string, Statement>();
@@ -131,6 +149,8 @@ class SqliteStore implements Store {
   readonly leads: LeadRepository;
   readonly activity: ActivityRepository;
   readonly dnc: DncRepository;
+  readonly audit: AuditRepository;
+  readonly scrub: ScrubRepository;
 
   constructor(private readonly db: Db) {
     this.campaigns = {
@@ -160,7 +180,50 @@ class SqliteStore implements Store {
       add: (e164, source, at) => {
         this.q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING').run(e164, source, at);
       },
+      addMany: (e164s, source, at) =>
+        this.db.transaction(() => {
+          const add = this.q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
+          let added = 0;
+          for (const e of e164s) added += add.run(e, source, at).changes;
+          return added;
+        })(),
+      count: () => (this.q('SELECT COUNT(*) AS n FROM dnc').get() as { n: number }).n,
     };
+    this.audit = {
+      append: (r) => this.appendAudit(r),
+      count: () => (this.q('SELECT COUNT(*) AS n FROM compliance_audit').get() as { n: number }).n,
+      list: (offset, limit) => (this.q(`${AUDIT_SELECT} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as AuditRow[]).map(auditFromRow),
+      each: (range, visit) => {
+        const rows = this.q(`${AUDIT_SELECT} WHERE at >= ? AND at <= ? ORDER BY id`).iterate(range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER) as IterableIterator<AuditRow>;
+        for (const row of rows) visit(auditFromRow(row));
+      },
+    };
+    this.scrub = {
+      phones: (campaignId) =>
+        this.q(
+          `SELECT p.id AS phoneId, p.lead_id AS leadId, p.e164, l.time_zone AS timeZone, l.region, l.consent_at AS consentAt,
+                  l.inquiry_at AS inquiryAt, l.last_purchase_at AS lastPurchaseAt, p.blocked
+             FROM leads l JOIN lead_phones p ON p.lead_id = l.id WHERE l.campaign_id = ? ORDER BY p.id`,
+        ).all(campaignId) as ScrubPhone[],
+      mark: (verdicts) =>
+        this.db.transaction(() => {
+          const set = this.q('UPDATE lead_phones SET blocked = ? WHERE id = ? AND blocked IS NOT ?');
+          for (const v of verdicts) set.run(v.blocked, v.phoneId, v.blocked);
+        })(),
+    };
+  }
+
+  private appendAudit(r: AuditRecord): StoredAuditRecord {
+    return this.db.transaction(() => {
+      // The chain's head is read inside the write transaction: another connection may append too.
+      const prev = (this.q('SELECT hash FROM compliance_audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? '';
+      const hash = auditHash(prev, r);
+      const info = this.q(
+        `INSERT INTO compliance_audit (at, path, target, e164, lead_id, campaign_id, allowed, summary, checks, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.at, r.path, r.target, r.e164, r.leadId, r.campaignId, r.allowed ? 1 : 0, r.summary, r.checks, hash);
+      return { ...r, id: Number(info.lastInsertRowid), hash };
+    }).immediate();
   }
 
   close(): void {

@@ -16,12 +16,15 @@ import type { AgentStats, WorkspaceLead, WorkspaceView } from '../../../shared/w
 import type { DialContext } from '../call-manager.js';
 import { blankLead, type LeadChanges, type Store } from '../data/repositories.js';
 import { numberOfUri } from '../dial-gate.js';
+import type { ComplianceDecision } from '../../../shared/compliance.js';
 import { cachedTimeZone } from '../data/time-zone.js';
 import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
 
 export interface WorkspaceDeps {
   store: Store;
+  /** The compliance gate's decision for a lead's number now (not logged): the card before the call. */
+  check?(leadId: number, e164: string): ComplianceDecision | null;
   dial(target: string, context: DialContext): Promise<CallSessionView>;
   liveCalls(): CallSessionView[];
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
@@ -67,7 +70,7 @@ export class WorkspaceService {
     return {
       agent: { ...this.agent, name: this.deps.agentName() },
       campaignId: this.campaignId,
-      current: this.current ? { ...this.current } : null,
+      current: this.current ? { ...this.current, compliance: this.currentCompliance(this.current) } : null,
       dispositionRequired: this.dispositionRequired,
       notice: this.notice,
     };
@@ -120,7 +123,7 @@ export class WorkspaceService {
   }
 
   /** Calls the lead on screen. */
-  async dial(phoneIndex = 0): Promise<CallSessionView> {
+  async dial(phoneIndex = 0, path: 'preview' | 'progressive' = 'preview'): Promise<CallSessionView> {
     const current = this.current;
     if (this.dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
     if (!current || current.stage !== 'preview') throw new RingsideError('illegal-state', 'No lead is waiting to be called.');
@@ -129,7 +132,7 @@ export class WorkspaceService {
     if (!phone) throw new RingsideError('invalid-target', 'The lead has no such phone number.');
     if (phone.bad) throw new RingsideError('blocked', `${phone.e164} is marked as a bad number.`);
     this.clearCountdown();
-    const call = await this.deps.dial(phone.e164, { leadId: lead.id, temperature: current.temperature });
+    const call = await this.deps.dial(phone.e164, { leadId: lead.id, temperature: current.temperature, path: lead.status === 'callback' ? 'callback' : path });
     this.deps.store.activity.recordAttempt(lead.id, this.now());
     this.current = { ...current, stage: 'call', callId: call.id, phoneIndex, countdownEndsAt: null };
     this.notice = null;
@@ -290,6 +293,7 @@ export class WorkspaceService {
           wrapUpStartedAt: null,
           temperature: view.temperature,
           scriptStart: campaign?.script.warmStart ?? '',
+          compliance: null,
         };
         this.changed();
       }
@@ -354,7 +358,7 @@ export class WorkspaceService {
         // Straight to the call: the UI hears about the lead with the call, not before it.
         this.preview(lead, campaign, false, false);
         const next = this.current as WorkspaceLead | null;
-        if (next) drop(this.dial(next.phoneIndex).catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'progressive dial');
+        if (next) drop(this.dial(next.phoneIndex, 'progressive').catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'progressive dial');
         return;
       }
     }
@@ -375,6 +379,7 @@ export class WorkspaceService {
       wrapUpStartedAt: null,
       temperature,
       scriptStart: temperature.kind === 'warm' ? campaign.script.warmStart : campaign.script.coldStart,
+      compliance: null,
     };
     this.notice = null;
     if (countdown) {
@@ -449,6 +454,17 @@ export class WorkspaceService {
 
   private changed(): void {
     this.deps.emit('workspace:changed', this.view());
+  }
+
+  private currentCompliance(current: WorkspaceLead): ComplianceDecision | null {
+    if (!this.deps.check) return null;
+    const phone = this.deps.store.leads.get(current.leadId)?.phones[current.phoneIndex];
+    return phone ? this.deps.check(current.leadId, phone.e164) : null;
+  }
+
+  /** Tells the windows again (something the view depends on changed elsewhere, e.g. the DNC list). */
+  refresh(): void {
+    this.changed();
   }
 }
 

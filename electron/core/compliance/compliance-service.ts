@@ -1,0 +1,442 @@
+/**
+ * The compliance gate's state and services in the main process: the national registry indexes
+ * (US FTC registry, Canada's DNCL), registry imports from the inbox folder, the one decision
+ * every dialling path asks for (`gate`, which also writes the append-only audit log), list scrubs
+ * and the audit export. The rules themselves are the pure `decideCompliance` (shared/).
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import {
+  decideCompliance,
+  defaultCompliancePolicy,
+  findExemption,
+  registryForCountry,
+  registryNames,
+  type AuditEntry,
+  type DialPath,
+  type ComplianceDecision,
+  type CompliancePolicy,
+  type ComplianceStatus,
+  type RegistryImportView,
+  type RegistryName,
+  type RegistryView,
+  type ScrubReport,
+} from '../../../shared/compliance.js';
+import type { CampaignKind } from '../../../shared/campaign.js';
+import type { Lead } from '../../../shared/lead.js';
+import { normalisePhone } from '../../../shared/phone.js';
+import { RingsideError } from '../../../shared/result.js';
+import type { RequestPayload } from '../../../shared/contract.js';
+import type { Store, StoredAuditRecord } from '../data/repositories.js';
+import { codeOf, regionForNumber } from '../data/region.js';
+import { timeZonesForNumber } from '../data/time-zone.js';
+import { phoneOfUri } from '../dial-gate.js';
+import { drop } from '../drop.js';
+import type { Logger } from '../sip-client.js';
+import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
+import { importRegistryFiles, type ChangeSink } from './registry-import.js';
+
+
+export interface GateRequest {
+  /** The SIP URI about to be dialled (already parsed from what the agent typed). */
+  uri: string;
+  path: DialPath;
+  leadId: number | null;
+}
+
+export interface ComplianceServiceDeps {
+  store: Store;
+  /** Where registry indexes live (`registry/`) and the inbox users copy downloads to; null = none. */
+  dataDir: string | null;
+  /** The campaign the agent works on (its kind decides exemptions for manual dials). */
+  currentCampaignId(): number | null;
+  defaultCountry(): string;
+  emit(status: ComplianceStatus): void;
+  log: Logger;
+  now?: () => number;
+  policy?: CompliancePolicy;
+}
+
+const DAY = 86_400_000;
+const REGISTRY_NAMES: Record<RegistryName, string> = { US: 'US National DNC Registry', CA: "Canada's National DNCL" };
+
+/** A CSV cell that a spreadsheet would not run as a formula (CSV injection). */
+function safeCell(v: string): string {
+  if (/^[=@\t\r]/.test(v) || (/^[+-]/.test(v) && !/^[+-][\d\s().-]*$/.test(v))) return `'${v}`;
+  return v;
+}
+
+export class ComplianceService {
+  private readonly now: () => number;
+  private readonly policy: CompliancePolicy;
+  private readonly indexes = new Map<RegistryName, RegistryIndex>();
+  private importView: RegistryImportView | null = null;
+  private importAbort: AbortController | null = null;
+  /** Country of a +1 number by its area code (NANP spans several countries). */
+  private readonly nanpCountry = new Map<string, string | null>();
+
+  constructor(private readonly deps: ComplianceServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.policy = deps.policy ?? defaultCompliancePolicy;
+  }
+
+  /** Loads the registry indexes found in the data folder. A corrupt file is reported, not fatal. */
+  init(): void {
+    const dir = this.registryDir();
+    this.inboxDir();
+    if (!dir) return;
+    for (const name of registryNames) {
+      const file = join(dir, `${name}.rsdnc`);
+      if (!existsSync(file)) continue;
+      try {
+        this.indexes.set(name, RegistryIndex.load(file));
+      } catch (error) {
+        this.deps.log.warn(`the ${REGISTRY_NAMES[name]} index could not be loaded; import it again`, error);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- deciding
+
+  /** What the gate decides for a URI now, without logging (the "why" card before a call). */
+  decide(uri: string, leadId: number | null): { decision: ComplianceDecision | null; e164: string | null; lead: Lead | null } {
+    const lead = leadId ? this.deps.store.leads.get(leadId) : null;
+    const country = lead ? (this.deps.store.campaigns.get(lead.campaignId)?.defaultCountry ?? this.deps.defaultCountry()) : this.deps.defaultCountry();
+    const phone = phoneOfUri(uri, country);
+    if (!phone) return { decision: null, e164: null, lead };
+    // A manual dial of a known lead's number carries that lead's evidence.
+    const who = lead ?? this.deps.store.leads.findByPhone(phone.e164);
+    return { decision: this.decideNumber(phone.e164, phone.country, who), e164: phone.e164, lead: who };
+  }
+
+  /** Decides and writes the decision to the audit log. Every dialling path calls this. */
+  gate(req: GateRequest): ComplianceDecision | null {
+    const { decision, e164, lead } = this.decide(req.uri, req.leadId);
+    const summary = decision ? decision.summary : 'Allowed: not a telephone number (a SIP address), no telemarketing rules apply.';
+    this.deps.store.audit.append({
+      at: this.now(),
+      path: req.path,
+      target: req.uri,
+      e164,
+      leadId: lead?.id ?? null,
+      campaignId: lead?.campaignId ?? this.deps.currentCampaignId(),
+      allowed: decision ? decision.allowed : true,
+      summary,
+      checks: JSON.stringify(decision?.checks ?? []),
+    });
+    return decision;
+  }
+
+  private decideNumber(e164: string, country: string | null, lead: Lead | null): ComplianceDecision {
+    const campaignId = lead?.campaignId ?? this.deps.currentCampaignId();
+    const kind = campaignId ? ((this.deps.store.campaigns.get(campaignId)?.kind as CampaignKind | undefined) ?? null) : null;
+    const registry = registryForCountry(country);
+    const index = registry ? this.indexes.get(registry) : undefined;
+    return decideCompliance(
+      {
+        e164,
+        country,
+        region: (lead && codeOf(lead.region)) || (lead && /^[A-Z]{2}$/.test(lead.region) ? lead.region : null) || regionForNumber(e164),
+        zones: lead?.timeZone ? [lead.timeZone] : timeZonesForNumber(e164),
+        onInternalDnc: this.deps.store.dnc.has(e164),
+        registry: registry ? { name: registry, state: this.registryState(registry), listed: index ? index.has(Number(e164.slice(2))) : null } : null,
+        campaignKind: kind,
+        evidence: lead ? { consentAt: lead.consentAt, inquiryAt: lead.inquiryAt, lastPurchaseAt: lead.lastPurchaseAt } : null,
+        now: this.now(),
+      },
+      this.policy,
+    );
+  }
+
+  // ---------------------------------------------------------------------------------- status
+
+  private registryState(name: RegistryName): { loaded: boolean; snapshotAt: number | null; count: number } {
+    const index = this.indexes.get(name);
+    return index ? { loaded: true, snapshotAt: index.meta.snapshotAt, count: index.meta.count } : { loaded: false, snapshotAt: null, count: 0 };
+  }
+
+  status(): ComplianceStatus {
+    const now = this.now();
+    const registries: RegistryView[] = registryNames.map((name) => {
+      const state = this.registryState(name);
+      const ageDays = state.snapshotAt === null ? null : Math.floor((now - state.snapshotAt) / DAY);
+      const stale = state.snapshotAt === null || now - state.snapshotAt > this.policy.maxSnapshotAgeDays * DAY;
+      return { name, ...state, ageDays, stale };
+    });
+    const problems = registries.filter((r) => r.stale).map((r) =>
+      r.loaded
+        ? `the ${REGISTRY_NAMES[r.name]} snapshot is ${r.ageDays} days old (limit ${this.policy.maxSnapshotAgeDays})`
+        : `the ${REGISTRY_NAMES[r.name]} has not been imported`,
+    );
+    const banner = problems.length
+      ? `Outbound telemarketing to ${registries.filter((r) => r.stale).map((r) => r.name).join(' and ')} numbers is blocked: ${problems.join('; ')}. Import a fresh download (exempt calls — charity, political, survey, consent, business relationship — still go through).`
+      : null;
+    return {
+      registries,
+      maxSnapshotAgeDays: this.policy.maxSnapshotAgeDays,
+      banner,
+      inboxDir: this.inboxDir() ?? '',
+      inboxFiles: this.inboxFiles(),
+      import: this.importView,
+      auditEntries: this.deps.store.audit.count(),
+    };
+  }
+
+  private changed(): void {
+    this.deps.emit(this.status());
+  }
+
+  private registryDir(): string | null {
+    if (!this.deps.dataDir) return null;
+    const dir = join(this.deps.dataDir, 'registry');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  private inboxDir(): string | null {
+    if (!this.deps.dataDir) return null;
+    const dir = join(this.deps.dataDir, 'registry-inbox');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  private inboxFiles(): ComplianceStatus['inboxFiles'] {
+    const dir = this.inboxDir();
+    if (!dir) return [];
+    try {
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isFile() && !d.name.startsWith('.'))
+        .slice(0, 2000)
+        .map((d) => {
+          const st = statSync(join(dir, d.name));
+          return { name: d.name, size: st.size, modifiedAt: st.mtimeMs };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+    } catch {
+      return [];
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- import
+
+  /** Starts a registry import from inbox files; progress and the end arrive as status events. */
+  startImport(req: RequestPayload<'compliance:import-registry'>): ComplianceStatus {
+    const registryDir = this.registryDir();
+    const inbox = this.inboxDir();
+    if (!registryDir || !inbox) throw new RingsideError('not-configured', 'Registry imports need a data folder.');
+    if (this.importView && (this.importView.phase === 'reading' || this.importView.phase === 'building')) {
+      throw new RingsideError('illegal-state', 'A registry import is already running.');
+    }
+    const files = req.files.map((f) => {
+      const path = join(inbox, f.name);
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        throw new RingsideError('not-found', `"${f.name}" is not in the registry inbox (${inbox}).`);
+      }
+      if (!st.isFile()) throw new RingsideError('invalid-data', `"${f.name}" is not a file.`);
+      return { path, kind: f.kind, size: st.size, mtime: st.mtimeMs };
+    });
+    const mode = req.mode;
+    if (mode === 'full' && files.some((f) => f.kind !== 'full')) throw new RingsideError('invalid-data', 'A full import takes full-list files only; import change lists with mode "changes".');
+    if (mode === 'changes' && files.some((f) => f.kind === 'full')) throw new RingsideError('invalid-data', 'A change import takes change, addition or deletion files.');
+    if (mode === 'changes' && !this.indexes.has(req.registry)) throw new RingsideError('illegal-state', `Import a full ${REGISTRY_NAMES[req.registry]} list before its change lists.`);
+    const snapshotAt = req.snapshotDate ? Date.parse(`${req.snapshotDate}T00:00:00Z`) : Math.max(...files.map((f) => f.mtime));
+    if (!Number.isFinite(snapshotAt) || snapshotAt > this.now() + DAY) throw new RingsideError('invalid-data', 'The snapshot date is not a valid date in the past.');
+
+    const abort = new AbortController();
+    this.importAbort = abort;
+    this.importView = { registry: req.registry, mode, phase: 'reading', bytesDone: 0, bytesTotal: files.reduce((s, f) => s + f.size, 0), numbers: 0, badLines: 0, badExamples: [], message: null, resumed: false };
+    drop(this.runImport(req.registry, mode, files, snapshotAt, registryDir, abort.signal), this.deps.log.warn, 'registry import');
+    this.changed();
+    return this.status();
+  }
+
+  cancelImport(): ComplianceStatus {
+    this.importAbort?.abort();
+    return this.status();
+  }
+
+  private async runImport(
+    registry: RegistryName,
+    mode: 'full' | 'changes',
+    files: Array<{ path: string; kind: 'full' | 'changes' | 'additions' | 'deletions'; size: number; mtime: number }>,
+    snapshotAt: number,
+    dir: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const view = this.importView as RegistryImportView;
+    const target = join(dir, `${registry}.rsdnc`);
+    const checkpointPath = join(dir, `${registry}.${mode}.checkpoint.json`);
+    const requestPath = join(dir, `${registry}.${mode}.request.json`);
+    const workDir = join(dir, `${registry}.work`);
+    // Resume only the very same request (same files, sizes and dates); anything else starts over.
+    const request = JSON.stringify(files.map((f) => [f.path, f.kind, f.size, f.mtime]));
+    let resume = false;
+    try {
+      resume = readFileSync(requestPath, 'utf8') === request;
+    } catch {
+      resume = false;
+    }
+    if (!resume) {
+      rmSync(checkpointPath, { force: true });
+      rmSync(workDir, { recursive: true, force: true });
+    }
+    writeFileSync(requestPath, request);
+    let lastEmit = 0;
+    const onProgress = (p: { bytesDone: number; bytesTotal: number; numbers: number; badLines: number }): void => {
+      Object.assign(view, { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, numbers: p.numbers, badLines: p.badLines });
+      const t = Date.now();
+      if (t - lastEmit >= 200) {
+        lastEmit = t;
+        this.changed();
+      }
+    };
+    let builder: RegistryIndexBuilder | null = null;
+    try {
+      if (mode === 'full') {
+        builder = await RegistryIndexBuilder.open(workDir, { resume });
+        const report = await importRegistryFiles({ files: files.map((f) => ({ path: f.path, kind: f.kind })), sink: builder, checkpointPath, onProgress, signal });
+        Object.assign(view, { numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: report.resumed, phase: 'building' });
+        this.changed();
+        const meta = await builder.finish(target, { registry, snapshotAt }, () => undefined);
+        this.indexes.set(registry, RegistryIndex.load(target));
+        view.message = `${REGISTRY_NAMES[registry]}: ${meta.count.toLocaleString('en-US')} numbers from ${files.length} file(s)${report.badLines ? `; ${report.badLines} bad line(s) skipped` : ''}${report.resumed ? ' (resumed)' : ''}.`;
+      } else {
+        const add: number[] = [];
+        const remove: number[] = [];
+        const sink: ChangeSink = { add: (n) => void add.push(n), remove: (n) => void remove.push(n), checkpoint: async () => undefined };
+        // Change lists are small (a day's or a month's changes): collected, then applied at once.
+        rmSync(checkpointPath, { force: true });
+        const report = await importRegistryFiles({ files: files.map((f) => ({ path: f.path, kind: f.kind })), sink, onProgress, signal });
+        Object.assign(view, { numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, phase: 'building' });
+        this.changed();
+        const current = this.indexes.get(registry) as RegistryIndex;
+        const applied = await applyChanges(current, { add, remove }, target, snapshotAt);
+        this.indexes.set(registry, RegistryIndex.load(target));
+        view.message = `${REGISTRY_NAMES[registry]} updated: ${applied.added.toLocaleString('en-US')} added, ${applied.removed.toLocaleString('en-US')} removed, ${applied.unchanged.toLocaleString('en-US')} unchanged; now ${applied.meta.count.toLocaleString('en-US')} numbers${report.badLines ? `; ${report.badLines} bad line(s) skipped` : ''}.`;
+      }
+      view.phase = 'done';
+      rmSync(checkpointPath, { force: true });
+      rmSync(requestPath, { force: true });
+    } catch (error) {
+      const cancelled = signal.aborted;
+      view.phase = cancelled ? 'cancelled' : 'failed';
+      view.message = cancelled
+        ? 'Import cancelled. Start the same import again to resume where it stopped; the registry in use is unchanged.'
+        : `Import failed: ${error instanceof Error ? error.message : String(error)}. The registry in use is unchanged.`;
+      if (!cancelled) this.deps.log.warn('registry import failed', error);
+    } finally {
+      this.importAbort = null;
+      this.changed();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- internal DNC
+
+  /** Adds numbers to the internal list (by hand or pasted/imported); returns what happened. */
+  addToInternalDnc(raw: readonly string[], source: string): { added: number; already: number; invalid: string[] } {
+    const country = this.deps.defaultCountry();
+    const valid: string[] = [];
+    const invalid: string[] = [];
+    for (const r of raw) {
+      const n = normalisePhone(r, country);
+      if (n.ok) valid.push(n.e164);
+      else invalid.push(`${r.slice(0, 40)}: ${n.reason}`);
+    }
+    const unique = [...new Set(valid)];
+    const added = this.deps.store.dnc.addMany(unique, source, this.now());
+    return { added, already: unique.length - added, invalid };
+  }
+
+  // ---------------------------------------------------------------------------------- scrub
+
+  private countryOfNanp(e164: string): string | null {
+    const key = e164.slice(0, 5);
+    let c = this.nanpCountry.get(key);
+    if (c === undefined) {
+      const n = normalisePhone(e164, 'US');
+      c = n.ok ? n.country : null;
+      this.nanpCountry.set(key, c);
+    }
+    return c;
+  }
+
+  /**
+   * Checks every phone of a campaign's leads against the internal list and the registries (with
+   * exemptions) and marks the blocked ones, which the queue then skips. Calling hours are left to
+   * the gate at dial time: they change by the minute, a list does not.
+   */
+  scrub(campaignId: number): ScrubReport {
+    const started = performance.now();
+    const campaign = this.deps.store.campaigns.get(campaignId);
+    if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
+    const now = this.now();
+    const phones = this.deps.store.scrub.phones(campaignId);
+    const dnc = this.deps.store.dnc;
+    const registryNumbers = new Float64Array(phones.length);
+    const registryOf: Array<RegistryName | null> = new Array(phones.length);
+    for (let i = 0; i < phones.length; i++) {
+      const e164 = phones[i].e164;
+      const country = e164.startsWith('+1') ? this.countryOfNanp(e164) : null;
+      registryOf[i] = registryForCountry(country);
+      registryNumbers[i] = registryOf[i] ? Number(e164.slice(2)) : 0;
+    }
+    const listed: Partial<Record<RegistryName, Uint8Array>> = {};
+    for (const name of registryNames) {
+      const index = this.indexes.get(name);
+      if (!index) continue;
+      const out = new Uint8Array(phones.length);
+      index.hasMany(registryNumbers, out);
+      listed[name] = out;
+    }
+    const report: ScrubReport = { campaignId, leads: new Set(phones.map((p) => p.leadId)).size, phones: phones.length, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
+    const verdicts: Array<{ phoneId: number; blocked: string | null }> = [];
+    const states = Object.fromEntries(registryNames.map((n) => [n, this.status().registries.find((r) => r.name === n) as RegistryView])) as Record<RegistryName, RegistryView>;
+    for (let i = 0; i < phones.length; i++) {
+      const p = phones[i];
+      let blocked: string | null = null;
+      if (dnc.has(p.e164)) {
+        blocked = 'internal-dnc';
+        report.blocked.internalDnc++;
+      } else {
+        const reg = registryOf[i];
+        const exempt = reg ? findExemption(reg, campaign.kind, { consentAt: p.consentAt, inquiryAt: p.inquiryAt, lastPurchaseAt: p.lastPurchaseAt }, now, this.policy) : null;
+        if (!reg) report.allowed++;
+        else if (exempt) report.exempt++;
+        else if (states[reg].stale) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
+        else if (listed[reg]?.[i]) {
+          blocked = 'registry';
+          report.blocked.registry++;
+        } else report.allowed++;
+      }
+      if (blocked !== (p.blocked ?? null)) verdicts.push({ phoneId: p.phoneId, blocked });
+    }
+    report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
+    this.deps.store.scrub.mark(verdicts);
+    report.durationMs = Math.round(performance.now() - started);
+    return report;
+  }
+
+  // ---------------------------------------------------------------------------------- audit
+
+  auditPage(offset: number, limit: number): { total: number; rows: AuditEntry[] } {
+    return { total: this.deps.store.audit.count(), rows: this.deps.store.audit.list(offset, limit).map(toEntry) };
+  }
+
+  exportAudit(range: { from?: number; to?: number }): { csv: string; fileName: string; rows: number } {
+    const rows: string[][] = [];
+    this.deps.store.audit.each(range, (r) => {
+      rows.push([String(r.id), new Date(r.at).toISOString(), r.path, r.target, r.e164 ?? '', r.leadId === null ? '' : String(r.leadId), r.campaignId === null ? '' : String(r.campaignId), r.allowed ? 'allowed' : 'blocked', r.summary, r.checks, r.hash].map(safeCell));
+    });
+    const csv = Papa.unparse({ fields: ['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain'], data: rows }, { quotes: true, newline: '\r\n' });
+    const day = new Date(this.now()).toISOString().slice(0, 10);
+    return { csv, fileName: `ringside-compliance-audit-${day}.csv`, rows: rows.length };
+  }
+}
+
+function toEntry(r: StoredAuditRecord): AuditEntry {
+  return { id: r.id, at: r.at, path: r.path, target: r.target, e164: r.e164, leadId: r.leadId, campaignId: r.campaignId, allowed: r.allowed, summary: r.summary, checks: r.checks };
+}

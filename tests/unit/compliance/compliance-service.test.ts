@@ -1,0 +1,210 @@
+// The gate in main: facts gathered from the store and the registry index, decisions logged
+// append-only, scrubs marking leads the queue then skips, the audit CSV, registry imports.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import Database from 'better-sqlite3';
+import Papa from 'papaparse';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ComplianceService } from '../../../electron/core/compliance/compliance-service';
+import { phoneOfUri } from '../../../electron/core/dial-gate';
+import type { Store } from '../../../electron/core/data/repositories';
+import { auditHash } from '../../../electron/core/data/sqlite-store';
+import type { ComplianceStatus } from '../../../shared/compliance';
+import { tempStore } from '../../support/temp-store';
+import { campaignInput, newLead, phone } from '../data/store-fixtures';
+
+const at = (iso: string, zone: string): number => DateTime.fromISO(iso, { zone }).toMillis();
+const NOON_NY = at('2026-11-25T12:00', 'America/New_York');
+const DAY = 86_400_000;
+
+interface Rig {
+  svc: ComplianceService;
+  store: Store;
+  dataDir: string;
+  events: ComplianceStatus[];
+  clock: { now: number };
+}
+
+const open: Store[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound'): Rig & { campaignId: number; dbPath: string } {
+  const { store, dbPath } = tempStore();
+  open.push(store);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-compliance-'));
+  const campaign = store.campaigns.save(campaignInput('C', { kind }));
+  const clock = { now };
+  const events: ComplianceStatus[] = [];
+  const svc = new ComplianceService({
+    store,
+    dataDir,
+    currentCampaignId: () => campaign.id,
+    defaultCountry: () => 'US',
+    emit: (s) => events.push(s),
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => clock.now,
+  });
+  svc.init();
+  return { svc, store, dataDir, events, clock, campaignId: campaign.id, dbPath };
+}
+
+/** Imports a full registry list (the real importer and index) and waits for the end. */
+async function importRegistry(r: Rig, registry: 'US' | 'CA', numbers: string[], snapshotDate: string, mode: 'full' | 'changes' = 'full', name = `${registry}-${mode}.txt`): Promise<ComplianceStatus> {
+  const inbox = path.join(r.dataDir, 'registry-inbox');
+  writeFileSync(path.join(inbox, name), numbers.join('\r\n') + '\r\n');
+  r.svc.startImport({ registry, mode, files: [{ name, kind: mode === 'full' ? 'full' : 'changes' }], snapshotDate });
+  for (let i = 0; i < 500; i++) {
+    const s = r.svc.status();
+    if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) return s;
+    await new Promise((res) => setTimeout(res, 10));
+  }
+  throw new Error('registry import did not finish');
+}
+
+describe('phoneOfUri', () => {
+  it('reads the number behind a SIP URI in any usual spelling', () => {
+    expect(phoneOfUri('sip:+12125550100@pbx', 'US')).toEqual({ e164: '+12125550100', country: 'US' });
+    expect(phoneOfUri('sip:(212)%20555-0100@pbx', 'US')).toEqual({ e164: '+12125550100', country: 'US' });
+    expect(phoneOfUri('sip:4165550100@pbx', 'US')?.country).toBe('CA');
+    expect(phoneOfUri('sip:customer1@pbx', 'US')).toBeNull();
+    expect(phoneOfUri('sip:%E0%A4%A@pbx', 'US')).toBeNull();
+  });
+});
+
+describe('compliance gate in main', () => {
+  it('blocks US numbers until the registry is imported, then only the listed ones; every decision is logged', async () => {
+    const r = rig();
+    const before = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null });
+    expect(before?.allowed).toBe(false);
+    expect(before?.summary).toContain('has not been imported');
+    expect(r.svc.status().banner).toContain('US National DNC Registry has not been imported');
+
+    const s = await importRegistry(r, 'US', ['2125550100', '212,5550101', 'garbage', '2125550102'], '2026-11-20');
+    expect(s.import?.phase).toBe('done');
+    expect(s.import?.badLines).toBe(1);
+    expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ loaded: true, count: 3, ageDays: 5, stale: false });
+    expect(s.banner).toContain("Canada's National DNCL has not been imported");
+    expect(s.banner).not.toContain('US National');
+
+    const listed = r.svc.gate({ uri: 'sip:+12125550101@pbx', path: 'preview', leadId: null });
+    expect(listed?.allowed).toBe(false);
+    expect(listed?.summary).toContain('is on the US National DNC Registry');
+    const free = r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'progressive', leadId: null });
+    expect(free?.allowed).toBe(true);
+
+    const log = r.svc.auditPage(0, 10);
+    expect(log.total).toBe(3);
+    expect(log.rows.map((x) => [x.path, x.allowed])).toEqual([['progressive', true], ['preview', false], ['manual', false]]);
+  });
+
+  it('a registry snapshot older than 31 days blocks again, with the age in words', async () => {
+    const r = rig();
+    await importRegistry(r, 'US', ['2125550100'], '2026-10-26');
+    expect(r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null })?.allowed).toBe(true); // 30 days 17 h
+    expect(r.svc.status().banner).not.toContain('US National');
+    r.clock.now += DAY; // 31 days 17 h: older than 31 days
+    const d = r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null });
+    expect(d?.allowed).toBe(false);
+    expect(d?.summary).toMatch(/31 days old \(limit 31\): refresh it/);
+    expect(r.svc.status().banner).toMatch(/US National DNC Registry snapshot is 31 days old/);
+  });
+
+  it('the lead’s evidence exempts it from the registry, but never from the internal list', async () => {
+    const r = rig();
+    await importRegistry(r, 'US', ['2125550100'], '2026-11-20');
+    const lead = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550100')], inquiryAt: '2026-10-01' }), NOON_NY);
+    const d = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
+    expect(d?.allowed).toBe(true);
+    expect(d?.exemption).toMatchObject({ basis: 'ebr-inquiry', validUntil: '2026-12-31' });
+    // A manual dial of the same number finds the lead by its number and its evidence.
+    expect(r.svc.gate({ uri: 'sip:2125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+
+    expect(r.svc.addToInternalDnc(['(212) 555-0100', 'not a number'], 'manual')).toMatchObject({ added: 1, already: 0 });
+    const blocked = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
+    expect(blocked?.allowed).toBe(false);
+    expect(blocked?.summary).toContain("internal Do-Not-Call list (no exemption applies)");
+  });
+
+  it('calling hours use the lead’s zone, else the number’s, and the state from the area code', async () => {
+    const r = rig(at('2026-11-25T20:30', 'America/New_York'), 'charity'); // charity: registry exempt
+    const florida = { uri: 'sip:+13055550100@pbx', path: 'manual' as const, leadId: null };
+    expect(r.svc.gate(florida)?.allowed).toBe(true);
+    // Florida ends at 20:00 (a state override); the area code 305 says Florida.
+    const policy = { regions: { 'US-FL': { weekday: { start: '08:00', end: '20:00' } } } };
+    const strict = new ComplianceService({
+      store: r.store, dataDir: r.dataDir, currentCampaignId: () => r.campaignId, defaultCountry: () => 'US', emit: () => undefined,
+      log: { info: () => undefined, warn: () => undefined }, now: () => r.clock.now,
+      policy: { ...(await import('../../../shared/compliance')).defaultCompliancePolicy, callingHours: { ...(await import('../../../shared/calling-hours')).defaultCallingHours, ...policy } },
+    });
+    const d = strict.decide(florida.uri, null).decision;
+    expect(d?.allowed).toBe(false);
+    expect(d?.summary).toContain('20:30 Wed in America/New_York, outside 08:00–20:00');
+    // A lead whose own zone is Los Angeles: 17:30 there.
+    const lead = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550177')], timeZone: 'America/Los_Angeles' }), r.clock.now);
+    r.clock.now = at('2026-11-25T21:30', 'America/New_York');
+    expect(r.svc.gate({ uri: 'sip:+12125550177@pbx', path: 'callback', leadId: lead.id })?.allowed).toBe(true);
+    expect(r.svc.gate({ uri: 'sip:+12125550188@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+  });
+
+  it('a change list adds and removes numbers; the audit log refuses edits and chains hashes', async () => {
+    const r = rig();
+    await importRegistry(r, 'US', ['2125550100', '2125550101'], '2026-11-20');
+    const s = await importRegistry(r, 'US', ['2125550100,D', '2125550177,A', '2125550101,2026-11-24,DEL'], '2026-11-24', 'changes');
+    expect(s.import?.message).toMatch(/1 added, 2 removed/);
+    expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ count: 1, ageDays: 1 });
+    expect(r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+    expect(r.svc.gate({ uri: 'sip:+12125550177@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+
+    const rows = r.svc.auditPage(0, 10).rows;
+    expect(rows).toHaveLength(2);
+    // Append-only: even another connection cannot change or delete a decision.
+    const db = new Database(r.dbPath);
+    expect(() => db.prepare('UPDATE compliance_audit SET allowed = 1').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM compliance_audit').run()).toThrow(/append-only/);
+    db.close();
+    const { csv, rows: n } = r.svc.exportAudit({});
+    expect(n).toBe(2);
+    const parsed = Papa.parse<string[]>(csv.trim()).data;
+    expect(parsed[0]).toEqual(['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain']);
+    expect(parsed[1]?.[7]).toBe('allowed');
+    expect(parsed[2]?.[7]).toBe('blocked');
+    // The chain: each hash covers the previous one.
+    const first = r.store.audit.list(1, 1)[0]!;
+    expect(first.hash).toBe(auditHash('', first));
+    const second = r.store.audit.list(0, 1)[0]!;
+    expect(second.hash).toBe(auditHash(first.hash, second));
+  });
+
+  it('scrubs a campaign: marks registry and internal-DNC hits, counts exempt ones, and the queue skips the blocked', async () => {
+    const r = rig();
+    await importRegistry(r, 'US', ['2125550100', '2125550101'], '2026-11-20');
+    const listed = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550100')] }), NOON_NY);
+    const exempt = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550101')], consentAt: '2026-01-02' }), NOON_NY);
+    const internal = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550102')] }), NOON_NY);
+    const fine = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550103')], priority: 0 }), NOON_NY);
+    const abroad = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+48225550123')] }), NOON_NY);
+    r.store.dnc.add('+12125550102', 'manual', NOON_NY);
+    const report = r.svc.scrub(r.campaignId);
+    expect(report).toMatchObject({ leads: 5, phones: 5, allowed: 2, exempt: 1, blocked: { internalDnc: 1, registry: 1, noRegistry: 0, total: 2 } });
+    const picked: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const next = r.store.leads.next(r.campaignId, NOON_NY, picked);
+      if (!next) break;
+      picked.push(next.id);
+    }
+    expect(picked.sort()).toEqual([exempt.id, fine.id, abroad.id].sort());
+    expect(picked).not.toContain(listed.id);
+    expect(picked).not.toContain(internal.id);
+  });
+
+  it('refuses file names outside the inbox and a change list before any full list', () => {
+    const r = rig();
+    expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'missing.txt', kind: 'full' }] })).toThrow(/not in the registry inbox/);
+    writeFileSync(path.join(r.dataDir, 'registry-inbox', 'c.txt'), '2125550100,A\n');
+    expect(() => r.svc.startImport({ registry: 'US', mode: 'changes', files: [{ name: 'c.txt', kind: 'changes' }] })).toThrow(/full US National DNC Registry list before/);
+  });
+});

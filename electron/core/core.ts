@@ -138,7 +138,7 @@ export function createCore(deps: CoreDeps): Core {
 
   workspace = new WorkspaceService({
     store,
-    check: (leadId, e164) => compliance.decide(e164, leadId).decision,
+    check: (leadId, e164) => compliance.decide(`sip:${e164}@lead.invalid`, leadId).decision,
     dial: (target, context) => calls.dial(target, context),
     liveCalls: () => calls.list().filter((c) => c.state !== 'ended'),
     emit: (channel, payload) => hub.emit(channel, payload),

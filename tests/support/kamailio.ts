@@ -39,7 +39,7 @@ export interface KamailioServer {
 
 export const KAMAILIO_USERS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(
-    ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143'].map(
+    ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142'].map(
       (u) => [u, `secret-${u}`],
     ),
   ),

@@ -63,6 +63,8 @@ export interface Core {
   stop(): Promise<void>;
   connect(sink: PeerSink): CoreConnection;
   snapshot(): Snapshot;
+  /** A tel:/sip: link handed over by the operating system: dialled through the gate like any other. */
+  dialLink(url: string): Promise<Result<CallSessionView>>;
   /** Reconnect and re-register now (e.g. after the computer wakes up), if registration is wanted. */
   reconnect(): Promise<void>;
   /** For tests and benchmarks in the same process. */
@@ -473,6 +475,23 @@ export function createCore(deps: CoreDeps): Core {
     'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
   };
 
+  /** Validates and runs one request; never throws. */
+  async function handleRequest(channel: unknown, payload: unknown, peer: number): Promise<Result<unknown>> {
+    if (!isRequestChannel(channel)) return fail('unknown-channel', `Unknown request ${String(channel).slice(0, 64)}`);
+    const parsed = requestSchemas[channel].safeParse(payload);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+      return fail('bad-request', `Invalid ${channel} request: ${why}`);
+    }
+    try {
+      return ok(await (handlers[channel] as Handler<typeof channel>)(parsed.data, peer));
+    } catch (error) {
+      if (error instanceof RingsideError) return fail(error.code, error.message);
+      log.warn(`${channel} failed`, error);
+      return fail('internal', error instanceof Error ? error.message : String(error));
+    }
+  }
+
   return {
     calls,
     workspace,
@@ -497,25 +516,19 @@ export function createCore(deps: CoreDeps): Core {
     connect(sink) {
       const peer = hub.add(sink);
       return {
-        async handle(channel, payload) {
-          if (!isRequestChannel(channel)) return fail('unknown-channel', `Unknown request ${String(channel).slice(0, 64)}`);
-          const parsed = requestSchemas[channel].safeParse(payload);
-          if (!parsed.success) {
-            const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-            return fail('bad-request', `Invalid ${channel} request: ${why}`);
-          }
-          try {
-            return ok(await (handlers[channel] as Handler<typeof channel>)(parsed.data, peer));
-          } catch (error) {
-            if (error instanceof RingsideError) return fail(error.code, error.message);
-            log.warn(`${channel} failed`, error);
-            return fail('internal', error instanceof Error ? error.message : String(error));
-          }
-        },
+        handle: (channel, payload) => handleRequest(channel, payload, peer),
         close() {
           hub.remove(peer);
         },
       };
+    },
+    dialLink(url) {
+      // A link from the OS (tel:/sip: handler): the same validation and gate as a renderer's dial.
+      return (handleRequest('call:dial-link', { url }, -1) as Promise<Result<CallSessionView>>).then((r) => {
+        // Nobody clicked a button in our window: the refusal has to be shown there.
+        if (!r.ok) workspace.notify(`The link ${url.slice(0, 60)} was not dialled: ${r.message}`);
+        return r;
+      });
     },
   };
 }

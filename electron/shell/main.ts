@@ -18,6 +18,16 @@ const appRoot = app.getAppPath();
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
+/** tel: and sip: links open Ringside (the OS hands them over); each goes through the dial gate. */
+const LINK = /^(tel|sips?):/i;
+const pendingLinks: string[] = process.argv.filter((a) => LINK.test(a));
+let openLink: ((url: string) => void) | null = null;
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  if (openLink) openLink(url);
+  else pendingLinks.push(url);
+});
+
 async function boot(): Promise<void> {
   await app.whenReady();
   const configPath = process.env.RINGSIDE_CONFIG;
@@ -57,6 +67,12 @@ async function boot(): Promise<void> {
   }
 
   await core.start();
+  for (const scheme of ['tel', 'sip']) if (!app.isDefaultProtocolClient(scheme)) app.setAsDefaultProtocolClient(scheme);
+  openLink = (url) => {
+    if (!LINK.test(url) || url.length > 512) return;
+    // The result (a call, or the gate's refusal) reaches the window as usual; a refusal is logged.
+    drop(core.dialLink(url).then((r) => (r.ok ? undefined : console.warn(`[ringside] link not dialled: ${r.message}`))), undefined, 'dial link');
+  };
   const preload = join(appRoot, 'dist', 'electron', 'preload', 'preload.cjs');
   createWindow({ preload, entry, dev });
 
@@ -64,7 +80,10 @@ async function boot(): Promise<void> {
   powerMonitor.on('resume', () => drop(core.reconnect(), undefined, 'reconnect after resume'));
   app.on('before-quit', () => drop(core.stop().finally(() => store.close()), undefined, 'stop core'));
   app.on('window-all-closed', () => app.quit());
-  app.on('second-instance', () => undefined);
+  app.on('second-instance', (_event, argv) => {
+    for (const a of argv) if (LINK.test(a)) openLink?.(a);
+  });
+  for (const url of pendingLinks.splice(0)) openLink(url);
 }
 
 drop(boot(), (m, e) => {

@@ -173,3 +173,18 @@ describe('every dialling path goes through the compliance gate', () => {
     expect(csv.ok && csv.value.rows).toBe(audit.value.total);
   }, 60_000);
 });
+
+describe('links from other apps', () => {
+  it('a tel: link the OS hands over is gated like a dial, and the refusal is shown to the agent', async () => {
+    const { store } = tempStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-links-'));
+    const { core, peer } = await agent(store, dataDir);
+    await importUsRegistry(peer, dataDir);
+    const r = await core.dialLink('tel:+1-212-555-0198;phone-context=example.com');
+    expect(r).toMatchObject({ ok: false, code: 'blocked' });
+    const shown = await peer.waitFor('workspace:changed', (w) => /was not dialled/.test(w.notice ?? ''));
+    expect(shown.notice).toContain('US National DNC Registry');
+    expect(await core.dialLink('javascript:alert(1)')).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(await core.dialLink('tel:not-a-number')).toMatchObject({ ok: false, code: 'invalid-target' });
+  });
+});

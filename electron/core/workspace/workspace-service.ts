@@ -462,6 +462,12 @@ export class WorkspaceService {
     return phone ? this.deps.check(current.leadId, phone.e164) : null;
   }
 
+  /** Shows the agent a notice (e.g. a tel: link from another app that the gate refused). */
+  notify(text: string): void {
+    this.notice = text;
+    this.changed();
+  }
+
   /** Tells the windows again (something the view depends on changed elsewhere, e.g. the DNC list). */
   refresh(): void {
     this.changed();

@@ -9,6 +9,8 @@ import { CallList } from './CallList';
 import { CallPanel } from './CallPanel';
 import { CampaignEditor } from './CampaignEditor';
 import { CampaignPicker } from './CampaignPicker';
+import { ComplianceBanner } from './ComplianceBanner';
+import { CompliancePanel } from './CompliancePanel';
 import { DialPad } from './DialPad';
 import { ImportWizard } from './ImportWizard';
 import { IncomingCallBanner } from './IncomingCallBanner';
@@ -35,13 +37,14 @@ export function App({ api, media }: { api: RingsideApi; media: MediaEngine }) {
 }
 
 type Tab = 'lead' | 'list';
-type Dialog = { kind: 'import' } | { kind: 'campaign'; id: number | null } | null;
+type Dialog = { kind: 'import' } | { kind: 'campaign'; id: number | null } | { kind: 'compliance' } | null;
 
 function Shell() {
   const hasAccount = useRingside((s) => s.account !== null);
   const settingsOpen = useRingside((s) => s.settingsOpen);
   const setSettingsOpen = useRingside((s) => s.setSettingsOpen);
   const campaignId = useRingside((s) => s.workspace.campaignId);
+  const complianceWarning = useRingside((s) => s.compliance.banner !== null);
   const [tab, setTab] = useState<Tab>('lead');
   const [dialog, setDialog] = useState<Dialog>(null);
   const showSettings = !hasAccount || settingsOpen;
@@ -55,6 +58,15 @@ function Shell() {
           <RegistrationBadge />
           <button
             type="button"
+            className={complianceWarning ? 'btn btn-quiet compliance-open has-warning' : 'btn btn-quiet compliance-open'}
+            aria-label={complianceWarning ? 'Compliance (calls blocked: registry needs attention)' : undefined}
+            onClick={() => setDialog({ kind: 'compliance' })}
+          >
+            {complianceWarning ? <span aria-hidden="true">! </span> : null}
+            Compliance
+          </button>
+          <button
+            type="button"
             className="btn btn-quiet"
             aria-pressed={showSettings}
             disabled={!hasAccount}
@@ -64,6 +76,7 @@ function Shell() {
           </button>
         </div>
       </header>
+      <ComplianceBanner onOpen={() => setDialog({ kind: 'compliance' })} />
       <IncomingCallBanner />
       <Notices />
       <div className={tab === 'list' && !showSettings ? 'workspace is-list' : 'workspace'}>
@@ -114,6 +127,7 @@ function Shell() {
       </div>
       {dialog?.kind === 'import' ? <ImportWizard onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === 'campaign' ? <CampaignEditor campaignId={dialog.id} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'compliance' ? <CompliancePanel onClose={() => setDialog(null)} /> : null}
       <RemoteAudio />
     </div>
   );

@@ -7,6 +7,8 @@ import { useRingside } from '../store/store';
 import { useApi } from './api-context';
 import { outcomeText, stateLabel } from './call-format';
 import { CallTimer } from './CallTimer';
+import { ComplianceCard } from './ComplianceCard';
+import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
 import { TemperatureChip } from './TemperatureChip';
 import { drop, request } from './use-request';
@@ -78,10 +80,23 @@ function CallDetails({ call, otherActive }: { call: CallSessionView; otherActive
       return;
     }
     setTransferError(null);
-    act('transfer', () => api.call.transfer(call.id, transferTarget.trim()), () => {
-      setTransferOpen(false);
-      setTransferTarget('');
-    });
+    if (busy.has('transfer')) return;
+    setBusy((b) => new Set(b).add('transfer'));
+    // A transfer target passes the dial gate too: its refusal is shown under the box.
+    drop(
+      requestDial(api.call.transfer(call.id, transferTarget.trim())).then((r) => {
+        setBusy((b) => {
+          const next = new Set(b);
+          next.delete('transfer');
+          return next;
+        });
+        if (r.ok) {
+          setTransferOpen(false);
+          setTransferTarget('');
+        } else if (r.blocked) setTransferError(`Transfer refused: ${r.blocked}`);
+      }),
+      'Transfer',
+    );
   };
 
   const { state } = call;
@@ -177,6 +192,8 @@ function CallDetails({ call, otherActive }: { call: CallSessionView; otherActive
           </button>
         ) : null}
       </div>
+
+      {call.compliance && live ? <ComplianceCard decision={call.compliance} context="This call" /> : null}
 
       {keypadOpen && state === 'active' ? (
         <div id={`${id}-keypad`} className="cp-keypad">

@@ -1,14 +1,19 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { aorDomain } from '../../../shared/account';
 import { parseDialTarget } from '../../../shared/dial-target';
 import { useRingside } from '../store/store';
 import { useApi } from './api-context';
+import { ComplianceCard } from './ComplianceCard';
+import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
-import { drop, request, useRequest } from './use-request';
+import { useComplianceCheck } from './use-compliance-check';
+import { drop, useRequest } from './use-request';
 
 /**
  * The dial box: a number or SIP address, checked with the shared `parseDialTarget` before any
- * request. The keypad types into the box, or sends DTMF while a call is active.
+ * request, and with the compliance gate as the agent types (the card under the box says why a
+ * call would be allowed or blocked; main enforces it again on dial). The keypad types into the
+ * box, or sends DTMF while a call is active.
  */
 export function DialPad() {
   const api = useApi();
@@ -23,11 +28,18 @@ export function DialPad() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const domain = aor ? aorDomain(aor) : 'invalid';
+  const checkTarget = useMemo(() => {
+    const trimmed = value.trim();
+    return trimmed && parseDialTarget(trimmed, domain).ok ? trimmed : null;
+  }, [value, domain]);
+  const check = useComplianceCheck(checkTarget);
+  const blocked = check?.decision && !check.decision.allowed ? check.decision : null;
 
   const dial = (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
-    const target = parseDialTarget(value, aor ? aorDomain(aor) : 'invalid');
+    const target = parseDialTarget(value, domain);
     if (!target.ok) {
       setError(target.message);
       return;
@@ -39,9 +51,10 @@ export function DialPad() {
     setError(null);
     setBusy(true);
     drop(
-      request(api.call.dial(value.trim())).then((call) => {
+      requestDial(api.call.dial(value.trim())).then((r) => {
         setBusy(false);
-        if (call) setValue('');
+        if (r.ok) setValue('');
+        else if (r.blocked) setError(r.blocked);
       }),
       'Dialling',
     );
@@ -80,7 +93,7 @@ export function DialPad() {
               if (error) setError(null);
             }}
           />
-          <button type="submit" className="btn btn-call" disabled={busy}>
+          <button type="submit" className="btn btn-call" disabled={busy || blocked !== null} aria-describedby={blocked ? `${id}-check` : undefined}>
             Call
           </button>
         </div>
@@ -90,6 +103,11 @@ export function DialPad() {
           </p>
         ) : null}
       </form>
+      {check?.decision ? (
+        <ComplianceCard decision={check.decision} context="Number typed" summaryId={`${id}-check`} />
+      ) : check?.error ? (
+        <p className="field-hint">Not checked: {check.error}</p>
+      ) : null}
       <p className="keypad-mode">
         {activeCall ? (
           <>

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { outcomeLabel, type CallOutcome } from '../../../shared/call-session';
 import { leadName, type Callback, type Lead, type LeadHistoryEntry } from '../../../shared/lead';
 import type { WorkspaceLead } from '../../../shared/workspace';
@@ -8,11 +8,13 @@ import { agentZone, isValidZone } from '../workspace/callback-time';
 import { useLeadDetail } from '../workspace/use-lead-detail';
 import { useApi } from './api-context';
 import { formatDuration } from './call-format';
+import { ComplianceCard } from './ComplianceCard';
+import { requestDial } from './dial-request';
 import { DispositionBar } from './DispositionBar';
 import { LeadEditor } from './LeadEditor';
 import { TemperatureChip } from './TemperatureChip';
 import { useNow } from './use-now';
-import { useRequest } from './use-request';
+import { drop, useRequest } from './use-request';
 
 const STATUS_LABEL: Record<Lead['status'], string> = {
   new: 'New',
@@ -65,6 +67,16 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
   const dispositionRequired = useRingside((s) => s.workspace.dispositionRequired);
   const detail = useLeadDetail(leadId, `${refresh}:${dispositionRequired}`);
   const [editing, setEditing] = useState(false);
+  const api = useApi();
+  /** The gate's refusal of the last dial from this card (main decides again on every dial). */
+  const [refused, setRefused] = useState<string | null>(null);
+  const decision = current?.compliance ?? null;
+  useEffect(() => setRefused(null), [decision, current?.phoneIndex]);
+  const gate: DialGate = {
+    blocked: decision !== null && !decision.allowed,
+    reasonId: `${id}-gate`,
+    dial: (phoneIndex) => drop(requestDial(api.workspace.dial(phoneIndex)).then((r) => setRefused(r.ok ? null : r.blocked)), 'Dialling'),
+  };
   if (!detail) {
     return (
       <section className="lead-card" aria-label="Lead" aria-busy="true">
@@ -89,8 +101,14 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
             <LeadClock lead={lead} />
           </div>
         </header>
-        {current?.stage === 'preview' ? <PreviewBar current={current} lead={lead} /> : null}
-        <PhoneList lead={lead} current={current} />
+        {current?.stage === 'preview' ? <PreviewBar current={current} lead={lead} gate={gate} /> : null}
+        {current?.stage === 'preview' && decision ? <ComplianceCard decision={decision} context="Before the call" summaryId={gate.reasonId} /> : null}
+        {refused ? (
+          <p className="dial-refused" role="alert">
+            <span aria-hidden="true">✕ </span>Call refused: {refused}
+          </p>
+        ) : null}
+        <PhoneList lead={lead} current={current} gate={gate} />
         {editing ? (
           <LeadEditor lead={lead} onDone={() => setEditing(false)} />
         ) : (
@@ -117,7 +135,15 @@ function LeadClock({ lead }: { lead: Lead }) {
   );
 }
 
-function PreviewBar({ current, lead }: { current: WorkspaceLead; lead: Lead }) {
+/** What the compliance gate said about the workspace lead's selected phone, for its dial buttons. */
+interface DialGate {
+  blocked: boolean;
+  /** The card's summary, which says why (the buttons point at it). */
+  reasonId: string;
+  dial(phoneIndex: number): void;
+}
+
+function PreviewBar({ current, lead, gate }: { current: WorkspaceLead; lead: Lead; gate: DialGate }) {
   const api = useApi();
   const send = useRequest();
   const now = useNow(current.countdownEndsAt !== null, 250);
@@ -134,7 +160,13 @@ function PreviewBar({ current, lead }: { current: WorkspaceLead; lead: Lead }) {
           </span>
         ) : null}
       </div>
-      <button type="button" className="btn btn-call btn-lg" onClick={() => send(api.workspace.dial(current.phoneIndex))}>
+      <button
+        type="button"
+        className="btn btn-call btn-lg"
+        disabled={gate.blocked}
+        aria-describedby={gate.blocked ? gate.reasonId : undefined}
+        onClick={() => gate.dial(current.phoneIndex)}
+      >
         Call now
       </button>
       <button type="button" className="btn" onClick={() => send(api.workspace.skip())}>
@@ -144,31 +176,39 @@ function PreviewBar({ current, lead }: { current: WorkspaceLead; lead: Lead }) {
   );
 }
 
-function PhoneList({ lead, current }: { lead: Lead; current: WorkspaceLead | null }) {
-  const api = useApi();
-  const send = useRequest();
+function PhoneList({ lead, current, gate }: { lead: Lead; current: WorkspaceLead | null; gate: DialGate }) {
   const inCall = current?.stage === 'call';
   const required = useRingside((s) => s.workspace.dispositionRequired);
   return (
     <ul className="phones" aria-label="Phone numbers">
       {lead.phones.length === 0 ? <li className="empty-note">No phone numbers.</li> : null}
-      {lead.phones.map((p, i) => (
-        <li key={`${p.e164}-${i}`} className={p.bad ? 'phone is-bad' : 'phone'}>
-          <span className="phone-number">{p.raw || p.e164}</span>
-          {p.label ? <span className="phone-label">{p.label}</span> : null}
-          {p.raw && p.raw !== p.e164 ? <span className="phone-e164">{p.e164}</span> : null}
-          {p.bad ? <span className="phone-bad">Bad number</span> : null}
-          <button
-            type="button"
-            className="btn btn-call btn-sm"
-            aria-label={`Call ${p.raw || p.e164}${p.bad ? ' (marked bad)' : ''}`}
-            disabled={p.bad || inCall || required || current === null}
-            onClick={() => send(api.workspace.dial(i))}
-          >
-            Call
-          </button>
-        </li>
-      ))}
+      {lead.phones.map((p, i) => {
+        // The gate's decision is for the selected phone; main checks the others when dialled.
+        const blocked = gate.blocked && current?.phoneIndex === i;
+        return (
+          <li key={`${p.e164}-${i}`} className={p.bad ? 'phone is-bad' : 'phone'}>
+            <span className="phone-number">{p.raw || p.e164}</span>
+            {p.label ? <span className="phone-label">{p.label}</span> : null}
+            {p.raw && p.raw !== p.e164 ? <span className="phone-e164">{p.e164}</span> : null}
+            {p.bad ? <span className="phone-bad">Bad number</span> : null}
+            {blocked ? (
+              <span className="phone-blocked">
+                <span aria-hidden="true">✕ </span>Blocked
+              </span>
+            ) : null}
+            <button
+              type="button"
+              className="btn btn-call btn-sm"
+              aria-label={`Call ${p.raw || p.e164}${p.bad ? ' (marked bad)' : ''}${blocked ? ' (blocked)' : ''}`}
+              aria-describedby={blocked ? gate.reasonId : undefined}
+              disabled={p.bad || inCall || required || current === null || blocked}
+              onClick={() => gate.dial(i)}
+            >
+              Call
+            </button>
+          </li>
+        );
+      })}
     </ul>
   );
 }

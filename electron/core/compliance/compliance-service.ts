@@ -375,45 +375,55 @@ export class ComplianceService {
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
     const now = this.now();
     const phones = this.deps.store.scrub.phones(campaignId);
-    const dnc = this.deps.store.dnc;
-    const registryNumbers = new Float64Array(phones.length);
-    const registryOf: Array<RegistryName | null> = new Array(phones.length);
-    for (let i = 0; i < phones.length; i++) {
-      const e164 = phones[i].e164;
-      const country = e164.startsWith('+1') ? this.countryOfNanp(e164) : null;
-      registryOf[i] = registryForCountry(country);
-      registryNumbers[i] = registryOf[i] ? Number(e164.slice(2)) : 0;
+    const n = phones.e164.length;
+    // Which registry covers each phone, and its 10-digit number for the index.
+    const registryNumbers = new Float64Array(n);
+    const registryOf: Array<RegistryName | null> = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const e164 = phones.e164[i];
+      const reg = e164.startsWith('+1') ? registryForCountry(this.countryOfNanp(e164)) : null;
+      registryOf[i] = reg;
+      registryNumbers[i] = reg ? Number(e164.slice(2)) : 0;
     }
     const listed: Partial<Record<RegistryName, Uint8Array>> = {};
     for (const name of registryNames) {
       const index = this.indexes.get(name);
       if (!index) continue;
-      const out = new Uint8Array(phones.length);
+      const out = new Uint8Array(n);
       index.hasMany(registryNumbers, out);
       listed[name] = out;
     }
-    const report: ScrubReport = { campaignId, leads: new Set(phones.map((p) => p.leadId)).size, phones: phones.length, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
+    let leads = 0;
+    let lastLead = -1;
+    const report: ScrubReport = { campaignId, leads: 0, phones: n, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
     const verdicts: Array<{ phoneId: number; blocked: string | null }> = [];
-    const states = Object.fromEntries(registryNames.map((n) => [n, this.status().registries.find((r) => r.name === n) as RegistryView])) as Record<RegistryName, RegistryView>;
-    for (let i = 0; i < phones.length; i++) {
-      const p = phones[i];
+    const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
+    const kindExempt = this.policy.exemptKinds.includes(campaign.kind as CampaignKind);
+    for (let i = 0; i < n; i++) {
+      if (phones.leadId[i] !== lastLead) {
+        lastLead = phones.leadId[i];
+        leads++;
+      }
       let blocked: string | null = null;
-      if (dnc.has(p.e164)) {
+      const reg = registryOf[i];
+      if (phones.internalDnc[i]) {
         blocked = 'internal-dnc';
         report.blocked.internalDnc++;
-      } else {
-        const reg = registryOf[i];
-        const exempt = reg ? findExemption(reg, campaign.kind, { consentAt: p.consentAt, inquiryAt: p.inquiryAt, lastPurchaseAt: p.lastPurchaseAt }, now, this.policy) : null;
-        if (!reg) report.allowed++;
-        else if (exempt) report.exempt++;
-        else if (states[reg].stale) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
-        else if (listed[reg]?.[i]) {
-          blocked = 'registry';
-          report.blocked.registry++;
-        } else report.allowed++;
-      }
-      if (blocked !== (p.blocked ?? null)) verdicts.push({ phoneId: p.phoneId, blocked });
+      } else if (!reg) report.allowed++;
+      else if (
+        kindExempt ||
+        ((phones.consentAt[i] || phones.inquiryAt[i] || phones.lastPurchaseAt[i]) &&
+          findExemption(reg, campaign.kind, { consentAt: phones.consentAt[i], inquiryAt: phones.inquiryAt[i], lastPurchaseAt: phones.lastPurchaseAt[i] }, now, this.policy))
+      ) {
+        report.exempt++;
+      } else if (stale[reg]) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
+      else if (listed[reg]?.[i]) {
+        blocked = 'registry';
+        report.blocked.registry++;
+      } else report.allowed++;
+      if (blocked !== (phones.blocked[i] ?? null)) verdicts.push({ phoneId: phones.phoneId[i], blocked });
     }
+    report.leads = leads;
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
     this.deps.store.scrub.mark(verdicts);
     report.durationMs = Math.round(performance.now() - started);

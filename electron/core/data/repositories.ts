@@ -147,22 +147,25 @@ export interface AuditRepository {
   each(range: { from?: number; to?: number }, visit: (r: StoredAuditRecord) => void): void;
 }
 
-/** A phone of a campaign's lead, as a list scrub reads them. */
-export interface ScrubPhone {
-  phoneId: number;
-  leadId: number;
-  e164: string;
-  timeZone: string | null;
-  region: string;
-  consentAt: string | null;
-  inquiryAt: string | null;
-  lastPurchaseAt: string | null;
+/**
+ * A campaign's phones as a list scrub reads them: parallel columns (a million rows as objects
+ * would cost more than the scrub itself). Evidence dates are YYYY-MM-DD or null.
+ */
+export interface ScrubPhones {
+  phoneId: Float64Array;
+  leadId: Float64Array;
+  e164: string[];
+  /** On the internal DNC list. */
+  internalDnc: Uint8Array;
+  consentAt: Array<string | null>;
+  inquiryAt: Array<string | null>;
+  lastPurchaseAt: Array<string | null>;
   /** The last scrub's verdict. */
-  blocked: string | null;
+  blocked: Array<string | null>;
 }
 
 export interface ScrubRepository {
-  phones(campaignId: number): ScrubPhone[];
+  phones(campaignId: number): ScrubPhones;
   /** Writes every phone's verdict (null = callable) in one transaction. */
   mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): void;
 }

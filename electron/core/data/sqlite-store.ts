@@ -22,7 +22,7 @@ import type {
   LeadQuery,
   LeadRepository,
   NewLead,
-  ScrubPhone,
+  ScrubPhones,
   ScrubRepository,
   Store,
   StoredAuditRecord,
@@ -199,18 +199,41 @@ class SqliteStore implements Store {
       },
     };
     this.scrub = {
-      phones: (campaignId) =>
-        this.q(
-          `SELECT p.id AS phoneId, p.lead_id AS leadId, p.e164, l.time_zone AS timeZone, l.region, l.consent_at AS consentAt,
-                  l.inquiry_at AS inquiryAt, l.last_purchase_at AS lastPurchaseAt, p.blocked
-             FROM leads l JOIN lead_phones p ON p.lead_id = l.id WHERE l.campaign_id = ? ORDER BY p.id`,
-        ).all(campaignId) as ScrubPhone[],
+      phones: (campaignId) => this.scrubPhones(campaignId),
       mark: (verdicts) =>
         this.db.transaction(() => {
           const set = this.q('UPDATE lead_phones SET blocked = ? WHERE id = ? AND blocked IS NOT ?');
           for (const v of verdicts) set.run(v.blocked, v.phoneId, v.blocked);
         })(),
     };
+  }
+
+  private scrubPhones(campaignId: number): ScrubPhones {
+    // One pass in SQLite (the DNC check is a join there, not a query per phone), rows as arrays.
+    const rows = this.q(
+      `SELECT p.id, p.lead_id, p.e164, d.e164 IS NOT NULL, l.consent_at, l.inquiry_at, l.last_purchase_at, p.blocked
+         FROM leads l JOIN lead_phones p ON p.lead_id = l.id LEFT JOIN dnc d ON d.e164 = p.e164
+        WHERE l.campaign_id = ?`,
+    )
+      .raw(true)
+      .all(campaignId) as Array<[number, number, string, number, string | null, string | null, string | null, string | null]>;
+    const n = rows.length;
+    const out: ScrubPhones = {
+      phoneId: new Float64Array(n), leadId: new Float64Array(n), e164: new Array<string>(n), internalDnc: new Uint8Array(n),
+      consentAt: new Array<string | null>(n), inquiryAt: new Array<string | null>(n), lastPurchaseAt: new Array<string | null>(n), blocked: new Array<string | null>(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      out.phoneId[i] = r[0];
+      out.leadId[i] = r[1];
+      out.e164[i] = r[2];
+      out.internalDnc[i] = r[3];
+      out.consentAt[i] = r[4];
+      out.inquiryAt[i] = r[5];
+      out.lastPurchaseAt[i] = r[6];
+      out.blocked[i] = r[7];
+    }
+    return out;
   }
 
   private appendAudit(r: AuditRecord): StoredAuditRecord {

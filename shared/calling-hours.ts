@@ -56,7 +56,11 @@ function ruleFor(policy: CallingHoursPolicy, country: string, region: string | n
   const base = policy.countries[country];
   if (!base) return null;
   const override = region ? policy.regions[`${country}-${region}`] : undefined;
-  return override ? { ...base, ...override } : base;
+  if (!override) return base;
+  // Only the day kinds the override names (a key present but undefined keeps the country's).
+  const merged = { ...base };
+  for (const k of ['weekday', 'saturday', 'sunday'] as const) if (override[k] !== undefined) merged[k] = override[k];
+  return merged;
 }
 
 function windowFor(rule: HoursRule, local: DateTime): HoursWindow | null {

@@ -166,7 +166,8 @@ export function findExemption(
 export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolicy = defaultCompliancePolicy): ComplianceDecision {
   const checks: ComplianceCheck[] = [];
   let exemption: Exemption | null = null;
-  const registry = facts.registry?.name ?? registryForCountry(facts.country);
+  // The number's country decides the registry; a lookup in another registry's index is ignored.
+  const registry = registryForCountry(facts.country);
 
   // 1. Internal DNC: absolute.
   checks.push(

@@ -19,6 +19,8 @@ const DTMF_KEY = /^[0-9*#]$/;
 export function CallPanel() {
   const call = useRingside((s) => (s.selectedId ? (s.calls[s.selectedId] ?? null) : null));
   const otherActive = useRingside((s) => s.order.some((id) => id !== s.selectedId && s.calls[id].state === 'active'));
+  // The workspace lead's call has its compliance card on the lead card; others have it here.
+  const onLeadCard = useRingside((s) => s.workspace.current?.stage === 'call' && s.workspace.current.callId === s.selectedId);
   if (!call) {
     return (
       <section className="call-panel call-panel-empty" aria-label="Selected call">
@@ -27,12 +29,12 @@ export function CallPanel() {
     );
   }
   // Keyed by id: the keypad, transfer box and in-flight flags belong to one call.
-  return <CallDetails key={call.id} call={call} otherActive={otherActive} />;
+  return <CallDetails key={call.id} call={call} otherActive={otherActive} showCompliance={!onLeadCard} />;
 }
 
 type Action = 'accept' | 'reject' | 'hangup' | 'hold' | 'mute' | 'transfer' | 'switch' | 'dismiss';
 
-function CallDetails({ call, otherActive }: { call: CallSessionView; otherActive: boolean }) {
+function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionView; otherActive: boolean; showCompliance: boolean }) {
   const api = useApi();
   const id = useId();
   const aor = useRingside((s) => s.account?.aor ?? s.registration.aor);
@@ -193,7 +195,7 @@ function CallDetails({ call, otherActive }: { call: CallSessionView; otherActive
         ) : null}
       </div>
 
-      {call.compliance && live ? <ComplianceCard decision={call.compliance} context="This call" /> : null}
+      {call.compliance && live && showCompliance ? <ComplianceCard decision={call.compliance} context="This call" /> : null}
 
       {keypadOpen && state === 'active' ? (
         <div id={`${id}-keypad`} className="cp-keypad">

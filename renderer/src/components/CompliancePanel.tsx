@@ -4,7 +4,6 @@ import { registryNames, type AuditEntry, type RegistryFileKindView, type Registr
 import type { Result } from '../../../shared/result';
 import { store, useRingside } from '../store/store';
 import { useApi } from './api-context';
-import { formatDuration } from './call-format';
 import { formatBytes, formatCount, registryLabel } from './compliance-format';
 import { downloadText } from './download-file';
 import { Modal } from './Modal';
@@ -226,6 +225,8 @@ function RegistryImport() {
       <p className="cx-inbox">
         Copy the files downloaded from the registry into the inbox folder: <code className="cx-path">{status.inboxDir || '(not set)'}</code>
       </p>
+      {/* The import in progress (or the last one's result) comes first: it is what the supervisor is waiting on. */}
+      {imp ? <ImportProgressView imp={imp} running={running} onCancel={cancel} /> : null}
       {files.length === 0 ? (
         <p className="empty-note">The inbox folder is empty.</p>
       ) : (
@@ -301,7 +302,6 @@ function RegistryImport() {
         </button>
       </div>
       <InlineError error={error} />
-      {imp ? <ImportProgressView imp={imp} running={running} onCancel={cancel} /> : null}
     </section>
   );
 }
@@ -349,7 +349,7 @@ function ImportProgressView({ imp, running, onCancel }: { imp: RegistryImportVie
               {imp.badExamples.map((b) => (
                 <tr key={`${b.file}:${b.line}`}>
                   <td className="cx-file">{b.file}</td>
-                  <td className="num">{b.line}</td>
+                  <td className="num">{formatCount(b.line)}</td>
                   <td>
                     <code className="cx-excerpt">{b.text}</code>
                   </td>
@@ -377,6 +377,8 @@ function ImportProgressView({ imp, running, onCancel }: { imp: RegistryImportVie
 }
 
 // ---- list scrub ----
+
+const seconds = (ms: number) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
 
 function ListScrub() {
   const api = useApi();
@@ -441,7 +443,7 @@ function ListScrub() {
       {report ? (
         <div className="cx-scrub-report" role="status">
           <p>
-            Scrubbed <strong>{name(report.campaignId)}</strong> in {formatDuration(report.durationMs)}.
+            Scrubbed <strong>{name(report.campaignId)}</strong> in {seconds(report.durationMs)}.
           </p>
           <dl className="cx-figures">
             {figures.map(([label, n, cls]) => (
@@ -512,7 +514,8 @@ function AuditLog() {
       <h3 id={`${id}-title`} className="section-title">
         Audit log
       </h3>
-      <div className="cx-options">
+      <fieldset className="cx-options cx-export">
+        <legend>Export to CSV (leave the days empty for the whole log)</legend>
         <div className="field">
           <label htmlFor={`${id}-from`}>From</label>
           <input id={`${id}-from`} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
@@ -527,7 +530,7 @@ function AuditLog() {
         <p className="saved-note" role="status">
           {exported ?? ''}
         </p>
-      </div>
+      </fieldset>
       <InlineError error={error} />
       <div className="table-wrap cx-audit">
         <table className="cx-table" aria-label="Audit log">

@@ -71,6 +71,8 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
   /** The gate's refusal of the last dial from this card (main decides again on every dial). */
   const [refused, setRefused] = useState<string | null>(null);
   const decision = current?.compliance ?? null;
+  // During the lead's call, the card shows that call's own decision (the one main dialled on).
+  const callDecision = useRingside((s) => (current?.stage === 'call' && current.callId ? (s.calls[current.callId]?.compliance ?? null) : null));
   useEffect(() => setRefused(null), [decision, current?.phoneIndex]);
   const gate: DialGate = {
     blocked: decision !== null && !decision.allowed,
@@ -103,6 +105,7 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
         </header>
         {current?.stage === 'preview' ? <PreviewBar current={current} lead={lead} gate={gate} /> : null}
         {current?.stage === 'preview' && decision ? <ComplianceCard decision={decision} context="Before the call" summaryId={gate.reasonId} /> : null}
+        {callDecision ? <ComplianceCard decision={callDecision} context="This call" /> : null}
         {refused ? (
           <p className="dial-refused" role="alert">
             <span aria-hidden="true">✕ </span>Call refused: {refused}

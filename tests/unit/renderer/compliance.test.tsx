@@ -107,11 +107,23 @@ describe('compliance: the "why" card', () => {
     expect(within(card).getByText(/Exempt from the US National DNC Registry/)).toBeTruthy();
   });
 
-  it('shows the active call\'s decision in the call panel', async () => {
+  it('shows a manual call\'s decision in the call panel', async () => {
     const { emit } = setup();
     act(() => emit('call:state-changed', call({ id: 'o1', direction: 'outbound', state: 'active', compliance: exemptDecision() })));
     const card = screen.getByRole('region', { name: 'This call: why this call is allowed' });
     expect(within(card).getByRole('heading', { name: 'Allowed — exempt' })).toBeTruthy();
+    expect(card.closest('.call-panel')).toBeTruthy();
+  });
+
+  it('shows the lead\'s call decision once, on the lead card', async () => {
+    const live = call({ id: 'o1', direction: 'outbound', state: 'active', leadId: 7, compliance: exemptDecision() });
+    setup({ calls: [live], workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead({ stage: 'call', callId: 'o1', compliance: allowedDecision() }) } });
+    await settle();
+    const cards = screen.getAllByRole('region', { name: /why this call is/ });
+    expect(cards).toHaveLength(1);
+    expect(cards[0].getAttribute('aria-label')).toBe('This call: why this call is allowed');
+    expect(cards[0].closest('.lead-card')).toBeTruthy();
+    expect(within(cards[0]).getByRole('heading', { name: 'Allowed — exempt' })).toBeTruthy();
   });
 });
 
@@ -310,7 +322,7 @@ describe('compliance: panel', () => {
     expect(within(dialog).getByText(/— 50%/)).toBeTruthy();
     expect(within(dialog).getByText('120,000,000')).toBeTruthy();
     const bad = within(dialog).getByRole('table', { name: 'Bad lines' });
-    expect(within(bad).getByText('1042')).toBeTruthy();
+    expect(within(bad).getByText('1,042')).toBeTruthy();
     expect(within(bad).getByText(EVIL)).toBeTruthy();
     expect(within(dialog).getByText('Showing the first 2 of 31 bad lines.')).toBeTruthy();
     expect((within(dialog).getByRole('button', { name: /Start import/ }) as HTMLButtonElement).disabled).toBe(true);

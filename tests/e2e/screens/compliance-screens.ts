@@ -1,0 +1,414 @@
+/**
+ * Screenshots of the compliance UI (`npx tsx tests/e2e/screens/compliance-screens.ts`): builds
+ * the renderer into test-results/compliance-screens/renderer (not dist/, which the e2e tests
+ * use), serves it on 127.0.0.1 and opens it in Debian's Chromium with a fake `window.ringside`
+ * installed before the page's scripts (Playwright init scripts are not subject to the page's
+ * CSP). No core, no SIP: only the renderer, fed canned contract values. PNGs go to
+ * test-results/compliance-*.png.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
+import type { CallSessionView } from '../../../shared/call-session.js';
+import type { AuditEntry, ComplianceDecision, ComplianceStatus } from '../../../shared/compliance.js';
+import type { Snapshot } from '../../../shared/contract.js';
+import type { Lead } from '../../../shared/lead.js';
+import { launchChromium } from '../../support/chromium.js';
+import { serveDir } from '../../support/static-server.js';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const out = path.join(repo, 'test-results');
+const bundleDir = path.join(out, 'compliance-screens', 'renderer');
+const DAY = 86_400_000;
+/** The page's clock is fixed here (10:42 in New York) so local times match the canned decisions. */
+const now = Date.UTC(2026, 10, 26, 15, 42);
+
+// ---- canned contract values ----
+
+const snapshotAt = now - 3 * DAY;
+const freshStatus: ComplianceStatus = {
+  registries: [
+    { name: 'US', loaded: true, snapshotAt, count: 245_318_002, ageDays: 3, stale: false },
+    { name: 'CA', loaded: true, snapshotAt: now - 12 * DAY, count: 14_200_455, ageDays: 12, stale: false },
+  ],
+  maxSnapshotAgeDays: 31,
+  banner: null,
+  inboxDir: '/home/agent/.config/Ringside/registry-inbox',
+  inboxFiles: [
+    { name: 'DNC_full_2026-11-26_area-codes-201-989.txt', size: 3_412_004_112, modifiedAt: now - 2 * 3_600_000 },
+    { name: 'DNC_changes_deletions_2026-11-26.txt', size: 1_204_331, modifiedAt: now - 2 * 3_600_000 },
+    { name: 'DNC_changes_additions_2026-11-26.txt', size: 4_872_115, modifiedAt: now - 2 * 3_600_000 },
+    { name: 'DNCL_subscriber_full_2026-11-20.csv', size: 218_554_908, modifiedAt: now - 6 * DAY },
+  ],
+  import: null,
+  auditEntries: 1342,
+};
+
+const staleStatus: ComplianceStatus = {
+  ...freshStatus,
+  registries: [
+    { name: 'US', loaded: true, snapshotAt: now - 40 * DAY, count: 245_318_002, ageDays: 40, stale: true },
+    { name: 'CA', loaded: false, snapshotAt: null, count: 0, ageDays: null, stale: true },
+  ],
+  banner: 'US National DNC Registry snapshot is 40 days old (limit 31): outbound telemarketing calls to US numbers are blocked until it is refreshed. Canada\'s National DNCL has not been imported: calls to Canadian numbers are blocked.',
+};
+
+const importing: ComplianceStatus = {
+  ...freshStatus,
+  import: {
+    registry: 'US',
+    mode: 'full',
+    phase: 'reading',
+    bytesDone: 2_203_418_112,
+    bytesTotal: 3_412_004_112,
+    numbers: 158_402_117,
+    badLines: 47,
+    badExamples: [
+      { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 1_048_221, text: '212,555O1O3' },
+      { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 2_310_877, text: '646,55501' },
+      { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 9_002_114, text: '<img src=x onerror=alert(1)>' },
+      { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 12_554_090, text: '917,5550100,extra,columns,that,should,not,be,here,and,a,very,long,tail,to,see,wrapping' },
+    ],
+    message: null,
+    resumed: false,
+  },
+};
+
+const hours = 'Inside calling hours: 10:42 in America/New_York (window 08:00–21:00).';
+const blockedDecision: ComplianceDecision = {
+  allowed: false,
+  summary: 'Blocked: +12125550143 is on the US National DNC Registry (snapshot 2026-11-23) and no exemption applies.',
+  checks: [
+    { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+    { rule: 'registry', outcome: 'block', detail: '+12125550143 is on the US National DNC Registry (snapshot 2026-11-23) and no exemption applies.' },
+    { rule: 'calling-hours', outcome: 'pass', detail: hours },
+  ],
+  exemption: null,
+  registry: 'US',
+  localTimes: [{ zone: 'America/New_York', local: '10:42', window: '08:00–21:00', inside: true }],
+};
+
+const evidence = 'last purchase on 2026-03-14 (existing business relationship, 18 months)';
+const exemptDecision: ComplianceDecision = {
+  allowed: true,
+  summary: `Allowed (exempt): ${evidence}.`,
+  checks: [
+    { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+    { rule: 'registry', outcome: 'exempt', detail: `Exempt from the US National DNC Registry: ${evidence}, valid until 2027-09-13.` },
+    { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours in every zone the number could be in: 09:42 in America/Chicago, 10:42 in America/New_York.' },
+  ],
+  exemption: { basis: 'ebr-purchase', evidence, validUntil: '2027-09-13' },
+  registry: 'US',
+  localTimes: [
+    { zone: 'America/Chicago', local: '09:42', window: '08:00–21:00', inside: true },
+    { zone: 'America/New_York', local: '10:42', window: '08:00–21:00', inside: true },
+  ],
+};
+
+const hoursBlocked: ComplianceDecision = {
+  allowed: false,
+  summary: 'Blocked: outside calling hours: 07:42 in America/Los_Angeles (window 08:00–21:00).',
+  checks: [
+    { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+    { rule: 'registry', outcome: 'pass', detail: 'Not on the US National DNC Registry (snapshot 2026-11-23, 3 days old).' },
+    { rule: 'calling-hours', outcome: 'block', detail: 'Outside calling hours: 07:42 in America/Los_Angeles (window 08:00–21:00).' },
+  ],
+  exemption: null,
+  registry: 'US',
+  localTimes: [{ zone: 'America/Los_Angeles', local: '07:42', window: '08:00–21:00', inside: false }],
+};
+
+const campaign: Campaign = {
+  id: 1,
+  name: 'Home solar — NY/NJ Q4',
+  kind: 'outbound',
+  script: {
+    coldStart: 'intro',
+    warmStart: 'intro',
+    steps: [{ id: 'intro', title: 'Introduction', text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.', answers: [], capture: null, next: null }],
+  },
+  dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
+  callerId: '',
+  defaultCountry: 'US',
+  dialMode: 'preview',
+  previewCountdownSec: 0,
+  maxAttempts: 5,
+  wrapUpLimitSec: 60,
+  warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
+} as Campaign;
+
+function lead(overrides: Partial<Lead> = {}): Lead {
+  return {
+    id: 7,
+    campaignId: 1,
+    firstName: 'Dana',
+    lastName: 'Whitfield',
+    company: '',
+    email: 'dana.whitfield@example.com',
+    street: '41 Orchard St',
+    city: 'New York',
+    region: 'NY',
+    postalCode: '10002',
+    country: 'US',
+    timeZone: 'America/New_York',
+    source: 'purchased list',
+    customFields: {},
+    consentAt: null,
+    inquiryAt: null,
+    lastPurchaseAt: null,
+    score: 40,
+    priority: 2,
+    status: 'active',
+    attempts: 0,
+    lastAttemptAt: null,
+    dueAt: null,
+    phones: [
+      { e164: '+12125550143', raw: '(212) 555-0143', label: 'home', bad: false },
+      { e164: '+19175550188', raw: '(917) 555-0188', label: 'mobile', bad: false },
+    ],
+    createdAt: now - 20 * DAY,
+    updatedAt: now - DAY,
+    ...overrides,
+  };
+}
+
+function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = []): Snapshot {
+  return {
+    registration: { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempt: 0, connected: true },
+    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings' },
+    calls,
+    workspace: {
+      agent: { state: 'available', pauseReason: null, since: now - 600_000, name: 'Sam Agent' },
+      campaignId: 1,
+      current: decision
+        ? {
+            leadId: 7,
+            callId: null,
+            phoneIndex: 0,
+            stage: 'preview',
+            countdownEndsAt: null,
+            wrapUpStartedAt: null,
+            temperature: decision.exemption ? { kind: 'warm', reason: 'purchase 2026-03-14' } : { kind: 'cold', reason: 'Outbound call with no recorded interest' },
+            scriptStart: 'intro',
+            compliance: decision,
+          }
+        : null,
+      dispositionRequired: false,
+      notice: null,
+    },
+    stats: { day: '2026-11-26', calls: 14, connected: 6, talkSec: 1310, dispositions: {}, successes: 1 },
+    compliance,
+  };
+}
+
+const activeCall: CallSessionView = {
+  id: 'c1',
+  direction: 'outbound',
+  state: 'active',
+  temperature: { kind: 'warm', reason: 'purchase 2026-03-14' },
+  remoteUri: 'sip:+12125550143@pbx.example.com',
+  remoteName: '+12125550143',
+  muted: false,
+  pending: null,
+  createdAt: now - 95_000,
+  answeredAt: now - 80_000,
+  endedAt: null,
+  outcome: null,
+  statusCode: null,
+  detail: null,
+  dtmfInBand: true,
+  leadId: 7,
+  compliance: exemptDecision,
+};
+
+function auditRows(): { total: number; rows: AuditEntry[] } {
+  const paths = ['preview', 'manual', 'progressive', 'callback', 'transfer', 'redial'];
+  const rows: AuditEntry[] = [];
+  for (let i = 0; i < 50; i++) {
+    const allowed = i % 4 !== 1;
+    const n = `+1212555${String(1000 + i * 7).slice(-4)}`;
+    rows.push({
+      id: 1342 - i,
+      at: now - i * 173_000,
+      path: paths[i % paths.length],
+      target: i % 9 === 4 ? `sip:${n}@pbx.example.com` : n,
+      e164: n,
+      leadId: 100 + i,
+      campaignId: 1,
+      allowed,
+      summary: allowed
+        ? i % 3 === 0
+          ? `Allowed (exempt): inquiry on 2026-11-${String(1 + (i % 20)).padStart(2, '0')} (existing business relationship, 3 months).`
+          : 'Allowed: every check passed.'
+        : i % 8 === 1
+          ? `Blocked: ${n} is on the US National DNC Registry (snapshot 2026-11-23) and no exemption applies.`
+          : 'Blocked: outside calling hours: 07:12 in America/Los_Angeles (window 08:00–21:00).',
+      checks: '[]',
+    });
+  }
+  return { total: 1342, rows };
+}
+
+// ---- the fake, installed in the page before its scripts ----
+
+interface FakeData {
+  snapshot: Snapshot;
+  responses: Record<string, unknown>;
+}
+
+/** Runs in the page: `window.ringside` answering from `data`, events through `window.__emit`. */
+function installFake(data: FakeData): void {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const w = window as unknown as Record<string, unknown>;
+  w.__emit = (key: string, payload: unknown) => listeners.get(key)?.forEach((l) => l(payload));
+  w.__calls = [] as Array<[string, unknown[]]>;
+  const answer = (key: string, args: unknown[]) => {
+    (w.__calls as Array<[string, unknown[]]>).push([key, args]);
+    if (key === 'app.ready') return { ok: true, value: data.snapshot };
+    if (key in data.responses) return data.responses[key];
+    return { ok: true, value: null };
+  };
+  const namespace = (ns: string) =>
+    new Proxy(
+      {},
+      {
+        get: (_t, method: string) => {
+          const key = `${ns}.${method}`;
+          if (/^on[A-Z]/.test(method)) {
+            return (l: (p: unknown) => void) => {
+              if (!listeners.has(key)) listeners.set(key, new Set());
+              listeners.get(key)!.add(l);
+              return () => listeners.get(key)!.delete(l);
+            };
+          }
+          return (...args: unknown[]) => new Promise((resolve) => setTimeout(() => resolve(answer(key, args)), 5));
+        },
+      },
+    );
+  w.ringside = new Proxy({}, { get: (_t, ns: string) => namespace(ns) });
+}
+
+const ok = (value: unknown) => ({ ok: true, value });
+
+function responses(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    'campaign.list': ok([{ id: 1, name: campaign.name, kind: 'outbound', dialMode: 'preview', leads: 1200, due: 86 }]),
+    'campaign.get': ok(campaign),
+    'lead.get': ok({ lead: lead(), history: [], callbacks: [] }),
+    'agent.stats': ok({ day: '2026-11-26', calls: 14, connected: 6, talkSec: 1310, dispositions: {}, successes: 1 }),
+    'compliance.audit': ok(auditRows()),
+    'compliance.check': ok(hoursBlocked),
+    ...extra,
+  };
+}
+
+async function main(): Promise<void> {
+  await build({ configFile: path.join(repo, 'vite.config.ts'), logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } });
+  const server = await serveDir(bundleDir);
+  const browser = await launchChromium();
+  const shots: string[] = [];
+  const errors: string[] = [];
+  try {
+    const scene = async (name: string, data: FakeData, act: (page: Page) => Promise<void>, size = { width: 1280, height: 800 }) => {
+      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+      page.on('console', (m) => {
+        // index.html's CSP carries frame-ancestors, which only a header can enforce (Electron sets both).
+        if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored")) errors.push(`${name}: console: ${m.text()}`);
+      });
+      // tsx (esbuild) wraps named functions in `__name(...)`: give the page a no-op one.
+      await page.clock.setFixedTime(now);
+      await page.addInitScript({ content: `var __name = (f) => f;\n(${installFake.toString()})(${JSON.stringify(data)});` });
+      await page.goto(server.url);
+      await page.waitForSelector('.topbar');
+      await act(page);
+      // The top bar must stay on one row at 1280 px.
+      const bar = await page.locator('.topbar').boundingBox();
+      if (size.width >= 1280 && bar && bar.height > 60) errors.push(`${name}: the top bar wraps (${bar.height}px high)`);
+      const file = path.join(out, `compliance-${name}.png`);
+      await page.screenshot({ path: file });
+      shots.push(file);
+      await context.close();
+    };
+
+    // 1. Stale registry: the banner; the lead on screen blocked by the registry (details open);
+    //    a number typed in the dial box that calling hours would block.
+    await scene('blocked', { snapshot: snapshot(staleStatus, blockedDecision), responses: responses() }, async (page) => {
+      await page.getByRole('region', { name: 'Before the call: why this call is blocked' }).getByRole('button', { name: 'Why?' }).click();
+      await page.getByLabel('Number or SIP address').fill('+1 310 555 0122');
+      await page.getByRole('region', { name: 'Number typed: why this call is blocked' }).waitFor();
+    });
+
+    // 2. Exempt: the lead on screen allowed by an existing business relationship (details open).
+    await scene('exempt', { snapshot: snapshot(freshStatus, exemptDecision), responses: responses() }, async (page) => {
+      await page.getByRole('region', { name: 'Before the call: why this call is allowed' }).getByRole('button', { name: 'Why?' }).click();
+    });
+
+    // 2b. During that lead's call: the call's own decision, on the lead card.
+    const inCall = snapshot(freshStatus, exemptDecision, [activeCall]);
+    inCall.workspace = { ...inCall.workspace, agent: { ...inCall.workspace.agent, state: 'on-call' }, current: { ...inCall.workspace.current!, stage: 'call', callId: activeCall.id } };
+    await scene('in-call', { snapshot: inCall, responses: responses() }, async (page) => {
+      await page.getByRole('region', { name: 'This call: why this call is allowed' }).waitFor();
+    });
+
+    // 2c. A manual call (no lead): the card sits in the call panel.
+    const manual = snapshot(freshStatus, null, [{ ...activeCall, leadId: null, temperature: { kind: 'cold', reason: 'Outbound call with no recorded interest' }, compliance: { ...exemptDecision, allowed: true, exemption: null, summary: 'Allowed: every check passed.', checks: exemptDecision.checks.map((c) => (c.rule === 'registry' ? { ...c, outcome: 'pass' as const, detail: 'Not on the US National DNC Registry (snapshot 2026-11-23, 3 days old).' } : c)) } }]);
+    manual.workspace = { ...manual.workspace, agent: { ...manual.workspace.agent, state: 'on-call' } };
+    await scene('manual-call', { snapshot: manual, responses: responses() }, async (page) => {
+      const card = page.getByRole('region', { name: 'This call: why this call is allowed' });
+      await card.getByRole('button', { name: 'Why?' }).click();
+      await card.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    });
+
+    // 3. The compliance panel: registries and an import in progress with bad lines.
+    await scene('panel-import', { snapshot: snapshot(importing, null), responses: responses() }, async (page) => {
+      await page.getByRole('button', { name: 'Compliance' }).click();
+      await page.getByRole('table', { name: 'Bad lines' }).scrollIntoViewIfNeeded();
+    });
+
+    // 3b. The same, scrolled to the top: inbox files picked.
+    await scene('panel-registries', { snapshot: snapshot({ ...staleStatus }, null), responses: responses() }, async (page) => {
+      await page.getByRole('button', { name: 'Open compliance' }).click();
+      await page.getByLabel('Import DNC_full_2026-11-26_area-codes-201-989.txt').check();
+      await page.getByLabel('Import DNC_changes_deletions_2026-11-26.txt').check();
+    });
+
+    // 4. The audit log, first page.
+    await scene('panel-audit', { snapshot: snapshot(freshStatus, null), responses: responses() }, async (page) => {
+      await page.getByRole('button', { name: 'Compliance' }).click();
+      await page.getByRole('tab', { name: 'Audit log' }).click();
+      await page.getByText('1–50 of 1,342').waitFor();
+    });
+
+    // 5. List scrub report.
+    await scene(
+      'panel-scrub',
+      {
+        snapshot: snapshot(freshStatus, null),
+        responses: responses({ 'compliance.scrub': ok({ campaignId: 1, leads: 1200, phones: 1531, allowed: 1318, exempt: 204, blocked: { internalDnc: 17, registry: 181, noRegistry: 15, total: 213 }, durationMs: 1840 }) }),
+      },
+      async (page) => {
+        await page.getByRole('button', { name: 'Compliance' }).click();
+        await page.getByRole('tab', { name: 'List scrub' }).click();
+        await page.getByRole('button', { name: 'Scrub list' }).click();
+        await page.getByText(/Scrubbed/).waitFor();
+      },
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  for (const s of shots) console.log(`wrote ${path.relative(repo, s)}`);
+  if (errors.length > 0) {
+    console.error(errors.join('\n'));
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

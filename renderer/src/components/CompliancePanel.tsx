@@ -25,8 +25,18 @@ export const AUDIT_PAGE = 50;
  * are shown inside the dialog (the app's alert region is behind it).
  */
 export function CompliancePanel({ onClose }: { onClose: () => void }) {
+  const api = useApi();
   const id = useId();
   const [section, setSection] = useState<Section>('registries');
+  // Files copied into the inbox since the last event show up when the panel opens.
+  useEffect(() => {
+    drop(
+      api.compliance.status().then((r) => {
+        if (r.ok) store.getState().setCompliance(r.value);
+      }),
+      'Compliance status',
+    );
+  }, [api]);
   return (
     <Modal title="Compliance" onClose={onClose} wide>
       <div className="compliance-panel">

@@ -73,7 +73,9 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
   const decision = current?.compliance ?? null;
   // During the lead's call, the card shows that call's own decision (the one main dialled on).
   const callDecision = useRingside((s) => (current?.stage === 'call' && current.callId ? (s.calls[current.callId]?.compliance ?? null) : null));
-  useEffect(() => setRefused(null), [decision, current?.phoneIndex]);
+  // A new answer from the gate (not just a fresh copy of the same one) replaces the refusal.
+  const decisionKey = decision ? `${decision.allowed}:${decision.summary}` : '';
+  useEffect(() => setRefused(null), [decisionKey, current?.phoneIndex]);
   const gate: DialGate = {
     blocked: decision !== null && !decision.allowed,
     reasonId: `${id}-gate`,

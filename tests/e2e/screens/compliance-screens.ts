@@ -267,6 +267,7 @@ function installFake(data: FakeData): void {
   const answer = (key: string, args: unknown[]) => {
     (w.__calls as Array<[string, unknown[]]>).push([key, args]);
     if (key === 'app.ready') return { ok: true, value: data.snapshot };
+    if (key === 'compliance.status') return { ok: true, value: data.snapshot.compliance };
     if (key in data.responses) return data.responses[key];
     return { ok: true, value: null };
   };

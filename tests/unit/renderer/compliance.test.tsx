@@ -253,8 +253,8 @@ describe('compliance: panel', () => {
     return screen.getByRole('dialog', { name: 'Compliance' });
   }
 
-  it('lists the registries with their age and staleness', async () => {
-    setup({
+  it('lists the registries with their age and staleness (fetched again on open)', async () => {
+    const { api } = setup({
       compliance: complianceStatus({
         registries: [
           { name: 'US', loaded: true, snapshotAt: Date.UTC(2026, 9, 17), count: 245_123_456, ageDays: 40, stale: true },
@@ -263,6 +263,8 @@ describe('compliance: panel', () => {
       }),
     });
     const dialog = openPanel();
+    await settle();
+    expect(api.compliance.status).toHaveBeenCalled();
     const table = within(dialog).getByRole('table', { name: 'National registries' });
     const us = within(table).getByRole('row', { name: /US National DNC Registry/ });
     expect(us.textContent).toContain('245,123,456');

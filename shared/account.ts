@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { supervisionSchema, type Supervision } from './supervision.js';
 
 /** A SIP WebSocket server address: ws:// or wss://, host required. */
 export const serverUrlSchema = z
@@ -34,6 +35,8 @@ export const accountSchema = z.object({
   iceServers: z.array(z.object({ urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]), username: z.string().max(256).optional(), credential: z.string().max(256).optional() })).max(8).default([]),
   /** Upper bound on ICE gathering before the SDP is sent anyway, ms. */
   iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
+  /** Agent, supervisor or both; who may see and monitor whom (issue 5). */
+  supervision: supervisionSchema.default(() => supervisionSchema.parse({})),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type AccountInput = z.input<typeof accountSchema>;
@@ -48,6 +51,8 @@ export interface AccountView {
   hasPassword: boolean;
   /** Where it came from: the settings store, or a provisioning file that the agent cannot edit. */
   source: 'settings' | 'provisioned';
+  /** Roles and lists; the team secret itself never leaves main. */
+  supervision: Omit<Supervision, 'teamSecret'> & { hasTeamSecret: boolean };
 }
 
 /** The SIP domain (host part) of an AOR, used to turn a dialled number into a URI. */

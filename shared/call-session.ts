@@ -1,5 +1,6 @@
 /** The call session model shared by main and renderer. */
 import type { ComplianceDecision } from './compliance.js';
+import type { MonitorMode } from './supervision.js';
 
 export type CallDirection = 'outbound' | 'inbound';
 
@@ -115,4 +116,10 @@ export interface CallSessionView {
   leadId: number | null;
   /** The compliance gate's decision for an outbound call to a number (null: inbound, or not a number). */
   compliance: ComplianceDecision | null;
+  /**
+   * A monitoring call (issue 5), not a customer call: on the supervisor's side `side` is
+   * 'supervisor' and `peer` the agent; on the agent's side 'agent', `peer` the supervisor and
+   * `target` the id of the customer call being monitored. Null for ordinary calls.
+   */
+  monitor: { side: 'supervisor' | 'agent'; mode: MonitorMode; peer: string; target: string | null } | null;
 }

@@ -9,6 +9,7 @@ import { campaignSchema, type Campaign } from './campaign.js';
 import { leadPatchSchema, leadStatuses, type Callback, type Lead, type LeadHistoryEntry, type LeadRow } from './lead.js';
 import { leadFields, type AgentStats, type CampaignSummary, type ImportPreview, type ImportProgress, type ImportReport, type WorkspaceView } from './workspace.js';
 import type { CallSessionView } from './call-session.js';
+import { monitorModes, type BoardView, type MonitorMode, type MonitoredView, type MonitorView } from './supervision.js';
 import { registryNames, type AuditEntry, type ComplianceDecision, type ComplianceStatus, type RegistryName, type ScrubReport } from './compliance.js';
 import type { RegistrationView } from './registration-state.js';
 import type { Result } from './result.js';
@@ -24,6 +25,12 @@ export type MediaOp =
   | { op: 'set-mute'; muted: boolean }
   /** Undo an offer the far end rejected (e.g. a hold re-INVITE answered 491). */
   | { op: 'rollback' }
+  /**
+   * Agent side of a monitoring call (this session): mix with the customer call `target` —
+   * the supervisor gets agent + customer; the agent hears the supervisor in whisper/barge; the
+   * customer hears the supervisor only in barge. Sent again on every mode change.
+   */
+  | { op: 'monitor-mix'; target: string; mode: MonitorMode }
   | { op: 'close' };
 
 export interface RTCIceServerLike {
@@ -40,6 +47,7 @@ export interface MediaReplies {
   'send-dtmf': { sent: boolean };
   'set-mute': { muted: boolean };
   rollback: Record<string, never>;
+  'monitor-mix': { mode: MonitorMode };
   close: Record<string, never>;
 }
 
@@ -58,6 +66,12 @@ export interface Snapshot {
   workspace: WorkspaceView;
   stats: AgentStats;
   compliance: ComplianceStatus;
+  /** The live board (supervisor role), else null. */
+  board: BoardView | null;
+  /** This supervisor's monitoring session, if any. */
+  monitor: MonitorView | null;
+  /** Who monitors this agent now (only when the agent may see it). */
+  monitored: MonitoredView | null;
 }
 
 const leadId = z.number().int().positive();
@@ -152,6 +166,14 @@ export const requestSchemas = {
   'compliance:audit': z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
   /** The whole audit log (or a period) as CSV. */
   'compliance:audit-export': z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }).strict(),
+
+  /** Supervisor: the live board. */
+  'board:get': empty,
+  /** Supervisor: start monitoring an agent's current call (proxy call or PBX feature code). */
+  'monitor:start': z.object({ agent: z.string().min(5).max(256).regex(/^sips?:[^\s@]+@[^\s@]+$/), mode: z.enum(monitorModes) }).strict(),
+  /** Switch listen / whisper / barge within the same session. */
+  'monitor:set-mode': z.object({ mode: z.enum(monitorModes) }).strict(),
+  'monitor:stop': empty,
 } as const;
 
 export type RequestChannel = keyof typeof requestSchemas;
@@ -206,6 +228,10 @@ export interface RequestResults {
   'compliance:scrub': ScrubReport;
   'compliance:audit': { total: number; rows: AuditEntry[] };
   'compliance:audit-export': { csv: string; fileName: string; rows: number };
+  'board:get': BoardView;
+  'monitor:start': MonitorView;
+  'monitor:set-mode': MonitorView;
+  'monitor:stop': null;
 }
 
 export interface EventPayloads {
@@ -221,12 +247,15 @@ export interface EventPayloads {
   'import:progress': ImportProgress;
   'import:finished': ImportReport;
   'compliance:changed': ComplianceStatus;
+  'board:changed': BoardView;
+  'monitor:changed': MonitorView | null;
+  'monitored:changed': MonitoredView | null;
 }
 export type EventChannel = keyof EventPayloads;
 export const eventChannels: readonly EventChannel[] = [
   'registration:changed', 'call:state-changed', 'call:removed', 'account:changed', 'media:request',
   'workspace:changed', 'lead:changed', 'stats:changed', 'campaigns:changed', 'import:progress', 'import:finished',
-  'compliance:changed',
+  'compliance:changed', 'board:changed', 'monitor:changed', 'monitored:changed',
 ];
 
 export function isRequestChannel(channel: unknown): channel is RequestChannel {
@@ -319,6 +348,18 @@ export interface RingsideApi {
     exportAudit(range?: { from?: number; to?: number }): Promise<Result<{ csv: string; fileName: string; rows: number }>>;
     onChanged(listener: (s: ComplianceStatus) => void): () => void;
   };
+  board: {
+    get(): Promise<Result<BoardView>>;
+    onChanged(listener: (b: BoardView) => void): () => void;
+  };
+  monitor: {
+    start(agent: string, mode: MonitorMode): Promise<Result<MonitorView>>;
+    setMode(mode: MonitorMode): Promise<Result<MonitorView>>;
+    stop(): Promise<Result<null>>;
+    onChanged(listener: (m: MonitorView | null) => void): () => void;
+    /** Agent side: being monitored (only when the agent may see it). */
+    onMonitoredChanged(listener: (m: MonitoredView | null) => void): () => void;
+  };
 }
 
 /** Builds the named API over any transport. */
@@ -403,6 +444,17 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe): Ringsid
       audit: (offset, limit) => invoke('compliance:audit', { offset, limit }),
       exportAudit: (range) => invoke('compliance:audit-export', range ?? {}),
       onChanged: (l) => subscribe('compliance:changed', l),
+    },
+    board: {
+      get: () => invoke('board:get', {}),
+      onChanged: (l) => subscribe('board:changed', l),
+    },
+    monitor: {
+      start: (agent, mode) => invoke('monitor:start', { agent, mode }),
+      setMode: (mode) => invoke('monitor:set-mode', { mode }),
+      stop: () => invoke('monitor:stop', {}),
+      onChanged: (l) => subscribe('monitor:changed', l),
+      onMonitoredChanged: (l) => subscribe('monitored:changed', l),
     },
   };
 }

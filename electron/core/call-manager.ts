@@ -393,6 +393,7 @@ export class CallManager {
         dtmfInBand: false,
         leadId: context?.leadId ?? null,
         compliance: null,
+        monitor: null,
       },
     };
     this.calls.set(id, entry);

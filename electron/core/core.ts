@@ -197,6 +197,7 @@ export function createCore(deps: CoreDeps): Core {
       expires: a.expires,
       hasPassword: a.password.length > 0,
       source: stored.source,
+      supervision: (({ teamSecret, ...rest }) => ({ ...rest, hasTeamSecret: Boolean(teamSecret) }))(a.supervision),
     };
   }
 
@@ -247,7 +248,7 @@ export function createCore(deps: CoreDeps): Core {
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status() });
+  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: null, monitor: null, monitored: null });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
   /** Import errors the agent can act on become invalid-data, with the importer's own words. */
@@ -473,6 +474,17 @@ export function createCore(deps: CoreDeps): Core {
     },
     'compliance:audit': (p) => compliance.auditPage((p as { offset: number }).offset, (p as { limit: number }).limit),
     'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
+    // Supervision (issue 5): filled in by the board and monitoring services.
+    'board:get': () => {
+      throw new RingsideError('not-configured', 'The live board is not available yet.');
+    },
+    'monitor:start': () => {
+      throw new RingsideError('not-configured', 'Monitoring is not available yet.');
+    },
+    'monitor:set-mode': () => {
+      throw new RingsideError('not-configured', 'Monitoring is not available yet.');
+    },
+    'monitor:stop': () => null,
   };
 
   /** Validates and runs one request; never throws. */

@@ -215,6 +215,9 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   }
 
   const handlers: { [K in MediaRequest['op']]: (r: Extract<MediaRequest, { op: K }>) => Promise<MediaReplies[K]> } = {
+    'monitor-mix': async () => {
+      throw new Error('Monitoring is not supported by this media engine yet.');
+    },
     'get-description': async (r) => {
       if (!sessions.has(r.sessionId) && !r.hold) {
         const ready = await takeSpare(r.sessionId, r.iceServers);

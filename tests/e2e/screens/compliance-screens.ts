@@ -177,7 +177,8 @@ function lead(overrides: Partial<Lead> = {}): Lead {
 function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = []): Snapshot {
   return {
     registration: { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempt: 0, connected: true },
-    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings' },
+    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings',
+      supervision: { role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false, featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } } },
     calls,
     workspace: {
       agent: { state: 'available', pauseReason: null, since: now - 600_000, name: 'Sam Agent' },
@@ -200,6 +201,9 @@ function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | n
     },
     stats: { day: '2026-11-26', calls: 14, connected: 6, talkSec: 1310, dispositions: {}, successes: 1 },
     compliance,
+    board: null,
+    monitor: null,
+    monitored: null,
   };
 }
 
@@ -221,6 +225,7 @@ const activeCall: CallSessionView = {
   dtmfInBand: true,
   leadId: 7,
   compliance: exemptDecision,
+  monitor: null,
 };
 
 function auditRows(): { total: number; rows: AuditEntry[] } {

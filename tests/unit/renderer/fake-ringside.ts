@@ -11,6 +11,7 @@ import type { RegistrationView } from '../../../shared/registration-state';
 import type { Result } from '../../../shared/result';
 import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '../../../shared/workspace';
 import type { MediaEngine } from '../../../renderer/src/media/media-engine';
+import type { MonitorMode, MonitorView } from '../../../shared/supervision';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };
 
@@ -22,6 +23,10 @@ export const account: AccountView = {
   expires: 300,
   hasPassword: true,
   source: 'settings',
+  supervision: {
+    role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false,
+    featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },
+  },
 };
 
 export const registered: RegistrationView = { state: 'registered', aor: account.aor, error: null, retryAt: null, attempt: 0, connected: true };
@@ -45,6 +50,7 @@ export function call(overrides: Partial<CallSessionView> = {}): CallSessionView 
     detail: null,
     dtmfInBand: true,
     leadId: null,
+    monitor: null,
     compliance: null,
     ...overrides,
   };
@@ -240,7 +246,7 @@ export const scrubReport: ScrubReport = {
 };
 
 export function snapshotOf(overrides: Partial<Snapshot> = {}): Snapshot {
-  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, compliance: complianceStatus(), ...overrides };
+  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, compliance: complianceStatus(), board: null, monitor: null, monitored: null, ...overrides };
 }
 
 export function leadRows(q: RequestPayload<'lead:list'>, total: number): { total: number; rows: LeadRow[] } {
@@ -280,6 +286,9 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     'import:progress': new Set(),
     'import:finished': new Set(),
     'compliance:changed': new Set(),
+    'board:changed': new Set(),
+    'monitor:changed': new Set(),
+    'monitored:changed': new Set(),
   };
   const on =
     <E extends keyof EventPayloads>(event: E) =>
@@ -362,6 +371,14 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       audit: vi.fn((offset: number, limit: number) => ok(auditRows(offset, limit, options.auditTotal ?? 3))),
       exportAudit: vi.fn((_range?: { from?: number; to?: number }) => ok({ csv: 'at,path,target,allowed,summary\n1,manual,+15125550100,true,Allowed\n', fileName: 'ringside-audit.csv', rows: 1 })),
       onChanged: vi.fn(on('compliance:changed')),
+    },
+    board: { get: vi.fn(() => ok(snapshot.board ?? { agents: [], totals: { agents: 0, onCall: 0, available: 0, calls: 0, connected: 0, talkSec: 0, successes: 0, conversion: 0 }, history: [], rejected: 0 })), onChanged: vi.fn(on('board:changed')) },
+    monitor: {
+      start: vi.fn((agent: string, mode: MonitorMode) => ok<MonitorView>({ agent, mode, via: 'proxy', state: 'connecting', callId: null, detail: null })),
+      setMode: vi.fn((mode: MonitorMode) => ok<MonitorView>({ agent: 'sip:agent1@example.com', mode, via: 'proxy', state: 'active', callId: 'm1', detail: null })),
+      stop: vi.fn(() => ok(null)),
+      onChanged: vi.fn(on('monitor:changed')),
+      onMonitoredChanged: vi.fn(on('monitored:changed')),
     },
   } satisfies RingsideApi;
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => {

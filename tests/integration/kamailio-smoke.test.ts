@@ -184,7 +184,7 @@ describe('Kamailio test server (tests/kamailio/kamailio.cfg)', () => {
     expect(sip.domain).toBe('127.0.0.1');
     expect(sip.users.agent1).toBe('secret-agent1');
     expect(Object.keys(sip.users).sort()).toEqual(
-      ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143'].sort(),
+      ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142'].sort(),
     );
     expect(sip.pid()).toBeGreaterThan(0);
   });

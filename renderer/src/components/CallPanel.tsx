@@ -32,7 +32,7 @@ export function CallPanel() {
   return <CallDetails key={call.id} call={call} otherActive={otherActive} showCompliance={!onLeadCard} />;
 }
 
-type Action = 'accept' | 'reject' | 'hangup' | 'hold' | 'mute' | 'transfer' | 'switch' | 'dismiss';
+type Action = 'accept' | 'reject' | 'hangup' | 'hold' | 'mute' | 'transfer' | 'switch' | 'dismiss' | 'redial';
 
 function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionView; otherActive: boolean; showCompliance: boolean }) {
   const api = useApi();
@@ -186,6 +186,12 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
         {live && state !== 'active' && state !== 'incoming' && otherActive ? (
           <button type="button" className="btn btn-primary" disabled={busy.has('switch')} onClick={() => act('switch', () => api.call.switchTo(call.id))}>
             Switch to this call
+          </button>
+        ) : null}
+        {state === 'ended' && !call.monitor ? (
+          // Through the same gate as any dial (main decides; a refusal is shown like any error).
+          <button type="button" className="btn" disabled={busy.has('redial')} onClick={() => act('redial', () => api.call.redial(call.id))}>
+            Redial
           </button>
         ) : null}
         {state === 'ended' ? (

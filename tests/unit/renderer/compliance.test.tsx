@@ -368,6 +368,29 @@ describe('compliance: panel', () => {
     expect(figure('Blocked in total')).toBe('150');
   });
 
+  it('adds pasted numbers to the internal DNC list and leaves the invalid ones in the box', async () => {
+    const { api } = setup();
+    api.compliance.addToDnc.mockImplementationOnce(() => Promise.resolve({ ok: true as const, value: { added: 2, already: 0, invalid: ['12ab: not a phone number'] } }));
+    await settle();
+    const dialog = openPanel();
+    fireEvent.click(within(dialog).getByRole('tab', { name: 'Internal DNC' }));
+    fireEvent.change(within(dialog).getByLabelText(/Numbers/), { target: { value: '+1 212 555 0100\n(416) 555-0199; 12ab' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: /Add 3 to the list/ }));
+    await settle();
+    expect(api.compliance.addToDnc).toHaveBeenCalledWith(['+1 212 555 0100', '(416) 555-0199', '12ab'], 'import');
+    expect(within(dialog).getByRole('status').textContent).toContain('2 added, 0 already on the list; 1 not valid numbers');
+    expect((within(dialog).getByLabelText(/Numbers/) as HTMLTextAreaElement).value).toBe('12ab');
+  });
+
+  it('redials an ended call through main (the gate decides)', async () => {
+    const { api, emit } = setup();
+    await settle();
+    act(() => emit('call:state-changed', call({ id: 'e1', direction: 'outbound', state: 'ended', endedAt: Date.now() })));
+    fireEvent.click(screen.getByRole('button', { name: 'Redial' }));
+    await settle();
+    expect(api.call.redial).toHaveBeenCalledWith('e1');
+  });
+
   it('pages the audit log, newest first, 50 a page', async () => {
     const { api, emit } = setup({}, { auditTotal: 120 });
     const dialog = openPanel();

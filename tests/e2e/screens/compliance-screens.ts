@@ -403,6 +403,19 @@ async function main(): Promise<void> {
         await page.getByText(/Scrubbed/).waitFor();
       },
     );
+
+    // 6. Internal DNC: a pasted list, one of them not a number.
+    await scene(
+      'panel-dnc',
+      { snapshot: snapshot(freshStatus, null), responses: responses({ 'compliance.addToDnc': ok({ added: 2, already: 1, invalid: ['12ab: not a phone number'] }) }) },
+      async (page) => {
+        await page.getByRole('button', { name: 'Compliance' }).click();
+        await page.getByRole('tab', { name: 'Internal DNC' }).click();
+        await page.getByLabel(/Numbers/).fill('+1 212 555 0100\n(416) 555-0199\n+1 212 555 0101\n12ab');
+        await page.getByRole('button', { name: /Add 4 to the list/ }).click();
+        await page.getByText(/2 added/).waitFor();
+      },
+    );
   } finally {
     await browser.close();
     await server.close();

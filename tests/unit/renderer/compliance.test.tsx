@@ -378,7 +378,7 @@ describe('compliance: panel', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: /Add 3 to the list/ }));
     await settle();
     expect(api.compliance.addToDnc).toHaveBeenCalledWith(['+1 212 555 0100', '(416) 555-0199', '12ab'], 'import');
-    expect(within(dialog).getByRole('status').textContent).toContain('2 added, 0 already on the list; 1 not valid numbers');
+    expect(within(dialog).getByRole('status').textContent).toContain('2 added, 0 already on the list; 1 not a valid number');
     expect((within(dialog).getByLabelText(/Numbers/) as HTMLTextAreaElement).value).toBe('12ab');
   });
 

@@ -32,6 +32,10 @@ import { CsvFormatError, previewCsv } from './import/csv-import.js';
 import { runImportInWorker } from './import/import-runner.js';
 import { ImportUploads, UploadError } from './import/upload.js';
 import type { ColumnTarget } from '../../shared/workspace.js';
+import { BoardService } from './supervision/board-service.js';
+import { answerSipMessage } from './supervision/message-inbox.js';
+import { PresencePublisher } from './supervision/presence-publisher.js';
+import { sendSipMessage } from './supervision/sip-message.js';
 
 export interface CoreDeps {
   accounts: AccountStore;
@@ -100,6 +104,9 @@ export function createCore(deps: CoreDeps): Core {
   let sip: SipClient | null = null;
   let started = false;
   let registration: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
+  /** Live board (issue 5): this agent's state to its supervisors; the team's state on a supervisor's board. */
+  let presence: PresencePublisher | null = null;
+  let board: BoardService | null = null;
 
   const { store } = deps;
   const uploads = new ImportUploads();
@@ -207,6 +214,7 @@ export function createCore(deps: CoreDeps): Core {
       log,
       backoff: deps.backoff,
       onInvite: (invitation) => calls.onInvite(invitation),
+      onMessage: (message) => answerSipMessage(message, board, log),
       onRegistration: (view) => {
         registration = view;
         hub.emit('registration:changed', view);
@@ -229,26 +237,82 @@ export function createCore(deps: CoreDeps): Core {
 
   async function useAccount(next: StoredAccount | null): Promise<void> {
     const old = sip;
+    // "Signed off" reaches the supervisors while the old registration still stands.
+    await presence?.stop().catch((e: unknown) => log.warn('presence stop failed', e));
+    presence = null;
     sip = null;
     if (old) {
       await calls.hangupAll();
       await old.stop();
     }
     stored = next;
+    useBoard(next?.account ?? null);
     hub.emit('account:changed', accountView());
     if (!next) return;
     sip = buildSip(next.account);
     registration = sip.registration;
     hub.emit('registration:changed', registration);
+    presence = buildPresence(next.account, sip);
+    presence?.start();
     if (deps.autoRegister !== false) drop(sip.register(), log.warn, 'register');
   }
+
+  /** Agent or both, with supervisors configured: publish this agent's state to them. */
+  function buildPresence(account: Account, client: SipClient): PresencePublisher | null {
+    const sv = account.supervision;
+    if (sv.role === 'supervisor' || sv.supervisors.length === 0) return null;
+    const campaignName = (id: number | null | undefined): string | null => (id == null ? null : (store.campaigns.get(id)?.name ?? null));
+    return new PresencePublisher({
+      self: account.aor,
+      supervisors: sv.supervisors,
+      teamSecret: sv.teamSecret || undefined,
+      heartbeatSec: sv.heartbeatSec,
+      registered: () => client.isRegistered,
+      inputs: () => {
+        const view = workspace.view();
+        return {
+          agent: view.agent,
+          campaign: campaignName(view.campaignId),
+          calls: calls.list(),
+          campaignOfCall: (c) => (c.leadId !== null ? campaignName(store.leads.get(c.leadId)?.campaignId) : null) ?? campaignName(view.campaignId),
+          stats: workspace.stats(),
+          registered: client.isRegistered,
+        };
+      },
+      send: (to, contentType, body, headers) => sendSipMessage(client.ua, to, contentType, body, headers),
+      log,
+    });
+  }
+
+  /** Supervisor or both: the board, kept across an account save that keeps the role. */
+  function useBoard(account: Account | null): void {
+    const sv = account?.supervision;
+    if (!account || !sv || sv.role === 'agent') {
+      board?.stop();
+      board = null;
+      return;
+    }
+    if (board && board.self === account.aor) {
+      board.reconfigure(sv);
+      return;
+    }
+    board?.stop();
+    board = new BoardService({ self: account.aor, supervision: sv, emit: (view) => hub.emit('board:changed', view), log });
+    board.start();
+  }
+
+  // A change the board shows (state, call, today's figures, registration) goes to the supervisors.
+  const presenceChannels = new Set(['workspace:changed', 'stats:changed', 'call:state-changed', 'call:removed', 'registration:changed']);
+  hub.onEmit((channel) => {
+    if (presenceChannels.has(channel)) presence?.poke();
+  });
 
   function requireSip(): SipClient {
     if (!sip) throw new RingsideError('not-configured', 'No SIP account yet: open Settings and enter your server and password.');
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: null, monitor: null, monitored: null });
+  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: null, monitored: null });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
   /** Import errors the agent can act on become invalid-data, with the importer's own words. */
@@ -335,7 +399,11 @@ export function createCore(deps: CoreDeps): Core {
       const account = p as Account;
       if (stored?.source === 'provisioned') throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
       // Keep the saved password when the form leaves it empty (the UI never sees it).
-      const merged = account.password === '' && stored ? { ...account, password: stored.account.password } : account;
+      const withPassword = account.password === '' && stored ? { ...account, password: stored.account.password } : account;
+      // The team secret is write-only too: absent keeps the saved one, '' removes it.
+      const { teamSecret, ...supervision } = withPassword.supervision;
+      const secret = teamSecret === undefined ? stored?.account.supervision.teamSecret : teamSecret;
+      const merged: Account = { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision };
       await deps.accounts.save(merged);
       await useAccount({ account: merged, source: 'settings' });
       return accountView() as AccountView;
@@ -476,7 +544,8 @@ export function createCore(deps: CoreDeps): Core {
     'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
     // Supervision (issue 5): filled in by the board and monitoring services.
     'board:get': () => {
-      throw new RingsideError('not-configured', 'The live board is not available yet.');
+      if (!board) throw new RingsideError('not-configured', 'The live board is for supervisors: set the role to Supervisor (or Both) in Settings.');
+      return board.view();
     },
     'monitor:start': () => {
       throw new RingsideError('not-configured', 'Monitoring is not available yet.');

@@ -3,7 +3,7 @@
  * the registration state machine. Owns reconnection (capped exponential backoff with jitter)
  * instead of sip.js's fixed-interval retry, and never has two REGISTERs in flight.
  */
-import { Registerer, RegistererState, UserAgent, type Invitation, type SessionDescriptionHandlerFactory } from 'sip.js';
+import { Registerer, RegistererState, UserAgent, type Invitation, type Message, type SessionDescriptionHandlerFactory } from 'sip.js';
 import WebSocketImpl from 'ws';
 import type { Account } from '../../shared/account.js';
 import type { RegistrationView } from '../../shared/registration-state.js';
@@ -26,6 +26,8 @@ export interface SipClientDeps {
   account: Account;
   sdhFactory: SessionDescriptionHandlerFactory;
   onInvite(invitation: Invitation): void;
+  /** Out-of-dialog MESSAGE (agent state for the live board); must answer it. Absent: sip.js answers 200. */
+  onMessage?(message: Message): void;
   onRegistration(view: RegistrationView): void;
   /** Told when the WebSocket goes down (error) or comes back. */
   onConnection?(connected: boolean): void;
@@ -88,6 +90,7 @@ export class SipClient {
       logLevel: 'error',
       delegate: {
         onInvite: (invitation) => deps.onInvite(invitation),
+        ...(deps.onMessage ? { onMessage: (message: Message) => deps.onMessage?.(message) } : {}),
         onDisconnect: (error) => this.onDisconnect(error),
         onConnect: () => deps.onConnection?.(true),
       },

@@ -1,0 +1,248 @@
+/**
+ * The supervisor's board logic with an injected clock: who is accepted (asserted identity, team
+ * secret, valid body), out-of-order messages, staleness after 3 heartbeats, alerts with their
+ * limits, team totals, the per-minute history, and the coalesced emits.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BoardService, type IncomingPresence } from '../../../electron/core/supervision/board-service.js';
+import { presenceAuthParts } from '../../../electron/core/supervision/presence.js';
+import { signTeam } from '../../../electron/core/supervision/team-auth.js';
+import { supervisionSchema, type AgentPresence, type BoardView } from '../../../shared/supervision.js';
+
+const A1 = 'sip:agent1@127.0.0.1';
+const A2 = 'sip:agent2@127.0.0.1';
+const SUP = 'sip:supervisor1@127.0.0.1';
+const MIN = 60_000;
+
+let clock = 1_800_000_000_000;
+const now = () => clock;
+
+function presence(over: Partial<AgentPresence> = {}): AgentPresence {
+  return {
+    v: 1,
+    seq: 1,
+    sentAt: clock,
+    name: 'Agent One',
+    state: 'available',
+    pauseReason: null,
+    since: clock,
+    registered: true,
+    call: null,
+    campaign: 'Solar',
+    today: { calls: 0, connected: 0, talkSec: 0, successes: 0 },
+    ...over,
+  };
+}
+
+function board(over: Partial<Parameters<typeof supervisionSchema.parse>[0]> = {}) {
+  const emits: BoardView[] = [];
+  const warn = vi.fn();
+  const service = new BoardService({
+    self: SUP,
+    supervision: supervisionSchema.parse({ role: 'supervisor', team: [A1, A2], heartbeatSec: 1, ...over }),
+    emit: (v) => emits.push(v),
+    log: { info: () => {}, warn },
+    now,
+    minEmitMs: 100,
+  });
+  return { service, emits, warn };
+}
+
+/** What Kamailio hands over for a message agent1 sent (it asserts the authenticated user). */
+function fromAgent(p: AgentPresence | string, over: Partial<IncomingPresence> = {}): IncomingPresence {
+  return { from: `sip:agent1@127.0.0.1;transport=ws`, asserted: `<${A1}>`, body: typeof p === 'string' ? p : JSON.stringify(p), auth: null, ...over };
+}
+
+const agent = (v: BoardView, aor = A1) => v.agents.find((a) => a.aor === aor)!;
+
+beforeEach(() => {
+  clock = 1_800_000_000_000;
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('BoardService: who is accepted', () => {
+  it('accepts an agent on the team by asserted identity, keeps what it said and when it was heard', () => {
+    const { service } = board();
+    expect(service.receive(fromAgent(presence({ state: 'paused', pauseReason: 'Lunch' })))).toEqual({ accepted: true, status: 200 });
+    const a = agent(service.view());
+    expect(a).toMatchObject({ aor: A1, name: 'Agent One', state: 'paused', stale: false, lastHeardAt: clock, alerts: [] });
+    expect(a.presence?.pauseReason).toBe('Lunch');
+    expect(agent(service.view(), A2)).toMatchObject({ presence: null, state: 'offline', stale: false, name: 'agent2' });
+  });
+
+  it('identity is the asserted one: a From or display name claiming to be agent1 does not count', () => {
+    const { service, warn } = board();
+    const forged = fromAgent(presence(), { from: 'sip:agent1@127.0.0.1', asserted: '<sip:customer1@127.0.0.1>' });
+    expect(service.receive(forged)).toMatchObject({ accepted: false, status: 403, reason: 'not on the team' });
+    expect(agent(service.view()).presence).toBeNull();
+    expect(service.view().rejected).toBe(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain('sip:customer1@127.0.0.1');
+  });
+
+  it('without an asserted identity the From decides; case, port and parameters do not matter', () => {
+    const { service } = board();
+    expect(service.receive({ from: 'sip:Agent1@127.0.0.1:5060;transport=ws', asserted: null, body: JSON.stringify(presence()), auth: null }).accepted).toBe(true);
+    expect(service.receive({ from: 'sip:agent9@127.0.0.1', asserted: null, body: JSON.stringify(presence({ seq: 2 })), auth: null }).accepted).toBe(false);
+  });
+
+  it('with a team secret: the right HMAC over (sender, supervisor, body) is accepted; wrong, missing or replayed to another body is not', () => {
+    const { service } = board({ teamSecret: 's3cret' });
+    const body = JSON.stringify(presence());
+    const good = signTeam('s3cret', presenceAuthParts(A1, SUP, body));
+    expect(service.receive(fromAgent(body, { auth: good })).accepted).toBe(true);
+    const body2 = JSON.stringify(presence({ seq: 2, state: 'paused', pauseReason: 'Break' }));
+    expect(service.receive(fromAgent(body2, { auth: signTeam('wrong', presenceAuthParts(A1, SUP, body2)) }))).toMatchObject({ accepted: false, status: 403, reason: 'wrong or missing team secret' });
+    expect(service.receive(fromAgent(body2, { auth: null })).accepted).toBe(false);
+    expect(service.receive(fromAgent(body2, { auth: good })).accepted).toBe(false);
+    // Signed for another supervisor: not valid here.
+    expect(service.receive(fromAgent(body2, { auth: signTeam('s3cret', presenceAuthParts(A1, 'sip:supervisor2@127.0.0.1', body2)) })).accepted).toBe(false);
+    expect(agent(service.view()).presence?.state).toBe('available');
+    expect(service.view().rejected).toBe(4);
+  });
+
+  it('an invalid body from a team member is refused (400) and counted', () => {
+    const { service } = board();
+    expect(service.receive(fromAgent('not json'))).toMatchObject({ accepted: false, status: 400 });
+    expect(service.receive(fromAgent(JSON.stringify({ ...presence(), state: 'dancing' })))).toMatchObject({ accepted: false, status: 400 });
+    expect(service.receive(fromAgent(JSON.stringify({ ...presence(), extra: '<script>' })))).toMatchObject({ accepted: false, status: 400 });
+    expect(service.receive(fromAgent(JSON.stringify({ ...presence(), name: 'x'.repeat(129) })))).toMatchObject({ accepted: false, status: 400 });
+    expect(service.view().rejected).toBe(4);
+    expect(agent(service.view()).presence).toBeNull();
+  });
+
+  it('logs a refused sender at most once a minute per reason', () => {
+    const { service, warn } = board();
+    for (let i = 0; i < 20; i++) service.receive(fromAgent(presence(), { asserted: '<sip:customer1@127.0.0.1>' }));
+    expect(warn).toHaveBeenCalledTimes(1);
+    clock += MIN;
+    service.receive(fromAgent(presence(), { asserted: '<sip:customer1@127.0.0.1>' }));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(service.view().rejected).toBe(21);
+  });
+
+  it('drops a message older than the last one (reordered), without counting it as rejected', () => {
+    const { service } = board();
+    service.receive(fromAgent(presence({ seq: 10, state: 'paused', pauseReason: 'Break' })));
+    expect(service.receive(fromAgent(presence({ seq: 9, state: 'available' })))).toMatchObject({ accepted: false, status: 200 });
+    expect(service.receive(fromAgent(presence({ seq: 10, state: 'available' }))).accepted).toBe(false);
+    expect(agent(service.view()).presence?.state).toBe('paused');
+    expect(service.view().rejected).toBe(0);
+    expect(service.receive(fromAgent(presence({ seq: 11, state: 'available' }))).accepted).toBe(true);
+  });
+});
+
+describe('BoardService: stale, alerts, totals, history', () => {
+  it('turns an agent stale after 3 heartbeats of silence, emits it, and takes it back when it speaks again (even a new run with a lower seq)', () => {
+    const { service, emits } = board({ heartbeatSec: 1 });
+    service.start();
+    service.receive(fromAgent(presence({ seq: 100, state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: 'Solar', answeredAt: clock, startedAt: clock } })));
+    clock += 3000;
+    vi.advanceTimersByTime(1000);
+    expect(agent(service.view()).stale).toBe(false);
+    clock += 100;
+    const before = emits.length;
+    vi.advanceTimersByTime(500);
+    expect(emits.length).toBeGreaterThan(before);
+    const stale = agent(emits.at(-1)!);
+    expect(stale).toMatchObject({ stale: true, state: 'offline', alerts: [{ kind: 'stale', text: 'No word for over 3 s' }] });
+    // The last known call is still there for the supervisor to see, greyed.
+    expect(stale.presence?.call?.direction).toBe('outbound');
+    expect(service.view().totals.onCall).toBe(0);
+    // A restarted app (lower seq) is accepted once the agent is stale.
+    expect(service.receive(fromAgent(presence({ seq: 5 }))).accepted).toBe(true);
+    expect(agent(service.view())).toMatchObject({ stale: false, state: 'available' });
+    service.stop();
+  });
+
+  it('an agent who signed off (offline, not registered) is offline but not an alarm', () => {
+    const { service } = board({ heartbeatSec: 1 });
+    service.receive(fromAgent(presence({ state: 'offline', registered: false })));
+    clock += 60_000;
+    expect(agent(service.view())).toMatchObject({ stale: false, state: 'offline', alerts: [] });
+  });
+
+  it('alerts: long call, long wrap-up, long pause, not registered — with the configured limits, on the sender’s durations', () => {
+    const { service } = board({ heartbeatSec: 60, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } });
+    // The sender's clock is 2 hours off: only its own differences count.
+    const skew = -2 * 3_600_000;
+    const sent = clock + skew;
+    service.receive(
+      fromAgent(presence({ seq: 1, sentAt: sent, state: 'on-call', since: sent - 9 * MIN, call: { direction: 'inbound', temperature: 'warm', campaign: null, answeredAt: sent - 9 * MIN, startedAt: sent - 9.5 * MIN } })),
+    );
+    expect(agent(service.view()).alerts).toEqual([]);
+    clock += MIN;
+    expect(agent(service.view()).alerts).toEqual([{ kind: 'long-call', text: 'Call over 10 min' }]);
+
+    service.receive(fromAgent(presence({ seq: 2, sentAt: clock, state: 'wrap-up', since: clock - 2 * MIN })));
+    expect(agent(service.view()).alerts).toEqual([]);
+    clock += MIN;
+    expect(agent(service.view()).alerts).toEqual([{ kind: 'long-wrap-up', text: 'Wrap-up over 3 min' }]);
+
+    service.receive(fromAgent(presence({ seq: 3, sentAt: clock, state: 'paused', pauseReason: 'Lunch', since: clock - 15 * MIN })));
+    expect(agent(service.view()).alerts).toEqual([{ kind: 'long-pause', text: 'Paused over 15 min' }]);
+
+    service.receive(fromAgent(presence({ seq: 4, sentAt: clock, state: 'paused', pauseReason: 'Not registered', since: clock, registered: false })));
+    expect(agent(service.view()).alerts).toEqual([{ kind: 'unregistered', text: 'Not registered' }]);
+  });
+
+  it('an alert that comes due on its own is emitted by the timer', () => {
+    const { service, emits } = board({ heartbeatSec: 60, alerts: { longCallMin: 1, longWrapUpMin: 3, longPauseMin: 15 } });
+    service.start();
+    service.receive(fromAgent(presence({ state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock } })));
+    vi.advanceTimersByTime(200);
+    expect(agent(emits.at(-1)!).alerts).toEqual([]);
+    clock += MIN;
+    vi.advanceTimersByTime(1000);
+    expect(agent(emits.at(-1)!).alerts).toEqual([{ kind: 'long-call', text: 'Call over 1 min' }]);
+    service.stop();
+  });
+
+  it('team totals: agents, on call, available, today’s sums and conversion = successes / connected', () => {
+    const { service } = board();
+    service.receive(fromAgent(presence({ state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock }, today: { calls: 10, connected: 6, talkSec: 900, successes: 2 } })));
+    service.receive({ from: A2, asserted: `<${A2}>`, body: JSON.stringify(presence({ name: 'Agent Two', today: { calls: 5, connected: 2, talkSec: 300, successes: 1 } })), auth: null });
+    expect(service.view().totals).toEqual({ agents: 2, onCall: 1, available: 1, calls: 15, connected: 8, talkSec: 1200, successes: 3, conversion: 3 / 8 });
+  });
+
+  it('samples the totals once a minute for the chart, keeping the last 120', () => {
+    const { service } = board({ heartbeatSec: 60 });
+    service.start();
+    expect(service.view().history).toHaveLength(1);
+    service.receive(fromAgent(presence({ today: { calls: 3, connected: 2, talkSec: 100, successes: 1 } })));
+    for (let i = 0; i < 130; i++) {
+      clock += MIN;
+      vi.advanceTimersByTime(1000);
+    }
+    const h = service.view().history;
+    expect(h).toHaveLength(120);
+    expect(h.at(-1)).toMatchObject({ calls: 3, successes: 1, onCall: 0 });
+    expect(h[1]!.at - h[0]!.at).toBe(MIN);
+    service.stop();
+  });
+
+  it('coalesces emits to at most one per 100 ms', () => {
+    const { service, emits } = board();
+    for (let i = 1; i <= 50; i++) {
+      service.receive(fromAgent(presence({ seq: i })));
+      clock += 5;
+      vi.advanceTimersByTime(5);
+    }
+    vi.advanceTimersByTime(200);
+    // 250 ms of messages: the first emit at once, then one per 100 ms.
+    expect(emits.length).toBeLessThanOrEqual(4);
+    expect(agent(emits.at(-1)!).presence?.seq).toBe(50);
+  });
+
+  it('reconfigure keeps what was heard from agents still on the team', () => {
+    const { service } = board();
+    service.receive(fromAgent(presence({ state: 'paused', pauseReason: 'Break' })));
+    service.reconfigure(supervisionSchema.parse({ role: 'supervisor', team: [A1, 'sip:agent3@127.0.0.1'], heartbeatSec: 1 }));
+    const v = service.view();
+    expect(v.agents.map((a) => a.aor)).toEqual([A1, 'sip:agent3@127.0.0.1']);
+    expect(agent(v).presence?.pauseReason).toBe('Break');
+  });
+});

@@ -609,6 +609,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
   const chunkBytes = Math.max(16, Math.min(opts.chunkBytes ?? DEFAULT_CHUNK, 64 << 20));
   const checkpointEvery = Math.max(1, opts.checkpointEveryBytes ?? DEFAULT_CHECKPOINT_EVERY);
   signal?.throwIfAborted();
+  if (typeof sink?.add !== 'function' || typeof sink.checkpoint !== 'function') throw new Error('Registry import needs a sink with add() and checkpoint()');
   for (const f of files) {
     if (!kindSchema.safeParse(f.kind).success) throw new Error(`Unknown registry file kind ${JSON.stringify(f.kind)} for ${f.path}`);
     if (f.kind !== 'full' && typeof (sink as Partial<ChangeSink>).remove !== 'function') throw new Error(`Registry file ${f.path} is a ${f.kind} list: it needs a sink with remove()`);

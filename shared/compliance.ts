@@ -22,7 +22,7 @@ import { checkCallingHours, defaultCallingHours, type CallingHoursPolicy } from 
 import type { CampaignKind } from './campaign.js';
 
 /** Every way a call can be placed; each one passes the gate and is named in the audit log. */
-export const dialPaths = ['manual', 'preview', 'progressive', 'callback', 'redial', 'transfer', 'link'] as const;
+export const dialPaths = ['manual', 'preview', 'progressive', 'callback', 'redial', 'transfer', 'link', 'monitor'] as const;
 export type DialPath = (typeof dialPaths)[number];
 
 export type RegistryName = 'US' | 'CA';

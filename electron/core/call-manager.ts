@@ -2,7 +2,7 @@
  * Every call session of the agent: dialling, ringing, answering, hold, mute, DTMF, transfer,
  * hang-up. sip.js sessions live here; the renderer sees only CallSessionView values.
  */
-import { Invitation, Inviter, SessionState, UserAgent, type Session } from 'sip.js';
+import { Invitation, Inviter, SessionState, UserAgent, type Info, type Session } from 'sip.js';
 import { aorDomain } from '../../shared/account.js';
 import {
   assertCallTransition,
@@ -51,8 +51,33 @@ export interface DialContext {
   path?: DialPath;
 }
 
+/** A call's monitoring marker (issue 5), as in {@link CallSessionView.monitor}. */
+export type CallMonitor = NonNullable<CallSessionView['monitor']>;
+
+/** Extras for a call that is not an ordinary dial (the supervisor's monitoring call). */
+export interface DialOptions {
+  /** SIP headers added to the INVITE, `Name: value`. */
+  extraHeaders?: string[];
+  monitor?: CallMonitor;
+  /** Mute the microphone before any media can flow. */
+  muted?: boolean;
+}
+
+/**
+ * What to do with an incoming INVITE before anything rings: ring as usual, refuse it, or
+ * answer it at once as a monitoring call (the agent's side of listen / whisper / barge).
+ */
+export type InviteVerdict = { kind: 'ring' } | { kind: 'reject'; code: number; reason: string } | { kind: 'answer'; monitor: CallMonitor };
+
 export interface CallManagerDeps {
   line: () => SipLine | null;
+  /** Looks at every incoming INVITE first (monitoring requests); without it every call rings. */
+  screen?(invitation: Invitation): InviteVerdict;
+  /**
+   * An in-dialog INFO on a call. Return null to take it as before (200), or a promise of the
+   * status to answer (e.g. a monitoring mode change: 200 once applied, 4xx if refused).
+   */
+  info?(call: CallSessionView, contentType: string, body: string): Promise<{ code: number; reason: string }> | null;
   /** The one gate for every outbound call and transfer target. */
   gate?: DialGateFn;
   /** Who is calling: matched to a lead (and its temperature) before the call rings. */
@@ -108,14 +133,14 @@ export class CallManager {
 
   // ---- outbound ---------------------------------------------------------------------------
 
-  async dial(target: string, context: DialContext = { leadId: null }): Promise<CallSessionView> {
+  async dial(target: string, context: DialContext = { leadId: null }, options: DialOptions = {}): Promise<CallSessionView> {
     const line = this.requireLine();
     const { uri, parsed, decision } = this.resolve(target, line, context);
-    const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object });
+    const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object, ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}) });
     // Start the INVITE before telling anyone: its media request then reaches the renderer ahead
     // of the state events (which make the UI re-render), and the INVITE leaves sooner.
     const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context, false);
-    entry.view = { ...entry.view, compliance: decision };
+    entry.view = { ...entry.view, compliance: decision, monitor: options.monitor ?? null };
     drop(
       inviter
         .invite({
@@ -129,6 +154,8 @@ export class CallManager {
             },
           },
         })
+        // The offer is made by now, so the microphone exists; no media flows before the answer.
+        .then(() => (options.muted ? this.muteBeforeMedia(entry) : undefined))
         .catch((error: unknown) => this.endLocally(entry, 'failed', `Could not place the call: ${message(error)}`)),
       this.deps.log.warn,
       'invite',
@@ -137,11 +164,34 @@ export class CallManager {
     return entry.view;
   }
 
+  private async muteBeforeMedia(entry: CallEntry): Promise<void> {
+    if (!entry.sdh || entry.view.state === 'ended') throw new Error('no media to mute');
+    const muted = await entry.sdh.setMute(true);
+    if (!muted) throw new Error('the microphone could not be muted');
+    this.update(entry, { muted });
+  }
+
   // ---- inbound ----------------------------------------------------------------------------
 
   onInvite(invitation: Invitation): void {
     const remote = invitation.remoteIdentity;
     const name = remote.displayName || remote.uri.user || remote.uri.host;
+    let verdict: InviteVerdict = { kind: 'ring' };
+    try {
+      verdict = this.deps.screen?.(invitation) ?? verdict;
+    } catch (error) {
+      this.deps.log.warn('could not screen an incoming call; refused', error);
+      verdict = { kind: 'reject', code: 500, reason: 'Server Internal Error' };
+    }
+    if (verdict.kind === 'reject') {
+      // Never rings, never shows: refused before any provisional response.
+      drop(invitation.reject({ statusCode: verdict.code, reasonPhrase: verdict.reason }), this.deps.log.warn, `${verdict.code} to INVITE`);
+      return;
+    }
+    if (verdict.kind === 'answer') {
+      this.answerAtOnce(invitation, remote.uri.toString(), name, verdict.monitor);
+      return;
+    }
     // 180 Ringing first, so the caller hears ringback while the agent's app rings (and an
     // accept that comes at once does not race it).
     drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
@@ -159,7 +209,7 @@ export class CallManager {
     if (entry.view.state !== 'incoming' || !(entry.session instanceof Invitation)) throw illegal(entry, 'answer');
     // One conversation at a time: answering puts the call we are talking on on hold first.
     for (const other of this.calls.values()) {
-      if (other !== entry && other.view.state === 'active') await this.hold(other.view.id, true);
+      if (other !== entry && other.view.state === 'active' && !isListenedTo(other)) await this.hold(other.view.id, true);
     }
     if ((entry.view.state as CallState) !== 'incoming') throw illegal(entry, 'answer');
     this.move(entry, 'answering');
@@ -170,6 +220,42 @@ export class CallManager {
       throw new RingsideError('media-failed', `Could not answer the call: ${message(error)}`);
     }
     return entry.view;
+  }
+
+  /** A monitoring call: answered without ringing (no 180), without holding the call it listens to. */
+  private answerAtOnce(invitation: Invitation, remoteUri: string, name: string, monitor: CallMonitor): void {
+    const entry = this.track(invitation, 'inbound', remoteUri, name, 'incoming', null, false);
+    entry.view = { ...entry.view, monitor };
+    this.move(entry, 'answering');
+    drop(
+      invitation.accept({ sessionDescriptionHandlerOptions: { hold: false } as object }).catch((error: unknown) => this.endLocally(entry, 'failed', `Could not answer: ${message(error)}`)),
+      this.deps.log.warn,
+      'answer monitoring call',
+    );
+  }
+
+  /** Updates a call's monitoring marker (mode changes). */
+  setMonitor(id: string, monitor: CallMonitor): CallSessionView {
+    const entry = this.get(id);
+    this.update(entry, { monitor });
+    return entry.view;
+  }
+
+  /** An in-dialog INFO with a body; resolves on 2xx, rejects with the status otherwise. */
+  async sendInfo(id: string, contentType: string, content: string): Promise<void> {
+    const entry = this.get(id);
+    if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'send INFO on');
+    await new Promise<void>((resolve, reject) => {
+      entry.session
+        .info({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (r) => reject(new RingsideError('illegal-state', `The other side refused (${r.message.statusCode} ${r.message.reasonPhrase ?? ''}).`.replace(' )', ')'))),
+          },
+          requestOptions: { body: { contentDisposition: 'render', contentType, content } },
+        })
+        .catch(reject);
+    });
   }
 
   async reject(id: string): Promise<CallSessionView> {
@@ -314,7 +400,7 @@ export class CallManager {
     const entry = this.get(id);
     if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'switch to');
     for (const other of this.calls.values()) {
-      if (other !== entry && other.view.state === 'active') await this.hold(other.view.id, true);
+      if (other !== entry && other.view.state === 'active' && !isListenedTo(other)) await this.hold(other.view.id, true);
     }
     if (entry.view.state === 'held') await this.hold(id, false);
     return entry.view;
@@ -402,11 +488,26 @@ export class CallManager {
         entry.endedBy = 'remote';
         drop(bye.accept(), this.deps.log.warn, '200 to BYE');
       },
-      onInfo: (info) => drop(info.accept(), this.deps.log.warn, '200 to INFO'),
+      onInfo: (info) => this.onInfo(entry, info),
     };
     session.stateChange.addListener((s) => this.onSessionState(entry, s));
     if (announce) this.deps.onChange(entry.view);
     return entry;
+  }
+
+  private onInfo(entry: CallEntry, info: Info): void {
+    const handled = this.deps.info?.(entry.view, info.request.getHeader('Content-Type') ?? '', info.request.body ?? '') ?? null;
+    if (!handled) {
+      drop(info.accept(), this.deps.log.warn, '200 to INFO');
+      return;
+    }
+    drop(
+      handled
+        .catch((error: unknown) => ({ code: 500, reason: message(error).slice(0, 80) }))
+        .then((r) => (r.code >= 200 && r.code < 300 ? info.accept() : info.reject({ statusCode: r.code, reasonPhrase: r.reason }))),
+      this.deps.log.warn,
+      'answer to INFO',
+    );
   }
 
   private onSessionState(entry: CallEntry, state: SessionState): void {
@@ -492,6 +593,11 @@ export class CallManager {
     if (!line || !line.isRegistered) throw new RingsideError('not-registered', 'Not registered to the SIP server: calls cannot be placed.');
     return line;
   }
+}
+
+/** The agent's side of a monitoring call: it must never be put on hold by switching calls. */
+function isListenedTo(entry: CallEntry): boolean {
+  return entry.view.monitor?.side === 'agent';
 }
 
 function illegal(entry: CallEntry, what: string): RingsideError {

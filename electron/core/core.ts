@@ -36,6 +36,9 @@ import { BoardService } from './supervision/board-service.js';
 import { answerSipMessage } from './supervision/message-inbox.js';
 import { PresencePublisher } from './supervision/presence-publisher.js';
 import { sendSipMessage } from './supervision/sip-message.js';
+import { MonitorService } from './supervision/monitor-service.js';
+import { MonitoredService } from './supervision/monitored-service.js';
+import { MONITOR_AUTH_HEADER, MONITOR_HEADER } from '../../shared/supervision.js';
 
 export interface CoreDeps {
   accounts: AccountStore;
@@ -123,7 +126,7 @@ export function createCore(deps: CoreDeps): Core {
     policy: deps.compliancePolicy,
   });
   compliance.init();
-  const calls = new CallManager({
+  const calls: CallManager = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),
     // The one gate: every dial and transfer target, whatever path it came by, is decided and logged.
     gate: (uri, _display, context) => {
@@ -131,8 +134,21 @@ export function createCore(deps: CoreDeps): Core {
       return { allowed: decision ? decision.allowed : true, reason: decision?.summary ?? '', decision };
     },
     identify: (uri, name) => workspace.identify(uri, name),
+    // Monitoring requests (issue 5) are decided before anything rings.
+    screen: (invitation) =>
+      monitored.screen({
+        mode: invitation.request.getHeader(MONITOR_HEADER),
+        auth: invitation.request.getHeader(MONITOR_AUTH_HEADER),
+        pai: invitation.request.getHeader('P-Asserted-Identity'),
+        from: invitation.remoteIdentity.uri.toString(),
+      }),
+    info: (view, contentType, body) => monitored.onInfo(view, contentType, body),
     onChange: (view) => {
       hub.emit('call:state-changed', view);
+      monitors.onCall(view);
+      monitored.onCall(view);
+      // A monitoring call is not a customer call: no lead, no disposition, no statistics.
+      if (view.monitor) return;
       try {
         workspace.onCall(view);
       } catch (error) {
@@ -149,10 +165,31 @@ export function createCore(deps: CoreDeps): Core {
     store,
     check: (leadId, e164) => compliance.decide(`sip:${e164}@lead.invalid`, leadId).decision,
     dial: (target, context) => calls.dial(target, context),
-    liveCalls: () => calls.list().filter((c) => c.state !== 'ended'),
+    liveCalls: () => calls.list().filter((c) => c.state !== 'ended' && !c.monitor),
     emit: (channel, payload) => hub.emit(channel, payload),
     registered: () => registration.state === 'registered',
     agentName: () => stored?.account.displayName || (stored ? stored.account.aor.replace(/^sips?:/, '').split('@')[0] : 'Agent'),
+    log,
+  });
+
+  /** Listen / whisper / barge (issue 5): this supervisor's session, and who listens to this agent. */
+  const monitors: MonitorService = new MonitorService({
+    account: () => stored?.account ?? null,
+    dial: (target, options) => calls.dial(target, { leadId: null, path: 'monitor' }, options),
+    hangup: (id) => calls.hangup(id),
+    mute: (id, muted) => calls.mute(id, muted),
+    sendInfo: (id, contentType, content) => calls.sendInfo(id, contentType, content),
+    setMonitor: (id, monitor) => calls.setMonitor(id, monitor),
+    emit: (view) => hub.emit('monitor:changed', view),
+    log,
+  });
+  const monitored: MonitoredService = new MonitoredService({
+    account: () => stored?.account ?? null,
+    calls: () => calls.list(),
+    hangup: (id) => calls.hangup(id),
+    setMonitor: (id, monitor) => calls.setMonitor(id, monitor),
+    mix: (sessionId, target, mode) => bridge.request(sessionId, { op: 'monitor-mix', target, mode }),
+    emit: (view) => hub.emit('monitored:changed', view),
     log,
   });
 
@@ -312,7 +349,7 @@ export function createCore(deps: CoreDeps): Core {
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: null, monitored: null });
+  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: monitors.view(), monitored: monitored.view() });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
   /** Import errors the agent can act on become invalid-data, with the importer's own words. */
@@ -547,13 +584,13 @@ export function createCore(deps: CoreDeps): Core {
       if (!board) throw new RingsideError('not-configured', 'The live board is for supervisors: set the role to Supervisor (or Both) in Settings.');
       return board.view();
     },
-    'monitor:start': () => {
-      throw new RingsideError('not-configured', 'Monitoring is not available yet.');
+    'monitor:start': (p) => {
+      requireSip();
+      const { agent, mode } = p as RequestPayload<'monitor:start'>;
+      return monitors.start(agent, mode);
     },
-    'monitor:set-mode': () => {
-      throw new RingsideError('not-configured', 'Monitoring is not available yet.');
-    },
-    'monitor:stop': () => null,
+    'monitor:set-mode': (p) => monitors.setMode((p as RequestPayload<'monitor:set-mode'>).mode),
+    'monitor:stop': () => monitors.stop(),
   };
 
   /** Validates and runs one request; never throws. */

@@ -1,0 +1,225 @@
+import { describe, expect, it, vi } from 'vitest';
+import { accountSchema, type Account } from '../../../shared/account.js';
+import { temperatureForDirection, type CallSessionView } from '../../../shared/call-session.js';
+import type { MonitoredView, MonitorView } from '../../../shared/supervision.js';
+import { monitorRequestHeaders } from '../../../electron/core/supervision/monitor-request.js';
+import { MonitoredService, type MonitorRequestFacts } from '../../../electron/core/supervision/monitored-service.js';
+import { MonitorService } from '../../../electron/core/supervision/monitor-service.js';
+
+const now = Date.UTC(2026, 10, 27, 12, 0, 0);
+const quiet = { info: () => {}, warn: () => {} };
+
+function account(user: string, supervision: Record<string, unknown>): Account {
+  return accountSchema.parse({ server: 'ws://127.0.0.1:5066', aor: `sip:${user}@127.0.0.1`, password: 'x', supervision });
+}
+
+function call(over: Partial<CallSessionView>): CallSessionView {
+  return {
+    id: 'c1', direction: 'outbound', state: 'active', temperature: temperatureForDirection('outbound'), remoteUri: 'sip:customer1@127.0.0.1', remoteName: 'customer1',
+    muted: false, pending: null, createdAt: now, answeredAt: now, endedAt: null, outcome: null, statusCode: null, detail: null, dtmfInBand: false, leadId: null, compliance: null, monitor: null, ...over,
+  };
+}
+
+describe('agent side: who may listen', () => {
+  function agent(supervision: Record<string, unknown> = {}, calls: CallSessionView[] = [call({})]) {
+    const acct = account('agent1', { supervisors: ['sip:supervisor1@127.0.0.1'], ...supervision });
+    const emitted: Array<MonitoredView | null> = [];
+    const deps = {
+      account: () => acct,
+      calls: () => calls,
+      hangup: vi.fn(async () => undefined),
+      setMonitor: vi.fn(),
+      mix: vi.fn(async () => undefined),
+      emit: (v: MonitoredView | null) => emitted.push(v),
+      log: quiet,
+      now: () => now,
+    };
+    return { service: new MonitoredService(deps), deps, emitted, calls };
+  }
+  const ask = (over: Partial<MonitorRequestFacts> = {}): MonitorRequestFacts => ({ mode: 'listen', auth: undefined, pai: '<sip:supervisor1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1', ...over });
+
+  it('rings an ordinary call as before', () => {
+    expect(agent().service.screen(ask({ mode: undefined }))).toEqual({ kind: 'ring' });
+  });
+
+  it('answers an allowed supervisor while a call is active', () => {
+    expect(agent().service.screen(ask())).toEqual({ kind: 'answer', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } });
+  });
+
+  it('trusts the asserted identity over a forged From', () => {
+    const { service } = agent();
+    expect(service.screen(ask({ pai: '<sip:customer1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1' }))).toMatchObject({ kind: 'reject', code: 403 });
+  });
+
+  it('refuses strangers with 403 before saying anything about calls', () => {
+    expect(agent({}, []).service.screen(ask({ pai: '<sip:agent2@127.0.0.1>' }))).toMatchObject({ kind: 'reject', code: 403 });
+    expect(agent({ role: 'supervisor' }).service.screen(ask())).toMatchObject({ kind: 'reject', code: 403 });
+  });
+
+  it('480 with no customer call, 486 when already monitored, 400 for an unknown mode', () => {
+    expect(agent({}, []).service.screen(ask())).toMatchObject({ kind: 'reject', code: 480 });
+    expect(agent({}, [call({ state: 'ended' })]).service.screen(ask())).toMatchObject({ kind: 'reject', code: 480 });
+    expect(agent({}, [call({ state: 'held' })]).service.screen(ask())).toMatchObject({ kind: 'answer' });
+    const { service } = agent();
+    expect(service.screen(ask())).toMatchObject({ kind: 'answer' });
+    expect(service.screen(ask())).toMatchObject({ kind: 'reject', code: 486 });
+    expect(agent().service.screen(ask({ mode: 'spy' }))).toMatchObject({ kind: 'reject', code: 400 });
+  });
+
+  it('with a team secret: a fresh, right, unused signature only', () => {
+    const signed = (secret: string, at = now) => monitorRequestHeaders({ mode: 'listen', supervisorAor: 'sip:supervisor1@127.0.0.1', agentAor: 'sip:agent1@127.0.0.1', teamSecret: secret, nowMs: at })[1].split(': ')[1];
+    expect(agent({ teamSecret: 'team' }).service.screen(ask())).toMatchObject({ kind: 'reject', code: 403 });
+    expect(agent({ teamSecret: 'team' }).service.screen(ask({ auth: signed('wrong') }))).toMatchObject({ kind: 'reject', code: 403 });
+    expect(agent({ teamSecret: 'team' }).service.screen(ask({ auth: signed('team', now - 10 * 60_000) }))).toMatchObject({ kind: 'reject', code: 403 });
+    const { service, calls } = agent({ teamSecret: 'team' });
+    const auth = signed('team');
+    expect(service.screen(ask({ auth }))).toMatchObject({ kind: 'answer' });
+    // The session ends; the same signature again is a replay.
+    service.onCall(call({ id: 'm1', direction: 'inbound', state: 'answering', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }));
+    service.onCall(call({ id: 'm1', state: 'ended', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }));
+    expect(calls.length).toBe(1);
+    expect(service.screen(ask({ auth }))).toMatchObject({ kind: 'reject', code: 403 });
+  });
+
+  it('mixes once answered, follows INFO mode changes, hangs up when the customer call ends', async () => {
+    const { service, deps, emitted } = agent();
+    service.screen(ask());
+    const monitor = { side: 'agent' as const, mode: 'listen' as const, peer: 'sip:supervisor1@127.0.0.1', target: 'c1' };
+    service.onCall(call({ id: 'm1', direction: 'inbound', state: 'answering', monitor }));
+    expect(deps.mix).not.toHaveBeenCalled();
+    service.onCall(call({ id: 'm1', direction: 'inbound', state: 'active', monitor }));
+    expect(deps.mix).toHaveBeenCalledWith('m1', 'c1', 'listen');
+    expect(emitted.at(-1)).toEqual({ supervisor: 'sip:supervisor1@127.0.0.1', mode: 'listen', since: now });
+
+    const m1 = call({ id: 'm1', monitor });
+    expect(await service.onInfo(m1, 'application/vnd.ringside.monitor+json', '{"mode":"whisper"}')).toEqual({ code: 200, reason: 'OK' });
+    expect(deps.mix).toHaveBeenLastCalledWith('m1', 'c1', 'whisper');
+    expect(deps.setMonitor).toHaveBeenLastCalledWith('m1', { ...monitor, mode: 'whisper' });
+    expect(await service.onInfo(m1, 'application/vnd.ringside.monitor+json', '{"mode":"shout"}')).toMatchObject({ code: 400 });
+    expect(await service.onInfo(m1, 'application/vnd.ringside.monitor+json', 'not json')).toMatchObject({ code: 400 });
+    expect(service.onInfo(m1, 'application/dtmf-relay', 'Signal=1')).toBeNull();
+    expect(service.onInfo(call({ id: 'c1' }), 'application/vnd.ringside.monitor+json', '{"mode":"barge"}')).toBeNull();
+
+    service.onCall(call({ id: 'c1', state: 'ended' }));
+    expect(deps.hangup).toHaveBeenCalledWith('m1');
+    service.onCall(call({ id: 'm1', state: 'ended', monitor }));
+    expect(emitted.at(-1)).toBeNull();
+    expect(service.view()).toBeNull();
+  });
+
+  it('a failed mix hangs the monitoring call up (nobody hears what the mode forbids)', async () => {
+    const { service, deps } = agent();
+    deps.mix.mockRejectedValueOnce(new Error('no media'));
+    service.screen(ask());
+    const monitor = { side: 'agent' as const, mode: 'listen' as const, peer: 'sip:supervisor1@127.0.0.1', target: 'c1' };
+    service.onCall(call({ id: 'm1', state: 'answering', monitor }));
+    service.onCall(call({ id: 'm1', state: 'active', monitor }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(deps.hangup).toHaveBeenCalledWith('m1');
+  });
+
+  it('tells the agent nothing when showMonitoring is off', () => {
+    const { service, emitted } = agent({ showMonitoring: false });
+    service.screen(ask());
+    service.onCall(call({ id: 'm1', state: 'answering', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }));
+    expect(emitted).toEqual([]);
+    expect(service.view()).toBeNull();
+  });
+});
+
+describe('supervisor side', () => {
+  function supervisor(supervision: Record<string, unknown> = {}) {
+    const acct = account('supervisor1', { role: 'supervisor', team: ['sip:agent1@127.0.0.1'], ...supervision });
+    const emitted: Array<MonitorView | null> = [];
+    let n = 0;
+    const deps = {
+      account: () => acct,
+      dial: vi.fn(async (target: string) => call({ id: `m${++n}`, remoteUri: target, state: 'dialing' })),
+      hangup: vi.fn(async () => undefined),
+      mute: vi.fn(async (id: string, muted: boolean) => call({ id, muted })),
+      sendInfo: vi.fn(async () => undefined),
+      setMonitor: vi.fn(),
+      emit: (v: MonitorView | null) => emitted.push(v),
+      log: quiet,
+      now: () => now,
+    };
+    return { service: new MonitorService(deps), deps, emitted };
+  }
+
+  it('calls the agent with the monitoring header, muted in listen mode', async () => {
+    const { service, deps } = supervisor();
+    const view = await service.start('sip:Agent1@127.0.0.1', 'listen');
+    expect(view).toMatchObject({ agent: 'sip:agent1@127.0.0.1', mode: 'listen', via: 'proxy', state: 'connecting', callId: 'm1' });
+    expect(deps.dial).toHaveBeenCalledWith('sip:agent1@127.0.0.1', { monitor: { side: 'supervisor', mode: 'listen', peer: 'sip:agent1@127.0.0.1', target: null }, muted: true, extraHeaders: ['X-Ringside-Monitor: listen'] });
+  });
+
+  it('signs with the team secret', async () => {
+    const { service, deps } = supervisor({ teamSecret: 'team' });
+    await service.start('sip:agent1@127.0.0.1', 'whisper');
+    const options = deps.dial.mock.calls[0][1] as { extraHeaders: string[]; muted: boolean };
+    expect(options.muted).toBe(false);
+    expect(options.extraHeaders[1]).toMatch(/^X-Ringside-Auth: ts=\d+; sig=[0-9a-f]{64}$/);
+  });
+
+  it('refuses agents off the team, and the agent role', async () => {
+    await expect(supervisor().service.start('sip:agent2@127.0.0.1', 'listen')).rejects.toThrow(/not on your team/);
+    await expect(supervisor({ role: 'agent' }).service.start('sip:agent1@127.0.0.1', 'listen')).rejects.toThrow(/supervisor role/);
+  });
+
+  it('switches mode in the same session by INFO, muting before listen and unmuting after', async () => {
+    const { service, deps } = supervisor();
+    await service.start('sip:agent1@127.0.0.1', 'listen');
+    service.onCall(call({ id: 'm1', state: 'active', monitor: { side: 'supervisor', mode: 'listen', peer: 'sip:agent1@127.0.0.1', target: null } }));
+    expect(service.view()?.state).toBe('active');
+    const order: string[] = [];
+    deps.sendInfo.mockImplementation(async (_id: string, _ct: string, body: string) => void order.push(`info ${body}`));
+    deps.mute.mockImplementation(async (id: string, muted: boolean) => (order.push(`mute ${muted}`), call({ id, muted })));
+    await service.setMode('whisper');
+    await service.setMode('listen');
+    expect(order).toEqual(['info {"mode":"whisper"}', 'mute false', 'mute true', 'info {"mode":"listen"}']);
+    expect(service.view()).toMatchObject({ mode: 'listen', callId: 'm1', state: 'active' });
+    // start() again on the same agent is a mode change, not a second call.
+    await service.start('sip:agent1@127.0.0.1', 'barge');
+    expect(deps.dial).toHaveBeenCalledTimes(1);
+    expect(service.view()?.mode).toBe('barge');
+  });
+
+  it('an INFO the agent refuses leaves the mode (and the mute) as it was', async () => {
+    const { service, deps } = supervisor();
+    await service.start('sip:agent1@127.0.0.1', 'whisper');
+    deps.sendInfo.mockRejectedValueOnce(new Error('415'));
+    await expect(service.setMode('listen')).rejects.toThrow(/did not switch/);
+    expect(deps.mute.mock.calls.map((c) => c[1])).toEqual([true, false]);
+    expect(service.view()?.mode).toBe('whisper');
+  });
+
+  it('says why the agent refused', async () => {
+    const { service } = supervisor();
+    await service.start('sip:agent1@127.0.0.1', 'listen');
+    service.onCall(call({ id: 'm1', state: 'ended', answeredAt: null, statusCode: 403, detail: '403 Forbidden' }));
+    expect(service.view()).toMatchObject({ state: 'failed' });
+    expect(service.view()?.detail).toMatch(/not one of this agent's supervisors/);
+  });
+
+  it('PBX mode dials the feature code, and a mode change dials the other one', async () => {
+    const { service, deps } = supervisor({ monitorVia: 'pbx', featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, team: ['sip:1001@127.0.0.1'] });
+    await service.start('sip:1001@127.0.0.1', 'listen');
+    expect(deps.dial).toHaveBeenLastCalledWith('sip:*2221001@127.0.0.1', expect.objectContaining({ muted: true }));
+    expect((deps.dial.mock.calls[0][1] as { extraHeaders?: string[] }).extraHeaders).toBeUndefined();
+    await service.setMode('barge');
+    expect(deps.hangup).toHaveBeenCalledWith('m1');
+    expect(deps.dial).toHaveBeenLastCalledWith('sip:*2241001@127.0.0.1', expect.objectContaining({ muted: false }));
+    // The old call's end is not the session's.
+    service.onCall(call({ id: 'm1', state: 'ended' }));
+    expect(service.view()).toMatchObject({ mode: 'barge', callId: 'm2', state: 'connecting' });
+    expect(deps.sendInfo).not.toHaveBeenCalled();
+  });
+
+  it('stop hangs up and clears the session', async () => {
+    const { service, deps, emitted } = supervisor();
+    await service.start('sip:agent1@127.0.0.1', 'listen');
+    expect(await service.stop()).toBeNull();
+    expect(deps.hangup).toHaveBeenCalledWith('m1');
+    expect(emitted.at(-1)).toBeNull();
+  });
+});

@@ -33,6 +33,7 @@ import { runImportInWorker } from './import/import-runner.js';
 import { ImportUploads, UploadError } from './import/upload.js';
 import type { ColumnTarget } from '../../shared/workspace.js';
 import { BoardService } from './supervision/board-service.js';
+import { sameIdentity } from './supervision/team-auth.js';
 import { answerSipMessage } from './supervision/message-inbox.js';
 import { PresencePublisher } from './supervision/presence-publisher.js';
 import { sendSipMessage } from './supervision/sip-message.js';
@@ -334,7 +335,17 @@ export function createCore(deps: CoreDeps): Core {
       return;
     }
     board?.stop();
-    board = new BoardService({ self: account.aor, supervision: sv, emit: (view) => hub.emit('board:changed', view), log });
+    board = new BoardService({
+      self: account.aor,
+      supervision: sv,
+      emit: (view) => hub.emit('board:changed', view),
+      // The row of the agent this supervisor is listening to shows it.
+      monitoring: (agent) => {
+        const m = monitors.view();
+        return m && (m.state === 'connecting' || m.state === 'active') && sameIdentity(m.agent, agent) ? m.mode : null;
+      },
+      log,
+    });
     board.start();
   }
 
@@ -342,6 +353,7 @@ export function createCore(deps: CoreDeps): Core {
   const presenceChannels = new Set(['workspace:changed', 'stats:changed', 'call:state-changed', 'call:removed', 'registration:changed']);
   hub.onEmit((channel) => {
     if (presenceChannels.has(channel)) presence?.poke();
+    if (channel === 'monitor:changed') board?.refresh();
   });
 
   function requireSip(): SipClient {

@@ -115,6 +115,11 @@ export class BoardService {
     this.changed();
   }
 
+  /** Something outside the messages changed (e.g. this supervisor's monitoring session): emit soon. */
+  refresh(): void {
+    this.changed();
+  }
+
   /** Decides on one MESSAGE; the caller answers with `status`. */
   receive(message: IncomingPresence): PresenceVerdict {
     const identity = message.asserted?.trim() ? message.asserted : message.from;

@@ -16,6 +16,8 @@ import { ImportWizard } from './ImportWizard';
 import { IncomingCallBanner } from './IncomingCallBanner';
 import { LeadCard } from './LeadCard';
 import { LeadList } from './LeadList';
+import { MonitorBar } from './MonitorBar';
+import { MonitoredIndicator } from './MonitoredIndicator';
 import { Notices } from './Notices';
 import { RegistrationBadge } from './RegistrationBadge';
 import { RemoteAudio } from './RemoteAudio';
@@ -78,6 +80,8 @@ function Shell() {
       </header>
       <ComplianceBanner onOpen={() => setDialog({ kind: 'compliance' })} />
       <IncomingCallBanner />
+      <MonitorBar />
+      <MonitoredIndicator />
       <Notices />
       <div className={tab === 'list' && !showSettings ? 'workspace is-list' : 'workspace'}>
         <aside className="sidebar" aria-label="Dial and calls">

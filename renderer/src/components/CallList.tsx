@@ -33,6 +33,7 @@ function CallRow({ call, selected, onSelect }: { call: CallSessionView; selected
             {stateLabel[call.state]}
             {call.muted && call.state !== 'ended' ? ' · Muted' : ''}
           </span>
+          {call.monitor ? <span className="monitor-pill">Monitoring · {call.monitor.mode}</span> : null}
           <CallTimer call={call} />
         </div>
         {call.state === 'ended' ? <div className="call-row-outcome">{outcomeText(call)}</div> : null}

@@ -4,6 +4,7 @@
  * SIP; it only makes and applies SDP, plays remote audio, mutes, holds and sends DTMF.
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
+import { createMonitorMixer, toneAmplitudes, type MixableSession } from './monitor-mix';
 
 export interface MediaEngine {
   /** The remote audio stream of a session, for an <audio> element; null if none yet. */
@@ -13,6 +14,16 @@ export interface MediaEngine {
   /** RTP counters of a session's audio (for diagnostics and tests). */
   rtpStats(sessionId: string): Promise<RtpStats | null>;
   dispose(): void;
+}
+
+/** What this window plays, by frequency (diagnostics and the monitoring tests). */
+export interface HeardTones {
+  sampleRate: number;
+  /** Samples analysed. */
+  samples: number;
+  rms: number;
+  /** Frequency (Hz) → amplitude, linear full scale. */
+  tones: Record<string, number>;
 }
 
 export interface RtpStats {
@@ -49,6 +60,8 @@ const SPARE_DELAY_MS = 400;
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
   const streamListeners = new Set<() => void>();
+  /** Listen / whisper / barge on the agent's side (issue 5). */
+  const mixer = createMonitorMixer();
   let mic: Promise<MediaStream> | null = null;
   let micTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -215,8 +228,15 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   }
 
   const handlers: { [K in MediaRequest['op']]: (r: Extract<MediaRequest, { op: K }>) => Promise<MediaReplies[K]> } = {
-    'monitor-mix': async () => {
-      throw new Error('Monitoring is not supported by this media engine yet.');
+    'monitor-mix': async (r) => {
+      const monitor = sessions.get(r.sessionId);
+      const target = sessions.get(r.target);
+      if (!monitor) throw new Error('No media for the monitoring call');
+      if (!target) throw new Error('No media for the call to monitor');
+      await mixer.apply(r.sessionId, mixable(monitor), r.target, mixable(target), r.mode);
+      // The supervisor's raw audio is never played as an ordinary call's: only through the mix.
+      notify();
+      return { mode: r.mode };
     },
     'get-description': async (r) => {
       if (!sessions.has(r.sessionId) && !r.hold) {
@@ -278,6 +298,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     close: async (r) => {
       const media = sessions.get(r.sessionId);
       if (media) {
+        mixer.release(r.sessionId);
         sessions.delete(r.sessionId);
         media.pc.close();
         media.track?.stop();
@@ -298,8 +319,42 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     ).catch((error: unknown) => console.error('[ringside] media reply failed', error));
   });
 
+  function mixable(media: SessionMedia): MixableSession {
+    return { pc: media.pc, track: media.track, remote: media.remote, sender: media.transceiver?.sender ?? null };
+  }
+
+  /**
+   * Frequency analysis of what this window plays: every call's remote audio (as the <audio>
+   * elements play it) plus, on an agent being monitored, the supervisor as mixed for the agent.
+   */
+  async function heardTones(freqs: number[], ms = 700): Promise<HeardTones> {
+    const c = mixer.context();
+    let size = 2048;
+    while (size < 32768 && size < (ms / 1000) * c.sampleRate) size *= 2;
+    const analyser = c.createAnalyser();
+    analyser.fftSize = size;
+    const sources: AudioNode[] = [];
+    for (const [id, media] of sessions) {
+      if (mixer.isMonitor(id) || media.remote.getAudioTracks().length === 0) continue;
+      const source = c.createMediaStreamSource(media.remote);
+      source.connect(analyser);
+      sources.push(source);
+    }
+    const feeds = mixer.agentFeeds();
+    for (const feed of feeds) feed.connect(analyser);
+    await new Promise((resolve) => setTimeout(resolve, (size / c.sampleRate) * 1000 + 100));
+    const samples = new Float32Array(size);
+    analyser.getFloatTimeDomainData(samples);
+    for (const source of sources) source.disconnect();
+    for (const feed of feeds) feed.disconnect(analyser);
+    let energy = 0;
+    for (const x of samples) energy += x * x;
+    const amplitudes = toneAmplitudes(samples, c.sampleRate, freqs);
+    return { sampleRate: c.sampleRate, samples: size, rms: Math.sqrt(energy / size), tones: Object.fromEntries(freqs.map((f, i) => [String(f), amplitudes[i]])) };
+  }
+
   const engine: MediaEngine = {
-    remoteStream: (id) => sessions.get(id)?.remote ?? null,
+    remoteStream: (id) => (mixer.isMonitor(id) ? null : (sessions.get(id)?.remote ?? null)),
     onStreamsChanged(listener) {
       streamListeners.add(listener);
       return () => streamListeners.delete(listener);
@@ -338,9 +393,22 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       if (spareTimer) clearTimeout(spareTimer);
       void spare?.media.then((m) => m.pc.close()).catch(() => undefined);
       for (const id of [...sessions.keys()]) void handlers.close({ op: 'close', requestId: 'dispose', sessionId: id });
+      mixer.dispose();
     },
   };
   // Diagnostics for support staff and the end-to-end tests: read-only counters, no control.
-  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = { rtpStats: engine.rtpStats, sessions: () => [...sessions.keys()], sparesUsed: () => sparesUsed };
+  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {
+    rtpStats: engine.rtpStats,
+    sessions: () => [...sessions.keys()],
+    sparesUsed: () => sparesUsed,
+    heardTones,
+    monitorMixes: () => mixer.mixes(),
+    /** Whether a call still sends its own microphone track (barge swaps in a mix). */
+    senderTrack: (id: string) => {
+      const media = sessions.get(id);
+      const track = media?.transceiver?.sender.track ?? null;
+      return media ? { trackId: track?.id ?? null, isCallMicrophone: track === media.track } : null;
+    },
+  };
   return engine;
 }

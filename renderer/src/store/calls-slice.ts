@@ -38,11 +38,21 @@ export function fallbackSelection(calls: Record<string, CallSessionView>): strin
   return best ? best.id : null;
 }
 
-export const createCallsSlice: StateCreator<RingsideState, [], [], CallsSlice> = (set) => ({
+/**
+ * A supervisor's monitoring call on the agent's side (issue 5) is not the agent's call: it is
+ * never listed, selected or played as one (the media engine mixes it); the agent sees the
+ * "being monitored" indicator instead, when allowed to.
+ */
+export function isMonitoringOfMe(call: CallSessionView): boolean {
+  return call.monitor?.side === 'agent';
+}
+
+export const createCallsSlice: StateCreator<RingsideState, [], [], CallsSlice> = (set, get) => ({
   calls: {},
   order: [],
   selectedId: null,
-  upsertCall: (call) =>
+  upsertCall: (call) => {
+    if (isMonitoringOfMe(call)) return get().removeCall(call.id);
     set((s) => {
       const previous = s.calls[call.id];
       const calls = { ...s.calls, [call.id]: call };
@@ -52,7 +62,8 @@ export const createCallsSlice: StateCreator<RingsideState, [], [], CallsSlice> =
       let selectedId = s.selectedId;
       if (!selected || (selected.state === 'ended' && call.state !== 'ended') || entered) selectedId = call.id;
       return { calls, order, selectedId };
-    }),
+    });
+  },
   removeCall: (id) =>
     set((s) => {
       if (!(id in s.calls)) return s;
@@ -65,7 +76,7 @@ export const createCallsSlice: StateCreator<RingsideState, [], [], CallsSlice> =
   replaceCalls: (list) =>
     set((s) => {
       const calls: Record<string, CallSessionView> = {};
-      for (const c of list) calls[c.id] = c;
+      for (const c of list) if (!isMonitoringOfMe(c)) calls[c.id] = c;
       const selectedId = s.selectedId && s.selectedId in calls ? s.selectedId : fallbackSelection(calls);
       return { calls, order: sortOrder(calls), selectedId };
     }),

@@ -11,6 +11,7 @@ import { createRegistrationSlice, type RegistrationSlice } from './registration-
 import { createImportSlice, type ImportSlice } from './import-slice';
 import { createLeadsSlice, type LeadsSlice } from './leads-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
+import { createMonitorSlice, type MonitorSlice } from './monitor-slice';
 import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './workspace-slice';
 
 export interface SnapshotSlice {
@@ -28,6 +29,7 @@ export type RingsideState = RegistrationSlice &
   LeadsSlice &
   ImportSlice &
   ComplianceSlice &
+  MonitorSlice &
   SnapshotSlice;
 export type RingsideStore = StoreApi<RingsideState>;
 
@@ -43,10 +45,12 @@ export function createRingsideStore(): RingsideStore {
     ...createLeadsSlice(...a),
     ...createImportSlice(...a),
     ...createComplianceSlice(...a),
+    ...createMonitorSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
       set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats, compliance: snapshot.compliance });
       get().replaceCalls(snapshot.calls);
+      set({ monitor: snapshot.monitor, monitored: snapshot.monitored });
     },
   }));
 }

@@ -5,6 +5,7 @@ import type { MonitoredView, MonitorView } from '../../../shared/supervision.js'
 import { monitorRequestHeaders } from '../../../electron/core/supervision/monitor-request.js';
 import { MonitoredService, type MonitorRequestFacts } from '../../../electron/core/supervision/monitored-service.js';
 import { MonitorService } from '../../../electron/core/supervision/monitor-service.js';
+import type { DialOptions } from '../../../electron/core/call-manager.js';
 
 const now = Date.UTC(2026, 10, 27, 12, 0, 0);
 const quiet = { info: () => {}, warn: () => {} };
@@ -134,10 +135,10 @@ describe('supervisor side', () => {
     let n = 0;
     const deps = {
       account: () => acct,
-      dial: vi.fn(async (target: string) => call({ id: `m${++n}`, remoteUri: target, state: 'dialing' })),
+      dial: vi.fn(async (target: string, _options: DialOptions) => call({ id: `m${++n}`, remoteUri: target, state: 'dialing' })),
       hangup: vi.fn(async () => undefined),
       mute: vi.fn(async (id: string, muted: boolean) => call({ id, muted })),
-      sendInfo: vi.fn(async () => undefined),
+      sendInfo: vi.fn(async (_id: string, _contentType: string, _body: string): Promise<void> => undefined),
       setMonitor: vi.fn(),
       emit: (v: MonitorView | null) => emitted.push(v),
       log: quiet,
@@ -172,7 +173,9 @@ describe('supervisor side', () => {
     service.onCall(call({ id: 'm1', state: 'active', monitor: { side: 'supervisor', mode: 'listen', peer: 'sip:agent1@127.0.0.1', target: null } }));
     expect(service.view()?.state).toBe('active');
     const order: string[] = [];
-    deps.sendInfo.mockImplementation(async (_id: string, _ct: string, body: string) => void order.push(`info ${body}`));
+    deps.sendInfo.mockImplementation(async (_id: string, _ct: string, body: string) => {
+      order.push(`info ${body}`);
+    });
     deps.mute.mockImplementation(async (id: string, muted: boolean) => (order.push(`mute ${muted}`), call({ id, muted })));
     await service.setMode('whisper');
     await service.setMode('listen');

@@ -3,6 +3,7 @@ import type { CallSessionView } from '../../../shared/call-session';
 import { useRingside } from '../store/store';
 import { outcomeText, stateLabel } from './call-format';
 import { CallTimer } from './CallTimer';
+import { HeadsetIcon, modeLabel } from './MonitorBar';
 import { TemperatureChip } from './TemperatureChip';
 
 function CallRow({ call, selected, onSelect }: { call: CallSessionView; selected: boolean; onSelect: () => void }) {
@@ -23,7 +24,15 @@ function CallRow({ call, selected, onSelect }: { call: CallSessionView; selected
       >
         <div className="call-row-top">
           <span className="call-row-name">{call.remoteName || call.remoteUri}</span>
-          <TemperatureChip temperature={call.temperature} compact />
+          {call.monitor ? (
+            <span className="monitor-pill" title="Monitoring call">
+              <HeadsetIcon size={14} />
+              <span className="sr-only">Monitoring, </span>
+              {modeLabel[call.monitor.mode]}
+            </span>
+          ) : (
+            <TemperatureChip temperature={call.temperature} compact />
+          )}
         </div>
         <div className="call-row-uri">{call.remoteUri}</div>
         <div className="call-row-bottom">
@@ -33,7 +42,6 @@ function CallRow({ call, selected, onSelect }: { call: CallSessionView; selected
             {stateLabel[call.state]}
             {call.muted && call.state !== 'ended' ? ' · Muted' : ''}
           </span>
-          {call.monitor ? <span className="monitor-pill">Monitoring · {call.monitor.mode}</span> : null}
           <CallTimer call={call} />
         </div>
         {call.state === 'ended' ? <div className="call-row-outcome">{outcomeText(call)}</div> : null}

@@ -111,8 +111,15 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
     <section className={`call-panel state-${state}`} aria-labelledby={`${id}-name`} onKeyDown={onPanelKeyDown}>
       <header className="cp-header">
         <div className="cp-meta">
-          <span className="cp-direction">{call.direction === 'inbound' ? 'Inbound call' : 'Outbound call'}</span>
-          <TemperatureChip temperature={call.temperature} />
+          {call.monitor ? (
+            // Not a customer call: no warm/cold, and the monitor bar holds its mode switch.
+            <span className="cp-direction">Monitoring call · {call.monitor.mode}</span>
+          ) : (
+            <>
+              <span className="cp-direction">{call.direction === 'inbound' ? 'Inbound call' : 'Outbound call'}</span>
+              <TemperatureChip temperature={call.temperature} />
+            </>
+          )}
         </div>
         <h2 id={`${id}-name`} className="cp-name">
           {name}
@@ -148,17 +155,19 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
             Hang up
           </button>
         ) : null}
+        {talking && !call.monitor ? (
+          <button
+            type="button"
+            className="btn"
+            aria-pressed={state === 'held'}
+            disabled={call.pending !== null || busy.has('hold')}
+            onClick={() => act('hold', () => api.call.hold(call.id, state !== 'held'))}
+          >
+            {holdLabel}
+          </button>
+        ) : null}
         {talking ? (
           <>
-            <button
-              type="button"
-              className="btn"
-              aria-pressed={state === 'held'}
-              disabled={call.pending !== null || busy.has('hold')}
-              onClick={() => act('hold', () => api.call.hold(call.id, state !== 'held'))}
-            >
-              {holdLabel}
-            </button>
             <button
               type="button"
               className="btn"
@@ -178,9 +187,11 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
             >
               Keypad
             </button>
-            <button type="button" className="btn" aria-expanded={transferOpen} aria-controls={`${id}-transfer`} onClick={() => setTransferOpen((o) => !o)}>
-              Transfer…
-            </button>
+            {call.monitor ? null : (
+              <button type="button" className="btn" aria-expanded={transferOpen} aria-controls={`${id}-transfer`} onClick={() => setTransferOpen((o) => !o)}>
+                Transfer…
+              </button>
+            )}
           </>
         ) : null}
         {live && state !== 'active' && state !== 'incoming' && otherActive ? (

@@ -19,9 +19,9 @@ export function userOf(aor: string): string {
 }
 
 /** Headphones: the monitoring icon on both sides. */
-export function HeadsetIcon() {
+export function HeadsetIcon({ size = 20 }: { size?: number }) {
   return (
-    <svg className="headset-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+    <svg className="headset-icon" viewBox="0 0 24 24" width={size} height={size} aria-hidden="true" focusable="false">
       <path d="M4 14v-2a8 8 0 0 1 16 0v2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
       <rect x="3" y="13" width="5" height="8" rx="1.5" fill="currentColor" />
       <rect x="16" y="13" width="5" height="8" rx="1.5" fill="currentColor" />
@@ -55,28 +55,30 @@ export function MonitorBar() {
         <HeadsetIcon />
       </span>
       <div className="mb-who">
-        <span className="mb-label">{live ? 'Monitoring' : 'Monitored'}</span>
+        <span className="mb-label">{live ? 'Monitoring' : monitor.state === 'failed' ? 'Could not monitor' : 'Monitoring ended:'}</span>
         <strong className="mb-agent" title={monitor.agent}>
           {userOf(monitor.agent)}
         </strong>
         <span className="mb-via">{monitor.via === 'pbx' ? 'via the PBX' : null}</span>
       </div>
-      <div className="mb-modes" role="radiogroup" aria-label="Monitoring mode">
-        {monitorModes.map((mode) => (
-          <button
-            key={mode}
-            type="button"
-            role="radio"
-            aria-checked={monitor.mode === mode}
-            className="btn btn-sm mb-mode"
-            disabled={!live || busy}
-            onClick={() => monitor.mode !== mode && run(request(api.monitor.setMode(mode)))}
-          >
-            {monitor.mode === mode ? <span aria-hidden="true">● </span> : null}
-            {modeLabel[mode]}
-          </button>
-        ))}
-      </div>
+      {live ? (
+        <div className="mb-modes" role="radiogroup" aria-label="Monitoring mode">
+          {monitorModes.map((mode) => (
+            <button
+              key={mode}
+              type="button"
+              role="radio"
+              aria-checked={monitor.mode === mode}
+              className="btn btn-sm mb-mode"
+              disabled={busy}
+              onClick={() => monitor.mode !== mode && run(request(api.monitor.setMode(mode)))}
+            >
+              {monitor.mode === mode ? <span aria-hidden="true">● </span> : null}
+              {modeLabel[mode]}
+            </button>
+          ))}
+        </div>
+      ) : null}
       <p className="mb-status" role="status" aria-live="polite">
         <span className={`mb-state state-${monitor.state}`}>{stateText(monitor)}</span>
         {live ? <span className="mb-hint">{supervisorHint[monitor.mode]}</span> : null}

@@ -65,12 +65,20 @@ describe('supervisor: the monitor bar', () => {
     setup({ monitor: { ...session, state: 'failed', callId: null, detail: "agent1@example.com's app refused: you are not one of this agent's supervisors (403)." } });
     expect(screen.getByText(/refused: you are not one of this agent's supervisors/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Close' })).toBeTruthy();
-    expect((screen.getByRole('radio', { name: /Barge/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('Could not monitor')).toBeTruthy();
+    expect(screen.queryByRole('radio', { name: /Barge/ })).toBeNull();
   });
 
   it('marks the monitoring call in the call list', () => {
     setup({ calls: [call({ id: 'm1', direction: 'outbound', remoteName: 'agent1', monitor: { side: 'supervisor', mode: 'whisper', peer: 'sip:agent1@example.com', target: null } })] });
-    expect(screen.getByText('Monitoring · whisper')).toBeTruthy();
+    const pill = document.querySelector('.call-list .monitor-pill') as HTMLElement;
+    expect(pill.textContent).toBe('Monitoring, Whisper');
+    expect(pill.querySelector('svg')).toBeTruthy();
+    // Not a customer call: no warm/cold chip, no transfer or hold.
+    expect(screen.getByText('Monitoring call · whisper')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Transfer/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Hold$/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Hang up' })).toBeTruthy();
   });
 });
 

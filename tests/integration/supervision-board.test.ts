@@ -50,7 +50,9 @@ async function app(user: string, supervision: SupervisionInput, log: { info(m: s
   return { core, peer };
 }
 
-function supervisor(over: SupervisionInput = {}, log = quiet) {
+type Log = { info(m: string): void; warn(m: string, e?: unknown): void };
+
+function supervisor(over: SupervisionInput = {}, log: Log = quiet) {
   return app('supervisor1', { role: 'supervisor', team: [aor('agent1'), aor('agent2'), aor('agent3')], heartbeatSec: 1, ...over }, log);
 }
 function agentApp(user: string, over: SupervisionInput = {}) {
@@ -139,7 +141,7 @@ describe('live board through Kamailio', () => {
 
   it('a forged state message from a non-team identity changes nothing and is counted as rejected', async () => {
     const warnings: string[] = [];
-    const { peer: sup, core } = await supervisor({}, { info: () => {}, warn: (m) => warnings.push(m) });
+    const { peer: sup, core } = await supervisor({}, { info: () => {}, warn: (m: string) => void warnings.push(m) });
     const { peer: a1 } = await agentApp('agent1');
     await a1.request('agent:set-state', { state: 'paused', reason: 'Training' });
     await boardWhere(sup, (b) => row(b, 'agent1')?.presence?.pauseReason === 'Training', 0);

@@ -3,6 +3,7 @@ import { accountSchema, type AccountInput } from '../../../shared/account';
 import { useRingside } from '../store/store';
 import { useApi } from './api-context';
 import { drop, request } from './use-request';
+import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from './SupervisionFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
 type Values = Record<Field, string>;
@@ -33,6 +34,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     displayName: account?.displayName ?? '',
   }));
   const [errors, setErrors] = useState<Errors>({});
+  const [supervision, setSupervision] = useState(() => supervisionValues(account?.supervision));
+  const [supervisionErrs, setSupervisionErrs] = useState<SupervisionErrors>({});
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
 
@@ -46,20 +49,23 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       ...(values.authUser.trim() ? { authUser: values.authUser } : {}),
       ...(values.displayName.trim() ? { displayName: values.displayName } : {}),
       ...(account ? { expires: account.expires } : {}),
+      supervision: supervisionInput(supervision),
     };
     const parsed = accountSchema.safeParse(input);
     const next: Errors = {};
+    const nextSupervision = parsed.success ? {} : supervisionErrors(parsed.error.issues, supervision);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
         if (typeof field === 'string' && field in values && !next[field as Field]) next[field as Field] = issue.message;
       }
     }
+    setSupervisionErrs(nextSupervision);
     // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
     if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
     setErrors(next);
     setSaved(false);
-    if (Object.keys(next).length > 0) return;
+    if (Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0) return;
     setSaving(true);
     drop(
       request(api.account.save(input)).then((view) => {
@@ -67,6 +73,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         if (!view) return;
         setSaved(true);
         setValues((v) => ({ ...v, password: '' }));
+        setSupervision((v) => ({ ...v, teamSecret: '', removeSecret: false }));
         onDone?.();
       }),
       'Saving the account',
@@ -115,6 +122,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
           </div>
         );
       })}
+      <SupervisionFields values={supervision} onChange={setSupervision} errors={supervisionErrs} readOnly={readOnly} hasTeamSecret={account?.supervision.hasTeamSecret ?? false} />
       <div className="form-actions">
         {readOnly ? null : (
           <button type="submit" className="btn btn-primary" disabled={saving}>

@@ -4,6 +4,7 @@ import type { MediaEngine } from '../media/media-engine';
 import { useRingside } from '../store/store';
 import { AccountForm } from './AccountForm';
 import { AgentStateControl } from './AgentStateControl';
+import { Board } from './Board';
 import { ApiContext, MediaContext } from './api-context';
 import { CallList } from './CallList';
 import { CallPanel } from './CallPanel';
@@ -38,7 +39,7 @@ export function App({ api, media }: { api: RingsideApi; media: MediaEngine }) {
   );
 }
 
-type Tab = 'lead' | 'list';
+type Tab = 'lead' | 'list' | 'board';
 type Dialog = { kind: 'import' } | { kind: 'campaign'; id: number | null } | { kind: 'compliance' } | null;
 
 function Shell() {
@@ -47,7 +48,13 @@ function Shell() {
   const setSettingsOpen = useRingside((s) => s.setSettingsOpen);
   const campaignId = useRingside((s) => s.workspace.campaignId);
   const complianceWarning = useRingside((s) => s.compliance.banner !== null);
-  const [tab, setTab] = useState<Tab>('lead');
+  // Supervisors (and agents who also supervise) get the live board; a pure supervisor starts there.
+  const role = useRingside((s) => s.account?.supervision.role ?? 'agent');
+  const [chosenTab, setTab] = useState<Tab>(() => (role === 'supervisor' ? 'board' : 'lead'));
+  const tab: Tab = chosenTab === 'board' && role === 'agent' ? 'lead' : chosenTab;
+  // A pure supervisor's board gets the whole width, unless a call of their own needs the call panel.
+  const ownCall = useRingside((s) => Object.values(s.calls).some((c) => c.state !== 'ended' && !c.monitor));
+  const wideBoard = tab === 'board' && role === 'supervisor' && !ownCall;
   const [dialog, setDialog] = useState<Dialog>(null);
   const showSettings = !hasAccount || settingsOpen;
   return (
@@ -83,7 +90,7 @@ function Shell() {
       <MonitorBar />
       <MonitoredIndicator />
       <Notices />
-      <div className={tab === 'list' && !showSettings ? 'workspace is-list' : 'workspace'}>
+      <div className={showSettings ? 'workspace' : wideBoard ? 'workspace is-list is-board' : tab !== 'lead' ? 'workspace is-list' : 'workspace'}>
         <aside className="sidebar" aria-label="Dial and calls">
           <DialPad />
           <CallPanel />
@@ -105,9 +112,14 @@ function Shell() {
                   <button type="button" role="tab" aria-selected={tab === 'list'} className="tab" onClick={() => setTab('list')}>
                     Lead list
                   </button>
+                  {role !== 'agent' ? (
+                    <button type="button" role="tab" aria-selected={tab === 'board'} className="tab" onClick={() => setTab('board')}>
+                      Live board
+                    </button>
+                  ) : null}
                 </div>
                 <Confirmation />
-                <div className="tab-tools">
+                <div className="tab-tools" hidden={tab === 'board'}>
                   <button type="button" className="btn btn-sm" onClick={() => setDialog({ kind: 'import' })}>
                     Import CSV
                   </button>
@@ -119,8 +131,8 @@ function Shell() {
                   </button>
                 </div>
               </div>
-              <div className="main-pane" role="tabpanel" aria-label={tab === 'lead' ? 'Lead' : 'Lead list'}>
-                {tab === 'lead' ? <LeadCard /> : <LeadList onOpened={() => setTab('lead')} />}
+              <div className="main-pane" role="tabpanel" aria-label={tab === 'lead' ? 'Lead' : tab === 'list' ? 'Lead list' : 'Live board'}>
+                {tab === 'lead' ? <LeadCard /> : tab === 'list' ? <LeadList onOpened={() => setTab('lead')} /> : <Board />}
               </div>
             </>
           )}

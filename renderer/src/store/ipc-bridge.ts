@@ -20,6 +20,7 @@ export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
     api.importer.onProgress((p) => s().setImportProgress(p)),
     api.importer.onFinished((r) => s().setImportReport(r)),
     api.compliance.onChanged((c) => s().setCompliance(c)),
+    api.board.onChanged((b) => s().setBoard(b)),
     api.monitor.onChanged((m) => s().setMonitor(m)),
     api.monitor.onMonitoredChanged((m) => s().setMonitored(m)),
   ];

@@ -5,6 +5,7 @@
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Snapshot } from '../../../shared/contract';
 import { createAccountSlice, type AccountSlice } from './account-slice';
+import { createBoardSlice, type BoardSlice } from './board-slice';
 import { createCallsSlice, type CallsSlice } from './calls-slice';
 import { createComplianceSlice, type ComplianceSlice } from './compliance-slice';
 import { createRegistrationSlice, type RegistrationSlice } from './registration-slice';
@@ -29,6 +30,7 @@ export type RingsideState = RegistrationSlice &
   LeadsSlice &
   ImportSlice &
   ComplianceSlice &
+  BoardSlice &
   MonitorSlice &
   SnapshotSlice;
 export type RingsideStore = StoreApi<RingsideState>;
@@ -45,11 +47,13 @@ export function createRingsideStore(): RingsideStore {
     ...createLeadsSlice(...a),
     ...createImportSlice(...a),
     ...createComplianceSlice(...a),
+    ...createBoardSlice(...a),
     ...createMonitorSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
       set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats, compliance: snapshot.compliance });
       get().replaceCalls(snapshot.calls);
+      set({ board: snapshot.board });
       set({ monitor: snapshot.monitor, monitored: snapshot.monitored });
     },
   }));

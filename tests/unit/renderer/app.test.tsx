@@ -168,7 +168,14 @@ describe('App', () => {
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'secret' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save account' }));
     await settle();
-    expect(fake.api.account.save).toHaveBeenCalledWith({ server: 'wss://pbx.example.com/ws', aor: 'sip:agent1@example.com', password: 'secret' });
+    expect(fake.api.account.save).toHaveBeenCalledWith({
+      server: 'wss://pbx.example.com/ws',
+      aor: 'sip:agent1@example.com',
+      password: 'secret',
+      // The supervision section's defaults (an agent reporting to nobody); no team secret.
+      supervision: expect.objectContaining({ role: 'agent', supervisors: [], team: [], heartbeatSec: 5 }),
+    });
+    expect((fake.api.account.save.mock.calls as unknown as Array<[{ supervision?: object }]>)[0]![0].supervision).not.toHaveProperty('teamSecret');
   });
 
   it('shows a provisioned account read-only', () => {

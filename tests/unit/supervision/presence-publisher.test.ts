@@ -65,7 +65,7 @@ describe('PresencePublisher', () => {
   let current: PresenceInputs;
   let registered: boolean;
   let answer: number;
-  let info: ReturnType<typeof vi.fn>;
+  let info: ReturnType<typeof vi.fn<(message: string) => void>>;
 
   function publisher(over: Partial<ConstructorParameters<typeof PresencePublisher>[0]> = {}) {
     return new PresencePublisher({
@@ -96,7 +96,7 @@ describe('PresencePublisher', () => {
     current = inputs();
     registered = true;
     answer = 200;
-    info = vi.fn();
+    info = vi.fn<(message: string) => void>();
   });
   afterEach(() => vi.useRealTimers());
 

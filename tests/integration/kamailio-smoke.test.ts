@@ -184,7 +184,10 @@ describe('Kamailio test server (tests/kamailio/kamailio.cfg)', () => {
     expect(sip.domain).toBe('127.0.0.1');
     expect(sip.users.agent1).toBe('secret-agent1');
     expect(Object.keys(sip.users).sort()).toEqual(
-      ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142'].sort(),
+      [
+        'agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142',
+        ...Array.from({ length: 50 }, (_, i) => `bench${String(i + 1).padStart(2, '0')}`),
+      ].sort(),
     );
     expect(sip.pid()).toBeGreaterThan(0);
   });
@@ -192,6 +195,13 @@ describe('Kamailio test server (tests/kamailio/kamailio.cfg)', () => {
   it('registers agent1 with the right password', async () => {
     const agent = await phone('agent1');
     expect(await register(agent)).toBe(200);
+  });
+
+  it('knows the benchmark agents bench01 … bench50 and no others of that pattern', async () => {
+    expect(await register(await phone('bench01'))).toBe(200);
+    expect(await register(await phone('bench50'))).toBe(200);
+    expect(await register(await phone('bench51', 'secret-bench51'))).toBe(403);
+    expect(await register(await phone('bench00', 'secret-bench00'))).toBe(403);
   });
 
   it('rejects a registration with a wrong password (403)', async () => {

@@ -37,9 +37,12 @@ export interface KamailioServer {
   logTail(lines?: number): string;
 }
 
+/** Simulated agents for the live-board benchmark (tests/bench/board-bench.ts): bench01 … bench50. */
+export const BENCH_USERS: readonly string[] = Array.from({ length: 50 }, (_, i) => `bench${String(i + 1).padStart(2, '0')}`);
+
 export const KAMAILIO_USERS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(
-    ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142'].map(
+    ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142', ...BENCH_USERS].map(
       (u) => [u, `secret-${u}`],
     ),
   ),

@@ -1,7 +1,8 @@
 /**
  * A compact, exact index of a national Do-Not-Call registry (US FTC, Canada DNCL) that fits an
- * agent's desktop: ~220 MB for 253 million numbers, in memory and on disk, millions of lookups
- * per second from plain JS, rebuilt from the flat files or patched with change lists.
+ * agent's desktop: ~220 MB for 253 million numbers (7.1 bits a number, directory included), in
+ * memory and on disk, rebuilt from the flat files or patched with change lists.
+ * tests/bench/registry-bench.ts measures it against a sorted array and a Bloom filter.
  *
  * Plain Node (no electron import), so it runs in the main process, a worker thread or a tool.
  *
@@ -17,7 +18,8 @@
  *   - a plain 10,000-bit bitmap (313 words) for dense blocks (k ≳ 2,450).
  * The directory entry of a block carries k, l and the part counts, so a lookup costs two
  * dependent memory reads: the 16-byte entry, then one ~40-byte part (at 253 M numbers).
- * Random lookups are bound by those cache misses, not by arithmetic.
+ * Random lookups are bound by those two cache (and TLB) misses, not by arithmetic; hasMany
+ * sorts its numbers by block first so that large scrubs sweep memory in order.
  *
  * ## File format (little-endian), version 1
  *
@@ -90,8 +92,8 @@ const FNV_PRIME = 0x01000193;
 /** Spill values are `nxx << 14 | line`, so a per-NPA bitmap gives each NXX its own word-aligned 16,384-bit stripe. */
 const STRIPE_BITS_LOG = 14;
 const STRIPE_WORDS = 1 << (STRIPE_BITS_LOG - 5);
-/** hasMany sorts this many numbers at a time (4 MB of scratch)... */
-const SORT_CHUNK = 1 << 18;
+/** hasMany sorts up to this many numbers at a time (16 MB of scratch; positions take 20 bits)... */
+const SORT_CHUNK = 1 << 20;
 /** ...when given at least this many; below it the sort costs more than it saves. */
 const SORTED_MIN = 4096;
 
@@ -868,8 +870,6 @@ function removeDirIfEmpty(workDir: string): void {
 
 /** A loaded index: one buffer, typed-array views, no per-block objects. */
 export class RegistryIndex {
-  /** hasMany's sort buffers (~4 MB), made on first use. */
-  private sortScratch: { keys: Int32Array; packed: Int32Array; keys2: Int32Array; packed2: Int32Array; counts: Int32Array } | undefined;
 
   private constructor(
     readonly meta: RegistryIndexMeta,
@@ -974,7 +974,7 @@ export class RegistryIndex {
   /**
    * For scrubbing: out[i] = 1 when nums[i] is listed, else 0. On large lists much faster per
    * number than has(): the numbers are visited in block order (a radix sort of their positions,
-   * 2^18 at a time), so the directory and data are read in one ascending sweep that the
+   * 2^20 at a time), so the directory and data are read in one ascending sweep that the
    * hardware prefetches, instead of one cache and TLB miss chain per number.
    */
   hasMany(nums: Float64Array, out: Uint8Array): void {
@@ -985,16 +985,15 @@ export class RegistryIndex {
       for (let i = 0; i < nums.length; i++) out[i] = this.has(nums[i]) ? 1 : 0;
       return;
     }
-    const s = (this.sortScratch ??= {
-      keys: new Int32Array(SORT_CHUNK),
-      packed: new Int32Array(SORT_CHUNK),
-      keys2: new Int32Array(SORT_CHUNK),
-      packed2: new Int32Array(SORT_CHUNK),
-      counts: new Int32Array(1024),
-    });
-    const { keys, packed, keys2, packed2, counts } = s;
-    for (let base = 0; base < nums.length; base += SORT_CHUNK) {
-      const m = Math.min(SORT_CHUNK, nums.length - base);
+    // Scratch for one chunk: made per call (up to 16 MB), not kept by the index.
+    const chunk = Math.min(SORT_CHUNK, nums.length);
+    const keys = new Int32Array(chunk);
+    const packed = new Int32Array(chunk);
+    const keys2 = new Int32Array(chunk);
+    const packed2 = new Int32Array(chunk);
+    const counts = new Int32Array(1024);
+    for (let base = 0; base < nums.length; base += chunk) {
+      const m = Math.min(chunk, nums.length - base);
       for (let i = 0; i < m; i++) {
         const n = nums[base + i];
         let key = BLOCKS; // sorts last, answers 0
@@ -1005,10 +1004,12 @@ export class RegistryIndex {
           if ((line | 0) === line) key = prefix - NPA_MIN * NXX_COUNT;
           else line = 0;
         }
-        keys[i] = key;
-        packed[i] = (i << 14) | line; // position (18 bits) and line (14 bits) travel together
+        // Block (20 bits) and position (20 bits) travel through the sort with the line split
+        // over the spare bits: line >> 2 above the block, line & 3 below the position.
+        keys[i] = key | ((line >>> 2) << 20);
+        packed[i] = (i << 2) | (line & 3);
       }
-      // LSD radix sort by block (< 2^20): low 10 bits into keys2/packed2, high 10 bits back.
+      // LSD radix sort by block (bits 0-19): low 10 bits into keys2/packed2, high 10 bits back.
       radixPass(keys, packed, keys2, packed2, m, 0, counts);
       radixPass(keys2, packed2, keys, packed, m, 10, counts);
       // Sorted, the directory is read in one ascending sweep, but each number still opens new
@@ -1017,11 +1018,15 @@ export class RegistryIndex {
       let sink = 0;
       for (let t0 = 0; t0 < m; t0 += 64) {
         const t1 = Math.min(m, t0 + 64);
-        for (let t = t0; t < t1; t++) sink ^= touchPart(dir, data, keys[t], packed[t] & 0x3fff);
         for (let t = t0; t < t1; t++) {
-          const key = keys[t];
+          const a = keys[t];
+          sink ^= touchPart(dir, data, a & 0xfffff, ((a >>> 20) << 2) | (packed[t] & 3));
+        }
+        for (let t = t0; t < t1; t++) {
+          const a = keys[t];
           const v = packed[t];
-          out[base + (v >>> 14)] = key !== BLOCKS && lookupEntry(dir, data, key * ENTRY_WORDS, v & 0x3fff) ? 1 : 0;
+          const key = a & 0xfffff;
+          out[base + (v >>> 2)] = key !== BLOCKS && lookupEntry(dir, data, key * ENTRY_WORDS, ((a >>> 20) << 2) | (v & 3)) ? 1 : 0;
         }
       }
       touchSink ^= sink;

@@ -101,6 +101,23 @@ describe('RegistryIndex: exact membership', () => {
     expect(index.has(num(250, 556, 9_998))).toBe(true);
   });
 
+  it('hasMany over more than one sort chunk (2^20 numbers) gives the same answers as has', async () => {
+    const numbers = mixedNumbers(31);
+    const { index } = await build(numbers);
+    const r = rng(32);
+    const list = new Float64Array((1 << 20) + 12_345);
+    for (let i = 0; i < list.length; i++) list[i] = i % 3 === 0 ? numbers[Math.floor(r() * numbers.length)] : 2_000_000_000 + Math.floor(r() * 8_000_000_000);
+    list[list.length - 1] = 9_999_999_999;
+    list[5] = Number.NaN;
+    const out = new Uint8Array(list.length);
+    index.hasMany(list, out);
+    let wrong = 0;
+    for (let i = 0; i < list.length; i++) if (out[i] !== (index.has(list[i]) ? 1 : 0)) wrong++;
+    expect(wrong).toBe(0);
+    expect(out[list.length - 1]).toBe(1);
+    expect(out[5]).toBe(0);
+  });
+
   it('keeps a uniform registry near 6.8 bits per number plus the directory', async () => {
     // 200,000 numbers over 500 prefixes: ~400 per block, the density of the US registry.
     const r = rng(3);

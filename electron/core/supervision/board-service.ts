@@ -15,7 +15,7 @@
  */
 import { agentPresenceSchema, type AgentPresence, type BoardAgent, type BoardAlertKind, type BoardTotals, type BoardView, type MonitorMode, type Supervision } from '../../../shared/supervision.js';
 import type { Logger } from '../sip-client.js';
-import { presenceAuthParts } from './presence.js';
+import { presenceAuthParts, presenceContent } from './presence.js';
 import { normaliseAor, verifyTeam } from './team-auth.js';
 
 /** One incoming agent-state MESSAGE, as the SIP layer hands it over (all of it untrusted). */
@@ -141,9 +141,12 @@ export class BoardService {
     // Out of order: an older message must not undo a newer one. A stale agent may be a new run
     // of the app (whose clock went back): take it.
     if (entry.presence && presence.seq <= entry.presence.seq && !this.isStale(entry, at)) return { accepted: false, status: 200, reason: 'older than the last message' };
+    // A heartbeat that repeats what the board shows needs no emit of its own: the durations the
+    // renderer derives stay right, and the next real change carries the new times.
+    const repeat = entry.presence !== null && !this.isStale(entry, at) && presenceContent(entry.presence) === presenceContent(presence);
     entry.presence = presence;
     entry.lastHeardAt = at;
-    this.changed();
+    if (!repeat) this.changed();
     return { accepted: true, status: 200 };
   }
 

@@ -227,7 +227,7 @@ describe('BoardService: stale, alerts, totals, history', () => {
   it('coalesces emits to at most one per 100 ms', () => {
     const { service, emits } = board();
     for (let i = 1; i <= 50; i++) {
-      service.receive(fromAgent(presence({ seq: i })));
+      service.receive(fromAgent(presence({ seq: i, today: { calls: i, connected: 0, talkSec: 0, successes: 0 } })));
       clock += 5;
       vi.advanceTimersByTime(5);
     }
@@ -235,6 +235,22 @@ describe('BoardService: stale, alerts, totals, history', () => {
     // 250 ms of messages: the first emit at once, then one per 100 ms.
     expect(emits.length).toBeLessThanOrEqual(4);
     expect(agent(emits.at(-1)!).presence?.seq).toBe(50);
+  });
+
+  it('a heartbeat that repeats the same state is taken (last heard) but emits nothing of its own', () => {
+    const { service, emits } = board({ heartbeatSec: 5 });
+    const since = clock;
+    service.receive(fromAgent(presence({ seq: 1, state: 'paused', pauseReason: 'Break', since })));
+    vi.advanceTimersByTime(200);
+    const n = emits.length;
+    clock += 5000;
+    expect(service.receive(fromAgent(presence({ seq: 2, sentAt: clock, state: 'paused', pauseReason: 'Break', since }))).accepted).toBe(true);
+    vi.advanceTimersByTime(200);
+    expect(emits).toHaveLength(n);
+    expect(agent(service.view())).toMatchObject({ lastHeardAt: clock, presence: { seq: 2 } });
+    service.receive(fromAgent(presence({ seq: 3, sentAt: clock, state: 'available' })));
+    vi.advanceTimersByTime(200);
+    expect(emits).toHaveLength(n + 1);
   });
 
   it('reconfigure keeps what was heard from agents still on the team', () => {

@@ -3,7 +3,7 @@
  * state by SIP MESSAGE, a supervisor core shows it. A change reaches the board within a second; a
  * killed agent (its process SIGKILLed, never unregistered) turns stale after 3 heartbeats; a
  * forged state message from a non-team identity changes nothing and is counted; a wrong team
- * secret is refused.
+ * secret is refused; an agent who unregisters raises the "not registered" alert.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -137,6 +137,22 @@ describe('live board through Kamailio', () => {
     expect(row(after.board, 'agent2')).toMatchObject({ state: 'available', stale: false });
     void a2;
     console.log(`[board] state change → supervisor's board: pause ${pauseMs.toFixed(0)} ms, dial ${callMs.toFixed(0)} ms, answer ${answerMs.toFixed(0)} ms, hang-up ${hangupMs.toFixed(0)} ms`);
+  });
+
+  it('an agent who unregisters (socket still up) shows as not registered, with the alert', async () => {
+    const { peer: sup } = await supervisor();
+    const { peer: a3 } = await agentApp('agent3');
+    await boardWhere(sup, (b) => row(b, 'agent3')?.presence?.registered === true, 0);
+    const mark = sup.events.length;
+    const t0 = performance.now();
+    expect((await a3.request('sip:unregister', {})).ok).toBe(true);
+    const gone = await boardWhere(sup, (b) => row(b, 'agent3')?.presence?.registered === false, mark);
+    expect(gone.at - t0).toBeLessThan(1000);
+    expect(row(gone.board, 'agent3')?.alerts).toContainEqual({ kind: 'unregistered', text: 'Not registered' });
+    // And back: registering again clears it.
+    expect((await a3.request('sip:register', {})).ok).toBe(true);
+    const back = await boardWhere(sup, (b) => row(b, 'agent3')?.presence?.registered === true, sup.events.length);
+    expect(row(back.board, 'agent3')?.alerts).toEqual([]);
   });
 
   it('a forged state message from a non-team identity changes nothing and is counted as rejected', async () => {

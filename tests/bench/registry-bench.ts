@@ -13,7 +13,7 @@
  *   npx tsx tests/bench/registry-bench.ts --numbers 20000000
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statfsSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -241,6 +241,11 @@ function perSecond(count: number, ms: number): number {
  */
 export async function runRegistryBench(opts: { numbers: number }): Promise<Record<string, number>> {
   const N = opts.numbers;
+  // Text (11 bytes a number) + spill files (4) + index and its changed copy (~2): refuse early
+  // rather than fill the disk halfway through.
+  const fs = statfsSync(tmpdir());
+  const needed = N * 17 + 100e6;
+  if (fs.bavail * fs.bsize < needed) throw new Error(`registry bench needs ~${mb(needed)} MB free in ${tmpdir()}, has ${mb(fs.bavail * fs.bsize)} MB`);
   const tmp = mkdtempSync(join(tmpdir(), 'ringside-dnc-bench-'));
   const r: Record<string, number> = { numbers: N, cores: availableParallelism(), loadAvg1mStart: Math.round(loadavg()[0] * 100) / 100 };
   const log = (s: string) => process.stdout.write(`[registry-bench] ${s}\n`);

@@ -868,6 +868,9 @@ function removeDirIfEmpty(workDir: string): void {
 // ---------------------------------------------------------------------------------------------
 // Index
 
+/** The raw views of an index, for applyChanges only (not part of the class's public surface). */
+let viewsOf: (index: RegistryIndex) => { dir: Uint32Array; data: Uint32Array };
+
 /** A loaded index: one buffer, typed-array views, no per-block objects. */
 export class RegistryIndex {
 
@@ -1033,9 +1036,8 @@ export class RegistryIndex {
     }
   }
 
-  /** @internal Raw views for applyChanges. */
-  static views(index: RegistryIndex): { dir: Uint32Array; data: Uint32Array } {
-    return { dir: index.dir, data: index.data };
+  static {
+    viewsOf = (index) => ({ dir: index.dir, data: index.data });
   }
 }
 
@@ -1063,7 +1065,7 @@ export async function applyChanges(index: RegistryIndex, changes: { add: Iterabl
   };
   const removes = toKeys(changes.remove);
   const adds = toKeys(changes.add);
-  const { dir: srcDir, data: src } = RegistryIndex.views(index);
+  const { dir: srcDir, data: src } = viewsOf(index);
   const tmp = tempPathFor(outPath);
   const fd = openSync(tmp, 'w');
   let sealed = false;

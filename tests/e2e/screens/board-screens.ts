@@ -208,6 +208,12 @@ async function main(): Promise<void> {
       { width: 1920, height: 1000 },
     );
 
+    // 2b. Agent and supervisor in one ("both"): the board next to the dial sidebar.
+    await scene('both', { snapshot: { ...snapshot(), account: { ...snapshot().account!, supervision: { ...snapshot().account!.supervision, role: 'both' } } }, responses }, async (page) => {
+      await page.getByRole('tab', { name: 'Live board' }).click();
+      await page.getByRole('region', { name: 'Live board' }).waitFor();
+    });
+
     // 3. Settings: the supervision section with a bad team line.
     await scene(
       'settings',

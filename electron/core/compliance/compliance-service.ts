@@ -374,7 +374,9 @@ export class ComplianceService {
     const campaign = this.deps.store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
     const now = this.now();
+    const tRead = performance.now();
     const phones = this.deps.store.scrub.phones(campaignId);
+    const readMs = performance.now() - tRead;
     const n = phones.e164.length;
     // Which registry covers each phone, and its 10-digit number for the index.
     const registryNumbers = new Float64Array(n);
@@ -399,6 +401,18 @@ export class ComplianceService {
     const verdicts: Array<{ phoneId: number; blocked: string | null }> = [];
     const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
     const kindExempt = this.policy.exemptKinds.includes(campaign.kind as CampaignKind);
+    // Evidence dates repeat across a list (an import's inquiry date, a mailing's consent date):
+    // decide each distinct combination once.
+    const evidenceCache = new Map<string, boolean>();
+    const exemptByEvidence = (reg: RegistryName, i: number): boolean => {
+      const key = `${reg}|${phones.consentAt[i] ?? ''}|${phones.inquiryAt[i] ?? ''}|${phones.lastPurchaseAt[i] ?? ''}`;
+      let exempt = evidenceCache.get(key);
+      if (exempt === undefined) {
+        exempt = findExemption(reg, campaign.kind, { consentAt: phones.consentAt[i], inquiryAt: phones.inquiryAt[i], lastPurchaseAt: phones.lastPurchaseAt[i] }, now, this.policy) !== null;
+        evidenceCache.set(key, exempt);
+      }
+      return exempt;
+    };
     for (let i = 0; i < n; i++) {
       if (phones.leadId[i] !== lastLead) {
         lastLead = phones.leadId[i];
@@ -410,11 +424,7 @@ export class ComplianceService {
         blocked = 'internal-dnc';
         report.blocked.internalDnc++;
       } else if (!reg) report.allowed++;
-      else if (
-        kindExempt ||
-        ((phones.consentAt[i] || phones.inquiryAt[i] || phones.lastPurchaseAt[i]) &&
-          findExemption(reg, campaign.kind, { consentAt: phones.consentAt[i], inquiryAt: phones.inquiryAt[i], lastPurchaseAt: phones.lastPurchaseAt[i] }, now, this.policy))
-      ) {
+      else if (kindExempt || ((phones.consentAt[i] || phones.inquiryAt[i] || phones.lastPurchaseAt[i]) && exemptByEvidence(reg, i))) {
         report.exempt++;
       } else if (stale[reg]) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
       else if (listed[reg]?.[i]) {
@@ -425,7 +435,9 @@ export class ComplianceService {
     }
     report.leads = leads;
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
+    const tMark = performance.now();
     this.deps.store.scrub.mark(verdicts);
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub: read ${readMs.toFixed(0)} ms, decide ${(tMark - tRead - readMs).toFixed(0)} ms, mark ${(performance.now() - tMark).toFixed(0)} ms (${verdicts.length} changed)`);
     report.durationMs = Math.round(performance.now() - started);
     return report;
   }

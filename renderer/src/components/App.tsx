@@ -53,7 +53,8 @@ function Shell() {
   const [chosenTab, setTab] = useState<Tab>(() => (role === 'supervisor' ? 'board' : 'lead'));
   const tab: Tab = chosenTab === 'board' && role === 'agent' ? 'lead' : chosenTab;
   // A pure supervisor's board gets the whole width, unless a call of their own needs the call panel.
-  const ownCall = useRingside((s) => Object.values(s.calls).some((c) => c.state !== 'ended' && !c.monitor));
+  // The supervisor's own monitoring call counts (its call panel has Mute and Hang up); the agent side of one never shows.
+  const ownCall = useRingside((s) => Object.values(s.calls).some((c) => c.state !== 'ended' && c.monitor?.side !== 'agent'));
   const wideBoard = tab === 'board' && role === 'supervisor' && !ownCall;
   const [dialog, setDialog] = useState<Dialog>(null);
   const showSettings = !hasAccount || settingsOpen;

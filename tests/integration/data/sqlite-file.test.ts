@@ -28,7 +28,7 @@ describe('migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).sort();
-    expect(tables).toEqual(['callbacks', 'calls', 'campaigns', 'dispositions', 'dnc', 'history', 'lead_phones', 'leads']);
+    expect(tables).toEqual(['callbacks', 'calls', 'campaigns', 'compliance_audit', 'dispositions', 'dnc', 'history', 'lead_phones', 'leads']);
     expect(migrate(raw)).toBe(latestVersion);
     raw.close();
     const again = openSqliteStore(file);

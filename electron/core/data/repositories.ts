@@ -6,6 +6,7 @@
  */
 import type { Campaign, CampaignInput, DispositionEffect } from '../../../shared/campaign.js';
 import type { CallDirection } from '../../../shared/call-session.js';
+import type { AuditEntry } from '../../../shared/compliance.js';
 import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 
@@ -117,22 +118,10 @@ export interface DncRepository {
   count(): number;
 }
 
-/** One gate decision as the audit log keeps it. */
-export interface AuditRecord {
-  at: number;
-  path: string;
-  target: string;
-  e164: string | null;
-  leadId: number | null;
-  campaignId: number | null;
-  allowed: boolean;
-  summary: string;
-  /** JSON of the decision's checks. */
-  checks: string;
-}
+/** One gate decision as the audit log keeps it (the UI's AuditEntry without its row id). */
+export type AuditRecord = Omit<AuditEntry, 'id'>;
 
-export interface StoredAuditRecord extends AuditRecord {
-  id: number;
+export interface StoredAuditRecord extends AuditEntry {
   /** SHA-256 over the previous row's hash and this row's fields (tamper evidence). */
   hash: string;
 }

@@ -14,6 +14,7 @@ import type { Snapshot } from '../../../shared/contract.js';
 import type { AgentPresence, BoardAgent, BoardView } from '../../../shared/supervision.js';
 import { launchChromium } from '../../support/chromium.js';
 import { serveDir } from '../../support/static-server.js';
+import { installFake, ok, type FakeData } from './fake-page.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const out = path.join(repo, 'test-results');
@@ -118,46 +119,6 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   };
 }
 
-interface FakeData {
-  snapshot: Snapshot;
-  responses: Record<string, unknown>;
-}
-
-/** Runs in the page: `window.ringside` answering from `data`, events through `window.__emit`. */
-function installFake(data: FakeData): void {
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const w = window as unknown as Record<string, unknown>;
-  w.__emit = (key: string, payload: unknown) => listeners.get(key)?.forEach((l) => l(payload));
-  w.__calls = [] as Array<[string, unknown[]]>;
-  const answer = (key: string, args: unknown[]) => {
-    (w.__calls as Array<[string, unknown[]]>).push([key, args]);
-    if (key === 'app.ready') return { ok: true, value: data.snapshot };
-    if (key === 'board.get') return { ok: true, value: data.snapshot.board };
-    if (key === 'compliance.status') return { ok: true, value: data.snapshot.compliance };
-    if (key in data.responses) return data.responses[key];
-    return { ok: true, value: null };
-  };
-  const namespace = (ns: string) =>
-    new Proxy(
-      {},
-      {
-        get: (_t, method: string) => {
-          const key = `${ns}.${method}`;
-          if (/^on[A-Z]/.test(method)) {
-            return (l: (p: unknown) => void) => {
-              if (!listeners.has(key)) listeners.set(key, new Set());
-              listeners.get(key)!.add(l);
-              return () => listeners.get(key)!.delete(l);
-            };
-          }
-          return (...args: unknown[]) => new Promise((resolve) => setTimeout(() => resolve(answer(key, args)), 5));
-        },
-      },
-    );
-  w.ringside = new Proxy({}, { get: (_t, ns: string) => namespace(ns) });
-}
-
-const ok = (value: unknown) => ({ ok: true, value });
 const responses = { 'campaign.list': ok([]), 'agent.stats': ok({ day: '2026-11-26', calls: 0, connected: 0, talkSec: 0, dispositions: {}, successes: 0 }) };
 
 async function main(): Promise<void> {

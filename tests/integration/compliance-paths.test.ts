@@ -10,13 +10,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import type { NewLead, Store } from '../../electron/core/data/repositories.js';
 import { accountSchema } from '../../shared/account.js';
 import { campaignSchema, defaultDispositions, type CampaignInput } from '../../shared/campaign.js';
-import { startKamailio, type KamailioServer } from '../support/kamailio.js';
+import type { KamailioServer } from '../support/kamailio.js';
+import { kamailioHooks } from '../support/kamailio-hooks.js';
 import { startNodePhone, type NodePhone } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
@@ -27,16 +28,7 @@ const ALLOWED = '+12125550141'; // a registered customer phone, not on the regis
 const NOW = DateTime.fromISO('2026-11-25T12:00', { zone: 'America/New_York' }).toMillis();
 
 let sip: KamailioServer;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-beforeAll(async () => {
-  sip = await startKamailio();
-});
-afterAll(async () => {
-  await sip?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-});
+const cleanups = kamailioHooks((s) => (sip = s));
 
 const script = { coldStart: 'intro', warmStart: 'intro', steps: [{ id: 'intro', title: 'Intro', text: 'Hello', answers: [], capture: null, next: null }] };
 function campaign(over: Partial<CampaignInput> = {}): CampaignInput {

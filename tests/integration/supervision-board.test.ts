@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Messager, SessionState, UserAgent } from 'sip.js';
 import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
@@ -15,22 +15,14 @@ import { accountSchema } from '../../shared/account.js';
 import type { BoardAgent, BoardView, SupervisionInput } from '../../shared/supervision.js';
 import { PRESENCE_CONTENT_TYPE } from '../../shared/supervision.js';
 import { startAgentApp } from '../support/agent-app.js';
-import { startKamailio, type KamailioServer } from '../support/kamailio.js';
+import type { KamailioServer } from '../support/kamailio.js';
+import { kamailioHooks } from '../support/kamailio-hooks.js';
 import { startNodePhone, waitForState } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
 
 let sip: KamailioServer;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-beforeAll(async () => {
-  sip = await startKamailio();
-});
-afterAll(async () => {
-  await sip?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-});
+const cleanups = kamailioHooks((s) => (sip = s));
 
 const aor = (user: string) => `sip:${user}@${sip.domain}`;
 const quiet = { info: () => {}, warn: () => {} };

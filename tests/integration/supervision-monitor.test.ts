@@ -5,30 +5,21 @@
  * that record the media ops; what each party actually hears is tested in
  * tests/e2e/supervision-monitor.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionState, type Invitation } from 'sip.js';
 import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import { accountSchema } from '../../shared/account.js';
 import type { CallSessionView } from '../../shared/call-session.js';
 import type { MonitorView } from '../../shared/supervision.js';
-import { startKamailio, type KamailioServer } from '../support/kamailio.js';
+import type { KamailioServer } from '../support/kamailio.js';
+import { kamailioHooks } from '../support/kamailio-hooks.js';
 import { startNodePhone, waitForState, type NodePhone } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
 
 let sip: KamailioServer;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  sip = await startKamailio();
-});
-afterAll(async () => {
-  await sip?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-});
+const cleanups = kamailioHooks((s) => (sip = s));
 
 interface App {
   core: Core;

@@ -5,29 +5,21 @@
  * path), inbound caller matching, warm/cold with evidence, and the automatic pause while not
  * registered.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionState } from 'sip.js';
 import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
 import { createCore, type Core } from '../../electron/core/core.js';
 import type { NewLead, Store } from '../../electron/core/data/repositories.js';
 import { accountSchema } from '../../shared/account.js';
 import { campaignSchema, defaultDispositions, type CampaignInput } from '../../shared/campaign.js';
-import { startKamailio, type KamailioServer } from '../support/kamailio.js';
+import type { KamailioServer } from '../support/kamailio.js';
+import { kamailioHooks } from '../support/kamailio-hooks.js';
 import { startNodePhone, waitForState, type NodePhone } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
 
 let sip: KamailioServer;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-beforeAll(async () => {
-  sip = await startKamailio();
-});
-afterAll(async () => {
-  await sip?.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.race([Promise.resolve(c()).catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-});
+const cleanups = kamailioHooks((s) => (sip = s));
 
 const script = {
   coldStart: 'intro',

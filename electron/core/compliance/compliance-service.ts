@@ -74,7 +74,7 @@ export class ComplianceService {
   private importView: RegistryImportView | null = null;
   private importAbort: AbortController | null = null;
   /** Country of a +1 number by its area code (NANP spans several countries). */
-  private readonly nanpCountry = new Map<string, string | null>();
+  private readonly nanpRegistry = new Map<number, RegistryName | null>();
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -353,15 +353,15 @@ export class ComplianceService {
 
   // ---------------------------------------------------------------------------------- scrub
 
-  private countryOfNanp(e164: string): string | null {
-    const key = e164.slice(0, 5);
-    let c = this.nanpCountry.get(key);
-    if (c === undefined) {
+  /** The registry of a +1 number's area code (each NANP area code belongs to one country). */
+  private registryOfNpa(npa: number, e164: string): RegistryName | null {
+    let r = this.nanpRegistry.get(npa);
+    if (r === undefined) {
       const n = normalisePhone(e164, 'US');
-      c = n.ok ? n.country : null;
-      this.nanpCountry.set(key, c);
+      r = registryForCountry(n.ok ? n.country : null);
+      this.nanpRegistry.set(npa, r);
     }
-    return c;
+    return r;
   }
 
   /**
@@ -383,9 +383,15 @@ export class ComplianceService {
     const registryOf: Array<RegistryName | null> = new Array(n);
     for (let i = 0; i < n; i++) {
       const e164 = phones.e164[i];
-      const reg = e164.startsWith('+1') ? registryForCountry(this.countryOfNanp(e164)) : null;
+      let reg: RegistryName | null = null;
+      if (e164.length === 12 && e164.charCodeAt(1) === 49 /* +1 */) {
+        // The 10 digits as a number without a substring; the area code picks the country.
+        let num = 0;
+        for (let d = 2; d < 12; d++) num = num * 10 + (e164.charCodeAt(d) - 48);
+        reg = this.registryOfNpa(Math.floor(num / 10_000_000), e164);
+        registryNumbers[i] = reg ? num : 0;
+      }
       registryOf[i] = reg;
-      registryNumbers[i] = reg ? Number(e164.slice(2)) : 0;
     }
     const listed: Partial<Record<RegistryName, Uint8Array>> = {};
     for (const name of registryNames) {
@@ -395,8 +401,11 @@ export class ComplianceService {
       index.hasMany(registryNumbers, out);
       listed[name] = out;
     }
+    // Distinct leads, counted with a bitmap over lead ids (a Set of a million ids costs more).
+    let maxLead = 0;
+    for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
+    const seen = new Uint8Array(maxLead + 1);
     let leads = 0;
-    let lastLead = -1;
     const report: ScrubReport = { campaignId, leads: 0, phones: n, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
     const verdicts: Array<{ phoneId: number; blocked: string | null }> = [];
     const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
@@ -414,8 +423,8 @@ export class ComplianceService {
       return exempt;
     };
     for (let i = 0; i < n; i++) {
-      if (phones.leadId[i] !== lastLead) {
-        lastLead = phones.leadId[i];
+      if (!seen[phones.leadId[i]]) {
+        seen[phones.leadId[i]] = 1;
         leads++;
       }
       let blocked: string | null = null;

@@ -213,6 +213,7 @@ class SqliteStore implements Store {
     // into one string far faster (one pass over lead_phones), and we cut it up here. A small
     // internal DNC list is checked in JS, a large one by an index probe inside SQLite. Evidence
     // comes only for the leads that have some (a partial index).
+    const t0 = performance.now();
     const smallDnc = (this.q('SELECT COUNT(*) FROM dnc').pluck().get() as number) <= 200_000;
     const dncSet = smallDnc ? new Set(this.q('SELECT e164 FROM dnc').pluck().all() as string[]) : null;
     const dncColumn = smallDnc ? '0' : '(EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))';
@@ -222,6 +223,7 @@ class SqliteStore implements Store {
     )
       .pluck()
       .get(campaignId) ?? '') as string;
+    const t1 = performance.now();
     const evidence = new Map<number, [string | null, string | null, string | null]>();
     const ev = this.q(
       `SELECT id, consent_at, inquiry_at, last_purchase_at FROM leads INDEXED BY leads_evidence
@@ -230,6 +232,7 @@ class SqliteStore implements Store {
       .raw(true)
       .iterate(campaignId) as IterableIterator<[number, string | null, string | null, string | null]>;
     for (const [id, c, i, p] of ev) evidence.set(id, [c, i, p]);
+    const t2 = performance.now();
 
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
@@ -270,6 +273,7 @@ class SqliteStore implements Store {
       const e = evidence.get(leadId);
       if (e) [out.consentAt[k], out.inquiryAt[k], out.lastPurchaseAt[k]] = e;
     }
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub read: phones ${(t1 - t0).toFixed(0)} ms, evidence ${(t2 - t1).toFixed(0)} ms, parse ${(performance.now() - t2).toFixed(0)} ms`);
     return out;
   }
 

@@ -5,20 +5,11 @@
  * compliance-screens.ts). No core, no SIP: canned contract values and a fixed clock. PNGs go to
  * test-results/board-*.png.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import type { AccountView } from '../../../shared/account.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { AgentPresence, BoardAgent, BoardView } from '../../../shared/supervision.js';
-import { launchChromium } from '../../support/chromium.js';
-import { serveDir } from '../../support/static-server.js';
-import { installFake, ok, type FakeData } from './fake-page.js';
+import { ok, runScreens } from './fake-page.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const out = path.join(repo, 'test-results');
-const bundleDir = path.join(out, 'board-screens', 'renderer');
 const MIN = 60_000;
 /** 14:42 in New York. */
 const now = Date.UTC(2026, 10, 26, 19, 42);
@@ -122,37 +113,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
 const responses = { 'campaign.list': ok([]), 'agent.stats': ok({ day: '2026-11-26', calls: 0, connected: 0, talkSec: 0, dispositions: {}, successes: 0 }) };
 
 async function main(): Promise<void> {
-  await build({ configFile: path.join(repo, 'vite.config.ts'), logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } });
-  const server = await serveDir(bundleDir);
-  const browser = await launchChromium();
-  const shots: string[] = [];
-  const errors: string[] = [];
-  try {
-    const scene = async (name: string, data: FakeData, act: (page: Page) => Promise<void>, size = { width: 1280, height: 800 }) => {
-      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, timezoneId: 'America/New_York' });
-      const page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored")) errors.push(`${name}: console: ${m.text()}`);
-      });
-      page.on('dialog', (d) => {
-        errors.push(`${name}: a dialog opened (${d.message()}): hostile text was run`);
-        void d.dismiss();
-      });
-      await page.clock.setFixedTime(now);
-      await page.addInitScript({ content: `var __name = (f) => f;\n(${installFake.toString()})(${JSON.stringify(data)});` });
-      await page.goto(server.url);
-      await page.waitForSelector('.topbar');
-      await act(page);
-      const bar = await page.locator('.topbar').boundingBox();
-      if (size.width >= 1280 && bar && bar.height > 60) errors.push(`${name}: the top bar wraps (${bar.height}px high)`);
-      if ((await page.locator('.board img, .board script, .board b').count()) > 0) errors.push(`${name}: hostile markup became elements`);
-      const file = path.join(out, `board-${name}.png`);
-      await page.screenshot({ path: file });
-      shots.push(file);
-      await context.close();
-    };
-
+  await runScreens({ prefix: 'board', now, check: async (page) => ((await page.locator('.board img, .board script, .board b').count()) > 0 ? 'hostile markup became elements' : null) }, async (scene) => {
     // 1. The board at 1280 × 800: a supervisor starts on it.
     await scene('team', { snapshot: snapshot(), responses }, async (page) => {
       await page.getByRole('region', { name: 'Live board' }).waitFor();
@@ -190,15 +151,7 @@ async function main(): Promise<void> {
       },
       { width: 1280, height: 1000 },
     );
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  for (const s of shots) console.log(`wrote ${path.relative(repo, s)}`);
-  if (errors.length > 0) {
-    console.error(errors.join('\n'));
-    process.exitCode = 1;
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,22 +6,13 @@
  * CSP). No core, no SIP: only the renderer, fed canned contract values. PNGs go to
  * test-results/compliance-*.png.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import type { AuditEntry, ComplianceDecision, ComplianceStatus } from '../../../shared/compliance.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { Lead } from '../../../shared/lead.js';
-import { launchChromium } from '../../support/chromium.js';
-import { serveDir } from '../../support/static-server.js';
-import { installFake, ok, type FakeData } from './fake-page.js';
+import { ok, runScreens } from './fake-page.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const out = path.join(repo, 'test-results');
-const bundleDir = path.join(out, 'compliance-screens', 'renderer');
 const DAY = 86_400_000;
 /** The page's clock is fixed here (10:42 in New York) so local times match the canned decisions. */
 const now = Date.UTC(2026, 10, 26, 15, 42);
@@ -273,35 +264,7 @@ function responses(extra: Record<string, unknown> = {}): Record<string, unknown>
 }
 
 async function main(): Promise<void> {
-  await build({ configFile: path.join(repo, 'vite.config.ts'), logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } });
-  const server = await serveDir(bundleDir);
-  const browser = await launchChromium();
-  const shots: string[] = [];
-  const errors: string[] = [];
-  try {
-    const scene = async (name: string, data: FakeData, act: (page: Page) => Promise<void>, size = { width: 1280, height: 800 }) => {
-      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
-      const page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-      page.on('console', (m) => {
-        // index.html's CSP carries frame-ancestors, which only a header can enforce (Electron sets both).
-        if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored")) errors.push(`${name}: console: ${m.text()}`);
-      });
-      // tsx (esbuild) wraps named functions in `__name(...)`: give the page a no-op one.
-      await page.clock.setFixedTime(now);
-      await page.addInitScript({ content: `var __name = (f) => f;\n(${installFake.toString()})(${JSON.stringify(data)});` });
-      await page.goto(server.url);
-      await page.waitForSelector('.topbar');
-      await act(page);
-      // The top bar must stay on one row at 1280 px.
-      const bar = await page.locator('.topbar').boundingBox();
-      if (size.width >= 1280 && bar && bar.height > 60) errors.push(`${name}: the top bar wraps (${bar.height}px high)`);
-      const file = path.join(out, `compliance-${name}.png`);
-      await page.screenshot({ path: file });
-      shots.push(file);
-      await context.close();
-    };
-
+  await runScreens({ prefix: 'compliance', now }, async (scene) => {
     // 1. Stale registry: the banner; the lead on screen blocked by the registry (details open);
     //    a number typed in the dial box that calling hours would block.
     await scene('blocked', { snapshot: snapshot(staleStatus, blockedDecision), responses: responses() }, async (page) => {
@@ -378,15 +341,7 @@ async function main(): Promise<void> {
         await page.getByText(/2 added/).waitFor();
       },
     );
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  for (const s of shots) console.log(`wrote ${path.relative(repo, s)}`);
-  if (errors.length > 0) {
-    console.error(errors.join('\n'));
-    process.exitCode = 1;
-  }
+  });
 }
 
 main().catch((error: unknown) => {

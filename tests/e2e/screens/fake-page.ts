@@ -2,7 +2,13 @@
  * The fake `window.ringside` the screenshot scripts install in a page before its scripts run:
  * every request answers from canned data, events are pushed with `window.__emit`.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
 import type { Snapshot } from '../../../shared/contract';
+import { launchChromium } from '../../support/chromium.js';
+import { serveDir } from '../../support/static-server.js';
 
 export interface FakeData {
   snapshot: Snapshot;
@@ -44,3 +50,60 @@ export function installFake(data: FakeData): void {
 }
 
 export const ok = (value: unknown) => ({ ok: true, value });
+
+export type Scene = (name: string, data: FakeData, act: (page: Page) => Promise<void>, size?: { width: number; height: number }) => Promise<void>;
+
+/**
+ * Builds the renderer into test-results/<prefix>-screens/renderer, serves it on 127.0.0.1 and
+ * hands `scenes` a `scene()` that opens a fresh page (fixed clock, New York time, the fake
+ * installed), acts, checks that nothing errored, no dialog ran and the top bar stayed one row at
+ * 1280 px (plus `check`), and saves test-results/<prefix>-<name>.png. Exit code 1 on any error.
+ */
+export async function runScreens(opts: { prefix: string; now: number; check?: (page: Page) => Promise<string | null> }, scenes: (scene: Scene) => Promise<void>): Promise<void> {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const out = path.join(repo, 'test-results');
+  const bundleDir = path.join(out, `${opts.prefix}-screens`, 'renderer');
+  await build({ configFile: path.join(repo, 'vite.config.ts'), logLevel: 'warn', build: { outDir: bundleDir, emptyOutDir: true } });
+  const server = await serveDir(bundleDir);
+  const browser = await launchChromium();
+  const shots: string[] = [];
+  const errors: string[] = [];
+  const scene: Scene = async (name, data, act, size = { width: 1280, height: 800 }) => {
+    const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, timezoneId: 'America/New_York' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+    page.on('console', (m) => {
+      // index.html's CSP carries frame-ancestors, which only a header can enforce (Electron sets both).
+      if (m.type() === 'error' && !m.text().includes("'frame-ancestors' is ignored")) errors.push(`${name}: console: ${m.text()}`);
+    });
+    page.on('dialog', (d) => {
+      errors.push(`${name}: a dialog opened (${d.message()}): hostile text was run`);
+      void d.dismiss();
+    });
+    await page.clock.setFixedTime(opts.now);
+    // tsx (esbuild) wraps named functions in `__name(...)`: give the page a no-op one.
+    await page.addInitScript({ content: `var __name = (f) => f;\n(${installFake.toString()})(${JSON.stringify(data)});` });
+    await page.goto(server.url);
+    await page.waitForSelector('.topbar');
+    await act(page);
+    const bar = await page.locator('.topbar').boundingBox();
+    if (size.width >= 1280 && bar && bar.height > 60) errors.push(`${name}: the top bar wraps (${bar.height}px high)`);
+    const problem = await opts.check?.(page);
+    if (problem) errors.push(`${name}: ${problem}`);
+    const file = path.join(out, `${opts.prefix}-${name}.png`);
+    await page.screenshot({ path: file });
+    shots.push(file);
+    await context.close();
+  };
+  try {
+    await scenes(scene);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  for (const s of shots) console.log(`wrote ${path.relative(repo, s)}`);
+  if (errors.length > 0) {
+    console.error(errors.join('\n'));
+    process.exitCode = 1;
+  }
+}

@@ -6,6 +6,7 @@ import { store, useRingside } from '../store/store';
 import { useApi } from './api-context';
 import { formatBytes, formatCount, registryLabel } from './compliance-format';
 import { downloadText } from './download-file';
+import { CampaignSelect } from './CampaignSelect';
 import { Modal } from './Modal';
 import { drop } from './use-request';
 
@@ -489,17 +490,7 @@ function ListScrub() {
       </h3>
       <p className="field-hint">Checks every phone of every lead against the internal Do-Not-Call list and the national registries, and marks the leads that cannot be called.</p>
       <div className="cx-options">
-        <div className="field">
-          <label htmlFor={`${id}-campaign`}>Campaign</label>
-          <select id={`${id}-campaign`} value={campaignId ?? ''} onChange={(e) => setCampaignId(Number(e.target.value) || null)}>
-            {campaignId === null ? <option value="">Choose…</option> : null}
-            {campaigns.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CampaignSelect id={`${id}-campaign`} label="Campaign" campaigns={campaigns} value={campaignId} onChange={setCampaignId} />
         <button type="button" className="btn btn-primary" disabled={campaignId === null || running} onClick={scrub}>
           {running ? 'Scrubbing…' : 'Scrub list'}
         </button>

@@ -5,6 +5,7 @@ import { store, useRingside } from '../store/store';
 import { CHUNK_BYTES, chunkBase64 } from '../workspace/file-chunks';
 import { useApi } from './api-context';
 import { formatDuration } from './call-format';
+import { CampaignSelect } from './CampaignSelect';
 import { Modal } from './Modal';
 import { request } from './use-request';
 
@@ -148,17 +149,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                 <input type="radio" name={`${id}-dup`} checked={duplicates === 'skip'} onChange={() => setDuplicates('skip')} /> Skip
               </label>
             </fieldset>
-            <div className="field">
-              <label htmlFor={`${id}-campaign`}>Into campaign</label>
-              <select id={`${id}-campaign`} value={campaignId ?? ''} onChange={(e) => setCampaignId(Number(e.target.value) || null)}>
-                {campaignId === null ? <option value="">Choose…</option> : null}
-                {campaigns.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <CampaignSelect id={`${id}-campaign`} label="Into campaign" campaigns={campaigns} value={campaignId} onChange={setCampaignId} />
           </div>
           <div className="form-actions">
             <button type="button" className="btn btn-primary" disabled={campaignId === null} onClick={() => void run()}>

@@ -16,7 +16,7 @@ export interface WorkspaceLead {
   temperature: CallTemperature;
   /** The script step to start from (warm and cold scripts can differ). */
   scriptStart: string;
-  /** What the compliance gate decides for the selected phone right now (the "why" card before the call). */
+  /** What the compliance gate decides for the selected phone right now (the "why" card before the call); null during and after the call. */
   compliance: ComplianceDecision | null;
 }
 

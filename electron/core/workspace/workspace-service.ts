@@ -456,8 +456,9 @@ export class WorkspaceService {
     this.deps.emit('workspace:changed', this.view());
   }
 
+  /** Only before the call: during and after it the call carries the decision it was dialled on. */
   private currentCompliance(current: WorkspaceLead): ComplianceDecision | null {
-    if (!this.deps.check) return null;
+    if (!this.deps.check || current.stage !== 'preview') return null;
     const phone = this.deps.store.leads.get(current.leadId)?.phones[current.phoneIndex];
     return phone ? this.deps.check(current.leadId, phone.e164) : null;
   }

@@ -23,7 +23,9 @@ export interface ScrubFigures {
   leads: number;
   registryNumbers: number;
   firstScrubMs: number;
+  /** median of five re-scrubs */
   rescrubMs: number;
+  rescrubMinMs: number;
   blockedRegistry: number;
   blockedInternal: number;
   exempt: number;
@@ -83,13 +85,15 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
     });
     svc.init();
     const first = svc.scrub(campaign.id);
-    const again = svc.scrub(campaign.id);
+    // Re-scrubs (nothing changes): the median of five, since one run on a shared VM varies by ±30 %.
+    const again = Array.from({ length: 5 }, () => svc.scrub(campaign.id).durationMs).sort((a, b) => a - b);
     store.close();
     return {
       leads: first.leads,
       registryNumbers,
       firstScrubMs: first.durationMs,
-      rescrubMs: again.durationMs,
+      rescrubMs: again[2]!,
+      rescrubMinMs: again[0]!,
       blockedRegistry: first.blocked.registry,
       blockedInternal: first.blocked.internalDnc,
       exempt: first.exempt,
@@ -104,6 +108,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const leads = arg > 0 ? Number(process.argv[arg + 1]) : 1_000_000;
   const f = await runScrubBench({ leads });
   console.log(`scrub of ${f.leads.toLocaleString('en-US')} leads against ${f.registryNumbers.toLocaleString('en-US')} registry numbers:`);
-  console.log(`  first scrub ${f.firstScrubMs} ms (marks written), re-scrub ${f.rescrubMs} ms`);
+  console.log(`  first scrub ${f.firstScrubMs} ms (marks written), re-scrub ${f.rescrubMs} ms (median of 5; fastest ${f.rescrubMinMs} ms)`);
   console.log(`  blocked: registry ${f.blockedRegistry}, internal DNC ${f.blockedInternal}; exempt ${f.exempt}`);
 }

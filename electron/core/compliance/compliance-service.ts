@@ -354,11 +354,13 @@ export class ComplianceService {
   // ---------------------------------------------------------------------------------- scrub
 
   /** The registry of a +1 number's area code (each NANP area code belongs to one country). */
-  private registryOfNpa(npa: number, e164: string): RegistryName | null {
+  private registryOfNpa(npa: number, tenDigits: number): RegistryName | null {
     let r = this.nanpRegistry.get(npa);
     if (r === undefined) {
-      const n = normalisePhone(e164, 'US');
-      r = registryForCountry(n.ok ? n.country : null);
+      const n = normalisePhone(`+1${tenDigits}`, 'US');
+      // Only a valid number tells its area code's country; an invalid one decides nothing for the others.
+      if (!n.ok) return null;
+      r = registryForCountry(n.country);
       this.nanpRegistry.set(npa, r);
     }
     return r;
@@ -382,15 +384,10 @@ export class ComplianceService {
     const registryNumbers = new Float64Array(n);
     const registryOf: Array<RegistryName | null> = new Array(n);
     for (let i = 0; i < n; i++) {
-      const e164 = phones.e164[i];
-      let reg: RegistryName | null = null;
-      if (e164.length === 12 && e164.charCodeAt(1) === 49 /* +1 */) {
-        // The 10 digits as a number without a substring; the area code picks the country.
-        let num = 0;
-        for (let d = 2; d < 12; d++) num = num * 10 + (e164.charCodeAt(d) - 48);
-        reg = this.registryOfNpa(Math.floor(num / 10_000_000), e164);
-        registryNumbers[i] = reg ? num : 0;
-      }
+      const num = phones.nanp[i];
+      // Only +1 numbers are on the US or Canadian registry; the area code picks the country.
+      const reg = num ? this.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
+      registryNumbers[i] = reg ? num : 0;
       registryOf[i] = reg;
     }
     const listed: Partial<Record<RegistryName, Uint8Array>> = {};

@@ -143,7 +143,10 @@ export interface AuditRepository {
 export interface ScrubPhones {
   phoneId: Float64Array;
   leadId: Float64Array;
-  e164: string[];
+  /** The 10 digits of a +1 (NANP) number as an integer, else 0. */
+  nanp: Float64Array;
+  /** The E.164 text of the other numbers (null where nanp is set). */
+  e164: Array<string | null>;
   /** On the internal DNC list. */
   internalDnc: Uint8Array;
   consentAt: Array<string | null>;

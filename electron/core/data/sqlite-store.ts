@@ -215,7 +215,17 @@ class SqliteStore implements Store {
     // comes only for the leads that have some (a partial index).
     const t0 = performance.now();
     const smallDnc = (this.q('SELECT COUNT(*) FROM dnc').pluck().get() as number) <= 200_000;
-    const dncSet = smallDnc ? new Set(this.q('SELECT e164 FROM dnc').pluck().all() as string[]) : null;
+    // The small list in JS: +1 numbers as integers (a number-keyed Set is several times faster to
+    // probe than strings cut from a large one), anything else as text.
+    const dncNanp = new Set<number>();
+    const dncOther = new Set<string>();
+    if (smallDnc) {
+      for (const e164 of this.q('SELECT e164 FROM dnc').pluck().iterate() as IterableIterator<string>) {
+        const n = nanpOf(e164);
+        if (n) dncNanp.add(n);
+        else dncOther.add(e164);
+      }
+    }
     const dncColumn = smallDnc ? '0' : '(EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))';
     const packed = (this.q(
       `SELECT group_concat(p.id || ',' || p.lead_id || ',' || ${dncColumn} || ',' || coalesce(p.blocked, '') || ',' || p.e164, ';')
@@ -237,11 +247,12 @@ class SqliteStore implements Store {
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
     const out: ScrubPhones = {
-      phoneId: new Float64Array(n), leadId: new Float64Array(n), e164: new Array<string>(n), internalDnc: new Uint8Array(n),
+      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), e164: new Array<string | null>(n).fill(null), internalDnc: new Uint8Array(n),
       consentAt: new Array<string | null>(n).fill(null), inquiryAt: new Array<string | null>(n).fill(null), lastPurchaseAt: new Array<string | null>(n).fill(null),
       blocked: new Array<string | null>(n).fill(null),
     };
-    // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit (no substring per field).
+    // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, and a +1 number's ten
+    // digits too: no string is cut out per row except a verdict or a non-NANP number.
     let pos = 0;
     const len = packed.length;
     for (let k = 0; k < n; k++) {
@@ -263,13 +274,36 @@ class SqliteStore implements Store {
       while (packed.charCodeAt(pos) !== 44) pos++;
       if (pos > blockedStart) out.blocked[k] = packed.slice(blockedStart, pos);
       const e164Start = ++pos;
-      while (pos < len && packed.charCodeAt(pos) !== 59) pos++;
-      const e164 = packed.slice(e164Start, pos);
+      // "+1" then exactly ten digits, up to the ';' or the end
+      let num = 0;
+      let digits = 0;
+      let nanp = packed.charCodeAt(pos) === 43 && packed.charCodeAt(pos + 1) === 49;
+      if (nanp) pos += 2;
+      while (pos < len) {
+        c = packed.charCodeAt(pos);
+        if (c === 59) break;
+        if (nanp) {
+          const d = c - 48;
+          if (d >= 0 && d <= 9 && digits < 10) {
+            num = num * 10 + d;
+            digits++;
+          } else nanp = false;
+        }
+        pos++;
+      }
+      let onDnc = dnc;
+      if (nanp && digits === 10) {
+        out.nanp[k] = num;
+        if (!onDnc && smallDnc) onDnc = dncNanp.has(num);
+      } else {
+        const e164 = packed.slice(e164Start, pos);
+        out.e164[k] = e164;
+        if (!onDnc && smallDnc) onDnc = dncOther.has(e164);
+      }
       pos++;
       out.phoneId[k] = id;
       out.leadId[k] = leadId;
-      out.e164[k] = e164;
-      out.internalDnc[k] = dnc || (dncSet !== null && dncSet.has(e164)) ? 1 : 0;
+      out.internalDnc[k] = onDnc ? 1 : 0;
       const e = evidence.get(leadId);
       if (e) [out.consentAt[k], out.inquiryAt[k], out.lastPurchaseAt[k]] = e;
     }
@@ -812,4 +846,16 @@ function escapeLike(s: string): string {
 
 function samePhones(a: LeadPhone[], b: NewLead['phones']): boolean {
   return a.length === b.length && a.every((p, i) => p.e164 === b[i].e164 && p.raw === b[i].raw && p.label === b[i].label);
+}
+
+/** The ten digits of "+1" followed by exactly ten digits, as an integer; else 0. */
+function nanpOf(e164: string): number {
+  if (e164.length !== 12 || e164.charCodeAt(0) !== 43 || e164.charCodeAt(1) !== 49) return 0;
+  let num = 0;
+  for (let i = 2; i < 12; i++) {
+    const d = e164.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return 0;
+    num = num * 10 + d;
+  }
+  return num;
 }

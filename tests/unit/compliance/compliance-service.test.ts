@@ -187,11 +187,13 @@ describe('compliance gate in main', () => {
     const internal = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550102')] }), NOON_NY);
     const fine = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550103')], priority: 0 }), NOON_NY);
     const abroad = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+48225550123')] }), NOON_NY);
+    const abroadDnc = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+442079460123')] }), NOON_NY);
     r.store.dnc.add('+12125550102', 'manual', NOON_NY);
+    r.store.dnc.add('+442079460123', 'manual', NOON_NY);
     const report = r.svc.scrub(r.campaignId);
-    expect(report).toMatchObject({ leads: 5, phones: 5, allowed: 2, exempt: 1, blocked: { internalDnc: 1, registry: 1, noRegistry: 0, total: 2 } });
+    expect(report).toMatchObject({ leads: 6, phones: 6, allowed: 2, exempt: 1, blocked: { internalDnc: 2, registry: 1, noRegistry: 0, total: 3 } });
     const picked: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       const next = r.store.leads.next(r.campaignId, NOON_NY, picked);
       if (!next) break;
       picked.push(next.id);
@@ -199,6 +201,7 @@ describe('compliance gate in main', () => {
     expect(picked.sort()).toEqual([exempt.id, fine.id, abroad.id].sort());
     expect(picked).not.toContain(listed.id);
     expect(picked).not.toContain(internal.id);
+    expect(picked).not.toContain(abroadDnc.id);
   });
 
   it('refuses file names outside the inbox and a change list before any full list', () => {

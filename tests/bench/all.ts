@@ -8,7 +8,8 @@
  *   npm run bench -- --only registry,board
  * Sections: calls (dial/RTP/accept/RSS/disposition/lead list, run.ts), registry (index build,
  * size, lookups/s, 1 M scrub vs a sorted array; registry-bench.ts), scrub (end-to-end list scrub
- * through SQLite; scrub-bench.ts), board (state change → supervisor board with 50 agents;
+ * through SQLite; scrub-bench.ts), registry-import (a full import through the app's service and
+ * how late the main thread's event loop runs meanwhile; registry-import-bench.ts), board (state change → supervisor board with 50 agents;
  * board-bench.ts). Run inside the loopback namespace (npm run bench does that).
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ const only = onlyAt >= 0 ? new Set((argv[onlyAt + 1] ?? '').split(',')) : null;
 const sections: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'calls', file: 'run.ts', args: [] },
   { name: 'registry', file: 'registry-bench.ts', args: quick ? ['--quick'] : [] },
+  { name: 'registry-import', file: 'registry-import-bench.ts', args: quick ? ['--numbers', '2000000'] : [] },
   { name: 'scrub', file: 'scrub-bench.ts', args: quick ? ['--leads', '100000'] : [] },
   { name: 'board', file: 'board-bench.ts', args: [] },
 ];

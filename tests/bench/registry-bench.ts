@@ -54,7 +54,7 @@ function randomNumber(next: () => number): number {
 }
 
 /** Writes n numbers into one file per area code; returns a sample of up to HIT_SAMPLE of them. */
-function generate(dir: string, n: number, seed: number): Float64Array {
+export function generate(dir: string, n: number, seed: number): Float64Array {
   const next = prng(seed);
   const BUF = 1 << 16;
   const bufs = Array.from({ length: 800 }, () => Buffer.allocUnsafe(BUF));

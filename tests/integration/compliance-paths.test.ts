@@ -57,7 +57,7 @@ async function importUsRegistry(peer: TestPeer, dataDir: string): Promise<void> 
   writeFileSync(path.join(dataDir, 'registry-inbox', 'dnc-212.txt'), ['2125550199', '2125550198', '212,5550100'].join('\n') + '\n');
   const started = await peer.request('compliance:import-registry', { registry: 'US', mode: 'full', files: [{ name: 'dnc-212.txt', kind: 'full' }], snapshotDate: '2026-11-20' });
   expect(started.ok).toBe(true);
-  const done = await peer.waitFor('compliance:changed', (s) => s.import?.phase === 'done' || s.import?.phase === 'failed');
+  const done = await peer.waitFor('compliance:changed', (s) => s.import?.phase === 'done' || s.import?.phase === 'failed', 20_000);
   expect(done.import?.message).toMatch(/3 numbers/);
 }
 

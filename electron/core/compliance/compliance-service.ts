@@ -34,8 +34,10 @@ import { timeZonesForNumber } from '../data/time-zone.js';
 import { phoneOfUri } from '../dial-gate.js';
 import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
-import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
-import { importRegistryFiles, type ChangeSink } from './registry-import.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerUrl } from '../worker-thread.js';
+import { RegistryIndex } from './registry-index.js';
+import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
 
 
 export interface GateRequest {
@@ -56,10 +58,11 @@ export interface ComplianceServiceDeps {
   log: Logger;
   now?: () => number;
   policy?: CompliancePolicy;
+  /** The registry import's worker script (tests); default: found by worker-thread.ts. */
+  registryWorker?: URL;
 }
 
 const DAY = 86_400_000;
-const REGISTRY_NAMES: Record<RegistryName, string> = { US: 'US National DNC Registry', CA: "Canada's National DNCL" };
 
 /** A CSV cell that a spreadsheet would not run as a formula (CSV injection). */
 function safeCell(v: string): string {
@@ -294,30 +297,17 @@ export class ComplianceService {
         this.changed();
       }
     };
-    let builder: RegistryIndexBuilder | null = null;
+    const job: RegistryJob = { registry, mode, files: files.map((f) => ({ path: f.path, kind: f.kind })), snapshotAt, target, checkpointPath, workDir, resume };
     try {
-      if (mode === 'full') {
-        builder = await RegistryIndexBuilder.open(workDir, { resume });
-        const report = await importRegistryFiles({ files: files.map((f) => ({ path: f.path, kind: f.kind })), sink: builder, checkpointPath, onProgress, signal });
-        Object.assign(view, { numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: report.resumed, phase: 'building' });
-        this.changed();
-        const meta = await builder.finish(target, { registry, snapshotAt }, () => undefined);
-        this.indexes.set(registry, RegistryIndex.load(target));
-        view.message = `${REGISTRY_NAMES[registry]}: ${meta.count.toLocaleString('en-US')} numbers from ${files.length} file(s)${report.badLines ? `; ${report.badLines} bad line(s) skipped` : ''}${report.resumed ? ' (resumed)' : ''}.`;
-      } else {
-        const add: number[] = [];
-        const remove: number[] = [];
-        const sink: ChangeSink = { add: (n) => void add.push(n), remove: (n) => void remove.push(n), checkpoint: async () => undefined };
-        // Change lists are small (a day's or a month's changes): collected, then applied at once.
-        rmSync(checkpointPath, { force: true });
-        const report = await importRegistryFiles({ files: files.map((f) => ({ path: f.path, kind: f.kind })), sink, onProgress, signal });
-        Object.assign(view, { numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, phase: 'building' });
-        this.changed();
-        const current = this.indexes.get(registry) as RegistryIndex;
-        const applied = await applyChanges(current, { add, remove }, target, snapshotAt);
-        this.indexes.set(registry, RegistryIndex.load(target));
-        view.message = `${REGISTRY_NAMES[registry]} updated: ${applied.added.toLocaleString('en-US')} added, ${applied.removed.toLocaleString('en-US')} removed, ${applied.unchanged.toLocaleString('en-US')} unchanged; now ${applied.meta.count.toLocaleString('en-US')} numbers${report.badLines ? `; ${report.badLines} bad line(s) skipped` : ''}.`;
-      }
+      const done = await this.runJob(job, signal, {
+        onProgress,
+        onBuilding: (report) => {
+          Object.assign(view, report, { phase: 'building' });
+          this.changed();
+        },
+      });
+      this.indexes.set(registry, RegistryIndex.fromFileImage(done.index, target));
+      view.message = done.message;
       view.phase = 'done';
       rmSync(checkpointPath, { force: true });
       rmSync(requestPath, { force: true });
@@ -332,6 +322,37 @@ export class ComplianceService {
       this.importAbort = null;
       this.changed();
     }
+  }
+
+  /** Runs the import in its worker thread; resolves once the index file is written, with its verified image. */
+  private runJob(job: RegistryJob, signal: AbortSignal, hooks: Omit<RegistryJobHooks, 'signal'>): Promise<{ message: string; index: ArrayBuffer }> {
+    return new Promise((resolve, reject) => {
+      let worker: Worker;
+      try {
+        worker = startWorker(this.deps.registryWorker ?? workerUrl('compliance/registry-worker'), { workerData: job, name: 'ringside-registry-import' });
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      let settled = false;
+      const onAbort = () => worker.postMessage({ type: 'cancel' });
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        f();
+      };
+      worker.on('message', (m: RegistryWorkerMessage) => {
+        if (settled) return;
+        if (m.type === 'progress') hooks.onProgress(m.progress);
+        else if (m.type === 'building') hooks.onBuilding(m.report);
+        else if (m.type === 'done') settle(() => resolve({ message: m.message, index: m.index }));
+        else settle(() => reject(new Error(m.message)));
+      });
+      worker.on('error', (e) => settle(() => reject(e)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`the import worker stopped (code ${code}) before finishing`))));
+    });
   }
 
   // ---------------------------------------------------------------------------------- internal DNC

@@ -903,6 +903,23 @@ export class RegistryIndex {
     return RegistryIndex.fromBuffer(buffer, path, opts.verify !== false);
   }
 
+  /**
+   * The index's whole file image, to hand to another thread (postMessage with a transfer list);
+   * this index must not be used afterwards. The registry import's worker loads and verifies the
+   * new file, then gives it to the main process this way, which then reads nothing from disk.
+   */
+  fileImage(): ArrayBuffer {
+    return this.dir.buffer as ArrayBuffer;
+  }
+
+  /**
+   * An index from a file image made by fileImage() in another thread (already verified there):
+   * header, lengths, directory checksum and structure are checked again, the data checksum not.
+   */
+  static fromFileImage(buffer: ArrayBuffer, path: string): RegistryIndex {
+    return RegistryIndex.fromBuffer(buffer, path, false);
+  }
+
   /** An index with no numbers (before the first registry download). */
   static empty(meta: { registry: 'US' | 'CA'; snapshotAt: number; builtAt?: number }): RegistryIndex {
     checkMeta(meta);

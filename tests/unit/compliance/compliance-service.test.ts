@@ -57,7 +57,8 @@ async function importRegistry(r: Rig, registry: 'US' | 'CA', numbers: string[], 
   const inbox = path.join(r.dataDir, 'registry-inbox');
   writeFileSync(path.join(inbox, name), numbers.join('\r\n') + '\r\n');
   r.svc.startImport({ registry, mode, files: [{ name, kind: mode === 'full' ? 'full' : 'changes' }], snapshotDate });
-  for (let i = 0; i < 500; i++) {
+  // The import runs in a worker thread (started from source through tsx: up to seconds on a busy machine).
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
     const s = r.svc.status();
     if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) return s;
     await new Promise((res) => setTimeout(res, 10));

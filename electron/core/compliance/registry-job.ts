@@ -1,0 +1,67 @@
+/**
+ * One registry import, start to finish, as it runs in its worker thread (registry-worker.ts):
+ * a full list → a new index file built from the flat files (resumable from the checkpoint); change
+ * lists → the current index file patched. The main process only loads the finished file, so SIP
+ * signalling and IPC never wait on the ~25 s of parsing and building a national registry takes.
+ */
+import type { RegistryImportView, RegistryName } from '../../../shared/compliance.js';
+import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
+import { importRegistryFiles, type ChangeSink, type RegistryImportProgress } from './registry-import.js';
+
+export const REGISTRY_NAMES: Record<RegistryName, string> = { US: 'US National DNC Registry', CA: "Canada's National DNCL" };
+
+/** What the worker receives (structured-cloned). */
+export interface RegistryJob {
+  registry: RegistryName;
+  mode: 'full' | 'changes';
+  files: Array<{ path: string; kind: 'full' | 'changes' | 'additions' | 'deletions' }>;
+  snapshotAt: number;
+  /** The index file to write (changes: also the one patched). */
+  target: string;
+  checkpointPath: string;
+  workDir: string;
+  resume: boolean;
+}
+
+/** The reading phase's outcome, reported before building starts. */
+export type RegistryReadReport = Pick<RegistryImportView, 'numbers' | 'badLines' | 'badExamples' | 'resumed'>;
+
+export type RegistryWorkerMessage =
+  | { type: 'progress'; progress: RegistryImportProgress }
+  | { type: 'building'; report: RegistryReadReport }
+  /** index: the new index file's verified image (transferred), see RegistryIndex.fileImage */
+  | { type: 'done'; message: string; index: ArrayBuffer }
+  | { type: 'failed'; message: string; cancelled: boolean };
+
+export interface RegistryJobHooks {
+  onProgress(p: RegistryImportProgress): void;
+  onBuilding(r: RegistryReadReport): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs the job; resolves with the message for the user once the target file is in place (loaded
+ * and verified again with RegistryIndex.load by the caller in the worker).
+ */
+export async function runRegistryJob(job: RegistryJob, hooks: RegistryJobHooks): Promise<string> {
+  const { registry, files, snapshotAt, target, signal } = { ...job, signal: hooks.signal };
+  const name = REGISTRY_NAMES[registry];
+  const bad = (n: number) => (n ? `; ${n} bad line(s) skipped` : '');
+  if (job.mode === 'full') {
+    const builder = await RegistryIndexBuilder.open(job.workDir, { resume: job.resume });
+    // On failure or cancel the spill files and the checkpoint stay: the same import resumes.
+    const report = await importRegistryFiles({ files, sink: builder, checkpointPath: job.checkpointPath, onProgress: hooks.onProgress, signal });
+    hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: report.resumed });
+    const meta = await builder.finish(target, { registry, snapshotAt });
+    return `${name}: ${meta.count.toLocaleString('en-US')} numbers from ${files.length} file(s)${bad(report.badLines)}${report.resumed ? ' (resumed)' : ''}.`;
+  }
+  // Change lists are small (a day's or a month's changes): collected, then applied at once.
+  const add: number[] = [];
+  const remove: number[] = [];
+  const sink: ChangeSink = { add: (n) => void add.push(n), remove: (n) => void remove.push(n), checkpoint: async () => undefined };
+  const report = await importRegistryFiles({ files, sink, onProgress: hooks.onProgress, signal });
+  hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: false });
+  signal?.throwIfAborted();
+  const applied = await applyChanges(RegistryIndex.load(target), { add, remove }, target, snapshotAt);
+  return `${name} updated: ${applied.added.toLocaleString('en-US')} added, ${applied.removed.toLocaleString('en-US')} removed, ${applied.unchanged.toLocaleString('en-US')} unchanged; now ${applied.meta.count.toLocaleString('en-US')} numbers${bad(report.badLines)}.`;
+}

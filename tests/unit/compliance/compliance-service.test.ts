@@ -205,6 +205,26 @@ describe('compliance gate in main', () => {
     expect(picked).not.toContain(abroadDnc.id);
   });
 
+  it('a cancelled import (it runs in a worker) leaves the registry in use as it was, and says how to resume', async () => {
+    const r = rig();
+    await importRegistry(r, 'US', ['2125550100'], '2026-11-20');
+    const big = Array.from({ length: 200_000 }, (_, i) => String(3125550000 + i * 7));
+    writeFileSync(path.join(r.dataDir, 'registry-inbox', 'big.txt'), big.join('\n') + '\n');
+    r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'big.txt', kind: 'full' }], snapshotDate: '2026-11-24' });
+    expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'big.txt', kind: 'full' }], snapshotDate: '2026-11-24' })).toThrow(/already running/);
+    r.svc.cancelImport();
+    let s = r.svc.status();
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !['done', 'failed', 'cancelled'].includes(s.import?.phase ?? ''); ) {
+      await new Promise((res) => setTimeout(res, 10));
+      s = r.svc.status();
+    }
+    expect(s.import?.phase).toBe('cancelled');
+    expect(s.import?.message).toMatch(/resume/);
+    expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ count: 1, ageDays: 5 });
+    expect(r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+    expect(r.svc.gate({ uri: 'sip:+13125550007@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+  });
+
   it('refuses file names outside the inbox and a change list before any full list', () => {
     const r = rig();
     expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'missing.txt', kind: 'full' }] })).toThrow(/not in the registry inbox/);

@@ -631,6 +631,9 @@ export interface DtmfTraceEntry {
   ok: boolean;
 }
 
+/** The received audio's jitter-buffer target (ms): see attachRemoteAudio. */
+const RECEIVE_BUFFER_MS = 150;
+
 let dtmfDigits = '';
 let infoDigits = '';
 const detections: DtmfDetection[] = [];
@@ -654,10 +657,16 @@ function ensureAudio(): { ctx: AudioContext; ready: Promise<void> } {
 
 function attachRemoteAudio(): void {
   const p = pc();
-  const track = p?.getReceivers().find((r) => r.track?.kind === 'audio')?.track;
-  if (!track || track.id === attachedTrackId) return;
+  const receiver = p?.getReceivers().find((r) => r.track?.kind === 'audio');
+  const track = receiver?.track;
+  if (!receiver || !track || track.id === attachedTrackId) return;
   detachRemoteAudio();
   attachedTrackId = track.id;
+  // On loopback NetEq keeps a ~20-40 ms buffer, so a busy moment on this 2-core machine (several
+  // Chromium processes in the full suite) made RFC 4733 packets arrive after their playout time
+  // and a whole DTMF event went unrendered. A test phone needs no low latency: hold 150 ms.
+  const r = receiver as RTCRtpReceiver & { jitterBufferTarget?: number | null };
+  if ('jitterBufferTarget' in r) r.jitterBufferTarget = RECEIVE_BUFFER_MS;
   const stream = new MediaStream([track]);
   // Chromium only feeds a remote WebRTC stream into Web Audio if it is also consumed by a
   // media element; keep it muted so nothing is played.

@@ -5,7 +5,7 @@
  * signalling and IPC live — is probed every millisecond: the figure is how late those probes ran
  * (max and p99), i.e. how long a SIP message or a click could wait behind the import.
  *
- *   npx tsx tests/bench/registry-import-bench.ts                 # 50,000,000 numbers
+ *   npx tsx tests/bench/registry-import-bench.ts                 # 100,000,000 numbers
  *   npx tsx tests/bench/registry-import-bench.ts --numbers 2000000
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -66,7 +66,7 @@ export async function runRegistryImportBench(opts: { numbers: number }): Promise
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--numbers');
-  const numbers = at > 0 ? Number(process.argv[at + 1]) : 50_000_000;
+  const numbers = at > 0 ? Number(process.argv[at + 1]) : 100_000_000;
   const f = await runRegistryImportBench({ numbers });
   console.log(`registry import of ${f.numbers.toLocaleString('en-US')} numbers (${f.files} files, ${f.listed.toLocaleString('en-US')} distinct) through ComplianceService: ${(f.importMs / 1000).toFixed(1)} s`);
   console.log(`  main-thread event-loop delay while importing: max ${f.loopDelayMaxMs} ms, p99 ${f.loopDelayP99Ms} ms, mean ${f.loopDelayMeanMs} ms`);

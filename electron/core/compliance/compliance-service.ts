@@ -400,7 +400,7 @@ export class ComplianceService {
     const tRead = performance.now();
     const phones = this.deps.store.scrub.phones(campaignId);
     const readMs = performance.now() - tRead;
-    const n = phones.e164.length;
+    const n = phones.phoneId.length;
     // Which registry covers each phone, and its 10-digit number for the index.
     const registryNumbers = new Float64Array(n);
     const registryOf: Array<RegistryName | null> = new Array(n);
@@ -431,34 +431,43 @@ export class ComplianceService {
     // Evidence dates repeat across a list (an import's inquiry date, a mailing's consent date):
     // decide each distinct combination once.
     const evidenceCache = new Map<string, boolean>();
-    const exemptByEvidence = (reg: RegistryName, i: number): boolean => {
-      const key = `${reg}|${phones.consentAt[i] ?? ''}|${phones.inquiryAt[i] ?? ''}|${phones.lastPurchaseAt[i] ?? ''}`;
+    const exemptByEvidence = (reg: RegistryName, e: number): boolean => {
+      const [consentAt, inquiryAt, lastPurchaseAt] = phones.evidence[e]!;
+      const key = `${reg}|${consentAt ?? ''}|${inquiryAt ?? ''}|${lastPurchaseAt ?? ''}`;
       let exempt = evidenceCache.get(key);
       if (exempt === undefined) {
-        exempt = findExemption(reg, campaign.kind, { consentAt: phones.consentAt[i], inquiryAt: phones.inquiryAt[i], lastPurchaseAt: phones.lastPurchaseAt[i] }, now, this.policy) !== null;
+        exempt = findExemption(reg, campaign.kind, { consentAt, inquiryAt, lastPurchaseAt }, now, this.policy) !== null;
         evidenceCache.set(key, exempt);
       }
       return exempt;
     };
+    // Verdict codes as the store reports the last scrub's (0 = callable).
+    const verdictCode = (name: string): number => {
+      const at = phones.blockedNames.indexOf(name);
+      return at === -1 ? phones.blockedNames.push(name) : at + 1;
+    };
+    const INTERNAL = verdictCode('internal-dnc');
+    const REGISTRY = verdictCode('registry');
     for (let i = 0; i < n; i++) {
       if (!seen[phones.leadId[i]]) {
         seen[phones.leadId[i]] = 1;
         leads++;
       }
-      let blocked: string | null = null;
+      let blocked = 0;
       const reg = registryOf[i];
+      const e = phones.evidenceOf[i];
       if (phones.internalDnc[i]) {
-        blocked = 'internal-dnc';
+        blocked = INTERNAL;
         report.blocked.internalDnc++;
       } else if (!reg) report.allowed++;
-      else if (kindExempt || ((phones.consentAt[i] || phones.inquiryAt[i] || phones.lastPurchaseAt[i]) && exemptByEvidence(reg, i))) {
+      else if (kindExempt || (e >= 0 && exemptByEvidence(reg, e))) {
         report.exempt++;
       } else if (stale[reg]) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
       else if (listed[reg]?.[i]) {
-        blocked = 'registry';
+        blocked = REGISTRY;
         report.blocked.registry++;
       } else report.allowed++;
-      if (blocked !== (phones.blocked[i] ?? null)) verdicts.push({ phoneId: phones.phoneId[i], blocked });
+      if (blocked !== phones.blocked[i]) verdicts.push({ phoneId: phones.phoneId[i], blocked: blocked ? phones.blockedNames[blocked - 1]! : null });
     }
     report.leads = leads;
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;

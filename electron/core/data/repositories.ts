@@ -140,20 +140,21 @@ export interface AuditRepository {
  * A campaign's phones as a list scrub reads them: parallel columns (a million rows as objects
  * would cost more than the scrub itself). Evidence dates are YYYY-MM-DD or null.
  */
+/** One campaign's phones for a scrub, column-wise (row i = one phone): typed arrays, no object per row. */
 export interface ScrubPhones {
   phoneId: Float64Array;
   leadId: Float64Array;
-  /** The 10 digits of a +1 (NANP) number as an integer, else 0. */
+  /** The 10 digits of a +1 (NANP) number as an integer, else 0 (no national registry applies). */
   nanp: Float64Array;
-  /** The E.164 text of the other numbers (null where nanp is set). */
-  e164: Array<string | null>;
   /** On the internal DNC list. */
   internalDnc: Uint8Array;
-  consentAt: Array<string | null>;
-  inquiryAt: Array<string | null>;
-  lastPurchaseAt: Array<string | null>;
-  /** The last scrub's verdict. */
-  blocked: Array<string | null>;
+  /** Index into `evidence` of the phone's lead, or -1 when the lead has no evidence dates. */
+  evidenceOf: Int32Array;
+  /** Distinct leads' evidence dates: [consentAt, inquiryAt, lastPurchaseAt]. */
+  evidence: Array<[string | null, string | null, string | null]>;
+  /** The last scrub's verdict: 0 = none (callable), else `blockedNames[code - 1]`. */
+  blocked: Uint8Array;
+  blockedNames: string[];
 }
 
 export interface ScrubRepository {

@@ -234,25 +234,26 @@ class SqliteStore implements Store {
       .pluck()
       .get(campaignId) ?? '') as string;
     const t1 = performance.now();
-    const evidence = new Map<number, [string | null, string | null, string | null]>();
+    const evidence: ScrubPhones['evidence'] = [];
+    const evidenceOfLead = new Map<number, number>();
     const ev = this.q(
       `SELECT id, consent_at, inquiry_at, last_purchase_at FROM leads INDEXED BY leads_evidence
         WHERE campaign_id = ? AND (consent_at IS NOT NULL OR inquiry_at IS NOT NULL OR last_purchase_at IS NOT NULL)`,
     )
       .raw(true)
       .iterate(campaignId) as IterableIterator<[number, string | null, string | null, string | null]>;
-    for (const [id, c, i, p] of ev) evidence.set(id, [c, i, p]);
+    for (const [id, c, i, p] of ev) evidenceOfLead.set(id, evidence.push([c, i, p]) - 1);
     const t2 = performance.now();
 
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
     const out: ScrubPhones = {
-      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), e164: new Array<string | null>(n).fill(null), internalDnc: new Uint8Array(n),
-      consentAt: new Array<string | null>(n).fill(null), inquiryAt: new Array<string | null>(n).fill(null), lastPurchaseAt: new Array<string | null>(n).fill(null),
-      blocked: new Array<string | null>(n).fill(null),
+      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), internalDnc: new Uint8Array(n),
+      evidenceOf: new Int32Array(n).fill(-1), evidence, blocked: new Uint8Array(n), blockedNames: [],
     };
-    // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, and a +1 number's ten
-    // digits too: no string is cut out per row except a verdict or a non-NANP number.
+    // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, a +1 number's ten digits
+    // too, a verdict matched against the few known ones in place: no string is cut out per row
+    // (only a non-NANP number, for the internal list).
     let pos = 0;
     const len = packed.length;
     for (let k = 0; k < n; k++) {
@@ -272,7 +273,17 @@ class SqliteStore implements Store {
       pos += 2;
       const blockedStart = pos;
       while (packed.charCodeAt(pos) !== 44) pos++;
-      if (pos > blockedStart) out.blocked[k] = packed.slice(blockedStart, pos);
+      if (pos > blockedStart) {
+        const names = out.blockedNames;
+        let code = 0;
+        for (let b = 0; b < names.length; b++) {
+          if (names[b].length === pos - blockedStart && packed.startsWith(names[b], blockedStart)) {
+            code = b + 1;
+            break;
+          }
+        }
+        out.blocked[k] = code || names.push(packed.slice(blockedStart, pos));
+      }
       const e164Start = ++pos;
       // "+1" then exactly ten digits, up to the ';' or the end
       let num = 0;
@@ -295,17 +306,13 @@ class SqliteStore implements Store {
       if (nanp && digits === 10) {
         out.nanp[k] = num;
         if (!onDnc && smallDnc) onDnc = dncNanp.has(num);
-      } else {
-        const e164 = packed.slice(e164Start, pos);
-        out.e164[k] = e164;
-        if (!onDnc && smallDnc) onDnc = dncOther.has(e164);
-      }
+      } else if (!onDnc && smallDnc) onDnc = dncOther.has(packed.slice(e164Start, pos));
       pos++;
       out.phoneId[k] = id;
       out.leadId[k] = leadId;
       out.internalDnc[k] = onDnc ? 1 : 0;
-      const e = evidence.get(leadId);
-      if (e) [out.consentAt[k], out.inquiryAt[k], out.lastPurchaseAt[k]] = e;
+      const e = evidenceOfLead.get(leadId);
+      if (e !== undefined) out.evidenceOf[k] = e;
     }
     if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub read: phones ${(t1 - t0).toFixed(0)} ms, evidence ${(t2 - t1).toFixed(0)} ms, parse ${(performance.now() - t2).toFixed(0)} ms`);
     return out;

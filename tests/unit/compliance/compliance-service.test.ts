@@ -203,6 +203,17 @@ describe('compliance gate in main', () => {
     expect(picked).not.toContain(listed.id);
     expect(picked).not.toContain(internal.id);
     expect(picked).not.toContain(abroadDnc.id);
+
+    // The registry drops the number: a re-scrub lifts that mark, keeps the others.
+    await importRegistry(r, 'US', ['2125550100,D'], '2026-11-24', 'changes');
+    expect(r.svc.scrub(r.campaignId)).toMatchObject({ allowed: 3, exempt: 1, blocked: { internalDnc: 2, registry: 0, total: 2 } });
+    const again: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const next = r.store.leads.next(r.campaignId, NOON_NY, again);
+      if (!next) break;
+      again.push(next.id);
+    }
+    expect(again.sort()).toEqual([listed.id, exempt.id, fine.id, abroad.id].sort());
   });
 
   it('a cancelled import (it runs in a worker) leaves the registry in use as it was, and says how to resume', async () => {

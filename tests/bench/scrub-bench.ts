@@ -51,8 +51,11 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
     const today = DateTime.utc();
     const batch: NewLead[] = [];
     const internal: string[] = [];
+    // Distinct numbers (a duplicate would be skipped by the import): lead i gets area i mod 8 and
+    // line (i div 8) × an odd constant not divisible by 5, modulo 8,000,000 — a bijection.
+    const leadNumber = (i: number): number => areas[i % areas.length] * 10_000_000 + 2_000_000 + ((Math.floor(i / areas.length) * 2_654_435_761) % 8_000_000);
     for (let i = 0; i < opts.leads; i++) {
-      const n = areas[i % areas.length] * 10_000_000 + (2_000_000 + rnd(8_000_000));
+      const n = leadNumber(i);
       const e164 = `+1${n}`;
       const ev = rnd(100);
       batch.push({
@@ -70,11 +73,7 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
     const builder = await RegistryIndexBuilder.open(join(dir, 'work'));
     // The registry: every lead number with probability 0.3 plus random numbers in the same areas.
     seed = 7;
-    for (let i = 0; i < opts.leads; i++) {
-      const n = areas[i % areas.length] * 10_000_000 + (2_000_000 + rnd(8_000_000));
-      rnd(100);
-      if (i % 10 < 3) builder.add(n);
-    }
+    for (let i = 0; i < opts.leads; i++) if (i % 10 < 3) builder.add(leadNumber(i));
     for (let i = 0; builder.added < registryNumbers; i++) builder.add((200 + rnd(800)) * 10_000_000 + 2_000_000 + rnd(8_000_000));
     mkdirSync(join(dir, 'registry'), { recursive: true });
     await builder.finish(join(dir, 'registry', 'US.rsdnc'), { registry: 'US', snapshotAt: now - 86_400_000 });

@@ -94,9 +94,10 @@ export interface RegistryImportOptions {
   /** `full` files need a RegistrySink; the other kinds need a ChangeSink. */
   sink: RegistrySink | ChangeSink;
   /**
-   * Resume file (small JSON, written atomically). Written after each completed file, and every
-   * `checkpointEveryBytes` within a plain file (at a line boundary) or a zip (after the entry that
-   * crossed it; an unfinished entry is read again), each time after `await sink.checkpoint()`.
+   * Resume file (small JSON, written atomically). Written each time `checkpointEveryBytes` have
+   * been read since the last one (counted across files): at a line boundary within a plain file,
+   * after the entry that crossed it within a zip (an unfinished entry is read again), or at the end
+   * of a file — each time after `await sink.checkpoint()`.
    * Removed when the import completes.
    */
   checkpointPath?: string;
@@ -647,8 +648,12 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
     lastProgress = now;
     onProgress({ bytesDone, bytesTotal, numbers: tally.numbers, badLines: tally.badLines, file });
   };
+  // Bytes read since the last checkpoint, across files: a registry of 800 area-code files is not
+  // flushed and fsynced 800 times (that alone took ~10 s), only every `checkpointEvery` bytes.
+  let unsaved = 0;
   const saveCheckpoint = async (done: number, part: Checkpoint['partial']) => {
     if (!checkpointPath) return;
+    unsaved = 0;
     await sink.checkpoint();
     await writeCheckpoint(checkpointPath, { version: 1, files: ids, filesDone: done, partial: part, counts: tally });
   };
@@ -663,7 +668,6 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
       try {
         const skip = resumeAt && 'entry' in resumeAt ? resumeAt.entry : 0;
         let compressedDone = 0;
-        let unsaved = 0; // entry bytes read since the last checkpoint
         for (let index = 0; ; index++) {
           const entry = await nextEntry(zip, path);
           if (!entry) break;
@@ -687,10 +691,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
           unsaved += read;
           // A whole-registry zip can take minutes: later entries should not redo earlier ones,
           // but a zip of hundreds of small area-code files should not flush the sink for each.
-          if (index + 1 < zip.entryCount && unsaved >= checkpointEvery) {
-            unsaved = 0;
-            await saveCheckpoint(k, { entry: index + 1 });
-          }
+          if (index + 1 < zip.entryCount && unsaved >= checkpointEvery) await saveCheckpoint(k, { entry: index + 1 });
         }
       } finally {
         zip.close();
@@ -701,24 +702,23 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
       scanner.line = start.line;
       scanner.firstSeen = start.firstSeen;
       let offset = start.offset;
-      let saved = offset;
       const stream = createReadStream(path, { start: offset, highWaterMark: chunkBytes });
       await pump(stream, path, 'Cannot read registry file', signal, (chunk) => {
         scanner.push(chunk);
         offset += chunk.length;
+        unsaved += chunk.length;
         bytesDone = base + offset;
         progress(path);
-        // Resume points sit at line boundaries: the unfinished line is read again.
-        const boundary = offset - scanner.pending;
-        if (checkpointPath && boundary - saved >= checkpointEvery) {
-          saved = boundary;
+        if (checkpointPath && unsaved >= checkpointEvery) {
+          // Resume points sit at line boundaries: the unfinished line is read again.
+          const boundary = offset - scanner.pending;
           return saveCheckpoint(k, { offset: boundary, line: scanner.line, firstSeen: scanner.firstSeen });
         }
       });
       scanner.finish();
     }
     bytesDone = base + size;
-    if (k + 1 < files.length) await saveCheckpoint(k + 1, null);
+    if (k + 1 < files.length && unsaved >= checkpointEvery) await saveCheckpoint(k + 1, null);
     progress(path);
   }
 

@@ -125,6 +125,7 @@ export function createCore(deps: CoreDeps): Core {
     log,
     now: deps.now,
     policy: deps.compliancePolicy,
+    dbPath: deps.dbPath ?? null,
   });
   compliance.init();
   const calls: CallManager = new CallManager({
@@ -584,8 +585,8 @@ export function createCore(deps: CoreDeps): Core {
       workspace.refresh();
       return result;
     },
-    'compliance:scrub': (p) => {
-      const report = compliance.scrub((p as { campaignId: number }).campaignId);
+    'compliance:scrub': async (p) => {
+      const report = await compliance.scrub((p as { campaignId: number }).campaignId);
       hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
       return report;
     },

@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** A worker script, by its path under electron/core without extension, e.g. `import/import-worker`. */
-export type WorkerScript = 'import/import-worker' | 'compliance/registry-worker';
+export type WorkerScript = 'import/import-worker' | 'compliance/registry-worker' | 'compliance/scrub-worker';
 
 /** Where the worker script is (see the file comment). */
 export function workerUrl(script: WorkerScript): URL {

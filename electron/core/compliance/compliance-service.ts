@@ -10,7 +10,6 @@ import Papa from 'papaparse';
 import {
   decideCompliance,
   defaultCompliancePolicy,
-  findExemption,
   registryForCountry,
   registryNames,
   type AuditEntry,
@@ -37,6 +36,8 @@ import type { Logger } from '../sip-client.js';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerUrl } from '../worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
+import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } from './scrub.js';
+import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
 import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
 
 
@@ -60,6 +61,15 @@ export interface ComplianceServiceDeps {
   policy?: CompliancePolicy;
   /** The registry import's worker script (tests); default: found by worker-thread.ts. */
   registryWorker?: URL;
+  /** The database file: scrubs then run in worker threads with their own connections. */
+  dbPath?: string | null;
+  /**
+   * Scrub workers, each on a share of the campaign's phones (default 1: on 2 cores two workers
+   * were slower than one — each connection starts with a cold page cache and reads the evidence).
+   */
+  scrubWorkers?: number;
+  /** The scrub's worker script (benchmarks: a bundled one); default: found by worker-thread.ts. */
+  scrubWorker?: URL;
 }
 
 const DAY = 86_400_000;
@@ -77,7 +87,8 @@ export class ComplianceService {
   private importView: RegistryImportView | null = null;
   private importAbort: AbortController | null = null;
   /** Country of a +1 number by its area code (NANP spans several countries). */
-  private readonly nanpRegistry = new Map<number, RegistryName | null>();
+  /** Each NANP area code's registry, for scrubs in this thread. */
+  private readonly registryOfNpa = npaRegistryCache();
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -325,7 +336,7 @@ export class ComplianceService {
   }
 
   /** Runs the import in its worker thread; resolves once the index file is written, with its verified image. */
-  private runJob(job: RegistryJob, signal: AbortSignal, hooks: Omit<RegistryJobHooks, 'signal'>): Promise<{ message: string; index: ArrayBuffer }> {
+  private runJob(job: RegistryJob, signal: AbortSignal, hooks: Omit<RegistryJobHooks, 'signal'>): Promise<{ message: string; index: SharedArrayBuffer }> {
     return new Promise((resolve, reject) => {
       let worker: Worker;
       try {
@@ -374,108 +385,79 @@ export class ComplianceService {
 
   // ---------------------------------------------------------------------------------- scrub
 
-  /** The registry of a +1 number's area code (each NANP area code belongs to one country). */
-  private registryOfNpa(npa: number, tenDigits: number): RegistryName | null {
-    let r = this.nanpRegistry.get(npa);
-    if (r === undefined) {
-      const n = normalisePhone(`+1${tenDigits}`, 'US');
-      // Only a valid number tells its area code's country; an invalid one decides nothing for the others.
-      if (!n.ok) return null;
-      r = registryForCountry(n.country);
-      this.nanpRegistry.set(npa, r);
-    }
-    return r;
-  }
-
   /**
    * Checks every phone of a campaign's leads against the internal list and the registries (with
    * exemptions) and marks the blocked ones, which the queue then skips. Calling hours are left to
-   * the gate at dial time: they change by the minute, a list does not.
+   * the gate at dial time: they change by the minute, a list does not. With a database file the
+   * scrub runs in a worker thread (its own connection; the registry indexes' memory shared, not
+   * copied; optionally several, each on a share of the phones): the main process — SIP, IPC —
+   * never waits on it.
    */
-  scrub(campaignId: number): ScrubReport {
+  async scrub(campaignId: number): Promise<ScrubReport> {
     const started = performance.now();
     const campaign = this.deps.store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
-    const now = this.now();
-    const tRead = performance.now();
-    const phones = this.deps.store.scrub.phones(campaignId);
-    const readMs = performance.now() - tRead;
-    const n = phones.phoneId.length;
-    // Which registry covers each phone, and its 10-digit number for the index.
-    const registryNumbers = new Float64Array(n);
-    const registryOf: Array<RegistryName | null> = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const num = phones.nanp[i];
-      // Only +1 numbers are on the US or Canadian registry; the area code picks the country.
-      const reg = num ? this.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
-      registryNumbers[i] = reg ? num : 0;
-      registryOf[i] = reg;
-    }
-    const listed: Partial<Record<RegistryName, Uint8Array>> = {};
-    for (const name of registryNames) {
-      const index = this.indexes.get(name);
-      if (!index) continue;
-      const out = new Uint8Array(n);
-      index.hasMany(registryNumbers, out);
-      listed[name] = out;
-    }
-    // Distinct leads, counted with a bitmap over lead ids (a Set of a million ids costs more).
-    let maxLead = 0;
-    for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
-    const seen = new Uint8Array(maxLead + 1);
-    let leads = 0;
-    const report: ScrubReport = { campaignId, leads: 0, phones: n, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
-    const verdicts: Array<{ phoneId: number; blocked: string | null }> = [];
     const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
-    const kindExempt = this.policy.exemptKinds.includes(campaign.kind as CampaignKind);
-    // Evidence dates repeat across a list (an import's inquiry date, a mailing's consent date):
-    // decide each distinct combination once.
-    const evidenceCache = new Map<string, boolean>();
-    const exemptByEvidence = (reg: RegistryName, e: number): boolean => {
-      const [consentAt, inquiryAt, lastPurchaseAt] = phones.evidence[e]!;
-      const key = `${reg}|${consentAt ?? ''}|${inquiryAt ?? ''}|${lastPurchaseAt ?? ''}`;
-      let exempt = evidenceCache.get(key);
-      if (exempt === undefined) {
-        exempt = findExemption(reg, campaign.kind, { consentAt, inquiryAt, lastPurchaseAt }, now, this.policy) !== null;
-        evidenceCache.set(key, exempt);
-      }
-      return exempt;
-    };
-    // Verdict codes as the store reports the last scrub's (0 = callable).
-    const verdictCode = (name: string): number => {
-      const at = phones.blockedNames.indexOf(name);
-      return at === -1 ? phones.blockedNames.push(name) : at + 1;
-    };
-    const INTERNAL = verdictCode('internal-dnc');
-    const REGISTRY = verdictCode('registry');
-    for (let i = 0; i < n; i++) {
-      if (!seen[phones.leadId[i]]) {
-        seen[phones.leadId[i]] = 1;
-        leads++;
-      }
-      let blocked = 0;
-      const reg = registryOf[i];
-      const e = phones.evidenceOf[i];
-      if (phones.internalDnc[i]) {
-        blocked = INTERNAL;
-        report.blocked.internalDnc++;
-      } else if (!reg) report.allowed++;
-      else if (kindExempt || (e >= 0 && exemptByEvidence(reg, e))) {
-        report.exempt++;
-      } else if (stale[reg]) report.blocked.noRegistry++; // the gate blocks these until a fresh registry is imported
-      else if (listed[reg]?.[i]) {
-        blocked = REGISTRY;
-        report.blocked.registry++;
-      } else report.allowed++;
-      if (blocked !== phones.blocked[i]) verdicts.push({ phoneId: phones.phoneId[i], blocked: blocked ? phones.blockedNames[blocked - 1]! : null });
+    const context = { campaignKind: campaign.kind, kindExempt: this.policy.exemptKinds.includes(campaign.kind as CampaignKind), now: this.now(), policy: this.policy, stale };
+    const dbPath = this.deps.dbPath ?? null;
+    const parts = dbPath ? this.deps.store.scrub.split(campaignId, this.deps.scrubWorkers ?? 1) : [];
+    const workers = dbPath !== null && parts.length > 0;
+    let outcomes: Array<Omit<ScrubOutcome, 'verdicts'>>;
+    const tSplit = performance.now();
+    if (workers) {
+      const indexes = [...this.indexes].map(([name, index]) => ({ name, image: index.fileImage(), path: join(this.registryDir() ?? '', `${name}.rsdnc`) }));
+      outcomes = await Promise.all(parts.map((ids) => this.runScrubWorker({ dbPath, campaignId, ids, context, indexes })));
+    } else {
+      const indexes: ScrubContext['indexes'] = Object.fromEntries(this.indexes);
+      const { verdicts, ...outcome } = scrubRows(this.deps.store.scrub.phones(campaignId), { ...context, indexes, registryOfNpa: this.registryOfNpa });
+      this.deps.store.scrub.mark(verdicts);
+      outcomes = [outcome];
     }
-    report.leads = leads;
+    const tWork = performance.now();
+    const report: ScrubReport = { campaignId, leads: 0, phones: 0, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
+    for (const o of outcomes) {
+      report.phones += o.phones;
+      report.allowed += o.allowed;
+      report.exempt += o.exempt;
+      report.blocked.internalDnc += o.internalDnc;
+      report.blocked.registry += o.registry;
+      report.blocked.noRegistry += o.noRegistry;
+    }
+    // Distinct leads over all shares (a lead's phones may fall into two), with a bitmap.
+    if (outcomes.length === 1) report.leads = outcomes[0]!.leadIds.length;
+    else {
+      let max = 0;
+      for (const o of outcomes) for (const id of o.leadIds) if (id > max) max = id;
+      const seen = new Uint8Array(max + 1);
+      for (const o of outcomes) for (const id of o.leadIds) if (!seen[id]) (seen[id] = 1), report.leads++;
+    }
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
-    const tMark = performance.now();
-    this.deps.store.scrub.mark(verdicts);
-    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub: read ${readMs.toFixed(0)} ms, decide ${(tMark - tRead - readMs).toFixed(0)} ms, mark ${(performance.now() - tMark).toFixed(0)} ms (${verdicts.length} changed)`);
     report.durationMs = Math.round(performance.now() - started);
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub: ${report.phones} phones in ${report.durationMs} ms (${workers ? `${parts.length} worker(s)` : 'main thread'}; before ${(tSplit - started).toFixed(0)} ms, work ${(tWork - tSplit).toFixed(0)} ms, merge ${(performance.now() - tWork).toFixed(0)} ms)`);
     return report;
+  }
+
+  /** One scrub share in a worker thread; resolves with its counts once its marks are written. */
+  private runScrubWorker(job: ScrubJob): Promise<Omit<ScrubOutcome, 'verdicts'>> {
+    return new Promise((resolve, reject) => {
+      let worker: Worker;
+      try {
+        worker = startWorker(this.deps.scrubWorker ?? workerUrl('compliance/scrub-worker'), { workerData: job, name: 'ringside-scrub' });
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (!settled) {
+          settled = true;
+          f();
+        }
+      };
+      worker.on('message', (m: ScrubWorkerMessage) => settle(() => (m.type === 'done' ? resolve(m.outcome) : reject(new RingsideError('internal', `The scrub failed: ${m.message}`)))));
+      worker.on('error', (e) => settle(() => reject(e)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`the scrub worker stopped (code ${code}) before finishing`))));
+    });
   }
 
   // ---------------------------------------------------------------------------------- audit

@@ -29,8 +29,8 @@ export type RegistryReadReport = Pick<RegistryImportView, 'numbers' | 'badLines'
 export type RegistryWorkerMessage =
   | { type: 'progress'; progress: RegistryImportProgress }
   | { type: 'building'; report: RegistryReadReport }
-  /** index: the new index file's verified image (transferred), see RegistryIndex.fileImage */
-  | { type: 'done'; message: string; index: ArrayBuffer }
+  /** index: the new index file's verified image (shared memory), see RegistryIndex.fileImage */
+  | { type: 'done'; message: string; index: SharedArrayBuffer }
   | { type: 'failed'; message: string; cancelled: boolean };
 
 export interface RegistryJobHooks {

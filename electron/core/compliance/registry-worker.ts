@@ -25,7 +25,7 @@ if (parentPort) {
     .then((message) => {
       // Read and verify the new file here, then hand the image over: the main process reads nothing.
       const index = RegistryIndex.load((workerData as RegistryJob).target).fileImage();
-      port.postMessage({ type: 'done', message, index } satisfies RegistryWorkerMessage, [index]);
+      port.postMessage({ type: 'done', message, index } satisfies RegistryWorkerMessage);
     })
     .catch((e: unknown) => send({ type: 'failed', message: e instanceof Error ? e.message : String(e), cancelled: abort.signal.aborted }))
     .finally(() => port.close());

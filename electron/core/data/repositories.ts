@@ -158,7 +158,10 @@ export interface ScrubPhones {
 }
 
 export interface ScrubRepository {
-  phones(campaignId: number): ScrubPhones;
+  /** The campaign's phones, or those with `from <= id < to` (a share for one scrub worker). */
+  phones(campaignId: number, ids?: { from: number; to: number }): ScrubPhones;
+  /** Splits the campaign's phones into `parts` id ranges of about equal size ([] when it has none). */
+  split(campaignId: number, parts: number): Array<{ from: number; to: number }>;
   /** Writes every phone's verdict (null = callable) in one transaction. */
   mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): void;
 }

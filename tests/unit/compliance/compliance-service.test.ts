@@ -32,7 +32,7 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound'): Rig & { campaignId: number; dbPath: string } {
+function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound', scrubWorkers?: number): Rig & { campaignId: number; dbPath: string } {
   const { store, dbPath } = tempStore();
   open.push(store);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-compliance-'));
@@ -47,6 +47,7 @@ function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound'): Rig & { 
     emit: (s) => events.push(s),
     log: { info: () => undefined, warn: () => undefined },
     now: () => clock.now,
+    ...(scrubWorkers ? { dbPath, scrubWorkers } : {}),
   });
   svc.init();
   return { svc, store, dataDir, events, clock, campaignId: campaign.id, dbPath };
@@ -180,19 +181,22 @@ describe('compliance gate in main', () => {
     expect(second.hash).toBe(auditHash(first.hash, second));
   });
 
-  it('scrubs a campaign: marks registry and internal-DNC hits, counts exempt ones, and the queue skips the blocked', async () => {
-    const r = rig();
+  it.each([
+    ['in the main thread', undefined],
+    ['split between 3 worker threads (a lead’s two phones in two of them)', 3],
+  ])('scrubs a campaign %s: marks registry and internal-DNC hits, counts exempt ones, and the queue skips the blocked', async (_how, workers) => {
+    const r = rig(NOON_NY, 'outbound', workers);
     await importRegistry(r, 'US', ['2125550100', '2125550101'], '2026-11-20');
     const listed = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550100')] }), NOON_NY);
     const exempt = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550101')], consentAt: '2026-01-02' }), NOON_NY);
     const internal = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550102')] }), NOON_NY);
-    const fine = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550103')], priority: 0 }), NOON_NY);
+    const fine = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550103'), phone('+12125550104')], priority: 0 }), NOON_NY);
     const abroad = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+48225550123')] }), NOON_NY);
     const abroadDnc = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+442079460123')] }), NOON_NY);
     r.store.dnc.add('+12125550102', 'manual', NOON_NY);
     r.store.dnc.add('+442079460123', 'manual', NOON_NY);
-    const report = r.svc.scrub(r.campaignId);
-    expect(report).toMatchObject({ leads: 6, phones: 6, allowed: 2, exempt: 1, blocked: { internalDnc: 2, registry: 1, noRegistry: 0, total: 3 } });
+    const report = await r.svc.scrub(r.campaignId);
+    expect(report).toMatchObject({ leads: 6, phones: 7, allowed: 3, exempt: 1, blocked: { internalDnc: 2, registry: 1, noRegistry: 0, total: 3 } });
     const picked: number[] = [];
     for (let i = 0; i < 6; i++) {
       const next = r.store.leads.next(r.campaignId, NOON_NY, picked);
@@ -206,7 +210,7 @@ describe('compliance gate in main', () => {
 
     // The registry drops the number: a re-scrub lifts that mark, keeps the others.
     await importRegistry(r, 'US', ['2125550100,D'], '2026-11-24', 'changes');
-    expect(r.svc.scrub(r.campaignId)).toMatchObject({ allowed: 3, exempt: 1, blocked: { internalDnc: 2, registry: 0, total: 2 } });
+    expect(await r.svc.scrub(r.campaignId)).toMatchObject({ leads: 6, phones: 7, allowed: 4, exempt: 1, blocked: { internalDnc: 2, registry: 0, total: 2 } });
     const again: number[] = [];
     for (let i = 0; i < 6; i++) {
       const next = r.store.leads.next(r.campaignId, NOON_NY, again);

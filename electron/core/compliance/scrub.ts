@@ -1,0 +1,124 @@
+/**
+ * The list scrub's decisions over one batch of phone rows (column-wise, from the store): the
+ * internal list, the national registry of each +1 number's country (looked up in batches with
+ * hasMany), exemptions by campaign kind or the lead's evidence, a stale or missing registry.
+ * Pure apart from the indexes it reads: runs in the main process or in a scrub worker
+ * (scrub-worker.ts), each worker on its own share of the campaign.
+ */
+import { findExemption, registryForCountry, registryNames, type CompliancePolicy, type RegistryName } from '../../../shared/compliance.js';
+import type { CampaignKind } from '../../../shared/campaign.js';
+import { normalisePhone } from '../../../shared/phone.js';
+import type { ScrubPhones } from '../data/repositories.js';
+import type { RegistryIndex } from './registry-index.js';
+
+export interface ScrubContext {
+  campaignKind: CampaignKind;
+  /** The campaign's kind is exempt from the national registries (charity, political, survey). */
+  kindExempt: boolean;
+  now: number;
+  policy: CompliancePolicy;
+  /** Registries whose snapshot is missing or too old: their numbers count as blocked. */
+  stale: Record<RegistryName, boolean>;
+  indexes: Partial<Record<RegistryName, RegistryIndex>>;
+  registryOfNpa: (npa: number, tenDigits: number) => RegistryName | null;
+}
+
+export interface ScrubOutcome {
+  phones: number;
+  allowed: number;
+  exempt: number;
+  internalDnc: number;
+  registry: number;
+  noRegistry: number;
+  /** Distinct lead ids of the rows (a lead's phones may be split between workers). */
+  leadIds: Float64Array;
+  /** Phones whose verdict changed (null = callable again). */
+  verdicts: Array<{ phoneId: number; blocked: string | null }>;
+}
+
+/** A cache of each NANP area code's registry (each area code belongs to one country). */
+export function npaRegistryCache(): (npa: number, tenDigits: number) => RegistryName | null {
+  const cache = new Map<number, RegistryName | null>();
+  return (npa, tenDigits) => {
+    let r = cache.get(npa);
+    if (r === undefined) {
+      const n = normalisePhone(`+1${tenDigits}`, 'US');
+      // Only a valid number tells its area code's country; an invalid one decides nothing for the others.
+      if (!n.ok) return null;
+      r = registryForCountry(n.country);
+      cache.set(npa, r);
+    }
+    return r;
+  };
+}
+
+export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome {
+  const n = phones.phoneId.length;
+  // Which registry covers each phone, and its 10-digit number for the index.
+  const registryNumbers = new Float64Array(n);
+  const registryOf: Array<RegistryName | null> = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const num = phones.nanp[i];
+    // Only +1 numbers are on the US or Canadian registry; the area code picks the country.
+    const reg = num ? ctx.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
+    registryNumbers[i] = reg ? num : 0;
+    registryOf[i] = reg;
+  }
+  const listed: Partial<Record<RegistryName, Uint8Array>> = {};
+  for (const name of registryNames) {
+    const index = ctx.indexes[name];
+    if (!index) continue;
+    const out = new Uint8Array(n);
+    index.hasMany(registryNumbers, out);
+    listed[name] = out;
+  }
+  // Distinct leads, with a bitmap over lead ids (a Set of a million ids costs more).
+  let maxLead = 0;
+  for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
+  const seen = new Uint8Array(maxLead + 1);
+  const leadIds: number[] = [];
+  const o: ScrubOutcome = { phones: n, allowed: 0, exempt: 0, internalDnc: 0, registry: 0, noRegistry: 0, leadIds: new Float64Array(0), verdicts: [] };
+  // Evidence dates repeat across a list (an import's inquiry date, a mailing's consent date):
+  // decide each distinct combination once.
+  const evidenceCache = new Map<string, boolean>();
+  const exemptByEvidence = (reg: RegistryName, e: number): boolean => {
+    const [consentAt, inquiryAt, lastPurchaseAt] = phones.evidence[e]!;
+    const key = `${reg}|${consentAt ?? ''}|${inquiryAt ?? ''}|${lastPurchaseAt ?? ''}`;
+    let exempt = evidenceCache.get(key);
+    if (exempt === undefined) {
+      exempt = findExemption(reg, ctx.campaignKind, { consentAt, inquiryAt, lastPurchaseAt }, ctx.now, ctx.policy) !== null;
+      evidenceCache.set(key, exempt);
+    }
+    return exempt;
+  };
+  // Verdict codes as the store reports the last scrub's (0 = callable).
+  const verdictCode = (name: string): number => {
+    const at = phones.blockedNames.indexOf(name);
+    return at === -1 ? phones.blockedNames.push(name) : at + 1;
+  };
+  const INTERNAL = verdictCode('internal-dnc');
+  const REGISTRY = verdictCode('registry');
+  for (let i = 0; i < n; i++) {
+    const lead = phones.leadId[i];
+    if (!seen[lead]) {
+      seen[lead] = 1;
+      leadIds.push(lead);
+    }
+    let blocked = 0;
+    const reg = registryOf[i];
+    const e = phones.evidenceOf[i];
+    if (phones.internalDnc[i]) {
+      blocked = INTERNAL;
+      o.internalDnc++;
+    } else if (!reg) o.allowed++;
+    else if (ctx.kindExempt || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
+    else if (ctx.stale[reg]) o.noRegistry++; // the gate blocks these until a fresh registry is imported
+    else if (listed[reg]?.[i]) {
+      blocked = REGISTRY;
+      o.registry++;
+    } else o.allowed++;
+    if (blocked !== phones.blocked[i]) o.verdicts.push({ phoneId: phones.phoneId[i], blocked: blocked ? phones.blockedNames[blocked - 1]! : null });
+  }
+  o.leadIds = Float64Array.from(leadIds);
+  return o;
+}

@@ -86,8 +86,7 @@ export class ComplianceService {
   private readonly indexes = new Map<RegistryName, RegistryIndex>();
   private importView: RegistryImportView | null = null;
   private importAbort: AbortController | null = null;
-  /** Country of a +1 number by its area code (NANP spans several countries). */
-  /** Each NANP area code's registry, for scrubs in this thread. */
+  /** Each NANP area code's registry (NANP spans several countries), for scrubs in this thread. */
   private readonly registryOfNpa = npaRegistryCache();
 
   constructor(private readonly deps: ComplianceServiceDeps) {

@@ -42,9 +42,9 @@ function lead(e164: string, over: Partial<NewLead> = {}): NewLead {
   };
 }
 
-async function agent(store: Store, dataDir: string): Promise<{ core: Core; peer: TestPeer }> {
+async function agent(store: Store, dataDir: string, dbPath?: string): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:agent2@${sip.domain}`, password: sip.users.agent2 });
-  const core = createCore({ accounts: new ProvisionedAccountStore(account), store, dataDir, now: () => NOW, backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
+  const core = createCore({ accounts: new ProvisionedAccountStore(account), store, dataDir, dbPath, now: () => NOW, backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });
@@ -167,6 +167,22 @@ describe('every dialling path goes through the compliance gate', () => {
 });
 
 describe('links from other apps', () => {
+  it('a list scrub requested through the core runs on the database file (in its worker thread), marks the listed phone, and the queue skips it', async () => {
+    const { store, dbPath } = tempStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-scrub-'));
+    const c = store.campaigns.save(campaign({ name: 'Scrubbed' }));
+    store.leads.create(c.id, lead(BLOCKED), Date.now());
+    const fine = store.leads.create(c.id, lead(ALLOWED), Date.now());
+    const { peer } = await agent(store, dataDir, dbPath);
+    await importUsRegistry(peer, dataDir);
+    const report = await peer.request('compliance:scrub', { campaignId: c.id });
+    expect(report).toMatchObject({ ok: true, value: { campaignId: c.id, leads: 2, phones: 2, allowed: 1, blocked: { registry: 1, total: 1 } } });
+    expect(store.leads.next(c.id, NOW, [])?.id).toBe(fine.id);
+    expect(store.leads.next(c.id, NOW, [fine.id])).toBeNull(); // the listed one is not offered
+    // A campaign that does not exist: a clear error, nothing changed.
+    expect(await peer.request('compliance:scrub', { campaignId: 9999 })).toMatchObject({ ok: false, code: 'not-found' });
+  });
+
   it('a tel: link the OS hands over is gated like a dial, and the refusal is shown to the agent', async () => {
     const { store } = tempStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-links-'));

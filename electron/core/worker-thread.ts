@@ -36,3 +36,41 @@ export function startWorker(url: URL, options: WorkerOptions): Worker {
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); }).catch((e) => { throw e; });`;
   return new Worker(code, { ...options, eval: true });
 }
+
+/** What a worker's message means to runWorker: nothing yet (progress), the result, or a failure. */
+export type WorkerReply<R> = { value: R } | { error: Error } | undefined;
+
+/**
+ * Runs one job in a worker thread: starts it, passes each message to `onMessage` until that
+ * returns the result or a failure, posts `{ type: 'cancel' }` when `signal` aborts, and rejects
+ * if the worker errs or exits first (`what` names it in that message).
+ */
+export function runWorker<M, R>(url: URL, options: WorkerOptions, what: string, onMessage: (m: M) => WorkerReply<R>, signal?: AbortSignal): Promise<R> {
+  return new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = startWorker(url, options);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    let settled = false;
+    const onAbort = () => worker.postMessage({ type: 'cancel' });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    worker.on('message', (m: M) => {
+      if (settled) return;
+      const r = onMessage(m);
+      if (r && 'error' in r) settle(() => reject(r.error));
+      else if (r) settle(() => resolve(r.value));
+    });
+    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`${what} stopped (code ${code}) before finishing`))));
+  });
+}

@@ -33,8 +33,7 @@ import { timeZonesForNumber } from '../data/time-zone.js';
 import { phoneOfUri } from '../dial-gate.js';
 import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
-import type { Worker } from 'node:worker_threads';
-import { startWorker, workerUrl } from '../worker-thread.js';
+import { runWorker, workerUrl } from '../worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
 import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } from './scrub.js';
 import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
@@ -336,33 +335,13 @@ export class ComplianceService {
 
   /** Runs the import in its worker thread; resolves once the index file is written, with its verified image. */
   private runJob(job: RegistryJob, signal: AbortSignal, hooks: Omit<RegistryJobHooks, 'signal'>): Promise<{ message: string; index: SharedArrayBuffer }> {
-    return new Promise((resolve, reject) => {
-      let worker: Worker;
-      try {
-        worker = startWorker(this.deps.registryWorker ?? workerUrl('compliance/registry-worker'), { workerData: job, name: 'ringside-registry-import' });
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      let settled = false;
-      const onAbort = () => worker.postMessage({ type: 'cancel' });
-      signal.addEventListener('abort', onAbort, { once: true });
-      const settle = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        f();
-      };
-      worker.on('message', (m: RegistryWorkerMessage) => {
-        if (settled) return;
-        if (m.type === 'progress') hooks.onProgress(m.progress);
-        else if (m.type === 'building') hooks.onBuilding(m.report);
-        else if (m.type === 'done') settle(() => resolve({ message: m.message, index: m.index }));
-        else settle(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`the import worker stopped (code ${code}) before finishing`))));
-    });
+    const url = this.deps.registryWorker ?? workerUrl('compliance/registry-worker');
+    return runWorker<RegistryWorkerMessage, { message: string; index: SharedArrayBuffer }>(url, { workerData: job, name: 'ringside-registry-import' }, 'the import worker', (m: RegistryWorkerMessage) => {
+      if (m.type === 'progress') hooks.onProgress(m.progress);
+      else if (m.type === 'building') hooks.onBuilding(m.report);
+      else return m.type === 'done' ? { value: { message: m.message, index: m.index } } : { error: new Error(m.message) };
+      return undefined;
+    }, signal);
   }
 
   // ---------------------------------------------------------------------------------- internal DNC
@@ -438,25 +417,10 @@ export class ComplianceService {
 
   /** One scrub share in a worker thread; resolves with its counts once its marks are written. */
   private runScrubWorker(job: ScrubJob): Promise<Omit<ScrubOutcome, 'verdicts'>> {
-    return new Promise((resolve, reject) => {
-      let worker: Worker;
-      try {
-        worker = startWorker(this.deps.scrubWorker ?? workerUrl('compliance/scrub-worker'), { workerData: job, name: 'ringside-scrub' });
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      let settled = false;
-      const settle = (f: () => void) => {
-        if (!settled) {
-          settled = true;
-          f();
-        }
-      };
-      worker.on('message', (m: ScrubWorkerMessage) => settle(() => (m.type === 'done' ? resolve(m.outcome) : reject(new RingsideError('internal', `The scrub failed: ${m.message}`)))));
-      worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`the scrub worker stopped (code ${code}) before finishing`))));
-    });
+    const url = this.deps.scrubWorker ?? workerUrl('compliance/scrub-worker');
+    return runWorker<ScrubWorkerMessage, Omit<ScrubOutcome, 'verdicts'>>(url, { workerData: job, name: 'ringside-scrub' }, 'the scrub worker', (m: ScrubWorkerMessage) =>
+      m.type === 'done' ? { value: m.outcome } : { error: new RingsideError('internal', `The scrub failed: ${m.message}`) },
+    );
   }
 
   // ---------------------------------------------------------------------------------- audit

@@ -1,7 +1,6 @@
 /** Runs importCsv in a worker thread (see import-worker.ts) and relays progress and cancel. */
 import { pathToFileURL } from 'node:url';
-import type { Worker, WorkerOptions } from 'node:worker_threads';
-import { startWorker, workerUrl } from '../worker-thread.js';
+import { runWorker, workerUrl } from '../worker-thread.js';
 import type { ColumnTarget, ImportProgress, ImportReport } from '../../../shared/workspace.js';
 
 /** What the worker receives (structured-cloned). */
@@ -33,33 +32,10 @@ export interface RunImportOptions extends ImportJob {
 export function runImportInWorker(opts: RunImportOptions): Promise<Omit<ImportReport, 'importId'>> {
   const { onProgress, signal, workerPath, ...job } = opts;
   const url = workerPath === undefined ? workerUrl('import/import-worker') : typeof workerPath === 'string' ? pathToFileURL(workerPath) : workerPath;
-  return new Promise((resolve, reject) => {
-    const options: WorkerOptions = { workerData: job, name: 'ringside-import' };
-    let worker: Worker;
-    try {
-      worker = startWorker(url, options);
-    } catch (e) {
-      reject(e instanceof Error ? new Error(`import ${e.message}`) : e);
-      return;
-    }
-    let finished = false;
-    const onAbort = () => worker.postMessage({ type: 'cancel' });
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    const settle = (f: () => void) => {
-      if (finished) return;
-      finished = true;
-      signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') {
-        if (!finished) onProgress(m.progress);
-      } else if (m.type === 'done') settle(() => resolve(m.report));
-      else settle(() => reject(new Error(m.message)));
-    });
-    worker.on('error', (e) => settle(() => reject(e)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`import worker exited (code ${code}) before finishing`))));
-  });
+  return runWorker<WorkerMessage, Omit<ImportReport, 'importId'>>(url, { workerData: job, name: 'ringside-import' }, 'import worker', (m: WorkerMessage) => {
+    if (m.type === 'progress') onProgress(m.progress);
+    else return m.type === 'done' ? { value: m.report } : { error: new Error(m.message) };
+    return undefined;
+  }, signal);
 }
 

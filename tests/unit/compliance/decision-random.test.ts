@@ -8,6 +8,7 @@
  * Reproduce a failure: COMPLIANCE_SEED=<seed printed> npx vitest run --project unit tests/unit/compliance/decision-random.test.ts
  * More cases: COMPLIANCE_CASES=200000.
  */
+import { mulberry32 } from '../../support/prng';
 import { describe, expect, it } from 'vitest';
 import type { HoursRule, HoursWindow } from '../../../shared/calling-hours';
 import type { CampaignKind } from '../../../shared/campaign';
@@ -241,16 +242,6 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
 
 // ───────────────────────────── generating cases ─────────────────────────────
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const US_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
 const CA_ZONES = ['America/Toronto', 'America/Halifax', 'America/St_Johns', 'America/Vancouver', 'America/Winnipeg', 'America/Regina'];

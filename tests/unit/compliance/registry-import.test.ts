@@ -1,6 +1,7 @@
 // DNC registry import: the line grammar, the streaming import (plain and zipped files), progress,
 // cancellation, resume from a checkpoint, and the byte loop agreeing with parseRegistryLine on
 // random garbage. Fixtures are generated into a temp dir.
+import { mulberry32 } from '../../support/prng';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -490,14 +491,10 @@ describe('sniffRegistryKind', () => {
 });
 
 describe('the byte loop agrees with parseRegistryLine', () => {
-  /** Deterministic PRNG (mulberry32) so a failure reproduces. */
+  /** Integers in [0, k) from a seeded PRNG, so a failure reproduces. */
   function rng(seed: number): (k: number) => number {
-    return (k) => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * k);
-    };
+    const next = mulberry32(seed);
+    return (k) => Math.floor(next() * k);
   }
   const tokens = ['2015550123', '6135550123', '201', '5550123', '555-0123', '(613)', '613', '1', '+1', '+', '0', '9', '12', '2', ' ', ' ', '-', '.', '(', ')', '"', '"', ',', ',', ';', '\t', '|', 'A', 'a', 'add', 'ADDED', 'Addition', 'i', 'INSERT', 'd', 'Del', 'deleted', 'R', 'remove', 'removed', 'x', 'ON', 'Phone', 'é', 'ı', 'ſ', '\uFEFF', '😀', '\r', '\u0000', '\u202e', '2024-01-15', '01/15/2024', '１', '@', '`', '[', '{', '@A', 'd`'];
 

@@ -3,18 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyChanges, RegistryIndex, RegistryIndexBuilder } from '../../../electron/core/compliance/registry-index';
+import { mulberry32 } from '../../support/prng';
 
-/** Deterministic PRNG (mulberry32), floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const num = (npa: number, nxx: number, line: number): number => npa * 10_000_000 + nxx * 10_000 + line;
 

@@ -1,38 +1,18 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
-import { App } from '../../../renderer/src/components/App';
-import { bindStore } from '../../../renderer/src/store/ipc-bridge';
-import { resetStore, store } from '../../../renderer/src/store/store';
-import { call, fakeMedia, fakeRingside, registered, snapshotOf } from './fake-ringside';
+import { store } from '../../../renderer/src/store/store';
+import { call, registered, snapshotOf } from './fake-ringside';
+import { appHarness } from './app-harness';
 
-let unbind: (() => void) | null = null;
-
-beforeAll(() => {
-  // jsdom has no media playback; the ringtone only needs play/pause to exist.
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  cleanup();
-  unbind?.();
-  unbind = null;
-  resetStore();
-});
+const { mount, settle } = appHarness();
 
 function setup(calls: Snapshot['calls'] = []) {
   const snapshot: Snapshot = snapshotOf({ calls });
-  const fake = fakeRingside(snapshot);
-  unbind = bindStore(fake.api, store);
-  store.getState().loadSnapshot(snapshot);
-  render(<App api={fake.api} media={fakeMedia()} />);
-  return fake;
+  return mount(snapshot);
 }
 
-/** Let resolved request promises settle inside act. */
-const settle = () => act(async () => {});
 
 describe('App', () => {
   it('shows an empty state without calls', () => {
@@ -153,10 +133,7 @@ describe('App', () => {
 
   it('validates the account form with the shared schema', async () => {
     const snapshot: Snapshot = snapshotOf({ registration: { ...registered, state: 'unregistered' }, account: null });
-    const fake = fakeRingside(snapshot);
-    unbind = bindStore(fake.api, store);
-    store.getState().loadSnapshot(snapshot);
-    render(<App api={fake.api} media={fakeMedia()} />);
+    const fake = mount(snapshot);
     fireEvent.change(screen.getByLabelText('Server (ws:// or wss://)'), { target: { value: 'http://pbx' } });
     fireEvent.change(screen.getByLabelText('SIP address'), { target: { value: 'agent1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save account' }));

@@ -4,31 +4,19 @@
  * colour and text, alerts as text, stale rows, sorting and filtering, live updates, the monitor
  * buttons, hostile text from other agents' apps shown as text; and the supervision settings.
  */
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { AccountInput, AccountView } from '../../../shared/account';
 import type { Snapshot } from '../../../shared/contract';
 import type { AgentPresence, BoardAgent, BoardView } from '../../../shared/supervision';
-import { App } from '../../../renderer/src/components/App';
 import { filterAgents, sortAgents, timeInState } from '../../../renderer/src/components/board-format';
-import { bindStore } from '../../../renderer/src/store/ipc-bridge';
 import { resetStore, store } from '../../../renderer/src/store/store';
-import { account, fakeMedia, fakeRingside, snapshotOf } from './fake-ringside';
+import { account, fakeRingside, snapshotOf } from './fake-ringside';
+import { appHarness } from './app-harness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const now = Date.now();
-let unbind: (() => void) | null = null;
-
-beforeAll(() => {
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  cleanup();
-  unbind?.();
-  unbind = null;
-  resetStore();
-});
+const { mount, settle } = appHarness();
 
 function presence(over: Partial<AgentPresence> = {}): AgentPresence {
   return {
@@ -72,14 +60,9 @@ function supervisorAccount(role: 'supervisor' | 'both' | 'agent' = 'supervisor')
 
 function setup(overrides: Partial<Snapshot> = {}) {
   const snapshot = snapshotOf({ account: supervisorAccount(), board: team(), ...overrides });
-  const fake = fakeRingside(snapshot);
-  unbind = bindStore(fake.api, store);
-  store.getState().loadSnapshot(snapshot);
-  render(<App api={fake.api} media={fakeMedia()} />);
-  return fake;
+  return mount(snapshot);
 }
 
-const settle = () => act(async () => {});
 /** What the form sent with its n-th Save. */
 const savedInput = (fake: ReturnType<typeof fakeRingside>, n: number) => (fake.api.account.save.mock.calls as unknown as Array<[AccountInput]>)[n]![0];
 const rowNames = () =>

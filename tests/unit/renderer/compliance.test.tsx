@@ -1,21 +1,19 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import type { ComplianceDecision, ComplianceStatus } from '../../../shared/compliance';
 import type { Snapshot } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
-import { App } from '../../../renderer/src/components/App';
 import { ApiContext } from '../../../renderer/src/components/api-context';
 import { ComplianceCard } from '../../../renderer/src/components/ComplianceCard';
 import { safeFileName } from '../../../renderer/src/components/download-file';
-import { bindStore } from '../../../renderer/src/store/ipc-bridge';
-import { resetStore, store } from '../../../renderer/src/store/store';
+import { store } from '../../../renderer/src/store/store';
+import { appHarness } from './app-harness';
 import {
   allowedDecision,
   call,
   complianceStatus,
   exemptDecision,
-  fakeMedia,
   fakeRingside,
   idleWorkspace,
   registryBlocked,
@@ -24,33 +22,13 @@ import {
 } from './fake-ringside';
 
 const EVIL = '<img src=x onerror=alert(1)>';
-let unbind: (() => void) | null = null;
+const { bind, mount, settle } = appHarness({ restoreMocksAfterEach: true });
 
-beforeAll(() => {
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  cleanup();
-  unbind?.();
-  unbind = null;
-  resetStore();
-  vi.restoreAllMocks();
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
-});
-
-const settle = () => act(async () => {});
 const wait = (ms: number) => act(() => new Promise<void>((r) => setTimeout(r, ms)));
 
 function setup(overrides: Partial<Snapshot> = {}, options: { auditTotal?: number } = {}) {
   const snapshot = snapshotOf({ workspace: { ...idleWorkspace, campaignId: 1 }, ...overrides });
-  const fake = fakeRingside(snapshot, options);
-  unbind = bindStore(fake.api, store);
-  store.getState().loadSnapshot(snapshot);
-  render(<App api={fake.api} media={fakeMedia()} />);
-  return fake;
+  return mount(snapshot, options);
 }
 
 function previewing(decision: ComplianceDecision | null): Partial<Snapshot> {
@@ -225,7 +203,7 @@ describe('compliance: dial buttons', () => {
 describe('compliance: banner and status', () => {
   it('the store follows the snapshot and compliance:changed', () => {
     const { api, emit } = fakeRingside();
-    unbind = bindStore(api, store);
+    bind(api);
     store.getState().loadSnapshot(snapshotOf({ compliance: complianceStatus({ auditEntries: 5 }) }));
     expect(store.getState().compliance.auditEntries).toBe(5);
     emit('compliance:changed', complianceStatus({ auditEntries: 6 }));

@@ -1,38 +1,20 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
 import type { MonitorView } from '../../../shared/supervision';
-import { App } from '../../../renderer/src/components/App';
 import { toneAmplitudes } from '../../../renderer/src/media/monitor-mix';
-import { bindStore } from '../../../renderer/src/store/ipc-bridge';
-import { resetStore, store } from '../../../renderer/src/store/store';
-import { call, fakeMedia, fakeRingside, snapshotOf } from './fake-ringside';
+import { store } from '../../../renderer/src/store/store';
+import { call, snapshotOf } from './fake-ringside';
+import { appHarness } from './app-harness';
 
-let unbind: (() => void) | null = null;
-
-beforeAll(() => {
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
-});
-
-afterEach(() => {
-  cleanup();
-  unbind?.();
-  unbind = null;
-  resetStore();
-});
+const { mount, settle } = appHarness();
 
 function setup(overrides: Partial<Snapshot> = {}) {
   const snapshot = snapshotOf(overrides);
-  const fake = fakeRingside(snapshot);
-  unbind = bindStore(fake.api, store);
-  store.getState().loadSnapshot(snapshot);
-  render(<App api={fake.api} media={fakeMedia()} />);
-  return fake;
+  return mount(snapshot);
 }
 
-const settle = () => act(async () => {});
 const session: MonitorView = { agent: 'sip:agent1@example.com', mode: 'listen', via: 'proxy', state: 'active', callId: 'm1', detail: null };
 const agentSide = { side: 'agent' as const, mode: 'listen' as const, peer: 'sip:supervisor1@example.com', target: 'c1' };
 

@@ -1,39 +1,25 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { DateTime } from 'luxon';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
 import { App } from '../../../renderer/src/components/App';
-import { bindStore } from '../../../renderer/src/store/ipc-bridge';
-import { resetStore, store } from '../../../renderer/src/store/store';
+import { store } from '../../../renderer/src/store/store';
 import { campaign, fakeMedia, fakeRingside, idleWorkspace, lead, snapshotOf, workspaceLead } from './fake-ringside';
+import { appHarness } from './app-harness';
 
-let unbind: (() => void) | null = null;
-
-beforeAll(() => {
-  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(() => Promise.resolve());
-  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => undefined);
+const { bind, mount, settle } = appHarness({
   // jsdom lays nothing out: give the lead list's scroller a viewport.
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
-  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 900 });
+  beforeAll: () => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 900 });
+  },
 });
 
-afterEach(() => {
-  cleanup();
-  unbind?.();
-  unbind = null;
-  resetStore();
-});
-
-const settle = () => act(async () => {});
 
 function setup(overrides: Partial<Snapshot> = {}, options: { leadTotal?: number } = {}) {
   const snapshot = snapshotOf({ workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead() }, ...overrides });
-  const fake = fakeRingside(snapshot, options);
-  unbind = bindStore(fake.api, store);
-  store.getState().loadSnapshot(snapshot);
-  render(<App api={fake.api} media={fakeMedia()} />);
-  return fake;
+  return mount(snapshot, options);
 }
 
 describe('workspace', () => {
@@ -122,7 +108,7 @@ describe('workspace', () => {
     const c = campaign();
     c.script.steps[0].text = `Say ${evil} to {{lead.firstName}}`;
     fake.api.campaign.get.mockImplementation(() => Promise.resolve({ ok: true as const, value: c }));
-    unbind = bindStore(fake.api, store);
+    bind(fake.api);
     store.getState().loadSnapshot(await fake.api.app.ready().then((r) => (r.ok ? r.value : snapshotOf())));
     render(<App api={fake.api} media={fakeMedia()} />);
     await settle();

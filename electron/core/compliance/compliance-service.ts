@@ -378,7 +378,9 @@ export class ComplianceService {
     const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
     const context = { campaignKind: campaign.kind, kindExempt: this.policy.exemptKinds.includes(campaign.kind as CampaignKind), now: this.now(), policy: this.policy, stale };
     const dbPath = this.deps.dbPath ?? null;
-    const parts = dbPath ? this.deps.store.scrub.split(campaignId, this.deps.scrubWorkers ?? 1) : [];
+    // One worker takes every phone; several need the phone-id ranges of equal shares first.
+    const shares = this.deps.scrubWorkers ?? 1;
+    const parts = !dbPath ? [] : shares > 1 ? this.deps.store.scrub.split(campaignId, shares) : [{ from: 0, to: Number.MAX_SAFE_INTEGER }];
     const workers = dbPath !== null && parts.length > 0;
     let outcomes: Array<Omit<ScrubOutcome, 'verdicts'>>;
     const tSplit = performance.now();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { supervisionSchema, type Supervision } from './supervision.js';
+import { defaultDialPlan, validDialPlanSchema, type DialPlan } from './dial-plan.js';
 
 /** A SIP WebSocket server address: ws:// or wss://, host required. */
 export const serverUrlSchema = z
@@ -37,6 +38,13 @@ export const accountSchema = z.object({
   iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
   /** Agent, supervisor or both; who may see and monitor whom (issue 5). */
   supervision: supervisionSchema.default(() => supervisionSchema.parse({})),
+  /** How the PBX reads dialled digits: prefixes it strips, extensions, internal domains. */
+  dialPlan: validDialPlanSchema.default(() => defaultDialPlan('US')),
+  /**
+   * The SIP server vouches for caller IDs (it verifies them itself, e.g. an SBC doing STIR/SHAKEN
+   * without passing `verstat` on). Off: only a `verstat=TN-Validation-Passed` caller counts as an inquiry.
+   */
+  trustCallerId: z.boolean().default(false),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type AccountInput = z.input<typeof accountSchema>;
@@ -53,6 +61,8 @@ export interface AccountView {
   source: 'settings' | 'provisioned';
   /** Roles and lists; the team secret itself never leaves main. */
   supervision: Omit<Supervision, 'teamSecret'> & { hasTeamSecret: boolean };
+  dialPlan: DialPlan;
+  trustCallerId: boolean;
 }
 
 /** The SIP domain (host part) of an AOR, used to turn a dialled number into a URI. */

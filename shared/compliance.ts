@@ -25,8 +25,9 @@ import type { CampaignKind } from './campaign.js';
 export const dialPaths = ['manual', 'preview', 'progressive', 'callback', 'redial', 'transfer', 'link', 'monitor'] as const;
 export type DialPath = (typeof dialPaths)[number];
 
-export type RegistryName = 'US' | 'CA';
-export const registryNames: readonly RegistryName[] = ['US', 'CA'];
+/** National Do-Not-Call registries: the US FTC registry, Canada's DNCL, the UK's TPS + CTPS. */
+export type RegistryName = 'US' | 'CA' | 'GB';
+export const registryNames: readonly RegistryName[] = ['US', 'CA', 'GB'];
 
 /** What main knows about one national registry. */
 export interface RegistryState {
@@ -58,7 +59,8 @@ export interface CompliancePolicy {
 export const defaultCompliancePolicy: CompliancePolicy = {
   callingHours: defaultCallingHours,
   maxSnapshotAgeDays: 31,
-  ebrMonths: { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 } },
+  // The UK's PECR has no business-relationship exemption for calls to TPS numbers.
+  ebrMonths: { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 }, GB: { purchase: 0, inquiry: 0 } },
   exemptKinds: ['charity', 'political', 'survey'],
 };
 
@@ -81,7 +83,11 @@ export interface ComplianceFacts {
   now: number;
 }
 
-export type CheckRule = 'internal-dnc' | 'registry' | 'calling-hours';
+/**
+ * `target`: which telephone number(s) the target reaches (an unreadable one blocks);
+ * `policy`: the workspace's own rules for an attempt (disposition first, a number marked bad).
+ */
+export type CheckRule = 'target' | 'policy' | 'internal-dnc' | 'registry' | 'calling-hours';
 export type CheckOutcome = 'pass' | 'block' | 'exempt' | 'not-applicable';
 
 export interface ComplianceCheck {
@@ -101,6 +107,38 @@ export interface Exemption {
   validUntil: string | null;
 }
 
+/** One way the PBX could read a dial target, and what the policy decided for it. */
+export interface TargetReadingView {
+  kind: 'number' | 'extension' | 'internal-user' | 'emergency';
+  /** The telephone number it reaches (kind `number`), E.164. */
+  e164: string | null;
+  /** "+1 212 555 0199", "extension 1001", "agent2@pbx.example.com". */
+  label: string;
+  /** What was read on the way, in order: "outside-line prefix 9", "feature code *67", "national form in PL". */
+  via: string[];
+  allowed: boolean;
+  /** The decision for this reading in one line. */
+  summary: string;
+}
+
+/** What a dial target resolved to: every reading is decided and the strictest decision stands. */
+export interface TargetView {
+  /** As typed / linked (trimmed, at most 256 characters). */
+  input: string;
+  /** The SIP URI that is (or would be) dialled; null when the target could not be read. */
+  uri: string | null;
+  readings: TargetReadingView[];
+}
+
+/** The rule pack that decided a number (by its country), with the law it encodes. */
+export interface RulePackView {
+  id: string;
+  /** "United States: Telemarketing Sales Rule and TCPA". */
+  name: string;
+  /** Citation of the rules encoded, e.g. "16 CFR 310.4(b)(1)(iii)(B); 47 CFR 64.1200(c)". */
+  source: string;
+}
+
 export interface ComplianceDecision {
   allowed: boolean;
   /** One line: the first blocking reason, or why it is allowed. */
@@ -110,6 +148,10 @@ export interface ComplianceDecision {
   /** The registry consulted (or that would have been). */
   registry: RegistryName | null;
   localTimes: Array<{ zone: string; local: string; window: string | null; inside: boolean }>;
+  /** The rule pack of the number's country; null for targets that are not telephone numbers. */
+  pack?: RulePackView | null;
+  /** What the target resolved to (set by the dial policy for a dial target). */
+  target?: TargetView | null;
 }
 
 const DAY = 86_400_000;
@@ -117,7 +159,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The registry that covers a number's country. */
 export function registryForCountry(country: string | null): RegistryName | null {
-  return country === 'US' ? 'US' : country === 'CA' ? 'CA' : null;
+  return country === 'US' ? 'US' : country === 'CA' ? 'CA' : country === 'GB' ? 'GB' : null;
 }
 
 function evidenceDate(value: string | null, now: number): DateTime | null {
@@ -181,7 +223,7 @@ export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolic
     checks.push({ rule: 'registry', outcome: 'not-applicable', detail: `No national registry for ${facts.country ?? 'this number'}'s country.` });
   } else {
     exemption = findExemption(registry, facts.campaignKind, facts.evidence, facts.now, policy);
-    const regName = registry === 'US' ? 'US National DNC Registry' : "Canada's National DNCL";
+    const regName = registry === 'US' ? 'US National DNC Registry' : registry === 'CA' ? "Canada's National DNCL" : "UK's Telephone Preference Service (TPS/CTPS)";
     if (exemption) {
       checks.push({ rule: 'registry', outcome: 'exempt', detail: `Exempt from the ${regName}: ${exemption.evidence}${exemption.validUntil ? `, valid until ${exemption.validUntil}` : ''}.` });
     } else {

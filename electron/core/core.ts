@@ -244,6 +244,8 @@ export function createCore(deps: CoreDeps): Core {
       hasPassword: a.password.length > 0,
       source: stored.source,
       supervision: (({ teamSecret, ...rest }) => ({ ...rest, hasTeamSecret: Boolean(teamSecret) }))(a.supervision),
+      dialPlan: a.dialPlan,
+      trustCallerId: a.trustCallerId,
     };
   }
 

@@ -35,6 +35,7 @@ import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
 import { runWorker, workerUrl } from '../worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
+import { registryKey } from './registry-key.js';
 import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } from './scrub.js';
 import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
 import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
@@ -152,13 +153,19 @@ export class ComplianceService {
         region: (lead && codeOf(lead.region)) || (lead && /^[A-Z]{2}$/.test(lead.region) ? lead.region : null) || regionForNumber(e164),
         zones: lead?.timeZone ? [lead.timeZone] : timeZonesForNumber(e164),
         onInternalDnc: this.deps.store.dnc.has(e164),
-        registry: registry ? { name: registry, state: this.registryState(registry), listed: index ? index.has(Number(e164.slice(2))) : null } : null,
+        registry: registry ? { name: registry, state: this.registryState(registry), listed: this.listed(registry, index, e164) } : null,
         campaignKind: kind,
         evidence: lead ? { consentAt: lead.consentAt, inquiryAt: lead.inquiryAt, lastPurchaseAt: lead.lastPurchaseAt } : null,
         now: this.now(),
       },
       this.policy,
     );
+  }
+
+  /** Whether the registry lists the number; null (no answer: the gate blocks) without an index or a key. */
+  private listed(registry: RegistryName, index: RegistryIndex | undefined, e164: string): boolean | null {
+    const key = index ? registryKey(registry, e164) : null;
+    return index && key !== null ? index.has(key) : null;
   }
 
   // ---------------------------------------------------------------------------------- status

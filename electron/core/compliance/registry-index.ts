@@ -57,10 +57,11 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { registryNames, type RegistryName } from '../../../shared/compliance.js';
 
 /** What an index file says about itself. */
 export interface RegistryIndexMeta {
-  registry: 'US' | 'CA';
+  registry: RegistryName;
   /** Epoch ms of the registry download this index reflects. */
   snapshotAt: number;
   /** Epoch ms when this file was written. */
@@ -97,10 +98,10 @@ const SORT_CHUNK = 1 << 20;
 /** ...when given at least this many; below it the sort costs more than it saves. */
 const SORTED_MIN = 4096;
 
-const REGISTRY_CODES: Record<RegistryIndexMeta['registry'], number> = { US: 1, CA: 2 };
+const REGISTRY_CODES: Record<RegistryIndexMeta['registry'], number> = { US: 1, CA: 2, GB: 3 };
 
 function registryFromCode(code: number): RegistryIndexMeta['registry'] | undefined {
-  return code === 1 ? 'US' : code === 2 ? 'CA' : undefined;
+  return code === 1 ? 'US' : code === 2 ? 'CA' : code === 3 ? 'GB' : undefined;
 }
 
 /** floor(line / 1250) for 0 ≤ line < 10,000, without a division. */
@@ -610,7 +611,7 @@ function discardTemp(fd: number, tmp: string): void {
 }
 
 function checkMeta(meta: { registry: string; snapshotAt: number }): void {
-  if (meta.registry !== 'US' && meta.registry !== 'CA') throw new RangeError(`registry must be 'US' or 'CA', not ${String(meta.registry)}`);
+  if (!(registryNames as readonly string[]).includes(meta.registry)) throw new RangeError(`registry must be one of ${registryNames.join(', ')}, not ${String(meta.registry)}`);
   if (!Number.isFinite(meta.snapshotAt)) throw new RangeError(`snapshotAt must be epoch milliseconds, not ${String(meta.snapshotAt)}`);
 }
 
@@ -748,7 +749,7 @@ export class RegistryIndexBuilder {
   }
 
   /** Encodes everything, writes outPath atomically (temp + fsync + rename), removes the work dir. */
-  async finish(outPath: string, meta: { registry: 'US' | 'CA'; snapshotAt: number }, onProgress?: (doneNpas: number, totalNpas: number) => void): Promise<RegistryIndexMeta> {
+  async finish(outPath: string, meta: { registry: RegistryName; snapshotAt: number }, onProgress?: (doneNpas: number, totalNpas: number) => void): Promise<RegistryIndexMeta> {
     this.assertOpen();
     checkMeta(meta);
     this.flushAll();
@@ -925,7 +926,7 @@ export class RegistryIndex {
   }
 
   /** An index with no numbers (before the first registry download). */
-  static empty(meta: { registry: 'US' | 'CA'; snapshotAt: number; builtAt?: number }): RegistryIndex {
+  static empty(meta: { registry: RegistryName; snapshotAt: number; builtAt?: number }): RegistryIndex {
     checkMeta(meta);
     const full: RegistryIndexMeta = { registry: meta.registry, snapshotAt: meta.snapshotAt, builtAt: meta.builtAt ?? Date.now(), count: 0 };
     return new RegistryIndex(full, new Uint32Array(DIR_WORDS), new Uint32Array(1), HEADER_BYTES + DIR_BYTES + 4);

@@ -4,9 +4,12 @@ import type { CheckOutcome, CheckRule, ComplianceDecision, ExemptionBasis, Regis
 export const registryLabel: Record<RegistryName, string> = {
   US: 'US National DNC Registry',
   CA: "Canada's National DNCL",
+  GB: 'UK Telephone Preference Service (TPS/CTPS)',
 };
 
 export const ruleLabel: Record<CheckRule, string> = {
+  target: 'Number reached',
+  policy: 'Workspace rules',
   'internal-dnc': 'Internal Do-Not-Call list',
   registry: 'National registry',
   'calling-hours': 'Calling hours',
@@ -14,6 +17,8 @@ export const ruleLabel: Record<CheckRule, string> = {
 
 /** Short rule names for the compact row of checks. */
 export const ruleShort: Record<CheckRule, string> = {
+  target: 'Number',
+  policy: 'Workspace',
   'internal-dnc': 'Internal DNC',
   registry: 'Registry',
   'calling-hours': 'Calling hours',

@@ -5,6 +5,7 @@
  * compliance-screens.ts). No core, no SIP: canned contract values and a fixed clock. PNGs go to
  * test-results/board-*.png.
  */
+import { defaultDialPlan } from '../../../shared/dial-plan.js';
 import type { AccountView } from '../../../shared/account.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { AgentPresence, BoardAgent, BoardView } from '../../../shared/supervision.js';
@@ -88,7 +89,7 @@ const account: AccountView = {
   displayName: 'Rita Supervisor',
   expires: 300,
   hasPassword: true,
-  source: 'settings',
+  source: 'settings', dialPlan: defaultDialPlan('US'), trustCallerId: false,
   supervision: {
     role: 'supervisor', supervisors: [], team: agents.map((a) => a.aor), showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: true,
     featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },

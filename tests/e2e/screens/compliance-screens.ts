@@ -6,6 +6,7 @@
  * CSP). No core, no SIP: only the renderer, fed canned contract values. PNGs go to
  * test-results/compliance-*.png.
  */
+import { defaultDialPlan } from '../../../shared/dial-plan.js';
 import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import type { AuditEntry, ComplianceDecision, ComplianceStatus } from '../../../shared/compliance.js';
@@ -169,7 +170,7 @@ function lead(overrides: Partial<Lead> = {}): Lead {
 function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = []): Snapshot {
   return {
     registration: { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempt: 0, connected: true },
-    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings',
+    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings', dialPlan: defaultDialPlan('US'), trustCallerId: false,
       supervision: { role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false, featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } } },
     calls,
     workspace: {

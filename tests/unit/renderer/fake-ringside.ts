@@ -1,4 +1,5 @@
 /** A fake RingsideApi for renderer tests: vi.fn requests, events emitted through captured listeners. */
+import { defaultDialPlan } from '../../../shared/dial-plan.js';
 import { vi } from 'vitest';
 import type { AccountView } from '../../../shared/account';
 import type { CallSessionView } from '../../../shared/call-session';
@@ -22,7 +23,7 @@ export const account: AccountView = {
   displayName: 'Agent One',
   expires: 300,
   hasPassword: true,
-  source: 'settings',
+  source: 'settings', dialPlan: defaultDialPlan('US'), trustCallerId: false,
   supervision: {
     role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false,
     featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },

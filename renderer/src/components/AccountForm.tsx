@@ -4,6 +4,7 @@ import { useRingside } from '../store/store';
 import { useApi } from './api-context';
 import { drop, request } from './use-request';
 import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from './SupervisionFields';
+import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
 type Values = Record<Field, string>;
@@ -36,8 +37,11 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
   const [errors, setErrors] = useState<Errors>({});
   const [supervision, setSupervision] = useState(() => supervisionValues(account?.supervision));
   const [supervisionErrs, setSupervisionErrs] = useState<SupervisionErrors>({});
+  const [dialPlan, setDialPlan] = useState(() => dialPlanValues(account?.dialPlan, account?.trustCallerId));
+  const [dialPlanErrs, setDialPlanErrs] = useState<DialPlanErrors>({});
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
+  const [invalid, setInvalid] = useState(false);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -50,10 +54,14 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       ...(values.displayName.trim() ? { displayName: values.displayName } : {}),
       ...(account ? { expires: account.expires } : {}),
       supervision: supervisionInput(supervision),
+      // The account schema checks the plan with validDialPlanSchema: field rules and cross-field problems.
+      dialPlan: dialPlanInput(dialPlan),
+      trustCallerId: dialPlan.trustCallerId,
     };
     const parsed = accountSchema.safeParse(input);
     const next: Errors = {};
     const nextSupervision = parsed.success ? {} : supervisionErrors(parsed.error.issues, supervision);
+    const nextDialPlan = parsed.success ? {} : dialPlanErrors(parsed.error.issues, dialPlan);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
@@ -61,11 +69,15 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       }
     }
     setSupervisionErrs(nextSupervision);
+    setDialPlanErrs(nextDialPlan);
     // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
     if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
     setErrors(next);
     setSaved(false);
-    if (Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0) return;
+    const hasErrors = Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0 || Object.keys(nextDialPlan).length > 0;
+    // The form is long: say at the button that something further up needs fixing.
+    setInvalid(hasErrors);
+    if (hasErrors) return;
     setSaving(true);
     drop(
       request(api.account.save(input)).then((view) => {
@@ -123,6 +135,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         );
       })}
       <SupervisionFields values={supervision} onChange={setSupervision} errors={supervisionErrs} readOnly={readOnly} hasTeamSecret={account?.supervision.hasTeamSecret ?? false} />
+      <DialPlanFields values={dialPlan} onChange={setDialPlan} errors={dialPlanErrs} readOnly={readOnly} />
       <div className="form-actions">
         {readOnly ? null : (
           <button type="submit" className="btn btn-primary" disabled={saving}>
@@ -135,6 +148,11 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
           </button>
         ) : null}
         {saved ? <span role="status">Saved.</span> : null}
+        {invalid ? (
+          <span className="field-error form-error" role="alert">
+            Not saved: fix the fields marked above.
+          </span>
+        ) : null}
       </div>
     </form>
   );

@@ -2,6 +2,7 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
+import { defaultDialPlan } from '../../../shared/dial-plan';
 import { store } from '../../../renderer/src/store/store';
 import { call, registered, snapshotOf } from './fake-ringside';
 import { appHarness } from './app-harness';
@@ -151,6 +152,9 @@ describe('App', () => {
       password: 'secret',
       // The supervision section's defaults (an agent reporting to nobody); no team secret.
       supervision: expect.objectContaining({ role: 'agent', supervisors: [], team: [], heartbeatSec: 5 }),
+      // A new account starts from the US plan the schema defaults to.
+      dialPlan: defaultDialPlan('US'),
+      trustCallerId: false,
     });
     expect((fake.api.account.save.mock.calls as unknown as Array<[{ supervision?: object }]>)[0]![0].supervision).not.toHaveProperty('teamSecret');
   });

@@ -15,7 +15,7 @@ import {
   type CallTemperature,
 } from '../../shared/call-session.js';
 import type { ComplianceDecision, DialPath } from '../../shared/compliance.js';
-import { parseDialTarget } from '../../shared/dial-target.js';
+import type { DialPermit } from './compliance/dial-policy.js';
 import { RingsideError } from '../../shared/result.js';
 import { drop } from './drop.js';
 import type { ProxySessionDescriptionHandler } from './proxy-sdh.js';
@@ -40,8 +40,11 @@ interface CallEntry {
   offline: boolean;
 }
 
-/** Decides whether a target may be dialled now (every dialling path goes through it). */
-export type DialGateFn = (uri: string, display: string, context: DialContext | null) => { allowed: boolean; reason: string; decision: ComplianceDecision | null };
+/**
+ * The dial policy: reads a target, decides it and records the decision. Every outbound call and
+ * transfer target goes through it, and exactly the URI it returns is dialled.
+ */
+export type DialGateFn = (target: string, context: DialContext) => DialPermit;
 
 /** Context a dial carries: the lead it is for, its warm/cold decision, and the dialling path. */
 export interface DialContext {
@@ -78,10 +81,10 @@ export interface CallManagerDeps {
    * status to answer (e.g. a monitoring mode change: 200 once applied, 4xx if refused).
    */
   info?(call: CallSessionView, contentType: string, body: string): Promise<{ code: number; reason: string }> | null;
-  /** The one gate for every outbound call and transfer target. */
-  gate?: DialGateFn;
+  /** The one gate for every outbound call and transfer target (there is no call manager without one). */
+  gate: DialGateFn;
   /** Who is calling: matched to a lead (and its temperature) before the call rings. */
-  identify?(remoteUri: string, remoteName: string): DialContext | null;
+  identify?(remoteUri: string, remoteName: string, assertedIdentity: string | undefined): DialContext | null;
   onChange(view: CallSessionView): void;
   onRemoved(id: string): void;
   log: Logger;
@@ -197,7 +200,7 @@ export class CallManager {
     drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
     let context: DialContext | null = null;
     try {
-      context = this.deps.identify?.(remote.uri.toString(), name) ?? null;
+      context = this.deps.identify?.(remote.uri.toString(), name, invitation.request.getHeader('P-Asserted-Identity')) ?? null;
     } catch (error) {
       this.deps.log.warn('could not match the caller to a lead', error);
     }
@@ -427,19 +430,18 @@ export class CallManager {
 
   // ---- internals --------------------------------------------------------------------------
 
-  /** Parses a target and passes it through the dial gate; throws with the reason if refused. */
+  /** Passes a target through the dial policy; throws with its reason if refused. */
   private resolve(
     target: string,
     line: SipLine,
-    context: DialContext | null = null,
-  ): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision | null } {
-    const parsed = parseDialTarget(target, aorDomain(line.aor));
-    if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
-    const uri = UserAgent.makeURI(parsed.uri);
-    if (!uri) throw new RingsideError('invalid-target', `"${target}" is not a valid SIP address.`);
-    const verdict = this.deps.gate?.(parsed.uri, parsed.display, context) ?? { allowed: true, reason: '', decision: null };
-    if (!verdict.allowed) throw new RingsideError('blocked', verdict.reason);
-    return { uri, parsed, decision: verdict.decision };
+    context: DialContext,
+  ): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision } {
+    void line;
+    const permit = this.deps.gate(target, context);
+    if (!permit.allowed) throw new RingsideError(permit.code, permit.reason);
+    const uri = UserAgent.makeURI(permit.uri);
+    if (!uri) throw new RingsideError('invalid-target', `"${target.slice(0, 60)}" is not a valid SIP address.`);
+    return { uri, parsed: { uri: permit.uri, display: permit.display }, decision: permit.decision };
   }
 
   private track(

@@ -22,8 +22,9 @@ import { normalisePhone } from '../../shared/phone.js';
 import type { LeadPatch } from '../../shared/lead.js';
 import type { LeadChanges, Store } from './data/repositories.js';
 import { ComplianceService } from './compliance/compliance-service.js';
+import { DialPolicy } from './compliance/dial-policy.js';
+import { callerIdVerified } from './caller-id.js';
 import type { CompliancePolicy } from '../../shared/compliance.js';
-import { parseDialTarget } from '../../shared/dial-target.js';
 import { aorDomain } from '../../shared/account.js';
 import { dirname } from 'node:path';
 import { cachedTimeZone } from './data/time-zone.js';
@@ -86,20 +87,6 @@ const consoleLog: Logger = {
   warn: (m, e) => console.warn(`[ringside] ${m}`, e instanceof Error ? e.message : (e ?? '')),
 };
 
-/** The dial target a tel:/sip: link names: `tel:+1-212-555-0123;ext=1` → `+12125550123`. */
-export function targetOfLink(url: string): string {
-  if (/^sips?:/i.test(url)) return url.split('?')[0] ?? url;
-  let number: string;
-  try {
-    number = decodeURIComponent(url.replace(/^tel:/i, '').split(';')[0] ?? '');
-  } catch {
-    throw new RingsideError('invalid-target', 'That tel: link is not readable.');
-  }
-  const digits = number.replace(/[\s().-]/g, '');
-  if (!/^\+?\d{3,20}$/.test(digits)) throw new RingsideError('invalid-target', `"${number.slice(0, 40)}" in that tel: link is not a telephone number.`);
-  return digits;
-}
-
 export function createCore(deps: CoreDeps): Core {
   const log = deps.log ?? consoleLog;
   const hub = new EventHub();
@@ -128,14 +115,24 @@ export function createCore(deps: CoreDeps): Core {
     dbPath: deps.dbPath ?? null,
   });
   compliance.init();
+  const policy = new DialPolicy({
+    compliance,
+    store,
+    account: () => {
+      if (!stored) return null;
+      const a = stored.account;
+      const codes = a.supervision.featureCodes;
+      return { dialPlan: a.dialPlan, domain: aorDomain(a.aor), team: [...a.supervision.team, ...a.supervision.supervisors], monitorCodes: [codes.listen, codes.whisper, codes.barge] };
+    },
+    currentCampaignId: () => workspace?.view().campaignId ?? null,
+    dispositionRequired: () => workspace?.view().dispositionRequired ?? false,
+  });
   const calls: CallManager = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),
     // The one gate: every dial and transfer target, whatever path it came by, is decided and logged.
-    gate: (uri, _display, context) => {
-      const decision = compliance.gate({ uri, path: context?.path ?? 'manual', leadId: context?.leadId ?? null });
-      return { allowed: decision ? decision.allowed : true, reason: decision?.summary ?? '', decision };
-    },
-    identify: (uri, name) => workspace.identify(uri, name),
+    gate: (target, context) => policy.decide({ target, path: context.path ?? 'manual', leadId: context.leadId }),
+    // A caller counts as an inquiry only when the server vouches for the caller ID.
+    identify: (uri, name, pai) => workspace.identify(uri, name, Boolean(stored?.account.trustCallerId) || callerIdVerified(pai)),
     // Monitoring requests (issue 5) are decided before anything rings.
     screen: (invitation) =>
       monitored.screen({
@@ -165,7 +162,7 @@ export function createCore(deps: CoreDeps): Core {
 
   workspace = new WorkspaceService({
     store,
-    check: (leadId, e164) => compliance.decide(`sip:${e164}@lead.invalid`, leadId).decision,
+    check: (leadId, e164) => policy.preview({ target: e164, path: 'preview', leadId }).permit.decision,
     dial: (target, context) => calls.dial(target, context),
     liveCalls: () => calls.list().filter((c) => c.state !== 'ended' && !c.monitor),
     emit: (channel, payload) => hub.emit(channel, payload),
@@ -470,10 +467,8 @@ export function createCore(deps: CoreDeps): Core {
       await client.unregister();
       return client.registration;
     },
-    'call:dial': (p) => {
-      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
-      return calls.dial((p as { target: string }).target);
-    },
+    // The dial policy refuses a new call while the last one waits for its disposition.
+    'call:dial': (p) => calls.dial((p as { target: string }).target, { leadId: null, path: 'manual' }),
     'call:accept': (p) => calls.accept((p as { id: string }).id),
     'call:reject': (p) => calls.reject((p as { id: string }).id),
     'call:hangup': (p) => calls.hangup((p as { id: string }).id),
@@ -483,15 +478,11 @@ export function createCore(deps: CoreDeps): Core {
     'call:transfer': (p) => calls.transfer((p as { id: string }).id, (p as { target: string }).target),
     'call:switch': (p) => calls.switchTo((p as { id: string }).id),
     'call:redial': (p) => {
-      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
       const before = calls.list().find((c) => c.id === (p as { id: string }).id);
       if (!before) throw new RingsideError('no-such-call', 'That call is no longer in the list.');
       return calls.dial(before.remoteUri, { leadId: before.leadId, path: 'redial' });
     },
-    'call:dial-link': (p) => {
-      if (workspace.view().dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
-      return calls.dial(targetOfLink((p as { url: string }).url), { leadId: null, path: 'link' });
-    },
+    'call:dial-link': (p) => calls.dial((p as { url: string }).url, { leadId: null, path: 'link' }),
     'call:dismiss': (p) => {
       calls.dismiss((p as { id: string }).id);
       return null;
@@ -562,22 +553,11 @@ export function createCore(deps: CoreDeps): Core {
     'compliance:status': () => compliance.status(),
     'compliance:check': (p) => {
       const q = p as { target: string } | { leadId: number; phoneIndex: number };
-      let uri: string;
-      let leadId: number | null = null;
-      if ('target' in q) {
-        const parsed = parseDialTarget(q.target, stored ? aorDomain(stored.account.aor) : 'invalid');
-        if (!parsed.ok) throw new RingsideError('invalid-target', parsed.message);
-        uri = parsed.uri;
-      } else {
-        const lead = store.leads.get(q.leadId);
-        const phone = lead?.phones[q.phoneIndex];
-        if (!lead || !phone) throw new RingsideError('not-found', 'That lead or phone does not exist.');
-        uri = phone.e164;
-        leadId = lead.id;
-      }
-      const decision = compliance.decide(uri.startsWith('sip') ? uri : `sip:${uri}@check.invalid`, leadId).decision;
-      if (!decision) throw new RingsideError('invalid-target', 'Not a telephone number: no telemarketing rules apply to a SIP address.');
-      return decision;
+      if ('target' in q) return policy.preview({ target: q.target, path: 'manual', leadId: null }).permit.decision;
+      const lead = store.leads.get(q.leadId);
+      const phone = lead?.phones[q.phoneIndex];
+      if (!lead || !phone) throw new RingsideError('not-found', 'That lead or phone does not exist.');
+      return policy.preview({ target: phone.e164, path: 'preview', leadId: lead.id }).permit.decision;
     },
     'compliance:import-registry': (p) => compliance.startImport(p as RequestPayload<'compliance:import-registry'>),
     'compliance:cancel-import': () => compliance.cancelImport(),

@@ -14,6 +14,7 @@ import {
   registryNames,
   type AuditEntry,
   type DialPath,
+  type ComplianceCheck,
   type ComplianceDecision,
   type CompliancePolicy,
   type ComplianceStatus,
@@ -30,7 +31,6 @@ import type { RequestPayload } from '../../../shared/contract.js';
 import type { Store, StoredAuditRecord } from '../data/repositories.js';
 import { codeOf, regionForNumber } from '../data/region.js';
 import { timeZonesForNumber } from '../data/time-zone.js';
-import { phoneOfUri } from '../dial-gate.js';
 import { drop } from '../drop.js';
 import type { Logger } from '../sip-client.js';
 import { runWorker, workerUrl } from '../worker-thread.js';
@@ -40,13 +40,6 @@ import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } fro
 import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
 import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
 
-
-export interface GateRequest {
-  /** The SIP URI about to be dialled (already parsed from what the agent typed). */
-  uri: string;
-  path: DialPath;
-  leadId: number | null;
-}
 
 export interface ComplianceServiceDeps {
   store: Store;
@@ -112,36 +105,13 @@ export class ComplianceService {
 
   // ---------------------------------------------------------------------------------- deciding
 
-  /** What the gate decides for a URI now, without logging (the "why" card before a call). */
-  decide(uri: string, leadId: number | null): { decision: ComplianceDecision | null; e164: string | null; lead: Lead | null } {
-    const lead = leadId ? this.deps.store.leads.get(leadId) : null;
-    const country = lead ? (this.deps.store.campaigns.get(lead.campaignId)?.defaultCountry ?? this.deps.defaultCountry()) : this.deps.defaultCountry();
-    const phone = phoneOfUri(uri, country);
-    if (!phone) return { decision: null, e164: null, lead };
-    // A manual dial of a known lead's number carries that lead's evidence.
-    const who = lead ?? this.deps.store.leads.findByPhone(phone.e164);
-    return { decision: this.decideNumber(phone.e164, phone.country, who), e164: phone.e164, lead: who };
+  /** Writes one decision to the append-only audit log (the dial policy calls this once per attempt). */
+  record(entry: { path: DialPath; target: string; e164: string | null; leadId: number | null; campaignId: number | null; allowed: boolean; summary: string; checks: ComplianceCheck[] }): void {
+    this.deps.store.audit.append({ ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
   }
 
-  /** Decides and writes the decision to the audit log. Every dialling path calls this. */
-  gate(req: GateRequest): ComplianceDecision | null {
-    const { decision, e164, lead } = this.decide(req.uri, req.leadId);
-    const summary = decision ? decision.summary : 'Allowed: not a telephone number (a SIP address), no telemarketing rules apply.';
-    this.deps.store.audit.append({
-      at: this.now(),
-      path: req.path,
-      target: req.uri,
-      e164,
-      leadId: lead?.id ?? null,
-      campaignId: lead?.campaignId ?? this.deps.currentCampaignId(),
-      allowed: decision ? decision.allowed : true,
-      summary,
-      checks: JSON.stringify(decision?.checks ?? []),
-    });
-    return decision;
-  }
-
-  private decideNumber(e164: string, country: string | null, lead: Lead | null): ComplianceDecision {
+  /** The rules' decision for one telephone number now, with the lead whose evidence speaks for it. */
+  decideNumber(e164: string, country: string | null, lead: Lead | null, callKind: 'live' | 'prerecorded' = 'live'): ComplianceDecision {
     const campaignId = lead?.campaignId ?? this.deps.currentCampaignId();
     const kind = campaignId ? ((this.deps.store.campaigns.get(campaignId)?.kind as CampaignKind | undefined) ?? null) : null;
     const registry = registryForCountry(country);

@@ -43,6 +43,8 @@ export interface CampaignRepository {
   get(id: number): Campaign | null;
   /** Inserts (no id) or updates; returns the stored campaign. */
   save(campaign: CampaignInput & { id?: number }): Campaign;
+  /** The default countries of every campaign: the countries a national number could be dialled for. */
+  countries(): string[];
 }
 
 export interface LeadRepository {

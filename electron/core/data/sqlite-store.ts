@@ -157,6 +157,10 @@ class SqliteStore implements Store {
       list: (now) => this.listCampaigns(now),
       get: (id) => this.getCampaign(id),
       save: (c) => this.saveCampaign(c),
+      countries: () =>
+        (this.q(`SELECT DISTINCT json_extract(config, '$.defaultCountry') AS c FROM campaigns`).all() as Array<{ c: unknown }>)
+          .map((r) => r.c)
+          .filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)),
     };
     this.leads = {
       list: (q) => this.listLeads(q),

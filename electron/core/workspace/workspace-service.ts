@@ -15,7 +15,7 @@ import { decideTemperature } from '../../../shared/temperature.js';
 import type { AgentStats, WorkspaceLead, WorkspaceView } from '../../../shared/workspace.js';
 import type { DialContext } from '../call-manager.js';
 import { blankLead, type LeadChanges, type Store } from '../data/repositories.js';
-import { numberOfUri } from '../dial-gate.js';
+import { numberOfUri } from '../caller-id.js';
 import type { ComplianceDecision } from '../../../shared/compliance.js';
 import { cachedTimeZone } from '../data/time-zone.js';
 import { drop } from '../drop.js';
@@ -38,6 +38,8 @@ export interface WorkspaceDeps {
 
 const LIVE = new Set(['dialing', 'ringing', 'incoming', 'answering', 'active', 'held']);
 const NOT_REGISTERED = 'Not registered';
+/** The source of a lead made from an inbound call whose caller ID nobody vouched for (it stays cold). */
+export const UNVERIFIED_CALLER_SOURCE = 'Inbound call (unverified caller ID)';
 
 interface CallNote {
   leadId: number | null;
@@ -125,12 +127,11 @@ export class WorkspaceService {
   /** Calls the lead on screen. */
   async dial(phoneIndex = 0, path: 'preview' | 'progressive' = 'preview'): Promise<CallSessionView> {
     const current = this.current;
-    if (this.dispositionRequired) throw new RingsideError('disposition-required', 'Choose a disposition for the last call first.');
-    if (!current || current.stage !== 'preview') throw new RingsideError('illegal-state', 'No lead is waiting to be called.');
+    // The disposition-first rule and the bad-number mark are the dial policy's, like every other rule.
+    if (!current || current.stage !== 'preview') throw new RingsideError(this.dispositionRequired ? 'disposition-required' : 'illegal-state', this.dispositionRequired ? 'Choose a disposition for the last call first.' : 'No lead is waiting to be called.');
     const lead = this.lead(current.leadId);
     const phone = lead.phones[phoneIndex];
     if (!phone) throw new RingsideError('invalid-target', 'The lead has no such phone number.');
-    if (phone.bad) throw new RingsideError('blocked', `${phone.e164} is marked as a bad number.`);
     this.clearCountdown();
     const call = await this.deps.dial(phone.e164, { leadId: lead.id, temperature: current.temperature, path: lead.status === 'callback' ? 'callback' : path });
     this.deps.store.activity.recordAttempt(lead.id, this.now());
@@ -240,8 +241,12 @@ export class WorkspaceService {
 
   // ---- calls -----------------------------------------------------------------------------
 
-  /** Matches an inbound caller to a lead by number; an unknown caller becomes a new lead. */
-  identify(remoteUri: string, remoteName: string): DialContext | null {
+  /**
+   * Matches an inbound caller to a lead by number; an unknown caller becomes a new lead. Its
+   * call counts as an inquiry (evidence that warms later outbound calls) only with a caller ID
+   * the server vouched for: anyone can put any number in a From header.
+   */
+  identify(remoteUri: string, remoteName: string, callerIdVerified = false): DialContext | null {
     const campaign = this.campaignOrNull();
     const e164 = numberOfUri(remoteUri, campaign?.defaultCountry ?? 'US');
     const temperature = decideTemperature('inbound', null, { inquiryDays: 0, purchaseDays: 0, consentDays: 0 }, this.now());
@@ -258,8 +263,8 @@ export class WorkspaceService {
         firstName,
         lastName: rest.join(' '),
         timeZone: cachedTimeZone(e164) ?? null,
-        source: 'Inbound call',
-        inquiryAt: new Date(this.now()).toISOString().slice(0, 10),
+        source: callerIdVerified ? 'Inbound call' : UNVERIFIED_CALLER_SOURCE,
+        inquiryAt: callerIdVerified ? new Date(this.now()).toISOString().slice(0, 10) : null,
         phones: [{ e164, raw: e164, label: null }],
       },
       this.now(),

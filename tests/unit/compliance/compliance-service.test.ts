@@ -8,7 +8,10 @@ import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComplianceService } from '../../../electron/core/compliance/compliance-service';
-import { phoneOfUri } from '../../../electron/core/dial-gate';
+import { callerIdVerified, phoneOfUri } from '../../../electron/core/caller-id';
+import { DialPolicy } from '../../../electron/core/compliance/dial-policy';
+import type { DialPath } from '../../../shared/compliance';
+import { defaultDialPlan } from '../../../shared/dial-plan';
 import type { Store } from '../../../electron/core/data/repositories';
 import { auditHash } from '../../../electron/core/data/sqlite-store';
 import type { ComplianceStatus } from '../../../shared/compliance';
@@ -21,6 +24,8 @@ const DAY = 86_400_000;
 
 interface Rig {
   svc: ComplianceService;
+  /** One attempt through the dial policy (decided and logged), as every dialling path makes it. */
+  gate(q: { uri: string; path: DialPath; leadId: number | null }): ReturnType<DialPolicy['decide']>['decision'];
   store: Store;
   dataDir: string;
   events: ComplianceStatus[];
@@ -50,7 +55,18 @@ function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound', scrubWork
     ...(scrubWorkers ? { dbPath, scrubWorkers } : {}),
   });
   svc.init();
-  return { svc, store, dataDir, events, clock, campaignId: campaign.id, dbPath };
+  const policy = policyOver(svc, store, campaign.id);
+  return { svc, gate: (q) => policy.decide({ target: q.uri, path: q.path, leadId: q.leadId }).decision, store, dataDir, events, clock, campaignId: campaign.id, dbPath };
+}
+
+function policyOver(svc: ComplianceService, store: Store, campaignId: number): DialPolicy {
+  return new DialPolicy({
+    compliance: svc,
+    store,
+    account: () => ({ dialPlan: defaultDialPlan('US'), domain: 'pbx', team: [], monitorCodes: [] }),
+    currentCampaignId: () => campaignId,
+    dispositionRequired: () => false,
+  });
 }
 
 /** Imports a full registry list (the real importer and index) and waits for the end. */
@@ -75,12 +91,22 @@ describe('phoneOfUri', () => {
     expect(phoneOfUri('sip:customer1@pbx', 'US')).toBeNull();
     expect(phoneOfUri('sip:%E0%A4%A@pbx', 'US')).toBeNull();
   });
+
+  it('takes a caller ID as verified only when the server asserted it with verstat=TN-Validation-Passed', () => {
+    expect(callerIdVerified('<sip:+12125550100;verstat=TN-Validation-Passed@pbx;user=phone>')).toBe(true);
+    expect(callerIdVerified('<tel:+12125550100;verstat=TN-Validation-Passed>')).toBe(true);
+    expect(callerIdVerified('<sip:+12125550100;verstat=TN-Validation-Failed@pbx;user=phone>')).toBe(false);
+    expect(callerIdVerified('<sip:+12125550100;verstat=No-TN-Validation@pbx>')).toBe(false);
+    expect(callerIdVerified('<sip:+12125550100@pbx>;x=verstat=TN-Validation-Passedx')).toBe(false);
+    expect(callerIdVerified(undefined)).toBe(false);
+    expect(callerIdVerified('<sip:%E0@pbx>')).toBe(false);
+  });
 });
 
 describe('compliance gate in main', () => {
   it('blocks US numbers until the registry is imported, then only the listed ones; every decision is logged', async () => {
     const r = rig();
-    const before = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null });
+    const before = r.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null });
     expect(before?.allowed).toBe(false);
     expect(before?.summary).toContain('has not been imported');
     expect(r.svc.status().banner).toContain('US National DNC Registry has not been imported');
@@ -92,10 +118,10 @@ describe('compliance gate in main', () => {
     expect(s.banner).toContain("Canada's National DNCL has not been imported");
     expect(s.banner).not.toContain('US National');
 
-    const listed = r.svc.gate({ uri: 'sip:+12125550101@pbx', path: 'preview', leadId: null });
+    const listed = r.gate({ uri: 'sip:+12125550101@pbx', path: 'preview', leadId: null });
     expect(listed?.allowed).toBe(false);
     expect(listed?.summary).toContain('is on the US National DNC Registry');
-    const free = r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'progressive', leadId: null });
+    const free = r.gate({ uri: 'sip:+12125550199@pbx', path: 'progressive', leadId: null });
     expect(free?.allowed).toBe(true);
 
     const log = r.svc.auditPage(0, 10);
@@ -106,10 +132,10 @@ describe('compliance gate in main', () => {
   it('a registry snapshot older than 31 days blocks again, with the age in words', async () => {
     const r = rig();
     await importRegistry(r, 'US', ['2125550100'], '2026-10-26');
-    expect(r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null })?.allowed).toBe(true); // 30 days 17 h
+    expect(r.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null })?.allowed).toBe(true); // 30 days 17 h
     expect(r.svc.status().banner).not.toContain('US National');
     r.clock.now += DAY; // 31 days 17 h: older than 31 days
-    const d = r.svc.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null });
+    const d = r.gate({ uri: 'sip:+12125550199@pbx', path: 'manual', leadId: null });
     expect(d?.allowed).toBe(false);
     expect(d?.summary).toMatch(/31 days old \(limit 31\): refresh it/);
     expect(r.svc.status().banner).toMatch(/US National DNC Registry snapshot is 31 days old/);
@@ -119,14 +145,14 @@ describe('compliance gate in main', () => {
     const r = rig();
     await importRegistry(r, 'US', ['2125550100'], '2026-11-20');
     const lead = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550100')], inquiryAt: '2026-10-01' }), NOON_NY);
-    const d = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
+    const d = r.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
     expect(d?.allowed).toBe(true);
     expect(d?.exemption).toMatchObject({ basis: 'ebr-inquiry', validUntil: '2026-12-31' });
     // A manual dial of the same number finds the lead by its number and its evidence.
-    expect(r.svc.gate({ uri: 'sip:2125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+    expect(r.gate({ uri: 'sip:2125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
 
     expect(r.svc.addToInternalDnc(['(212) 555-0100', 'not a number'], 'manual')).toMatchObject({ added: 1, already: 0 });
-    const blocked = r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
+    const blocked = r.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
     expect(blocked?.allowed).toBe(false);
     expect(blocked?.summary).toContain("internal Do-Not-Call list (no exemption applies)");
   });
@@ -134,7 +160,7 @@ describe('compliance gate in main', () => {
   it('calling hours use the lead’s zone, else the number’s, and the state from the area code', async () => {
     const r = rig(at('2026-11-25T20:30', 'America/New_York'), 'charity'); // charity: registry exempt
     const florida = { uri: 'sip:+13055550100@pbx', path: 'manual' as const, leadId: null };
-    expect(r.svc.gate(florida)?.allowed).toBe(true);
+    expect(r.gate(florida)?.allowed).toBe(true);
     // Florida ends at 20:00 (a state override); the area code 305 says Florida.
     const policy = { regions: { 'US-FL': { weekday: { start: '08:00', end: '20:00' } } } };
     const strict = new ComplianceService({
@@ -142,14 +168,14 @@ describe('compliance gate in main', () => {
       log: { info: () => undefined, warn: () => undefined }, now: () => r.clock.now,
       policy: { ...(await import('../../../shared/compliance')).defaultCompliancePolicy, callingHours: { ...(await import('../../../shared/calling-hours')).defaultCallingHours, ...policy } },
     });
-    const d = strict.decide(florida.uri, null).decision;
+    const d = policyOver(strict, r.store, r.campaignId).preview({ target: florida.uri, path: 'manual', leadId: null }).permit.decision;
     expect(d?.allowed).toBe(false);
     expect(d?.summary).toContain('20:30 Wed in America/New_York, outside 08:00–20:00');
     // A lead whose own zone is Los Angeles: 17:30 there.
     const lead = r.store.leads.create(r.campaignId, newLead({ phones: [phone('+12125550177')], timeZone: 'America/Los_Angeles' }), r.clock.now);
     r.clock.now = at('2026-11-25T21:30', 'America/New_York');
-    expect(r.svc.gate({ uri: 'sip:+12125550177@pbx', path: 'callback', leadId: lead.id })?.allowed).toBe(true);
-    expect(r.svc.gate({ uri: 'sip:+12125550188@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+    expect(r.gate({ uri: 'sip:+12125550177@pbx', path: 'callback', leadId: lead.id })?.allowed).toBe(true);
+    expect(r.gate({ uri: 'sip:+12125550188@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
   });
 
   it('a change list adds and removes numbers; the audit log refuses edits and chains hashes', async () => {
@@ -158,8 +184,8 @@ describe('compliance gate in main', () => {
     const s = await importRegistry(r, 'US', ['2125550100,D', '2125550177,A', '2125550101,2026-11-24,DEL'], '2026-11-24', 'changes');
     expect(s.import?.message).toMatch(/1 added, 2 removed/);
     expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ count: 1, ageDays: 1 });
-    expect(r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
-    expect(r.svc.gate({ uri: 'sip:+12125550177@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+    expect(r.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+    expect(r.gate({ uri: 'sip:+12125550177@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
 
     const rows = r.svc.auditPage(0, 10).rows;
     expect(rows).toHaveLength(2);
@@ -236,8 +262,8 @@ describe('compliance gate in main', () => {
     expect(s.import?.phase).toBe('cancelled');
     expect(s.import?.message).toMatch(/resume/);
     expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ count: 1, ageDays: 5 });
-    expect(r.svc.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
-    expect(r.svc.gate({ uri: 'sip:+13125550007@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
+    expect(r.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
+    expect(r.gate({ uri: 'sip:+13125550007@pbx', path: 'manual', leadId: null })?.allowed).toBe(true);
   });
 
   it('refuses file names outside the inbox and a change list before any full list', () => {

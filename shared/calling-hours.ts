@@ -1,12 +1,15 @@
 /**
  * Calling hours in the called party's local time (part of the compliance gate, issue 4).
- * US: 8:00–21:00 every day. Canada: 9:00–21:30 on weekdays, 10:00–18:00 on weekends.
- * States and provinces can be stricter (configurable overrides, e.g. US-FL ends at 20:00).
+ * The statutory hours come from the rule packs (rule-packs.ts): US 8:00–21:00 every day; Canada
+ * 9:00–21:30 on weekdays, 10:00–18:00 on weekends. States and provinces can be stricter
+ * (configurable overrides, e.g. US-FL ends at 20:00). Countries without statutory hours are
+ * checked against the campaign's own window, passed in as `rule`.
  * When the local time cannot be known the call is blocked; when the number could be in several
  * zones it is allowed only inside the window valid in every one of them. Pure: main decides and
  * records the decision; the UI shows the reason.
  */
 import { DateTime } from 'luxon';
+import { rulePacks } from './rule-packs.js';
 
 /** Local "HH:mm"; `end` is exclusive (21:00 means the last allowed minute is 20:59). */
 export interface HoursWindow {
@@ -22,17 +25,15 @@ export interface HoursRule {
 }
 
 export interface CallingHoursPolicy {
-  /** By ISO country. Countries not listed have no calling-hours rule here. */
+  /** Statutory hours by ISO country. Countries not listed have no statutory rule here. */
   countries: Record<string, HoursRule>;
   /** Stricter rules by region: `US-FL`, `CA-QC`… (any day kind left out keeps the country's). */
   regions: Record<string, Partial<HoursRule>>;
 }
 
+/** Every pack's statutory hours (US, CA), no region overrides. */
 export const defaultCallingHours: CallingHoursPolicy = {
-  countries: {
-    US: { weekday: { start: '08:00', end: '21:00' }, saturday: { start: '08:00', end: '21:00' }, sunday: { start: '08:00', end: '21:00' } },
-    CA: { weekday: { start: '09:00', end: '21:30' }, saturday: { start: '10:00', end: '18:00' }, sunday: { start: '10:00', end: '18:00' } },
-  },
+  countries: Object.fromEntries(Object.values(rulePacks).flatMap((p) => (p.hours && p.country ? [[p.country, p.hours]] : []))),
   regions: {},
 };
 
@@ -52,10 +53,19 @@ function minutes(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-function ruleFor(policy: CallingHoursPolicy, country: string, region: string | null): HoursRule | null {
-  const base = policy.countries[country];
+/** What is wrong with a window, in words, or null when it is a valid `HH:mm`–`HH:mm` with start < end. */
+export function hoursWindowProblem(w: HoursWindow): string | null {
+  if (!HHMM.test(w.start)) return `start "${w.start}" is not a 24-hour HH:mm time (e.g. 08:00)`;
+  if (!HHMM.test(w.end)) return `end "${w.end}" is not a 24-hour HH:mm time (e.g. 21:00)`;
+  if (minutes(w.start) >= minutes(w.end)) return `the window ${w.start}–${w.end} must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)`;
+  return null;
+}
+
+function ruleFor(policy: CallingHoursPolicy, country: string, region: string | null, given: HoursRule | undefined): HoursRule | null {
+  const base = given ?? (Object.hasOwn(policy.countries, country) ? policy.countries[country] : undefined);
   if (!base) return null;
-  const override = region ? policy.regions[`${country}-${region}`] : undefined;
+  const key = `${country}-${region}`;
+  const override = region && Object.hasOwn(policy.regions, key) ? policy.regions[key] : undefined;
   if (!override) return base;
   // Only the day kinds the override names (a key present but undefined keeps the country's).
   const merged = { ...base };
@@ -72,6 +82,8 @@ function windowFor(rule: HoursRule, local: DateTime): HoursWindow | null {
 /**
  * May a telemarketing call reach this number now?
  * `zones`: every IANA zone the called party could be in (from the lead, else from the number).
+ * `rule`: the hours to check instead of the policy's for the country (a campaign's window);
+ * the policy's region overrides for the country still apply to it.
  */
 export function checkCallingHours(input: {
   country: string;
@@ -79,9 +91,10 @@ export function checkCallingHours(input: {
   zones: readonly string[];
   now: number;
   policy?: CallingHoursPolicy;
+  rule?: HoursRule;
 }): HoursDecision {
   const policy = input.policy ?? defaultCallingHours;
-  const rule = ruleFor(policy, input.country, input.region ?? null);
+  const rule = ruleFor(policy, input.country, input.region ?? null, input.rule);
   if (!rule) return { allowed: true, reason: `No calling-hours rule for ${input.country || 'this country'}.`, localTimes: [] };
   const zones = [...new Set(input.zones)];
   if (zones.length === 0) return { allowed: false, reason: 'Blocked: the called party’s local time is unknown (no time zone for the lead or its number).', localTimes: [] };

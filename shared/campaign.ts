@@ -1,5 +1,6 @@
 /** Campaigns: what is called, how, with which script and dispositions. Pure, shared. */
 import { z } from 'zod';
+import { defaultCampaignCallingWindow } from './rule-packs.js';
 
 export const campaignKinds = ['outbound', 'inbound', 'lead-generation', 'sales', 'survey', 'appointment-setting', 'charity', 'political'] as const;
 export type CampaignKind = (typeof campaignKinds)[number];
@@ -76,6 +77,30 @@ export const scriptSchema = z
   });
 export type Script = z.infer<typeof scriptSchema>;
 
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const hhmm = z.string().regex(HHMM, 'use a 24-hour HH:mm time, e.g. 08:00 or 21:00');
+
+/** A local calling window, `HH:mm` to `HH:mm`, end exclusive (08:00–21:00 allows 08:00 to 20:59). */
+export const hoursWindowSchema = z
+  .object({ start: hhmm, end: hhmm })
+  // HH:mm strings compare like the times they write; a malformed one already has its own message.
+  .refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, { message: 'the window must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)', path: ['end'] });
+
+// Defaults are copied so that editing one parsed campaign never changes another's.
+const copyWindow = (w: { start: string; end: string } | null) => (w ? { ...w } : null);
+
+/**
+ * The campaign's calling window in the called party's local time, for countries whose law sets
+ * no calling hours (Poland, the UK, any country without a rule pack); null = no calls that day.
+ * Statutory hours (US, Canada) always apply instead: a campaign cannot widen them.
+ */
+export const callingWindowSchema = z.object({
+  weekday: hoursWindowSchema.nullable().default(() => copyWindow(defaultCampaignCallingWindow.weekday)),
+  saturday: hoursWindowSchema.nullable().default(() => copyWindow(defaultCampaignCallingWindow.saturday)),
+  sunday: hoursWindowSchema.nullable().default(() => copyWindow(defaultCampaignCallingWindow.sunday)),
+});
+export type CallingWindow = z.infer<typeof callingWindowSchema>;
+
 export const campaignSchema = z
   .object({
     id: z.number().int().positive().optional(),
@@ -97,6 +122,14 @@ export const campaignSchema = z
     warmWindows: z
       .object({ inquiryDays: z.number().int().min(0).max(3650).default(90), purchaseDays: z.number().int().min(0).max(3650).default(540), consentDays: z.number().int().min(0).max(36500).default(3650) })
       .default({ inquiryDays: 90, purchaseDays: 540, consentDays: 3650 }),
+    /** Campaigns saved before the window existed get the default one. */
+    callingWindow: callingWindowSchema.default(() => ({
+      weekday: copyWindow(defaultCampaignCallingWindow.weekday),
+      saturday: copyWindow(defaultCampaignCallingWindow.saturday),
+      sunday: copyWindow(defaultCampaignCallingWindow.sunday),
+    })),
+    /** No calls on the called party's public holidays, where the campaign's window applies. */
+    skipPublicHolidays: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
     const codes = new Set<string>();
@@ -110,7 +143,14 @@ export const campaignSchema = z
       }
     });
   });
-export type Campaign = z.infer<typeof campaignSchema> & { id: number };
+type ParsedCampaign = z.infer<typeof campaignSchema>;
+/**
+ * A parsed campaign always has a calling window and the holiday choice; they are optional in the
+ * type so that campaigns written out in code before the window existed still type-check (the
+ * decision falls back to the same defaults).
+ */
+export type Campaign = Omit<ParsedCampaign, 'callingWindow' | 'skipPublicHolidays'> &
+  Partial<Pick<ParsedCampaign, 'callingWindow' | 'skipPublicHolidays'>> & { id: number };
 export type CampaignInput = z.input<typeof campaignSchema>;
 
 /** The disposition set a new campaign starts with (the usual telemarketing outcomes). */

@@ -1,25 +1,33 @@
 /**
  * The compliance rules every outbound call is decided by (issue 4), as one pure function:
  * main gathers the facts (internal DNC, registry hit, snapshot date, campaign kind, the lead's
- * evidence, the called party's zones) and `decideCompliance` returns allowed/blocked with every
- * check in words. The same decision is written to the audit log and shown on the call screen.
+ * evidence, the called party's zones, the campaign's window, a public holiday) and
+ * `decideCompliance` returns allowed/blocked with every check in words. The same decision is
+ * written to the audit log and shown on the call screen. The law of each country is a rule pack
+ * (rule-packs.ts), picked by the number's country; the decision names it.
  *
  * Order of the rules:
  *  1. Internal Do-Not-Call list: blocks, and no exemption overrides it.
- *  2. National registry (US FTC registry for US numbers, Canada's DNCL for Canadian ones):
- *     - exempt by campaign kind (charity, political, survey), else
+ *  2. National registry of the pack (US FTC registry, Canada's DNCL, the UK's TPS/CTPS):
+ *     - exempt by campaign kind (the pack's kinds, e.g. charity, political, survey in the US;
+ *       only survey in the UK), else
  *     - exempt by the lead's evidence: written consent (dated, not in the future); an existing
- *       business relationship — US: 18 months after the last purchase, 3 months after an inquiry;
- *       Canada: 18 months and 6 months. "N months after D" means: now < D (00:00 UTC) + N calendar
- *       months. Evidence dated after today is not evidence.
- *     - else the registry must be loaded and its snapshot no older than the limit (31 days by
- *       default; a stale or missing snapshot blocks), and the number must not be listed.
- *  3. Calling hours in the called party's local time (every call, exempt or not).
- * Numbers outside the US and Canada have no national registry here (only rules 1 and 3).
+ *       business relationship where the pack has one — US: 18 months after the last purchase,
+ *       3 months after an inquiry; Canada: 18 months and 6 months; none in the UK. "N months
+ *       after D" means: now < D (00:00 UTC) + N calendar months. Evidence dated after today is
+ *       not evidence.
+ *     - else the registry must be loaded and its snapshot no older than the limit (the policy's,
+ *       never more than the pack's: 31 days US/Canada, 28 UK; a stale or missing snapshot
+ *       blocks), and the number must not be listed.
+ *  3. Consent, where the pack asks for it: Poland's prior consent to direct marketing, and a
+ *     pre-recorded message in any country (only present when one of these applies).
+ *  4. Calling hours in the called party's local time (every call, exempt or not): the pack's
+ *     statutory hours, else the campaign's window and, if it skips them, public holidays.
  */
 import { DateTime } from 'luxon';
-import { checkCallingHours, defaultCallingHours, type CallingHoursPolicy } from './calling-hours.js';
+import { checkCallingHours, defaultCallingHours, hoursWindowProblem, type CallingHoursPolicy, type HoursRule } from './calling-hours.js';
 import type { CampaignKind } from './campaign.js';
+import { defaultCampaignCallingWindow, rulePackFor, rulePackView, rulePacks, type RulePack } from './rule-packs.js';
 
 /** Every way a call can be placed; each one passes the gate and is named in the audit log. */
 export const dialPaths = ['manual', 'preview', 'progressive', 'callback', 'redial', 'transfer', 'link', 'monitor'] as const;
@@ -46,9 +54,14 @@ export interface EvidenceDates {
   lastPurchaseAt: string | null;
 }
 
+/**
+ * The workspace's own settings. They can only narrow a pack's law: the snapshot limit and the
+ * business-relationship months are capped at the pack's, and a kind is exempt only where both
+ * the policy and the pack exempt it.
+ */
 export interface CompliancePolicy {
   callingHours: CallingHoursPolicy;
-  /** A registry snapshot older than this blocks non-exempt calls. */
+  /** A registry snapshot older than this (or than the pack's limit, if shorter) blocks non-exempt calls. */
   maxSnapshotAgeDays: number;
   /** Existing-business-relationship windows in calendar months, per registry. */
   ebrMonths: Record<RegistryName, { purchase: number; inquiry: number }>;
@@ -63,6 +76,23 @@ export const defaultCompliancePolicy: CompliancePolicy = {
   ebrMonths: { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 }, GB: { purchase: 0, inquiry: 0 } },
   exemptKinds: ['charity', 'political', 'survey'],
 };
+
+/** The pack of a registry (each registry belongs to one country). */
+function packOfRegistry(registry: RegistryName): RulePack {
+  return rulePacks[registry];
+}
+
+/** The snapshot age (days) beyond which a registry's numbers are blocked: the policy's, capped at the pack's. */
+export function snapshotLimitDays(registry: RegistryName, policy: CompliancePolicy = defaultCompliancePolicy): number {
+  const law = packOfRegistry(registry).maxSnapshotAgeDays;
+  return law === null ? policy.maxSnapshotAgeDays : Math.min(policy.maxSnapshotAgeDays, law);
+}
+
+/** Campaign kinds exempt from a registry: exempt by its pack and by the policy. */
+export function registryExemptKinds(registry: RegistryName, policy: CompliancePolicy = defaultCompliancePolicy): CampaignKind[] {
+  const pack = packOfRegistry(registry);
+  return policy.exemptKinds.filter((k) => pack.registryExemptKinds.includes(k));
+}
 
 export interface ComplianceFacts {
   /** E.164 of the called number. */
@@ -81,13 +111,23 @@ export interface ComplianceFacts {
   /** The lead's evidence, when the number belongs to a known lead. */
   evidence: EvidenceDates | null;
   now: number;
+  /** A live agent, or a pre-recorded message (voicemail drop, broadcast); absent = live. */
+  callKind?: 'live' | 'prerecorded';
+  /** The campaign's calling window, used where the pack has no statutory hours; absent = the default window. */
+  callingWindow?: HoursRule;
+  /** The campaign does not call on public holidays (where its window applies); absent = true. */
+  skipPublicHolidays?: boolean;
+  /** Name of the public holiday on the called party's local date, null when none (main looks it up). */
+  publicHoliday?: string | null;
 }
 
 /**
  * `target`: which telephone number(s) the target reaches (an unreadable one blocks);
- * `policy`: the workspace's own rules for an attempt (disposition first, a number marked bad).
+ * `policy`: the workspace's own rules for an attempt (disposition first, a number marked bad);
+ * `consent`: the subscriber's prior consent where the law asks for it for this call (Poland's
+ * direct marketing, a pre-recorded message).
  */
-export type CheckRule = 'target' | 'policy' | 'internal-dnc' | 'registry' | 'calling-hours';
+export type CheckRule = 'target' | 'policy' | 'internal-dnc' | 'registry' | 'consent' | 'calling-hours';
 export type CheckOutcome = 'pass' | 'block' | 'exempt' | 'not-applicable';
 
 export interface ComplianceCheck {
@@ -159,7 +199,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The registry that covers a number's country. */
 export function registryForCountry(country: string | null): RegistryName | null {
-  return country === 'US' ? 'US' : country === 'CA' ? 'CA' : country === 'GB' ? 'GB' : null;
+  return rulePackFor(country).registry;
 }
 
 function evidenceDate(value: string | null, now: number): DateTime | null {
@@ -177,16 +217,19 @@ export function findExemption(
   now: number,
   policy: CompliancePolicy = defaultCompliancePolicy,
 ): Exemption | null {
-  if (kind && policy.exemptKinds.includes(kind)) {
+  const pack = packOfRegistry(registry);
+  if (kind && registryExemptKinds(registry, policy).includes(kind)) {
     return { basis: kind as 'charity' | 'political' | 'survey', evidence: `campaign kind: ${kind}`, validUntil: null };
   }
   if (!evidence) return null;
   const consent = evidenceDate(evidence.consentAt, now);
   if (consent) return { basis: 'written-consent', evidence: `written consent dated ${evidence.consentAt}`, validUntil: null };
+  if (!pack.ebrMonths) return null;
+  const law = pack.ebrMonths;
   const months = policy.ebrMonths[registry];
   const candidates: Array<[ExemptionBasis, string, DateTime | null, number]> = [
-    ['ebr-purchase', 'last purchase', evidenceDate(evidence.lastPurchaseAt, now), months.purchase],
-    ['ebr-inquiry', 'inquiry', evidenceDate(evidence.inquiryAt, now), months.inquiry],
+    ['ebr-purchase', 'last purchase', evidenceDate(evidence.lastPurchaseAt, now), Math.min(months.purchase, law.purchase)],
+    ['ebr-inquiry', 'inquiry', evidenceDate(evidence.inquiryAt, now), Math.min(months.inquiry, law.inquiry)],
   ];
   let best: Exemption | null = null;
   let bestEnd = -Infinity;
@@ -205,11 +248,103 @@ export function findExemption(
   return best;
 }
 
+const REGISTRY_WORDS: Record<RegistryName, string> = {
+  US: 'US National DNC Registry',
+  CA: "Canada's National DNCL",
+  GB: "UK's Telephone Preference Service (TPS/CTPS)",
+};
+
+function registryCheck(facts: ComplianceFacts, registry: RegistryName, exemption: Exemption | null, policy: CompliancePolicy): ComplianceCheck {
+  const regName = REGISTRY_WORDS[registry];
+  if (exemption) {
+    return { rule: 'registry', outcome: 'exempt', detail: `Exempt from the ${regName}: ${exemption.evidence}${exemption.validUntil ? `, valid until ${exemption.validUntil}` : ''}.` };
+  }
+  // The number's country decides the registry; a lookup in another registry's index is ignored.
+  const state = facts.registry?.name === registry ? facts.registry.state : null;
+  const listed = facts.registry?.name === registry ? facts.registry.listed : null;
+  if (!state || !state.loaded || state.snapshotAt === null || listed === null) {
+    return { rule: 'registry', outcome: 'block', detail: `The ${regName} has not been imported: calls to ${registry} numbers are blocked until it is.` };
+  }
+  const limit = snapshotLimitDays(registry, policy);
+  const ageDays = Math.floor((facts.now - state.snapshotAt) / DAY);
+  const snapDate = DateTime.fromMillis(state.snapshotAt, { zone: 'utc' }).toISODate();
+  if (facts.now - state.snapshotAt > limit * DAY) {
+    return { rule: 'registry', outcome: 'block', detail: `The ${regName} snapshot of ${snapDate} is ${ageDays} days old (limit ${limit}): refresh it before calling.` };
+  }
+  if (listed) return { rule: 'registry', outcome: 'block', detail: `${facts.e164} is on the ${regName} (snapshot ${snapDate}) and no exemption applies.` };
+  return { rule: 'registry', outcome: 'pass', detail: `Not on the ${regName} (snapshot ${snapDate}, ${ageDays} days old).` };
+}
+
+/** The consent check, when the pack asks for consent for this call (else null: no such check). */
+function consentCheck(facts: ComplianceFacts, pack: RulePack): ComplianceCheck | null {
+  const prerecorded = facts.callKind === 'prerecorded';
+  if (!prerecorded && !pack.marketingConsent) return null;
+  const where = pack.country ? `${pack.country} numbers` : 'numbers in this country';
+  const kind = facts.campaignKind;
+  // A pre-recorded message is the stricter of the two requirements: checked first.
+  const needs = prerecorded
+    ? kind !== null && pack.prerecorded.exemptKinds.includes(kind)
+      ? null
+      : { what: `a pre-recorded call to ${where}`, rule: pack.prerecorded.rule }
+    : pack.marketingConsent && !(kind !== null && pack.marketingConsent.notDirectMarketing.includes(kind))
+      ? { what: `a direct-marketing call to ${where}`, rule: pack.marketingConsent.rule }
+      : null;
+  if (!needs) {
+    const rule = prerecorded ? pack.prerecorded.rule : pack.marketingConsent!.rule;
+    return { rule: 'consent', outcome: 'not-applicable', detail: `No prior consent needed: a ${kind} campaign is not direct marketing (the rule: ${rule}).` };
+  }
+  const given = facts.evidence?.consentAt ?? null;
+  if (evidenceDate(given, facts.now)) {
+    return { rule: 'consent', outcome: 'pass', detail: `Prior consent dated ${given} (${needs.rule}).` };
+  }
+  const why = given && ISO_DATE.test(given) ? `the consent dated ${given} is in the future, so it is not evidence` : 'the lead has no dated consent';
+  return { rule: 'consent', outcome: 'block', detail: `Blocked: ${needs.what} needs the subscriber's prior consent (${needs.rule}) and ${why}.` };
+}
+
+/** The campaign's window, checked so that a malformed one blocks instead of throwing. */
+function windowProblem(window: HoursRule): string | null {
+  for (const day of ['weekday', 'saturday', 'sunday'] as const) {
+    const w = window[day];
+    const problem = w ? hoursWindowProblem(w) : null;
+    if (problem) return `Blocked: the campaign's ${day} calling window is not valid (${problem}).`;
+  }
+  return null;
+}
+
+function hoursCheck(facts: ComplianceFacts, pack: RulePack, policy: CompliancePolicy): { check: ComplianceCheck; localTimes: ComplianceDecision['localTimes'] } {
+  const country = facts.country ?? '';
+  if (pack.hours) {
+    // Statutory hours (the policy's for the country, with its state/province overrides).
+    const rule = Object.hasOwn(policy.callingHours.countries, country) ? undefined : pack.hours;
+    const hours = checkCallingHours({ country, region: facts.region, zones: facts.zones, now: facts.now, policy: policy.callingHours, rule });
+    return { check: { rule: 'calling-hours', outcome: hours.allowed ? 'pass' : 'block', detail: hours.reason }, localTimes: hours.localTimes };
+  }
+  const window = facts.callingWindow ?? defaultCampaignCallingWindow;
+  const bad = windowProblem(window);
+  if (bad) return { check: { rule: 'calling-hours', outcome: 'block', detail: bad }, localTimes: [] };
+  // The campaign's own window: no region overrides (those narrow statutory hours only).
+  const hours = checkCallingHours({ country, zones: facts.zones, now: facts.now, policy: { countries: {}, regions: {} }, rule: window });
+  const whose = `the campaign's calling window; ${facts.country ?? 'this country'} sets no statutory calling hours`;
+  const holiday = facts.publicHoliday && facts.skipPublicHolidays !== false ? facts.publicHoliday : null;
+  const zone = facts.zones.find((z) => DateTime.fromMillis(facts.now, { zone: z }).isValid);
+  if (holiday && zone) {
+    const day = DateTime.fromMillis(facts.now, { zone }).setLocale('en-GB').toFormat('d LLLL');
+    return {
+      check: { rule: 'calling-hours', outcome: 'block', detail: `Blocked: ${day} is a public holiday in ${facts.country ?? 'the called country'} (${holiday}) and the campaign does not call on public holidays.` },
+      localTimes: hours.localTimes,
+    };
+  }
+  return {
+    check: { rule: 'calling-hours', outcome: hours.allowed ? 'pass' : 'block', detail: hours.localTimes.length ? `${hours.reason.replace(/\.$/, '')} (${whose}).` : hours.reason },
+    localTimes: hours.localTimes,
+  };
+}
+
 export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolicy = defaultCompliancePolicy): ComplianceDecision {
+  const pack = rulePackFor(facts.country);
   const checks: ComplianceCheck[] = [];
   let exemption: Exemption | null = null;
-  // The number's country decides the registry; a lookup in another registry's index is ignored.
-  const registry = registryForCountry(facts.country);
+  const registry = pack.registry;
 
   // 1. Internal DNC: absolute.
   checks.push(
@@ -223,32 +358,16 @@ export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolic
     checks.push({ rule: 'registry', outcome: 'not-applicable', detail: `No national registry for ${facts.country ?? 'this number'}'s country.` });
   } else {
     exemption = findExemption(registry, facts.campaignKind, facts.evidence, facts.now, policy);
-    const regName = registry === 'US' ? 'US National DNC Registry' : registry === 'CA' ? "Canada's National DNCL" : "UK's Telephone Preference Service (TPS/CTPS)";
-    if (exemption) {
-      checks.push({ rule: 'registry', outcome: 'exempt', detail: `Exempt from the ${regName}: ${exemption.evidence}${exemption.validUntil ? `, valid until ${exemption.validUntil}` : ''}.` });
-    } else {
-      const state = facts.registry?.name === registry ? facts.registry.state : null;
-      const listed = facts.registry?.name === registry ? facts.registry.listed : null;
-      if (!state || !state.loaded || state.snapshotAt === null || listed === null) {
-        checks.push({ rule: 'registry', outcome: 'block', detail: `The ${regName} has not been imported: calls to ${registry} numbers are blocked until it is.` });
-      } else {
-        const ageDays = Math.floor((facts.now - state.snapshotAt) / DAY);
-        const snapDate = DateTime.fromMillis(state.snapshotAt, { zone: 'utc' }).toISODate();
-        if (facts.now - state.snapshotAt > policy.maxSnapshotAgeDays * DAY) {
-          checks.push({ rule: 'registry', outcome: 'block', detail: `The ${regName} snapshot of ${snapDate} is ${ageDays} days old (limit ${policy.maxSnapshotAgeDays}): refresh it before calling.` });
-        } else if (listed) {
-          checks.push({ rule: 'registry', outcome: 'block', detail: `${facts.e164} is on the ${regName} (snapshot ${snapDate}) and no exemption applies.` });
-        } else {
-          checks.push({ rule: 'registry', outcome: 'pass', detail: `Not on the ${regName} (snapshot ${snapDate}, ${ageDays} days old).` });
-        }
-      }
-    }
+    checks.push(registryCheck(facts, registry, exemption, policy));
   }
 
-  // 3. Calling hours.
-  const hours = checkCallingHours({ country: facts.country ?? '', region: facts.region, zones: facts.zones, now: facts.now, policy: policy.callingHours });
-  const hoursApply = hours.localTimes.length > 0 || !hours.allowed;
-  checks.push({ rule: 'calling-hours', outcome: !hoursApply ? 'not-applicable' : hours.allowed ? 'pass' : 'block', detail: hours.reason });
+  // 3. Consent, where the law asks for it for this call.
+  const consent = consentCheck(facts, pack);
+  if (consent) checks.push(consent);
+
+  // 4. Calling hours.
+  const hours = hoursCheck(facts, pack, policy);
+  checks.push(hours.check);
 
   const blocking = checks.find((c) => c.outcome === 'block');
   return {
@@ -258,6 +377,7 @@ export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolic
     exemption,
     registry,
     localTimes: hours.localTimes,
+    pack: rulePackView(pack),
   };
 }
 

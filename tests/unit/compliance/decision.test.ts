@@ -133,11 +133,12 @@ describe('national registries', () => {
     }
   });
 
-  it('numbers outside the US and Canada have no registry rule', () => {
-    const d = decideCompliance(facts({ country: 'PL', kind: 'sales' }));
+  it('numbers outside the US, Canada and the UK have no registry rule (Poland: a survey, which needs no consent)', () => {
+    const d = decideCompliance(facts({ country: 'PL', kind: 'survey' }));
     expect(d.allowed).toBe(true);
     expect(d.registry).toBeNull();
     expect(check(d, 'registry').outcome).toBe('not-applicable');
+    expect(d.pack?.id).toBe('PL');
   });
 
   it.each(['charity', 'political', 'survey'] as const)('campaign kind %s is exempt from the registry', (kind) => {
@@ -314,7 +315,7 @@ describe('registry snapshot age and import', () => {
         expect(decideCompliance(facts({ country, listed, evidence: evidence({ consentAt: '2026-03-02' }) })).allowed).toBe(true);
       }
     }
-    expect(decideCompliance(facts({ country: 'PL' })).allowed).toBe(true);
+    expect(decideCompliance(facts({ country: 'PL', evidence: evidence({ consentAt: '2026-03-02' }) })).allowed).toBe(true);
   });
 });
 
@@ -467,10 +468,14 @@ describe('calling hours (every call, exempt or not)', () => {
     expect(decideCompliance(facts({ country: 'CA', zones, now: utc('2026-11-25T16:59:00Z') })).allowed).toBe(false);
   });
 
-  it('numbers outside the US and Canada have no calling-hours rule here', () => {
-    const d = decideCompliance(facts({ country: 'PL', zones: [], now: utc('2026-11-25T02:00:00Z') }));
-    expect(d.allowed).toBe(true);
-    expect(check(d, 'calling-hours').outcome).toBe('not-applicable');
+  it('numbers outside the US and Canada keep to the campaign’s window (no statutory hours there), default 08:00–21:00', () => {
+    const night = decideCompliance(facts({ country: 'PL', kind: 'survey', now: utc('2026-11-25T02:00:00Z') })); // Wed 03:00 CET
+    expect(night.allowed).toBe(false);
+    expect(firstBlock(night)).toBe('calling-hours');
+    expect(night.summary).toContain('03:00 Wed in Europe/Warsaw, outside 08:00–21:00');
+    const unknown = decideCompliance(facts({ country: 'PL', kind: 'survey', zones: [] }));
+    expect(unknown.allowed).toBe(false);
+    expect(unknown.summary).toContain('local time is unknown');
   });
 });
 

@@ -44,6 +44,8 @@ const KNOWN_PARAMS = new Set(['isub', 'ext', 'phone-context', 'postd']);
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$|^\[[0-9a-f:.]+\]$/;
 const NAMED_USER = /^[a-z0-9._~!$&'*+,=-]*[a-z][a-z0-9._~!$&'*+,=-]*$/i;
 const MAX_DEPTH = 6;
+/** Digits, `*` and `#`, with one `+` — after a feature code too, as phones dial `#31#+48…`. */
+const DIAL_USER = /^[0-9*#]{0,12}\+?[0-9*#]{1,32}$/;
 
 function fail(input: string, message: string, uri: string | null = null): TargetRead {
   return { ok: false, input, uri, message };
@@ -85,7 +87,7 @@ function readDialString(input: string, text: string, ctx: ReadContext): TargetRe
   const ext = /^(.*?)\s*(?:x|ext\.?)\s*\d{1,8}$/i.exec(text);
   const number = (ext ? ext[1] : text) ?? '';
   const compact = number.replace(SEPARATORS, '');
-  if (!/^\+?[0-9*#]{1,32}$/.test(compact)) {
+  if (!DIAL_USER.test(compact)) {
     return fail(input, `"${quoteTarget(input)}" is not a phone number (digits, optional leading +, * and #).`);
   }
   const domain = ctx.accountDomain.toLowerCase();
@@ -97,10 +99,10 @@ function readTel(input: string, body: string, ctx: ReadContext): TargetRead {
   const subscriber = parseSubscriber(body.split('?')[0] ?? '');
   if ('error' in subscriber) return fail(input, `"${quoteTarget(input)}" ${subscriber.error}`);
   const { base, context } = subscriber;
-  if (!/^\+?[0-9*#]{1,32}$/.test(base)) return fail(input, `"${quoteTarget(input)}" in that tel: link is not a telephone number.`);
+  if (!DIAL_USER.test(base)) return fail(input, `"${quoteTarget(input)}" in that tel: link is not a telephone number.`);
   const domain = ctx.accountDomain.toLowerCase();
   // A local number with a global phone-context is that number in international form (RFC 3966 §5.1.5).
-  const dialled = !base.startsWith('+') && context?.startsWith('+') ? `${context}${base}` : base;
+  const dialled = !base.includes('+') && context?.startsWith('+') ? `${context}${base}` : base;
   const readings = readingsOfUser(base, [], false, context, ctx);
   return finish(input, `sip:${dialled}@${domain}`, dialled, readings);
 }
@@ -131,7 +133,7 @@ function readSip(input: string, text: string, ctx: ReadContext): TargetRead {
   const hostPart = `${host}${port !== null ? `:${port}` : ''}`;
   const internalDomain = isInternalDomain(host, ctx);
   const named = decoded.split(';')[0] ?? '';
-  if (NAMED_USER.test(named) && !/^\+?[\d\s\-.()/*#]+$/.test(named)) {
+  if (NAMED_USER.test(named) && !/^[\d\s\-.()/*#+]+$/.test(named)) {
     // A named user (agent2@pbx): internal on our domains or when it is one of our own agents.
     const who = ctx.internal?.(decoded, host) ?? null;
     const uri = `${scheme}:${userinfo}@${hostPart}${kept}`;
@@ -142,7 +144,7 @@ function readSip(input: string, text: string, ctx: ReadContext): TargetRead {
   const subscriber = parseSubscriber(decoded);
   if ('error' in subscriber) return fail(input, `"${quoteTarget(input)}" ${subscriber.error}`);
   const { base, context } = subscriber;
-  if (!/^\+?[0-9*#]{1,32}$/.test(base)) return fail(input, `"${quoteTarget(input)}" is not a valid SIP address.`);
+  if (!DIAL_USER.test(base)) return fail(input, `"${quoteTarget(input)}" is not a valid SIP address.`);
   const monitoring = ctx.internal?.(base, host) ?? null;
   // `#` may not appear bare in a SIP user part.
   const uri = `${scheme}:${base.replace(/#/g, '%23')}@${hostPart}${kept}`;

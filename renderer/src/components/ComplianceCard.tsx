@@ -1,12 +1,15 @@
 import { useId, useState } from 'react';
-import type { ComplianceDecision } from '../../../shared/compliance';
-import { basisLabel, outcomeText, ruleName, ruleShort, verdictOf, verdictText } from './compliance-format';
+import type { ComplianceDecision, TargetReadingView } from '../../../shared/compliance';
+import { basisLabel, decidingReading, outcomeText, ruleName, ruleShort, verdictOf, verdictText, viaText } from './compliance-format';
 
 /**
  * "Why this call is allowed / blocked": the dial gate's decision in words. Compact by default
  * (headline, summary, one chip per check); expands to every check's detail, the exemption and
- * the called party's local time. The verdict is a word and a glyph, never colour alone. All
- * text comes from main (built from lead data) and is rendered as text.
+ * the called party's local time. It says which number(s) the target reaches and through which
+ * prefixes (every reading is decided, the strictest stands), and which country's rules decided.
+ * The verdict is a word and a glyph, never colour alone. All text comes from main (built from
+ * lead data and what the agent typed) and is rendered as text. Decisions from before the dial
+ * plan carry no target or pack: those parts are simply left out.
  */
 export function ComplianceCard({
   decision,
@@ -30,6 +33,9 @@ export function ComplianceCard({
   const H = `h${headingLevel}` as 'h2' | 'h3' | 'h4';
   const Sub = `h${Math.min(headingLevel + 1, 6)}` as 'h3' | 'h4' | 'h5';
   const detailsId = `${id}-details`;
+  const readings = decision.target?.readings ?? [];
+  const decided = decidingReading(decision);
+  const pack = decision.pack ?? null;
   return (
     <section className={`compliance-card verdict-${verdict}`} role="region" aria-label={`${context}: why this call is ${verdict === 'blocked' ? 'blocked' : 'allowed'}`}>
       <header className="cc-head">
@@ -45,6 +51,7 @@ export function ComplianceCard({
       <p id={summaryId} className="cc-summary">
         {decision.summary}
       </p>
+      {!expanded && readings.length > 0 ? <CompactReach readings={readings} decided={decided} /> : null}
       {!expanded ? (
         <ul className="cc-chips" aria-label="Checks">
           {decision.checks.map((c) => (
@@ -56,7 +63,43 @@ export function ComplianceCard({
           ))}
         </ul>
       ) : null}
+      {!expanded && pack ? (
+        <p className="cc-pack-line" title={pack.source}>
+          <span className="cc-pack-key">Rules:</span> {pack.name}
+        </p>
+      ) : null}
       <div id={detailsId} className="cc-details" hidden={!expanded}>
+        {decision.target ? (
+          <>
+            <Sub className="cc-subhead">{readings.length > 1 ? `Reaches one of ${readings.length} — the strictest decides` : 'Reaches'}</Sub>
+            {readings.length > 0 ? (
+              <ul className="cc-readings">
+                {readings.map((r, i) => (
+                  <li key={`${r.label}-${i}`} className={`cc-reading ${r.allowed ? 'is-allowed' : 'is-blocked'}${i === decided ? ' is-decided' : ''}`}>
+                    <div className="cc-reading-head">
+                      <span className="cc-reading-label">{r.label}</span>
+                      {readings.length > 1 || i === decided ? <ReadingOutcome reading={r} decided={i === decided} /> : null}
+                    </div>
+                    {r.via.length > 0 ? <p className="cc-via">via {viaText(r.via)}</p> : null}
+                    {readings.length > 1 ? <p className="cc-detail">{r.summary}</p> : null}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="cc-detail">No telephone number or colleague could be read from what was typed.</p>
+            )}
+            <dl className="cc-facts cc-dialled">
+              <div>
+                <dt>Typed</dt>
+                <dd>{decision.target.input}</dd>
+              </div>
+              <div>
+                <dt>Dials</dt>
+                <dd>{decision.target.uri ?? 'Nothing: not dialled'}</dd>
+              </div>
+            </dl>
+          </>
+        ) : null}
         <Sub className="cc-subhead">Checks</Sub>
         <ul className="cc-checks">
           {decision.checks.map((c) => (
@@ -106,7 +149,49 @@ export function ComplianceCard({
             </ul>
           </>
         ) : null}
+        {pack ? (
+          <>
+            <Sub className="cc-subhead">Rules applied</Sub>
+            <p className="cc-pack-name">{pack.name}</p>
+            <p className="cc-pack-source">{pack.source}</p>
+          </>
+        ) : null}
       </div>
     </section>
+  );
+}
+
+/** A reading's own verdict: the one that decided a blocked call says so. */
+function ReadingOutcome({ reading, decided }: { reading: TargetReadingView; decided: boolean }) {
+  const outcome = reading.allowed ? 'pass' : 'block';
+  return (
+    <span className={`cc-outcome outcome-${outcome}`}>
+      <span aria-hidden="true">{outcomeText[outcome].icon}</span> {decided ? 'Blocked — decided the call' : reading.allowed ? 'Allowed' : 'Blocked'}
+    </span>
+  );
+}
+
+/** One line under the summary: the number(s) reached, and the route when there is one. */
+function CompactReach({ readings, decided }: { readings: TargetReadingView[]; decided: number | null }) {
+  if (readings.length === 1) {
+    const r = readings[0]!;
+    return (
+      <p className="cc-reach">
+        <span className="cc-reach-key">Reaches</span> <strong className="cc-reading-label">{r.label}</strong>
+        {r.via.length > 0 ? <span className="cc-via"> via {viaText(r.via)}</span> : null}
+      </p>
+    );
+  }
+  return (
+    <p className="cc-reach">
+      <span className="cc-reach-key">Reaches one of {readings.length}:</span>{' '}
+      {readings.map((r, i) => (
+        <span key={`${r.label}-${i}`} className={`cc-reach-item ${r.allowed ? 'is-allowed' : 'is-blocked'}${i === decided ? ' is-decided' : ''}`}>
+          <span aria-hidden="true">{r.allowed ? '✓' : '✕'}</span> <strong className="cc-reading-label">{r.label}</strong>
+          <span className="sr-only">{i === decided ? ': blocked, decided the call' : r.allowed ? ': allowed' : ': blocked'}</span>
+          {i < readings.length - 1 ? ', ' : ''}
+        </span>
+      ))}
+    </p>
   );
 }

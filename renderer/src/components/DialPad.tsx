@@ -11,9 +11,11 @@ import { drop, useRequest } from './use-request';
 
 /**
  * The dial box: a number or SIP address, checked with the shared `parseDialTarget` before any
- * request, and with the compliance gate as the agent types (the card under the box says why a
- * call would be allowed or blocked; main enforces it again on dial). The keypad types into the
- * box, or sends DTMF while a call is active.
+ * request, and with the compliance gate as the agent types. The gate reads the target the way
+ * the PBX will (the account's dial plan) and answers for every target: an extension is allowed
+ * as internal, a target it cannot resolve to a number is refused, and the card under the box
+ * says so before the call (main enforces it again on dial). The keypad types into the box, or
+ * sends DTMF while a call is active.
  */
 export function DialPad() {
   const api = useApi();
@@ -38,7 +40,8 @@ export function DialPad() {
 
   const dial = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
+    // The card already says why; main would refuse it anyway.
+    if (busy || blocked) return;
     const target = parseDialTarget(value, domain);
     if (!target.ok) {
       setError(target.message);
@@ -87,7 +90,7 @@ export function DialPad() {
             spellCheck={false}
             value={value}
             aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${id}-error` : undefined}
+            aria-describedby={[error ? `${id}-error` : null, blocked ? `${id}-check` : null].filter(Boolean).join(' ') || undefined}
             onChange={(e) => {
               setValue(e.target.value);
               if (error) setError(null);

@@ -6,7 +6,7 @@ import { drop } from './use-request';
 export interface CheckAnswer {
   target: string;
   decision: ComplianceDecision | null;
-  /** Why main could not decide (e.g. not a number it knows how to check). */
+  /** Why main gave no decision (the request itself failed). A target it cannot read is a blocked decision, not an error. */
   error: string | null;
 }
 

@@ -398,3 +398,57 @@ export function fakeMedia(): MediaEngine {
   };
   return media;
 }
+
+/** The US pack, as main names it on a decision. */
+export const usPack = { id: 'US', name: 'United States: Telemarketing Sales Rule and TCPA', source: '16 CFR 310.4(b)(1)(iii)(B); 47 CFR 64.1200(c)' };
+
+/** Blocked: "9 1 212 555 0199" reaches +1 212 555 0199 through the outside line, and that number is on the registry. */
+export function prefixBlocked(overrides: Partial<ComplianceDecision> = {}): ComplianceDecision {
+  const detail = '+12125550199 is on the US National DNC Registry (snapshot 2026-11-24) and no exemption applies.';
+  return registryBlocked({
+    summary: `Blocked: ${detail}`,
+    checks: [
+      { rule: 'target', outcome: 'pass', detail: 'Reaches +1 212 555 0199 (outside-line prefix 9, national form in US).' },
+      { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
+      { rule: 'registry', outcome: 'block', detail },
+      { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours: 10:15 in America/New_York (window 08:00–21:00).' },
+    ],
+    pack: usPack,
+    target: {
+      input: '9 1 212 555 0199',
+      uri: 'sip:912125550199@example.com',
+      readings: [{ kind: 'number', e164: '+12125550199', label: '+1 212 555 0199', via: ['outside-line prefix 9', 'national form in US'], allowed: false, summary: `Blocked: ${detail}` }],
+    },
+    ...overrides,
+  });
+}
+
+/** Blocked: the gate cannot tell which telephone number the target reaches. */
+export function unreadableBlocked(input = '*99#1234'): ComplianceDecision {
+  const detail = 'Can’t tell which telephone number this reaches — dial it in international form, +CC…';
+  return {
+    allowed: false,
+    summary: `Blocked: ${detail}`,
+    checks: [{ rule: 'target', outcome: 'block', detail }],
+    exemption: null,
+    registry: null,
+    localTimes: [],
+    pack: null,
+    target: { input, uri: null, readings: [] },
+  };
+}
+
+/** Allowed: an internal extension (no telemarketing rules apply). */
+export function extensionAllowed(ext = '1001'): ComplianceDecision {
+  const detail = `extension ${ext} — internal, no telemarketing rules apply`;
+  return {
+    allowed: true,
+    summary: `Allowed: ${detail}.`,
+    checks: [{ rule: 'target', outcome: 'pass', detail }],
+    exemption: null,
+    registry: null,
+    localTimes: [],
+    pack: null,
+    target: { input: ext, uri: `sip:${ext}@example.com`, readings: [{ kind: 'extension', e164: null, label: `extension ${ext}`, via: ['extension pattern 3–5 digits'], allowed: true, summary: `Allowed: ${detail}.` }] },
+  };
+}

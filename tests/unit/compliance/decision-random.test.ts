@@ -1,9 +1,11 @@
 /**
  * decideCompliance against an independent, plain implementation of the law (issue 4), over
- * tens of thousands of generated calls. The oracle below shares no code with shared/compliance.ts
- * or shared/calling-hours.ts: local time comes from Intl.DateTimeFormat, months from Date.UTC
- * arithmetic, and the windows/months/exempt kinds are written out here as the law states them
- * (only the region overrides and the snapshot limit are read from the generated policy).
+ * tens of thousands of generated calls. The oracle below shares no code with shared/compliance.ts,
+ * shared/calling-hours.ts or shared/rule-packs.ts: local time comes from Intl.DateTimeFormat,
+ * months from Date.UTC arithmetic, and the windows/months/exempt kinds/snapshot limits/consent
+ * rules of each country (US, CA, PL, GB, any other) are written out here as the law states them
+ * (only the region overrides and the workspace's snapshot limit are read from the generated
+ * policy; the campaign's window, holiday and call kind from the generated facts).
  *
  * Reproduce a failure: COMPLIANCE_SEED=<seed printed> npx vitest run --project unit tests/unit/compliance/decision-random.test.ts
  * More cases: COMPLIANCE_CASES=200000.
@@ -33,12 +35,15 @@ const MINUTE = 60_000;
 
 type Basis = 'charity' | 'political' | 'survey' | 'written-consent' | 'ebr-purchase' | 'ebr-inquiry';
 type RegistryReason = 'not-imported' | 'stale' | 'listed' | null;
-type HoursReason = 'unknown-zone' | 'outside' | null;
+type HoursReason = 'unknown-zone' | 'outside' | 'holiday' | null;
+type Registry = 'US' | 'CA' | 'GB';
 
 interface Expected {
   allowed: boolean;
   checks: Array<[CheckRule, CheckOutcome]>;
-  registry: 'US' | 'CA' | null;
+  pack: 'US' | 'CA' | 'PL' | 'GB' | 'default';
+  registry: Registry | null;
+  snapshotLimit: number | null;
   registryReason: RegistryReason;
   snapshotAgeDays: number | null;
   exemption: { basis: Basis; validUntil: string | null } | null;
@@ -51,9 +56,22 @@ const LAW_HOURS: Record<'US' | 'CA', { weekday: HoursWindow; saturday: HoursWind
   US: { weekday: { start: '08:00', end: '21:00' }, saturday: { start: '08:00', end: '21:00' }, sunday: { start: '08:00', end: '21:00' } },
   CA: { weekday: { start: '09:00', end: '21:30' }, saturday: { start: '10:00', end: '18:00' }, sunday: { start: '10:00', end: '18:00' } },
 };
-/** Existing business relationship, in calendar months. */
-const LAW_EBR = { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 } } as const;
-const LAW_EXEMPT_KINDS = ['charity', 'political', 'survey'];
+/** Everywhere else (PL, GB, any other country): the campaign's window, by default this one. */
+const DEFAULT_CAMPAIGN_WINDOW: { weekday: HoursWindow | null; saturday: HoursWindow | null; sunday: HoursWindow | null } = {
+  weekday: { start: '08:00', end: '21:00' },
+  saturday: { start: '09:00', end: '18:00' },
+  sunday: null,
+};
+/** Existing business relationship, in calendar months (none in the UK). */
+const LAW_EBR: Record<Registry, { purchase: number; inquiry: number } | null> = { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 }, GB: null };
+/** Kinds the registry does not cover: PECR's direct marketing includes charities and politics. */
+const LAW_EXEMPT_KINDS: Record<Registry, string[]> = { US: ['charity', 'political', 'survey'], CA: ['charity', 'political', 'survey'], GB: ['survey'] };
+/** Snapshot age limit in days (UK: a number is protected 28 days after listing). */
+const LAW_SNAPSHOT_DAYS: Record<Registry, number> = { US: 31, CA: 31, GB: 28 };
+/** Kinds whose pre-recorded calls need no consent, per pack. */
+const LAW_PRERECORDED_FREE: Record<Expected['pack'], string[]> = { US: [], CA: ['survey'], PL: ['survey'], GB: ['survey'], default: [] };
+/** Poland: every direct-marketing call needs prior consent; a survey is not direct marketing. */
+const PL_NOT_MARKETING = ['survey'];
 
 /** Midnight UTC of a YYYY-MM-DD date, or null when it is not a real date. */
 function parseDay(text: string | null): { y: number; m: number; d: number; ms: number } | null {
@@ -84,19 +102,24 @@ function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function lawExemption(registry: 'US' | 'CA', kind: CampaignKind | null, ev: EvidenceDates | null, now: number): Expected['exemption'] {
-  if (kind !== null && LAW_EXEMPT_KINDS.includes(kind)) return { basis: kind as Basis, validUntil: null };
+/** A YYYY-MM-DD evidence date that is real and not after now. */
+function usableDay(text: string | null, now: number) {
+  const day = parseDay(text);
+  return day && day.ms <= now ? day : null;
+}
+
+function lawExemption(registry: Registry, kind: CampaignKind | null, ev: EvidenceDates | null, now: number): Expected['exemption'] {
+  if (kind !== null && LAW_EXEMPT_KINDS[registry].includes(kind)) return { basis: kind as Basis, validUntil: null };
   if (!ev) return null;
   // Evidence dated after now is not evidence.
-  const usable = (text: string | null) => {
-    const day = parseDay(text);
-    return day && day.ms <= now ? day : null;
-  };
+  const usable = (text: string | null) => usableDay(text, now);
   if (usable(ev.consentAt)) return { basis: 'written-consent', validUntil: null };
+  const law = LAW_EBR[registry];
+  if (!law) return null;
   let best: { basis: Basis; end: number } | null = null;
   const ebr: Array<[Basis, string | null, number]> = [
-    ['ebr-purchase', ev.lastPurchaseAt, LAW_EBR[registry].purchase],
-    ['ebr-inquiry', ev.inquiryAt, LAW_EBR[registry].inquiry],
+    ['ebr-purchase', ev.lastPurchaseAt, law.purchase],
+    ['ebr-inquiry', ev.inquiryAt, law.inquiry],
   ];
   for (const [basis, text, months] of ebr) {
     const day = usable(text);
@@ -135,12 +158,15 @@ function hhmmToMinutes(t: string): number {
 function expectedDecision(f: ComplianceFacts, policy: CompliancePolicy): Expected {
   const checks: Expected['checks'] = [];
   checks.push(['internal-dnc', f.onInternalDnc ? 'block' : 'pass']);
+  const pack: Expected['pack'] = f.country === 'US' || f.country === 'CA' || f.country === 'PL' || f.country === 'GB' ? f.country : 'default';
 
-  // National registry: only US and Canadian numbers.
-  const registry = f.country === 'US' ? 'US' : f.country === 'CA' ? 'CA' : null;
+  // National registry: US, Canadian and UK numbers.
+  const registry: Registry | null = pack === 'US' || pack === 'CA' || pack === 'GB' ? pack : null;
   let exemption: Expected['exemption'] = null;
   let registryReason: RegistryReason = null;
   let snapshotAgeDays: number | null = null;
+  // The workspace may be stricter than the law, never laxer.
+  const snapshotLimit = registry ? Math.min(policy.maxSnapshotAgeDays, LAW_SNAPSHOT_DAYS[registry]) : null;
   if (registry === null) {
     checks.push(['registry', 'not-applicable']);
   } else {
@@ -149,7 +175,7 @@ function expectedDecision(f: ComplianceFacts, policy: CompliancePolicy): Expecte
     const imported = r !== null && r.state.loaded && r.state.snapshotAt !== null && r.listed !== null;
     if (exemption) checks.push(['registry', 'exempt']);
     else if (!imported) registryReason = 'not-imported';
-    else if (f.now - r.state.snapshotAt! > policy.maxSnapshotAgeDays * DAY) {
+    else if (f.now - r.state.snapshotAt! > snapshotLimit! * DAY) {
       registryReason = 'stale';
       snapshotAgeDays = Math.floor((f.now - r.state.snapshotAt!) / DAY);
     } else if (r.listed) registryReason = 'listed';
@@ -157,39 +183,49 @@ function expectedDecision(f: ComplianceFacts, policy: CompliancePolicy): Expecte
     if (registryReason) checks.push(['registry', 'block']);
   }
 
-  // Calling hours: US and Canada, in every zone the called party could be in.
+  // Consent: a pre-recorded message anywhere, and every direct-marketing call in Poland.
+  const prerecorded = f.callKind === 'prerecorded';
+  if (prerecorded || pack === 'PL') {
+    const kind = f.campaignKind ?? '';
+    const needed = prerecorded ? !LAW_PRERECORDED_FREE[pack].includes(kind) : !PL_NOT_MARKETING.includes(kind);
+    checks.push(['consent', !needed ? 'not-applicable' : usableDay(f.evidence?.consentAt ?? null, f.now) ? 'pass' : 'block']);
+  }
+
+  // Calling hours in every zone the called party could be in: the law's in the US and Canada,
+  // else the campaign's window (and no calls on a public holiday if the campaign says so).
   let hoursReason: HoursReason = null;
   const localTimes: Expected['localTimes'] = [];
   const law = f.country === 'US' || f.country === 'CA' ? LAW_HOURS[f.country] : null;
-  if (!law) {
-    checks.push(['calling-hours', 'not-applicable']);
-  } else {
-    const override = f.region ? policy.callingHours.regions[`${f.country}-${f.region}`] : undefined;
-    const windowOn = (weekday: string): HoursWindow | null => {
-      const kind: keyof HoursRule = weekday === 'Sat' ? 'saturday' : weekday === 'Sun' ? 'sunday' : 'weekday';
-      if (override && kind in override) return override[kind] ?? null;
-      return law[kind];
-    };
-    const zones = f.zones.filter((z, i) => f.zones.indexOf(z) === i);
-    if (zones.length === 0) hoursReason = 'unknown-zone';
-    for (const zone of zones) {
-      const clock = wallClock(zone, f.now);
-      if (!clock) {
-        localTimes.push({ zone, hhmm: null, window: null, inside: false });
-        continue;
-      }
-      const w = windowOn(clock.weekday);
-      const inside = w !== null && clock.minutes >= hhmmToMinutes(w.start) && clock.minutes < hhmmToMinutes(w.end);
-      localTimes.push({ zone, hhmm: clock.hhmm, window: w ? `${w.start}–${w.end}` : null, inside });
+  const override = law && f.region ? policy.callingHours.regions[`${f.country}-${f.region}`] : undefined;
+  const days = law ?? f.callingWindow ?? DEFAULT_CAMPAIGN_WINDOW;
+  const windowOn = (weekday: string): HoursWindow | null => {
+    const kind: keyof HoursRule = weekday === 'Sat' ? 'saturday' : weekday === 'Sun' ? 'sunday' : 'weekday';
+    if (override && kind in override) return override[kind] ?? null;
+    return days[kind];
+  };
+  const zones = f.zones.filter((z, i) => f.zones.indexOf(z) === i);
+  if (zones.length === 0) hoursReason = 'unknown-zone';
+  for (const zone of zones) {
+    const clock = wallClock(zone, f.now);
+    if (!clock) {
+      localTimes.push({ zone, hhmm: null, window: null, inside: false });
+      continue;
     }
-    if (zones.length > 0 && localTimes.some((t) => !t.inside)) hoursReason = 'outside';
-    checks.push(['calling-hours', hoursReason ? 'block' : 'pass']);
+    const w = windowOn(clock.weekday);
+    const inside = w !== null && clock.minutes >= hhmmToMinutes(w.start) && clock.minutes < hhmmToMinutes(w.end);
+    localTimes.push({ zone, hhmm: clock.hhmm, window: w ? `${w.start}–${w.end}` : null, inside });
   }
+  const holiday = !law && f.publicHoliday && f.skipPublicHolidays !== false && localTimes.some((t) => t.hhmm !== null);
+  if (holiday) hoursReason = 'holiday';
+  else if (zones.length > 0 && localTimes.some((t) => !t.inside)) hoursReason = 'outside';
+  checks.push(['calling-hours', hoursReason ? 'block' : 'pass']);
 
   return {
     allowed: checks.every(([, o]) => o !== 'block'),
     checks,
+    pack,
     registry,
+    snapshotLimit,
     registryReason,
     snapshotAgeDays,
     exemption,
@@ -206,13 +242,15 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
   const want = exp.checks.map(([r, o]) => `${r}:${o}`).join(' ');
   if (got !== want) diffs.push(`checks: got [${got}], expected [${want}]`);
   if (actual.registry !== exp.registry) diffs.push(`registry: got ${actual.registry}, expected ${exp.registry}`);
+  if (actual.pack?.id !== exp.pack) diffs.push(`pack: got ${actual.pack?.id}, expected ${exp.pack}`);
+  if (!actual.pack?.source) diffs.push('pack: no source cited');
   const gotEx = actual.exemption ? `${actual.exemption.basis} until ${actual.exemption.validUntil}` : 'none';
   const wantEx = exp.exemption ? `${exp.exemption.basis} until ${exp.exemption.validUntil}` : 'none';
   if (gotEx !== wantEx) diffs.push(`exemption: got ${gotEx}, expected ${wantEx}`);
 
   const regDetail = actual.checks.find((c) => c.rule === 'registry')?.detail ?? '';
   if (exp.registryReason === 'not-imported' && !regDetail.includes('has not been imported')) diffs.push(`registry detail should say not imported: "${regDetail}"`);
-  if (exp.registryReason === 'stale' && !regDetail.includes(`is ${exp.snapshotAgeDays} days old`)) diffs.push(`registry detail should say ${exp.snapshotAgeDays} days old: "${regDetail}"`);
+  if (exp.registryReason === 'stale' && !regDetail.includes(`is ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit})`)) diffs.push(`registry detail should say ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit}): "${regDetail}"`);
   if (exp.registryReason === 'listed' && !regDetail.includes(' is on the ')) diffs.push(`registry detail should say the number is listed: "${regDetail}"`);
 
   // The summary gives the first blocking reason, or why it is allowed.
@@ -222,17 +260,23 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
       ? 'internal Do-Not-Call'
       : first === 'registry'
         ? { 'not-imported': 'has not been imported', stale: 'days old', listed: ' is on the ' }[exp.registryReason!]
-        : first === 'calling-hours'
+        : first === 'consent'
+          ? "needs the subscriber's prior consent"
+          : first === 'calling-hours'
           ? exp.hoursReason === 'unknown-zone'
             ? 'local time is unknown'
-            : 'Blocked: '
+            : exp.hoursReason === 'holiday'
+              ? 'is a public holiday'
+              : exp.pack === 'US' || exp.pack === 'CA'
+                ? 'Blocked: '
+                : "the campaign's calling window"
           : exp.exemption
             ? 'Allowed (exempt)'
             : 'Allowed: every check passed.';
   if (!actual.summary.includes(words)) diffs.push(`summary should contain "${words}": "${actual.summary}"`);
   if (!exp.allowed && !actual.summary.startsWith('Blocked')) diffs.push(`summary of a blocked call should start with Blocked: "${actual.summary}"`);
 
-  if (exp.checks[2][1] !== 'not-applicable') {
+  {
     const gotLt = actual.localTimes.map((t) => `${t.zone}=${t.inside ? 'in' : 'out'}@${t.local === 'unknown' ? '?' : t.local.slice(0, 5)}/${t.window}`).join(' ');
     const wantLt = exp.localTimes.map((t) => `${t.zone}=${t.inside ? 'in' : 'out'}@${t.hhmm ?? '?'}/${t.window}`).join(' ');
     if (gotLt !== wantLt) diffs.push(`local times: got [${gotLt}], expected [${wantLt}]`);
@@ -245,8 +289,11 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
 
 const US_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
 const CA_ZONES = ['America/Toronto', 'America/Halifax', 'America/St_Johns', 'America/Vancouver', 'America/Winnipeg', 'America/Regina'];
-const OTHER_ZONES = ['Europe/Warsaw', 'Europe/London'];
-const ALL_ZONES = [...US_ZONES, ...CA_ZONES, ...OTHER_ZONES];
+const PL_ZONES = ['Europe/Warsaw'];
+const GB_ZONES = ['Europe/London'];
+const OTHER_ZONES = ['Europe/Berlin', 'Asia/Kolkata', 'Asia/Manila', 'America/Mexico_City'];
+const ALL_ZONES = [...US_ZONES, ...CA_ZONES, ...PL_ZONES, ...GB_ZONES, ...OTHER_ZONES];
+const HOLIDAYS = ['Narodowe Święto Niepodległości', 'Christmas Day', 'Tag der Deutschen Einheit'];
 const US_REGIONS = ['FL', 'NY', 'TX', 'CA', 'AZ', 'HI', 'AK', 'IL'];
 const CA_REGIONS = ['ON', 'QC', 'BC', 'NS', 'NL', 'MB', 'SK'];
 const KINDS: Array<CampaignKind | null> = ['outbound', 'inbound', 'lead-generation', 'sales', 'survey', 'appointment-setting', 'charity', 'political', null];
@@ -259,7 +306,7 @@ const OVERRIDE_WINDOWS: Array<HoursWindow | null> = [
   { start: '12:00', end: '18:00' },
   null,
 ];
-const EDGE_TIMES = ['08:00', '09:00', '09:30', '10:00', '12:00', '17:00', '18:00', '19:45', '20:00', '21:00', '21:30'];
+const EDGE_TIMES = ['00:00', '08:00', '09:00', '09:30', '10:00', '12:00', '17:00', '18:00', '19:45', '20:00', '21:00', '21:30'];
 
 const RANGE_START = Date.UTC(2026, 0, 1);
 const RANGE_END = Date.UTC(2028, 0, 1);
@@ -335,7 +382,7 @@ function makeGenerator(seed: number) {
   }
 
   function zonesFor(country: string | null): string[] {
-    const home = country === 'US' ? US_ZONES : country === 'CA' ? CA_ZONES : OTHER_ZONES;
+    const home = country === 'US' ? US_ZONES : country === 'CA' ? CA_ZONES : country === 'PL' ? PL_ZONES : country === 'GB' ? GB_ZONES : OTHER_ZONES;
     const r = rnd();
     const n = r < 0.1 ? 0 : r < 0.62 ? 1 : r < 0.9 ? 2 : 3;
     const zones: string[] = [];
@@ -347,12 +394,12 @@ function makeGenerator(seed: number) {
     return zones;
   }
 
-  function now(zones: string[], regions: Record<string, Partial<HoursRule>>): number {
+  function now(zones: string[], regions: Array<Partial<HoursRule>>): number {
     const zone = zones.find((z) => z !== 'Mars/Olympus_Mons') ?? pick(ALL_ZONES);
     const mode = rnd();
     if (mode < 0.08) return RANGE_START + int(0, 729) * DAY + pick([-1, 0, 0, 1]); // midnight UTC: where the EBR months end
     if (mode < 0.3) return RANGE_START + Math.floor(rnd() * (RANGE_END - RANGE_START));
-    const extraEdges = Object.values(regions).flatMap((r) => Object.values(r).flatMap((w) => (w ? [w.start, w.end] : [])));
+    const extraEdges = regions.flatMap((r) => Object.values(r).flatMap((w) => (w ? [w.start, w.end] : [])));
     const edge = hhmmToMinutes(pick([...EDGE_TIMES, ...extraEdges]));
     const jitter = int(-3, 3) * MINUTE + (chance(0.3) ? int(0, 59_999) : 0) - (chance(0.1) ? 1 : 0);
     if (mode < 0.75) {
@@ -397,9 +444,11 @@ function makeGenerator(seed: number) {
   }
 
   function registry(country: string | null, nowMs: number, limitDays: number): ComplianceFacts['registry'] {
-    if (country !== 'US' && country !== 'CA') return null;
+    if (country !== 'US' && country !== 'CA' && country !== 'GB') return null;
     const r = rnd();
     if (r < 0.08) return null;
+    // Another registry's lookup for this number (main should never send one): ignored.
+    if (r < 0.1) return { name: pick((['US', 'CA', 'GB'] as const).filter((n) => n !== country)), state: { loaded: true, snapshotAt: nowMs - DAY, count: 10 }, listed: false };
     if (r < 0.2) {
       return { name: country, state: { loaded: false, snapshotAt: chance(0.5) ? null : nowMs - int(0, 60) * DAY, count: 0 }, listed: null };
     }
@@ -410,6 +459,8 @@ function makeGenerator(seed: number) {
       limit - 1,
       31 * DAY,
       31 * DAY + 1,
+      28 * DAY,
+      28 * DAY + 1,
       limit + int(-2 * DAY, 2 * DAY),
       int(0, 60 * DAY),
       int(0, 5 * DAY),
@@ -417,18 +468,31 @@ function makeGenerator(seed: number) {
     return { name: country, state: { loaded: true, snapshotAt: nowMs - Math.max(0, age), count: int(1, 250_000_000) }, listed: chance(0.5) };
   }
 
+  function callingWindow(): HoursRule | undefined {
+    if (chance(0.4)) return undefined;
+    const day = (): HoursWindow | null => (chance(0.15) ? null : pick(OVERRIDE_WINDOWS.filter((w) => w !== null)));
+    return { weekday: day(), saturday: day(), sunday: day() };
+  }
+
   return function next(): Case {
     const p = policy();
     const r = rnd();
-    const country = r < 0.42 ? 'US' : r < 0.82 ? 'CA' : r < 0.9 ? 'PL' : r < 0.96 ? 'GB' : null;
+    const country = r < 0.34 ? 'US' : r < 0.6 ? 'CA' : r < 0.75 ? 'PL' : r < 0.9 ? 'GB' : r < 0.96 ? pick(['DE', 'IN', 'PH', 'MX']) : null;
     const regionPool = country === 'US' ? US_REGIONS : country === 'CA' ? CA_REGIONS : ['MZ', 'ENG'];
     const region = chance(0.3) ? null : chance(0.9) ? pick(regionPool) : pick([...US_REGIONS, ...CA_REGIONS]);
     const zones = zonesFor(country);
-    const nowMs = now(zones, p.callingHours.regions);
+    const window = callingWindow();
+    const nowMs = now(zones, [...Object.values(p.callingHours.regions), ...(window ? [window] : [])]);
+    const extra: Partial<ComplianceFacts> = {};
+    if (!chance(0.6)) extra.callKind = chance(0.3) ? 'live' : 'prerecorded';
+    if (window) extra.callingWindow = window;
+    if (chance(0.6)) extra.skipPublicHolidays = chance(0.7);
+    if (chance(0.5)) extra.publicHoliday = chance(0.4) ? pick(HOLIDAYS) : null;
     return {
       policy: p,
       facts: {
-        e164: country === 'US' ? '+12125550100' : country === 'CA' ? '+14165550100' : country === 'PL' ? '+48221234567' : '+442071234567',
+        ...extra,
+        e164: country === 'US' ? '+12125550100' : country === 'CA' ? '+14165550100' : country === 'PL' ? '+48221234567' : country === 'GB' ? '+442071234567' : '+4930123456',
         country,
         region,
         zones,
@@ -506,13 +570,17 @@ describe(`decideCompliance against the plain rules (${CASES} random cases, seed 
       }
       count(exp.allowed ? 'allowed' : 'blocked');
       count(`registry:${exp.registryReason ?? exp.checks[1][1]}`);
-      count(`hours:${exp.hoursReason ?? exp.checks[2][1]}`);
+      count(`hours:${exp.hoursReason ?? 'pass'}`);
       if (exp.exemption) count(`basis:${exp.exemption.basis}`);
+      count(`pack:${exp.pack}`);
+      const consent = exp.checks.find(([rule]) => rule === 'consent');
+      if (consent) count(`consent:${c.facts.callKind === 'prerecorded' ? 'prerecorded' : 'marketing'}:${consent[1]}`);
+      if (exp.registry === 'GB') count(`gb:${exp.registryReason ?? exp.checks[1][1]}`);
       if (c.facts.zones.length > 1) count(`multi-zone:${exp.hoursReason ?? 'pass'}`);
       const ev = c.facts.evidence;
       if (exp.registry && ev) {
         // Cases exactly at the end of a relationship (now = D 00:00 UTC + N months).
-        const months = LAW_EBR[exp.registry];
+        const months = LAW_EBR[exp.registry] ?? { purchase: 0, inquiry: 0 };
         for (const [text, n] of [[ev.lastPurchaseAt, months.purchase], [ev.inquiryAt, months.inquiry]] as const) {
           const day = parseDay(text);
           if (day && addMonths(day.y, day.m, day.d, n) === c.facts.now) count('ebr-boundary');
@@ -536,10 +604,25 @@ describe(`decideCompliance against the plain rules (${CASES} random cases, seed 
       'registry:not-imported',
       'registry:stale',
       'registry:listed',
-      'hours:not-applicable',
       'hours:pass',
       'hours:outside',
       'hours:unknown-zone',
+      'hours:holiday',
+      'pack:US',
+      'pack:CA',
+      'pack:PL',
+      'pack:GB',
+      'pack:default',
+      'consent:marketing:block',
+      'consent:marketing:pass',
+      'consent:marketing:not-applicable',
+      'consent:prerecorded:block',
+      'consent:prerecorded:pass',
+      'consent:prerecorded:not-applicable',
+      'gb:exempt',
+      'gb:listed',
+      'gb:pass',
+      'gb:stale',
       'basis:charity',
       'basis:political',
       'basis:survey',

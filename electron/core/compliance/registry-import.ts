@@ -1,6 +1,9 @@
 /**
  * Streaming import of national Do-Not-Call registry files: the US FTC registry (full "flat text"
- * lists and change lists) and Canada's National DNCL (downloads and change files), plain or zipped.
+ * lists and change lists), Canada's National DNCL (downloads and change files), plain or zipped,
+ * and the UK's TPS / CTPS data files (full and change files; their numbers: tps-format.ts).
+ * The caller names the registry: a GB import reads only UK numbers, a US/CA import only NANP
+ * ones, so a file given to the wrong registry shows as bad lines instead of being taken in.
  *
  * The files are untrusted and huge (the whole FTC registry is ~253 M lines, ~2.8 GB), so they are
  * read in 1 MiB chunks and scanned byte by byte; plain `NNNNNNNNNN` / `NPA,NNNNNNN` lines take a
@@ -9,7 +12,8 @@
  * is a second, deliberately plain string implementation of the same grammar; tests feed garbage
  * through both and require the same answer.
  *
- * The line grammar (both parsers):
+ * The line grammar (both parsers; GB: only the string parser, since its ~15 M lines take seconds
+ * either way, and the number rule below is tps-format.ts's):
  * - One trailing CR is dropped (CRLF files); a line longer than {@link MAX_LINE_BYTES} bytes is
  *   bad; a leading UTF-8 BOM is dropped.
  * - Fields are split at `,` `;` TAB `|`. Double quotes and spaces are ignored inside a field (so
@@ -21,6 +25,8 @@
  *   start with 2–9): a number-shaped field with 10 digits, or 11 digits starting with `1`; with a
  *   `+` only the 11-digit `+1…` form (`+20…` is Egypt, not NPA 201); or a field of exactly 3 digits
  *   followed by a field of exactly 7 digits (the FTC's `NPA,NNNNNNN`).
+ *   GB: the first number-shaped field that is a valid UK number in one of tps-format.ts's
+ *   spellings (`01632 960123`, `+44 1632 960123`, `441632960123`, …), as its GB key.
  * - The action flag is the first field that is, without surrounding spaces/quotes, one of the
  *   words below (ASCII letters, any case). Other fields (dates, names) are ignored.
  * - A line with only spaces, quotes and delimiters is blank: skipped, not counted as bad. The first
@@ -33,6 +39,8 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { z } from 'zod';
+import { registryNames, type RegistryName } from '../../../shared/compliance.js';
+import { tpsFieldKey } from './tps-format.js';
 
 /**
  * What a registry file holds: `full` = the list itself (every number is added); `changes` = a
@@ -43,7 +51,7 @@ export type RegistryFileKind = 'full' | 'changes' | 'additions' | 'deletions';
 
 /** Where a full-list import puts numbers (the compact DNC index builder). */
 export interface RegistrySink {
-  /** A 10-digit NANP number as an integer, e.g. 2015550123. Duplicates are the sink's business. */
+  /** The number's registry key (registry-key.ts): for NANP its 10 digits, e.g. 2015550123. Duplicates are the sink's business. */
   add(n: number): void;
   /** Makes everything added so far durable; the import records its resume point only after it. */
   checkpoint(): Promise<void>;
@@ -84,12 +92,17 @@ export interface RegistryImportReport {
   badExamples: Array<{ file: string; line: number; text: string }>;
   /** True when a checkpoint from an interrupted import of the same files was used. */
   resumed: boolean;
-  /** True when a checkpoint existed but was unreadable or for other files (names, sizes, mtimes, kinds): the import started over. */
+  /** True when a checkpoint existed but was unreadable, of another registry or for other files (names, sizes, mtimes, kinds): the import started over. */
   checkpointIgnored: boolean;
 }
 
 /** Options of {@link importRegistryFiles}. */
 export interface RegistryImportOptions {
+  /**
+   * Whose files these are: decides the number grammar (NANP for US/CA, UK numbers for GB).
+   * The registry job always sets it; absent means a NANP registry (callers from before GB).
+   */
+  registry?: RegistryName;
   files: Array<{ path: string; kind: RegistryFileKind }>;
   /** `full` files need a RegistrySink; the other kinds need a ChangeSink. */
   sink: RegistrySink | ChangeSink;
@@ -122,8 +135,13 @@ const ADD_WORDS = ['A', 'ADD', 'ADDED', 'ADDITION', 'I', 'INSERT', 'INSERTED'];
 const REMOVE_WORDS = ['D', 'DEL', 'DELETE', 'DELETED', 'DELETION', 'R', 'REMOVE', 'REMOVED'];
 const FLAG_WORDS = new Map<string, 'add' | 'remove'>([...ADD_WORDS.map((w) => [w, 'add'] as const), ...REMOVE_WORDS.map((w) => [w, 'remove'] as const)]);
 
+/** Line results (classifyLine, parseLineBytes) besides `n` (add) and `-n` (remove); numbers are ≥ 2e9 so these never collide. */
+const R_BLANK = -1;
+const R_NO_NUMBER = 0;
+const R_NUMBER_BAD_FLAG = 1;
+
 // ---------------------------------------------------------------------------------------------
-// Reference parser (strings): readable, used for sniffing and as the check on the byte parser.
+// Reference parser (strings): readable; sniffing, the check on the byte parser, and GB lines.
 // ---------------------------------------------------------------------------------------------
 
 /** A field's digits when it is number-shaped (see the module comment), else null. */
@@ -132,18 +150,9 @@ function numberShaped(field: string): { plus: boolean; digits: string } | null {
   return m ? { plus: m[1] === '+', digits: m[2].replace(/[^0-9]/g, '') } : null;
 }
 
-/**
- * Parses one line (no newline; one trailing CR is tolerated) of a registry file of the given kind.
- * Returns the number and what to do with it, or null for a bad or blank line. Exported for tests
- * and as a reference: the streaming import gives the same answer for every line.
- */
-export function parseRegistryLine(line: string, kind: RegistryFileKind): { n: number; action: 'add' | 'remove' } | null {
-  let s = line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (Buffer.byteLength(s, 'utf8') > MAX_LINE_BYTES) return null;
-  if (s.startsWith('\uFEFF')) s = s.slice(1);
-  const fields = s.split(/[,;\t|]/);
-  let n: number | null = null;
-  for (let i = 0; i < fields.length && n === null; i++) {
+/** The NANP number of a line's fields (10 digits, 1 + 10, or `NPA,NNNNNNN`), else null. */
+function nanpNumber(fields: string[]): number | null {
+  for (let i = 0; i < fields.length; i++) {
     const f = numberShaped(fields[i]);
     if (!f) continue;
     let candidate: string | null = null;
@@ -153,9 +162,32 @@ export function parseRegistryLine(line: string, kind: RegistryFileKind): { n: nu
       const g = numberShaped(fields[i + 1]);
       if (g && !g.plus && g.digits.length === 7) candidate = f.digits + g.digits;
     }
-    if (candidate !== null && /^[2-9][0-9]{2}[2-9][0-9]{6}$/.test(candidate)) n = Number(candidate);
+    if (candidate !== null && /^[2-9][0-9]{2}[2-9][0-9]{6}$/.test(candidate)) return Number(candidate);
   }
-  if (n === null) return null;
+  return null;
+}
+
+/** The GB key of the first field holding a UK number (tps-format.ts), else null. */
+function gbNumber(fields: string[]): number | null {
+  for (const field of fields) {
+    const f = numberShaped(field);
+    const key = f && f.digits.length >= 7 && f.digits.length <= 14 ? tpsFieldKey(f.plus, f.digits) : null;
+    if (key !== null) return key;
+  }
+  return null;
+}
+
+/**
+ * One line (no LF; `checked`: its byte length was already checked) as parseLineBytes reports it:
+ * the key (add), its negation (remove), R_BLANK, R_NO_NUMBER or R_NUMBER_BAD_FLAG.
+ */
+function classifyLine(line: string, kind: RegistryFileKind, registry: RegistryName, checked = false): number {
+  let s = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (!checked && Buffer.byteLength(s, 'utf8') > MAX_LINE_BYTES) return R_NO_NUMBER;
+  if (s.startsWith('\uFEFF')) s = s.slice(1);
+  const fields = s.split(/[,;\t|]/);
+  const n = registry === 'GB' ? gbNumber(fields) : nanpNumber(fields);
+  if (n === null) return /^[ ",;\t|]*$/.test(s) ? R_BLANK : R_NO_NUMBER;
   let flag: 'add' | 'remove' | undefined;
   for (const field of fields) {
     const word = field.replace(/^[ "]+/, '').replace(/[ "]+$/, '');
@@ -164,14 +196,24 @@ export function parseRegistryLine(line: string, kind: RegistryFileKind): { n: nu
   }
   switch (kind) {
     case 'full':
-      return { n, action: 'add' };
+      return n;
     case 'changes':
-      return flag ? { n, action: flag } : null;
+      return flag === 'add' ? n : flag === 'remove' ? -n : R_NUMBER_BAD_FLAG;
     case 'additions':
-      return flag === 'remove' ? null : { n, action: 'add' };
+      return flag === 'remove' ? R_NUMBER_BAD_FLAG : n;
     case 'deletions':
-      return flag === 'add' ? null : { n, action: 'remove' };
+      return flag === 'add' ? R_NUMBER_BAD_FLAG : -n;
   }
+}
+
+/**
+ * Parses one line (no newline; one trailing CR is tolerated) of a registry file of the given kind.
+ * Returns the number (its registry key) and what to do with it, or null for a bad or blank line.
+ * Exported for tests and as a reference: the streaming import gives the same answer for every line.
+ */
+export function parseRegistryLine(line: string, kind: RegistryFileKind, registry: RegistryName): { n: number; action: 'add' | 'remove' } | null {
+  const r = classifyLine(line, kind, registry);
+  return r > R_NUMBER_BAD_FLAG ? { n: r, action: 'add' } : r < R_BLANK ? { n: -r, action: 'remove' } : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,10 +226,6 @@ const K_ADDITIONS = 2;
 const K_DELETIONS = 3;
 const KIND_CODES: Record<RegistryFileKind, number> = { full: K_FULL, changes: K_CHANGES, additions: K_ADDITIONS, deletions: K_DELETIONS };
 
-/** parseLineBytes results besides `n` (add) and `-n` (remove); numbers are ≥ 2e9 so these never collide. */
-const R_BLANK = -1;
-const R_NO_NUMBER = 0;
-const R_NUMBER_BAD_FLAG = 1;
 const FLAG_ADD = 1;
 const FLAG_REMOVE = 2;
 
@@ -331,14 +369,18 @@ class LineScanner {
   private readonly carry = Buffer.allocUnsafe(MAX_LINE_BYTES + 1);
   private carryLen = 0;
   private readonly kind: number;
+  /** UK numbers: every line through classifyLine (no fast path, no byte parser). */
+  private readonly gb: boolean;
 
   constructor(
-    kind: RegistryFileKind,
+    private readonly registry: RegistryName,
+    private readonly kindName: RegistryFileKind,
     private readonly sink: ChangeSink,
     private readonly tally: Tally,
     private readonly label: string,
   ) {
-    this.kind = KIND_CODES[kind];
+    this.kind = KIND_CODES[kindName];
+    this.gb = registry === 'GB';
   }
 
   push(buf: Buffer): void {
@@ -354,7 +396,8 @@ class LineScanner {
     const sink = this.sink;
     let line = this.line;
     let fastAdds = 0;
-    let fast = this.kind === K_FULL && this.firstSeen;
+    const fastKind = this.kind === K_FULL && !this.gb;
+    let fast = fastKind && this.firstSeen;
     const fastEnd = len - 13;
     while (i < len) {
       if (fast && i <= fastEnd) {
@@ -392,13 +435,21 @@ class LineScanner {
       if (nl < 0) break;
       line++;
       this.handle(buf, i, nl, line, false);
-      fast = this.kind === K_FULL && this.firstSeen;
+      fast = fastKind && this.firstSeen;
       i = nl + 1;
     }
     this.line = line;
     this.tally.numbers += fastAdds;
     this.tally.additions += fastAdds;
     if (i < len) this.keep(buf, i, len);
+  }
+
+  private classify(b: Uint8Array, start: number, end: number): number {
+    const contentEnd = end > start && b[end - 1] === 13 ? end - 1 : end;
+    // The byte length is the limit (a decoded invalid byte would count as three).
+    if (contentEnd - start > MAX_LINE_BYTES) return R_NO_NUMBER;
+    const text = Buffer.from(b.buffer, b.byteOffset + start, contentEnd - start).toString('utf8');
+    return classifyLine(text, this.kindName, this.registry, true);
   }
 
   /** The last line of the input when it has no line end. */
@@ -423,7 +474,7 @@ class LineScanner {
   }
 
   private handle(b: Uint8Array, start: number, end: number, line: number, overlong: boolean): void {
-    const r = overlong ? R_NO_NUMBER : parseLineBytes(b, start, end, this.kind);
+    const r = overlong ? R_NO_NUMBER : this.gb ? this.classify(b, start, end) : parseLineBytes(b, start, end, this.kind);
     if (r === R_BLANK) return;
     if (!this.firstSeen) {
       this.firstSeen = true;
@@ -456,6 +507,8 @@ const count = z.number().int().nonnegative();
 /** The checkpoint file is ours but may be truncated, edited or from another version: validated, never trusted. */
 const checkpointSchema = z.object({
   version: z.literal(1),
+  /** Absent in checkpoints written before GB imports existed: those were NANP imports. */
+  registry: z.enum(['US', 'CA', 'GB']).optional(),
   files: z.array(fileIdSchema),
   filesDone: count,
   partial: z.union([z.null(), z.object({ offset: count, line: count, firstSeen: z.boolean() }), z.object({ entry: count })]),
@@ -606,10 +659,11 @@ async function pump(stream: Readable, label: string, what: string, signal: Abort
  * `.zip` (or a file starting like one) has each entry read in turn.
  */
 export async function importRegistryFiles(opts: RegistryImportOptions): Promise<RegistryImportReport> {
-  const { files, sink, checkpointPath, onProgress, signal } = opts;
+  const { registry = 'US', files, sink, checkpointPath, onProgress, signal } = opts;
   const chunkBytes = Math.max(16, Math.min(opts.chunkBytes ?? DEFAULT_CHUNK, 64 << 20));
   const checkpointEvery = Math.max(1, opts.checkpointEveryBytes ?? DEFAULT_CHECKPOINT_EVERY);
   signal?.throwIfAborted();
+  if (!registryNames.includes(registry)) throw new Error(`Unknown registry ${JSON.stringify(registry)}`);
   if (typeof sink?.add !== 'function' || typeof sink.checkpoint !== 'function') throw new Error('Registry import needs a sink with add() and checkpoint()');
   for (const f of files) {
     if (!kindSchema.safeParse(f.kind).success) throw new Error(`Unknown registry file kind ${JSON.stringify(f.kind)} for ${f.path}`);
@@ -627,7 +681,8 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
   if (checkpointPath) {
     const cp = await readCheckpoint(checkpointPath);
     if (cp !== 'missing') {
-      if (cp === 'invalid' || !sameFiles(cp.files, ids) || cp.filesDone > ids.length) checkpointIgnored = true;
+      const cpRegistry = cp === 'invalid' ? null : (cp.registry ?? (registry === 'GB' ? null : registry));
+      if (cp === 'invalid' || cpRegistry !== registry || !sameFiles(cp.files, ids) || cp.filesDone > ids.length) checkpointIgnored = true;
       else {
         resumed = true;
         tally = { ...cp.counts, badExamples: [...cp.counts.badExamples] };
@@ -655,7 +710,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
     if (!checkpointPath) return;
     unsaved = 0;
     await sink.checkpoint();
-    await writeCheckpoint(checkpointPath, { version: 1, files: ids, filesDone: done, partial: part, counts: tally });
+    await writeCheckpoint(checkpointPath, { version: 1, registry, files: ids, filesDone: done, partial: part, counts: tally });
   };
 
   for (let k = filesDone; k < files.length; k++) {
@@ -676,7 +731,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
             continue;
           }
           const label = `${path}!/${sanitize(entry.fileName, 200)}`;
-          const scanner = new LineScanner(kind, changeSink, tally, label);
+          const scanner = new LineScanner(registry, kind, changeSink, tally, label);
           const stream = await openEntry(zip, entry, label);
           let read = 0;
           await pump(stream, label, 'Corrupt zip entry', signal, (chunk) => {
@@ -698,7 +753,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
       }
     } else {
       const start = resumeAt && 'offset' in resumeAt && resumeAt.offset <= size ? resumeAt : { offset: 0, line: 0, firstSeen: false };
-      const scanner = new LineScanner(kind, changeSink, tally, path);
+      const scanner = new LineScanner(registry, kind, changeSink, tally, path);
       scanner.line = start.line;
       scanner.firstSeen = start.firstSeen;
       let offset = start.offset;
@@ -737,7 +792,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
  * flag, else `full`. An additions or deletions file without flags reads as `full`: only the user
  * can say which half of a split change list it is.
  */
-export async function sniffRegistryKind(path: string): Promise<RegistryFileKind> {
+export async function sniffRegistryKind(path: string, registry: RegistryName): Promise<RegistryFileKind> {
   await statFile(path);
   let head: Buffer;
   let complete: boolean;
@@ -784,9 +839,9 @@ export async function sniffRegistryKind(path: string): Promise<RegistryFileKind>
   let withNumber = 0;
   let withFlag = 0;
   for (const line of lines.slice(0, 200)) {
-    if (parseRegistryLine(line, 'full') === null) continue;
+    if (parseRegistryLine(line, 'full', registry) === null) continue;
     withNumber++;
-    if (parseRegistryLine(line, 'changes') !== null) withFlag++;
+    if (parseRegistryLine(line, 'changes', registry) !== null) withFlag++;
   }
   return withNumber > 0 && withFlag * 2 >= withNumber ? 'changes' : 'full';
 }

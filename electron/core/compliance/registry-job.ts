@@ -3,6 +3,8 @@
  * a full list → a new index file built from the flat files (resumable from the checkpoint); change
  * lists → the current index file patched. The main process only loads the finished file, so SIP
  * signalling and IPC never wait on the ~25 s of parsing and building a national registry takes.
+ * The job's registry picks the number grammar (NANP for US/CA, UK numbers for GB) and the keys
+ * (registry-key.ts) the index is built from.
  */
 import type { RegistryImportView, RegistryName } from '../../../shared/compliance.js';
 import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
@@ -50,7 +52,7 @@ export async function runRegistryJob(job: RegistryJob, hooks: RegistryJobHooks):
   if (job.mode === 'full') {
     const builder = await RegistryIndexBuilder.open(job.workDir, { resume: job.resume });
     // On failure or cancel the spill files and the checkpoint stay: the same import resumes.
-    const report = await importRegistryFiles({ files, sink: builder, checkpointPath: job.checkpointPath, onProgress: hooks.onProgress, signal });
+    const report = await importRegistryFiles({ registry, files, sink: builder, checkpointPath: job.checkpointPath, onProgress: hooks.onProgress, signal });
     hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: report.resumed });
     const meta = await builder.finish(target, { registry, snapshotAt });
     return `${name}: ${meta.count.toLocaleString('en-US')} numbers from ${files.length} file(s)${bad(report.badLines)}${report.resumed ? ' (resumed)' : ''}.`;
@@ -59,7 +61,7 @@ export async function runRegistryJob(job: RegistryJob, hooks: RegistryJobHooks):
   const add: number[] = [];
   const remove: number[] = [];
   const sink: ChangeSink = { add: (n) => void add.push(n), remove: (n) => void remove.push(n), checkpoint: async () => undefined };
-  const report = await importRegistryFiles({ files, sink, onProgress: hooks.onProgress, signal });
+  const report = await importRegistryFiles({ registry, files, sink, onProgress: hooks.onProgress, signal });
   hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: false });
   signal?.throwIfAborted();
   const applied = await applyChanges(RegistryIndex.load(target), { add, remove }, target, snapshotAt);

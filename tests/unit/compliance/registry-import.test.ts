@@ -87,11 +87,11 @@ function expected(text: string, kind: RegistryFileKind): { ops: Op[]; badLines: 
   let firstSeen = false;
   lines.forEach((line, k) => {
     if (isBlank(line)) return;
-    const r = parseRegistryLine(line, kind);
+    const r = parseRegistryLine(line, kind, 'US');
     if (!firstSeen) {
       firstSeen = true;
       const c = contentOf(line);
-      if (parseRegistryLine(line, 'full') === null && Buffer.byteLength(c) <= MAX_LINE_BYTES && /[A-Za-z]/.test(c)) return;
+      if (parseRegistryLine(line, 'full', 'US') === null && Buffer.byteLength(c) <= MAX_LINE_BYTES && /[A-Za-z]/.test(c)) return;
     }
     if (r) ops.push([r.action, r.n]);
     else badLines.push(k + 1);
@@ -101,19 +101,19 @@ function expected(text: string, kind: RegistryFileKind): { ops: Op[]; badLines: 
 
 describe('parseRegistryLine', () => {
   it('reads the FTC full-list forms', () => {
-    expect(parseRegistryLine('2015550123', 'full')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine('201,5550123', 'full')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine('2015550123\r', 'full')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine('\uFEFF2015550123', 'full')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine(' 2015550123 ', 'full')?.n).toBe(2015550123);
+    expect(parseRegistryLine('2015550123', 'full', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine('201,5550123', 'full', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine('2015550123\r', 'full', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine('\uFEFF2015550123', 'full', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine(' 2015550123 ', 'full', 'US')?.n).toBe(2015550123);
   });
 
   it('reads the DNCL forms: separators, +1 / 1 prefix, quoted CSV with extra columns', () => {
     for (const line of ['(613) 555-0123', '613-555-0123', '613 555 0123', '613.555.0123', '+1 613 555 0123', '16135550123', '1-613-555-0123', '"6135550123"', '"(613) 555-0123","Ottawa","ON"', 'Smith;"613-555-0123";x', 'ref 12,6135550123', '613,555-0123'])
-      expect(parseRegistryLine(line, 'full'), line).toEqual({ n: 6135550123, action: 'add' });
+      expect(parseRegistryLine(line, 'full', 'US'), line).toEqual({ n: 6135550123, action: 'add' });
     // the first field that is a valid number wins
-    expect(parseRegistryLine('1015550123,6135550123', 'full')?.n).toBe(6135550123);
-    expect(parseRegistryLine('6135550123,2015550123', 'full')?.n).toBe(6135550123);
+    expect(parseRegistryLine('1015550123,6135550123', 'full', 'US')?.n).toBe(6135550123);
+    expect(parseRegistryLine('6135550123,2015550123', 'full', 'US')?.n).toBe(6135550123);
   });
 
   it('is strict about what a number is', () => {
@@ -139,8 +139,8 @@ describe('parseRegistryLine', () => {
       'Phone Number',
       '２０１５５５０１２３', // full-width digits
     ])
-      expect(parseRegistryLine(line, 'full'), JSON.stringify(line)).toBeNull();
-    expect(parseRegistryLine('2015550123'.padEnd(MAX_LINE_BYTES, ' '), 'full')?.n).toBe(2015550123);
+      expect(parseRegistryLine(line, 'full', 'US'), JSON.stringify(line)).toBeNull();
+    expect(parseRegistryLine('2015550123'.padEnd(MAX_LINE_BYTES, ' '), 'full', 'US')?.n).toBe(2015550123);
   });
 
   it('reads change flags in any case, ignoring a date; the split files accept agreeing flags only', () => {
@@ -157,17 +157,17 @@ describe('parseRegistryLine', () => {
       ['2015550123,r', 'remove'],
       ['2015550123|REMOVE', 'remove'],
     ];
-    for (const [line, action] of cases) expect(parseRegistryLine(line, 'changes'), line).toEqual({ n: 2015550123, action });
-    expect(parseRegistryLine('2015550123', 'changes')).toBeNull();
-    expect(parseRegistryLine('2015550123,X', 'changes')).toBeNull();
-    expect(parseRegistryLine('2015550123,ı', 'changes')).toBeNull(); // dotless i upper-cases to I
-    expect(parseRegistryLine('A,1015550123', 'changes')).toBeNull();
-    expect(parseRegistryLine('2015550123', 'additions')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine('2015550123,A', 'additions')).toEqual({ n: 2015550123, action: 'add' });
-    expect(parseRegistryLine('2015550123,D', 'additions')).toBeNull();
-    expect(parseRegistryLine('2015550123', 'deletions')).toEqual({ n: 2015550123, action: 'remove' });
-    expect(parseRegistryLine('2015550123,A', 'deletions')).toBeNull();
-    expect(parseRegistryLine('2015550123,A', 'full')).toEqual({ n: 2015550123, action: 'add' });
+    for (const [line, action] of cases) expect(parseRegistryLine(line, 'changes', 'US'), line).toEqual({ n: 2015550123, action });
+    expect(parseRegistryLine('2015550123', 'changes', 'US')).toBeNull();
+    expect(parseRegistryLine('2015550123,X', 'changes', 'US')).toBeNull();
+    expect(parseRegistryLine('2015550123,ı', 'changes', 'US')).toBeNull(); // dotless i upper-cases to I
+    expect(parseRegistryLine('A,1015550123', 'changes', 'US')).toBeNull();
+    expect(parseRegistryLine('2015550123', 'additions', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine('2015550123,A', 'additions', 'US')).toEqual({ n: 2015550123, action: 'add' });
+    expect(parseRegistryLine('2015550123,D', 'additions', 'US')).toBeNull();
+    expect(parseRegistryLine('2015550123', 'deletions', 'US')).toEqual({ n: 2015550123, action: 'remove' });
+    expect(parseRegistryLine('2015550123,A', 'deletions', 'US')).toBeNull();
+    expect(parseRegistryLine('2015550123,A', 'full', 'US')).toEqual({ n: 2015550123, action: 'add' });
   });
 });
 
@@ -175,7 +175,7 @@ describe('importRegistryFiles', () => {
   it('imports an FTC full list: LF and CRLF, pair form, header skipped, bad lines counted with examples', async () => {
     const path = file('201.txt', 'Telephone Number\r\n2015550123\r\n201,5550124\n\n2025550125\nbad line\x1b[31m\n1015550123\n2035550126');
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ files: [{ path, kind: 'full' }], sink });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink });
     expect([...sink.set]).toEqual([2015550123, 2015550124, 2025550125, 2035550126]);
     expect(report).toEqual({
       files: 1,
@@ -195,9 +195,9 @@ describe('importRegistryFiles', () => {
   it('counts only a first line as a header, and never one holding a valid number', async () => {
     const a = file('a.txt', '2015550123\nPhone\n');
     const b = file('b.txt', '2015550123,X\n2015550124,A\n');
-    const ra = await importRegistryFiles({ files: [{ path: a, kind: 'full' }], sink: new MemorySink() });
+    const ra = await importRegistryFiles({ registry: 'US', files: [{ path: a, kind: 'full' }], sink: new MemorySink() });
     expect(ra.badLines).toBe(1);
-    const rb = await importRegistryFiles({ files: [{ path: b, kind: 'changes' }], sink: new MemorySink() });
+    const rb = await importRegistryFiles({ registry: 'US', files: [{ path: b, kind: 'changes' }], sink: new MemorySink() });
     expect(rb).toMatchObject({ numbers: 1, badLines: 1, badExamples: [{ line: 1, text: '2015550123,X' }] });
   });
 
@@ -206,7 +206,7 @@ describe('importRegistryFiles', () => {
     for (let k = 0; k < 25; k++) lines.push(k === 0 ? `${'x'.repeat(200)}\u202e😀` : `junk ${k}\u0007`);
     lines.push('😀'.repeat(100));
     const path = file('junk.txt', `2015550123\n${lines.join('\n')}\n`);
-    const report = await importRegistryFiles({ files: [{ path, kind: 'full' }], sink: new MemorySink() });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink: new MemorySink() });
     expect(report.badLines).toBe(26);
     expect(report.badExamples).toHaveLength(20);
     expect(report.badExamples[0]).toEqual({ file: path, line: 2, text: `${'x'.repeat(79)}…` });
@@ -217,7 +217,7 @@ describe('importRegistryFiles', () => {
   it('imports a Canadian DNCL CSV with formatted numbers and extra columns', async () => {
     const path = file('dncl.csv', '"Phone","Registered","Province"\r\n"(613) 555-0123","2024-01-15","ON"\r\n"416-555-0199","2024-01-16","ON"\r\n"+1 604 555 0100",,BC\r\n"",,\r\n"555-0100","x","QC"\r\n');
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ files: [{ path, kind: 'full' }], sink });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink });
     expect([...sink.set]).toEqual([6135550123, 4165550199, 6045550100]);
     expect(report).toMatchObject({ numbers: 3, badLines: 1, badExamples: [{ line: 6 }] });
   });
@@ -227,7 +227,7 @@ describe('importRegistryFiles', () => {
     const additions = file('additions.txt', '2045550127\n2045550128,A\n2045550129,D\n');
     const deletions = file('deletions.txt', '2045550127\n2045550128,A\n');
     const sink = new MemorySink();
-    const report = await importRegistryFiles({
+    const report = await importRegistryFiles({ registry: 'US',
       files: [
         { path: changes, kind: 'changes' },
         { path: additions, kind: 'additions' },
@@ -256,7 +256,7 @@ describe('importRegistryFiles', () => {
     const empty = file('empty.txt', '');
     const long = file('long.txt', `2015550123\n${'7'.repeat(50_000)}\r\n2025550124\n${'9'.repeat(3000)}`);
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ files: [{ path: empty, kind: 'full' }, { path: long, kind: 'full' }], sink, chunkBytes: 100 });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path: empty, kind: 'full' }, { path: long, kind: 'full' }], sink, chunkBytes: 100 });
     expect(sink.ops).toEqual([
       ['add', 2015550123],
       ['add', 2025550124],
@@ -271,12 +271,12 @@ describe('importRegistryFiles', () => {
   it('needs a ChangeSink for change kinds, and rejects a missing file by name before touching the sink', async () => {
     const path = file('c.txt', '2015550123,A\n');
     const addOnly = { add: () => {}, checkpoint: async () => {} };
-    await expect(importRegistryFiles({ files: [{ path, kind: 'changes' }], sink: addOnly })).rejects.toThrow(/remove\(\)/);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'changes' }], sink: addOnly })).rejects.toThrow(/remove\(\)/);
     const sink = new MemorySink();
     const missing = join(dir, 'nope.txt');
-    await expect(importRegistryFiles({ files: [{ path, kind: 'full' }, { path: missing, kind: 'full' }], sink })).rejects.toThrow(missing);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }, { path: missing, kind: 'full' }], sink })).rejects.toThrow(missing);
     expect(sink.ops).toEqual([]);
-    await expect(importRegistryFiles({ files: [{ path: dir, kind: 'full' }], sink })).rejects.toThrow(dir);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: dir, kind: 'full' }], sink })).rejects.toThrow(dir);
   });
 
   it('reads zip archives entry by entry (stored and deflated), skipping folders and macOS metadata', async () => {
@@ -289,7 +289,7 @@ describe('importRegistryFiles', () => {
     ]);
     const sink = new MemorySink();
     const seen: RegistryImportProgress[] = [];
-    const report = await importRegistryFiles({ files: [{ path, kind: 'full' }], sink, onProgress: (p) => seen.push(p) });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, onProgress: (p) => seen.push(p) });
     expect([...sink.set]).toEqual([2015550123, 2015550124, 2025550125]);
     expect(report).toMatchObject({ numbers: 3, badLines: 1, badExamples: [{ file: `${path}!/lists/202.txt`, line: 2, text: 'not a number' }] });
     const size = readFileSync(path).length;
@@ -298,7 +298,7 @@ describe('importRegistryFiles', () => {
 
   it('rejects a corrupt zip naming the file; numbers already handed over stay in the sink', async () => {
     const garbage = file('garbage.zip', 'this is not a zip at all');
-    await expect(importRegistryFiles({ files: [{ path: garbage, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(new RegExp(`zip.*${garbage}`));
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: garbage, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(new RegExp(`zip.*${garbage}`));
     const good = await zip('good.zip', [
       { name: 'a.txt', content: '2015550123\n', compress: false },
       { name: 'b.txt', content: '2025550124\n'.repeat(5000) },
@@ -309,10 +309,10 @@ describe('importRegistryFiles', () => {
     for (let k = second; k < second + 16; k++) bytes[k] ^= 0x5a;
     const broken = file('broken.zip', bytes);
     const sink = new MemorySink();
-    await expect(importRegistryFiles({ files: [{ path: broken, kind: 'full' }], sink })).rejects.toThrow(broken);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: broken, kind: 'full' }], sink })).rejects.toThrow(broken);
     expect(sink.set.has(2015550123)).toBe(true);
     const truncated = file('truncated.zip', readFileSync(good).subarray(0, 40));
-    await expect(importRegistryFiles({ files: [{ path: truncated, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(truncated);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: truncated, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(truncated);
   });
 
   it('reports progress at most every ~100 ms, and once at the end with everything counted', async () => {
@@ -325,7 +325,7 @@ describe('importRegistryFiles', () => {
       }
     };
     const calls: Array<{ at: number; p: RegistryImportProgress }> = [];
-    await importRegistryFiles({ files: [{ path, kind: 'full' }], sink, chunkBytes: 4096, onProgress: (p) => calls.push({ at: Date.now(), p }) });
+    await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, chunkBytes: 4096, onProgress: (p) => calls.push({ at: Date.now(), p }) });
     expect(calls.length).toBeGreaterThan(2);
     for (let k = 1; k < calls.length - 1; k++) {
       expect(calls[k].at - calls[k - 1].at).toBeGreaterThanOrEqual(95);
@@ -341,9 +341,9 @@ describe('importRegistryFiles', () => {
     sink.onAdd = () => {
       if (sink.ops.length === 100) controller.abort();
     };
-    await expect(importRegistryFiles({ files: [{ path, kind: 'full' }], sink, signal: controller.signal, chunkBytes: 1100 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: controller.signal, chunkBytes: 1100 })).rejects.toMatchObject({ name: 'AbortError' });
     expect(sink.ops.length).toBe(100);
-    await expect(importRegistryFiles({ files: [{ path, kind: 'full' }], sink, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -362,7 +362,7 @@ describe('resume from a checkpoint', () => {
       { path: a, kind: 'full' as const },
       { path: b, kind: 'full' as const },
     ];
-    const reference = await importRegistryFiles({ files, sink: new MemorySink() });
+    const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
     const checkpointPath = join(dir, 'state', 'import.json');
 
     const controller = new AbortController();
@@ -370,7 +370,7 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2025551234) controller.abort();
     };
-    await expect(importRegistryFiles({ files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 333, checkpointEveryBytes: 5000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 333, checkpointEveryBytes: 5000 })).rejects.toMatchObject({ name: 'AbortError' });
     const cp = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     expect(cp.filesDone).toBe(1);
     expect(cp.partial.offset).toBeGreaterThan(0);
@@ -378,12 +378,12 @@ describe('resume from a checkpoint', () => {
     expect(readFileSync(b, 'utf8')[cp.partial.offset - 1]).toBe('\n');
 
     const second = new MemorySink();
-    const report = await importRegistryFiles({ files, sink: second, checkpointPath, chunkBytes: 333, checkpointEveryBytes: 5000 });
+    const report = await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, chunkBytes: 333, checkpointEveryBytes: 5000 });
     expect(report).toEqual({ ...reference, resumed: true });
     expect(second.set.has(2015550000)).toBe(false); // file a was done
     // the first number after the checkpointed line boundary comes first
     const rest = readFileSync(b, 'utf8').slice(cp.partial.offset).split('\n');
-    expect(second.ops[0]).toEqual(['add', rest.map((l) => parseRegistryLine(l, 'full')).find((r) => r)?.n]);
+    expect(second.ops[0]).toEqual(['add', rest.map((l) => parseRegistryLine(l, 'full', 'US')).find((r) => r)?.n]);
     expect(new Set([...first.set, ...second.set])).toEqual(new Set(await all(files)));
     expect(existsSync(checkpointPath)).toBe(false); // done: the next import starts afresh
     expect(readdirSync(join(dir, 'state'))).toEqual([]);
@@ -392,10 +392,10 @@ describe('resume from a checkpoint', () => {
   it('does not flush the sink after every small file (800 area-code files cost 800 fsyncs), yet resumes exactly across files', async () => {
     // 6 files of 300 numbers (3.3 kB each); a checkpoint every 8 kB read, counted across files
     const files = [201, 202, 203, 204, 205, 206].map((npa) => ({ path: file(`${npa}.txt`, numbers(npa, 300)), kind: 'full' as const }));
-    const reference = await importRegistryFiles({ files, sink: new MemorySink() });
+    const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
     const checkpointPath = join(dir, 'import.json');
     const counted = new MemorySink();
-    await importRegistryFiles({ files, sink: counted, checkpointPath: join(dir, 'count.json'), checkpointEveryBytes: 8000 });
+    await importRegistryFiles({ registry: 'US', files, sink: counted, checkpointPath: join(dir, 'count.json'), checkpointEveryBytes: 8000 });
     expect(counted.checkpoints.length).toBe(3); // in files 3 and 6 (each after 9.9 kB), and the final flush — not 5 + 1
 
     const controller = new AbortController();
@@ -403,12 +403,12 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2055550123) controller.abort(); // in the fifth file, after the checkpoint in the third
     };
-    await expect(importRegistryFiles({ files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 8000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 8000 })).rejects.toMatchObject({ name: 'AbortError' });
     const cp = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     expect(cp.filesDone).toBe(2);
     expect(cp.counts.numbers).toBe(first.checkpoints.at(-1));
     const second = new MemorySink();
-    expect(await importRegistryFiles({ files, sink: second, checkpointPath, checkpointEveryBytes: 8000 })).toEqual({ ...reference, resumed: true });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, checkpointEveryBytes: 8000 })).toEqual({ ...reference, resumed: true });
     expect(second.set.has(2035550000)).toBe(false); // the third file was checkpointed whole
     expect(second.set.has(2045550000)).toBe(true); // the fourth is read again
     expect(new Set([...first.set, ...second.set])).toEqual(new Set(await all(files)));
@@ -416,7 +416,7 @@ describe('resume from a checkpoint', () => {
 
   async function all(files: Array<{ path: string; kind: RegistryFileKind }>): Promise<number[]> {
     const sink = new MemorySink();
-    await importRegistryFiles({ files, sink });
+    await importRegistryFiles({ registry: 'US', files, sink });
     return [...sink.set];
   }
 
@@ -427,9 +427,9 @@ describe('resume from a checkpoint', () => {
       { name: '203.txt', content: numbers(203, 2000), compress: false },
     ]);
     const files = [{ path, kind: 'full' as const }];
-    const reference = await importRegistryFiles({ files, sink: new MemorySink() });
+    const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
     const small = new MemorySink();
-    await importRegistryFiles({ files, sink: small, checkpointPath: join(dir, 'other.json') });
+    await importRegistryFiles({ registry: 'US', files, sink: small, checkpointPath: join(dir, 'other.json') });
     expect(small.checkpoints).toEqual([6000 - 3 * 21]); // small entries: only the final flush
     const checkpointPath = join(dir, 'import.json');
     const controller = new AbortController();
@@ -437,10 +437,10 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2025551000) controller.abort();
     };
-    await expect(importRegistryFiles({ files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 1000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 1000 })).rejects.toMatchObject({ name: 'AbortError' });
     expect(JSON.parse(readFileSync(checkpointPath, 'utf8'))).toMatchObject({ filesDone: 0, partial: { entry: 1 } });
     const second = new MemorySink();
-    const report = await importRegistryFiles({ files, sink: second, checkpointPath, checkpointEveryBytes: 1000 });
+    const report = await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, checkpointEveryBytes: 1000 });
     expect(report).toEqual({ ...reference, resumed: true });
     expect(second.ops[0]).toEqual(['add', 2025550000]);
     expect(second.set.has(2015550000)).toBe(false);
@@ -456,37 +456,37 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2015552000) controller.abort();
     };
-    await expect(importRegistryFiles({ files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 500, checkpointEveryBytes: 1000 })).rejects.toThrow();
+    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 500, checkpointEveryBytes: 1000 })).rejects.toThrow();
     expect(existsSync(checkpointPath)).toBe(true);
     utimesSync(path, new Date(), new Date(Date.now() + 5000)); // same name and size, another mtime
     const second = new MemorySink();
-    const report = await importRegistryFiles({ files, sink: second, checkpointPath });
+    const report = await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath });
     expect(report).toMatchObject({ resumed: false, checkpointIgnored: true, numbers: 3000 - 31 });
     expect(second.set.has(2015550000)).toBe(true);
 
     writeFileSync(checkpointPath, '{"version":1,"files":[');
-    expect(await importRegistryFiles({ files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
     writeFileSync(checkpointPath, JSON.stringify({ version: 1, files: [], filesDone: -1 }));
-    expect(await importRegistryFiles({ files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
-    expect(await importRegistryFiles({ files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: false });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: false });
   });
 });
 
 describe('sniffRegistryKind', () => {
   it('tells full lists from change lists, also inside a zip', async () => {
-    expect(await sniffRegistryKind(file('a.txt', 'Phone\n2015550123\n201,5550124\n'))).toBe('full');
-    expect(await sniffRegistryKind(file('b.csv', '"(613) 555-0123","ON"\n'))).toBe('full');
-    expect(await sniffRegistryKind(file('c.txt', 'Phone,Action,Date\r\n2015550123,A,2024-01-15\r\n2015550124,D,2024-01-15\r\n'))).toBe('changes');
-    expect(await sniffRegistryKind(file('d.txt', ''))).toBe('full');
-    expect(await sniffRegistryKind(await zip('e.zip', [{ dir: 'x/' }, { name: 'x/changes.txt', content: `${'2015550123,deleted\n'.repeat(10_000)}` }]))).toBe('changes');
-    expect(await sniffRegistryKind(await zip('f.zip', [{ name: 'full.txt', content: '2015550123\n'.repeat(10_000) }]))).toBe('full');
+    expect(await sniffRegistryKind(file('a.txt', 'Phone\n2015550123\n201,5550124\n'), 'US')).toBe('full');
+    expect(await sniffRegistryKind(file('b.csv', '"(613) 555-0123","ON"\n'), 'US')).toBe('full');
+    expect(await sniffRegistryKind(file('c.txt', 'Phone,Action,Date\r\n2015550123,A,2024-01-15\r\n2015550124,D,2024-01-15\r\n'), 'US')).toBe('changes');
+    expect(await sniffRegistryKind(file('d.txt', ''), 'US')).toBe('full');
+    expect(await sniffRegistryKind(await zip('e.zip', [{ dir: 'x/' }, { name: 'x/changes.txt', content: `${'2015550123,deleted\n'.repeat(10_000)}` }]), 'US')).toBe('changes');
+    expect(await sniffRegistryKind(await zip('f.zip', [{ name: 'full.txt', content: '2015550123\n'.repeat(10_000) }]), 'US')).toBe('full');
   });
 
   it('rejects a missing file or a corrupt zip by name', async () => {
     const missing = join(dir, 'missing.txt');
-    await expect(sniffRegistryKind(missing)).rejects.toThrow(missing);
+    await expect(sniffRegistryKind(missing, 'US')).rejects.toThrow(missing);
     const bad = file('bad.zip', 'PK\x03\x04 nothing');
-    await expect(sniffRegistryKind(bad)).rejects.toThrow(bad);
+    await expect(sniffRegistryKind(bad, 'US')).rejects.toThrow(bad);
   });
 });
 
@@ -540,7 +540,7 @@ describe('the byte loop agrees with parseRegistryLine', () => {
         const want = expected(text, kind);
         for (const chunkBytes of [16, 37, 1 << 20]) {
           const sink = new MemorySink();
-          const report = await importRegistryFiles({ files: [{ path, kind }], sink, chunkBytes });
+          const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind }], sink, chunkBytes });
           expect(sink.ops, `seed ${seed} chunk ${chunkBytes}`).toEqual(want.ops);
           expect(report.badLines).toBe(want.badLines.length);
           expect(report.badExamples.map((e) => e.line)).toEqual(want.badLines.slice(0, 20));
@@ -554,7 +554,7 @@ describe('the byte loop agrees with parseRegistryLine', () => {
     const text = randomFile(4242, 3000);
     const path = await zip('fuzz.zip', [{ name: 'fuzz.txt', content: text }]);
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ files: [{ path, kind: 'changes' }], sink });
+    const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'changes' }], sink });
     const want = expected(text, 'changes');
     expect(sink.ops).toEqual(want.ops);
     expect(report.badLines).toBe(want.badLines.length);
@@ -568,7 +568,7 @@ describe('the byte loop agrees with parseRegistryLine', () => {
     const path = file('near.txt', text);
     for (let chunkBytes = 16; chunkBytes <= 40; chunkBytes++) {
       const sink = new MemorySink();
-      const report = await importRegistryFiles({ files: [{ path, kind: 'full' }], sink, chunkBytes });
+      const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, chunkBytes });
       const want = expected(text, 'full');
       expect(sink.ops).toEqual(want.ops);
       expect(report.badLines).toBe(want.badLines.length);

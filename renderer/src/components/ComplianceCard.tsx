@@ -166,7 +166,7 @@ function ReadingOutcome({ reading, decided }: { reading: TargetReadingView; deci
   const outcome = reading.allowed ? 'pass' : 'block';
   return (
     <span className={`cc-outcome outcome-${outcome}`}>
-      <span aria-hidden="true">{outcomeText[outcome].icon}</span> {decided ? 'Blocked — decided the call' : reading.allowed ? 'Allowed' : 'Blocked'}
+      <span aria-hidden="true">{outcomeText[outcome].icon}</span> {decided ? 'Decided the call' : reading.allowed ? 'Allowed' : 'Blocked'}
     </span>
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react';
 import { getCountries } from 'libphonenumber-js/max';
-import { defaultDialPlan, maxExtensionDigits, type DialPlan } from '../../../shared/dial-plan';
+import { defaultDialPlan, dialPlanProblems, maxExtensionDigits, type DialPlan } from '../../../shared/dial-plan';
 
 /** The dial plan part of the settings form, as typed: lists are comma-separated text. */
 export interface DialPlanValues {
@@ -69,13 +69,21 @@ function fieldOfProblem(message: string): DialPlanField {
   return 'plan';
 }
 
-/** Field messages from the account schema's issues under `dialPlan`, in plain words. */
+/**
+ * Field messages from the account schema's issues under `dialPlan`, in plain words. The schema
+ * only compares fields once each one is valid on its own, so the cross-field problems are asked
+ * for here too: the agent sees every problem in one go, not one after another.
+ */
 export function dialPlanErrors(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, v: DialPlanValues): DialPlanErrors {
   const out: DialPlanErrors = {};
   const put = (field: DialPlanField, message: string) => {
     const list = (out[field] ??= []);
     if (!list.includes(message)) list.push(message);
   };
+  if (issues.some((i) => i.path[0] === 'dialPlan')) {
+    const plan = dialPlanInput(v);
+    for (const message of dialPlanProblems({ ...plan, country: plan.country.trim().toUpperCase() })) put(fieldOfProblem(message), message);
+  }
   for (const issue of issues) {
     const [root, a, b] = issue.path;
     if (root !== 'dialPlan') continue;

@@ -56,6 +56,17 @@ describe('settings: dial plan', () => {
     expect(screen.getByText('Not saved: fix the fields marked above.').getAttribute('role')).toBe('alert');
   });
 
+  it('shows the cross-field problems together with a field\'s own, not one after the other', async () => {
+    const { fake, section } = openSettings(defaultDialPlan('PL'));
+    fireEvent.change(field(section, 'Longest extension (digits)'), { target: { value: '6' } });
+    fireEvent.change(field(section, /Feature codes/), { target: { value: '#31#, hide' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save account' }));
+    await settle();
+    expect(fake.api.account.save).not.toHaveBeenCalled();
+    expect(errorOf(field(section, /Feature codes/))).toBe('“hide”: a feature code looks like *67, #31# or 141.');
+    expect(errorOf(field(section, 'Longest extension (digits)'))).toMatch(/^Extensions of up to 6 digits would match real telephone numbers in PL/);
+  });
+
   it('names the bad entry of a list in plain words', async () => {
     const { fake, section } = openSettings();
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'secret' } });

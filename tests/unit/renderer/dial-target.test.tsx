@@ -37,7 +37,7 @@ describe('the "why" card: what the target reached and whose rules decided', () =
     const list = c.querySelector('.cc-readings') as HTMLElement;
     const [number, ext] = within(list).getAllByRole('listitem');
     expect(number!.textContent).toContain('+1 212 555 0199');
-    expect(number!.textContent).toContain('Blocked — decided the call');
+    expect(number!.textContent).toContain('✕ Decided the call');
     expect(number!.textContent).toContain('via outside-line prefix 9 → national form in US');
     expect(number!.textContent).toContain('is on the US National DNC Registry');
     expect(ext!.textContent).toContain('Allowed');

@@ -6,13 +6,14 @@
  * CSP). No core, no SIP: only the renderer, fed canned contract values. PNGs go to
  * test-results/compliance-*.png.
  */
-import { defaultDialPlan } from '../../../shared/dial-plan.js';
+import { defaultDialPlan, type DialPlan } from '../../../shared/dial-plan.js';
 import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import type { AuditEntry, ComplianceDecision, ComplianceStatus } from '../../../shared/compliance.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { Lead } from '../../../shared/lead.js';
-import { ok, runScreens } from './fake-page.js';
+import type { Page } from 'playwright-core';
+import { ok, runScreens, type Scene } from './fake-page.js';
 
 const DAY = 86_400_000;
 /** The page's clock is fixed here (10:42 in New York) so local times match the canned decisions. */
@@ -113,6 +114,42 @@ const hoursBlocked: ComplianceDecision = {
   localTimes: [{ zone: 'America/Los_Angeles', local: '07:42', window: '08:00–21:00', inside: false }],
 };
 
+const usPack = { id: 'US', name: 'United States: Telemarketing Sales Rule and TCPA', source: '16 CFR 310.4(b)(1)(iii)(B), (b)(1)(v), (b)(3)(iv), (c); 16 CFR 310.2(q); 47 CFR 64.1200(a)(1)–(3), (c)(1)–(2), (f)(5)' };
+
+/** "9 *67 1 212 555 0143": the outside line, a caller-ID code, then a listed number in national form. */
+const viaPrefix = '9 *67 1 212 555 0143';
+const prefixDetail = '+12125550143 is on the US National DNC Registry (snapshot 2026-11-23) and no exemption applies.';
+const prefixBlocked: ComplianceDecision = {
+  ...blockedDecision,
+  checks: [{ rule: 'target', outcome: 'pass', detail: 'Reaches +1 212 555 0143 (outside-line prefix 9, feature code *67, national form in US).' }, ...blockedDecision.checks],
+  pack: usPack,
+  target: {
+    input: viaPrefix,
+    uri: 'sip:9*6712125550143@pbx.example.com',
+    readings: [
+      { kind: 'number', e164: '+12125550143', label: '+1 212 555 0143', via: ['outside-line prefix 9', 'feature code *67', 'national form in US'], allowed: false, summary: `Blocked: ${prefixDetail}` },
+    ],
+  },
+};
+/** The same number dialled plainly in international form: one reading, no route. */
+const leadPrefixBlocked: ComplianceDecision = {
+  ...prefixBlocked,
+  checks: prefixBlocked.checks.map((c) => (c.rule === 'target' ? { ...c, detail: 'Reaches +1 212 555 0143 (international form).' } : c)),
+  target: { input: '+12125550143', uri: 'sip:+12125550143@pbx.example.com', readings: [{ ...prefixBlocked.target!.readings[0]!, via: ['international form'] }] },
+};
+
+const unreadableDetail = 'Can’t tell which telephone number this reaches — dial it in international form, +CC…';
+const unreadable: ComplianceDecision = {
+  allowed: false,
+  summary: `Blocked: ${unreadableDetail}`,
+  checks: [{ rule: 'target', outcome: 'block', detail: unreadableDetail }],
+  exemption: null,
+  registry: null,
+  localTimes: [],
+  pack: null,
+  target: { input: '*99#0800 123 4567', uri: null, readings: [] },
+};
+
 const campaign: Campaign = {
   id: 1,
   name: 'Home solar — NY/NJ Q4',
@@ -167,10 +204,10 @@ function lead(overrides: Partial<Lead> = {}): Lead {
   };
 }
 
-function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = []): Snapshot {
+function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = [], dialPlan: DialPlan = defaultDialPlan('US')): Snapshot {
   return {
     registration: { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempt: 0, connected: true },
-    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings', dialPlan: defaultDialPlan('US'), trustCallerId: false,
+    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings', dialPlan, trustCallerId: false,
       supervision: { role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false, featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } } },
     calls,
     workspace: {
@@ -264,8 +301,62 @@ function responses(extra: Record<string, unknown> = {}): Record<string, unknown>
   };
 }
 
+/** Nothing in the left column may stick out past its right edge (a long number, a legal citation). */
+async function leftColumnFits(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const bar = document.querySelector('.sidebar');
+    if (!bar) return null;
+    if (bar.scrollWidth > bar.clientWidth + 1) return `the left column scrolls sideways (${bar.scrollWidth}px of ${bar.clientWidth}px)`;
+    const right = bar.getBoundingClientRect().right;
+    for (const el of Array.from(bar.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > right + 1) return `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} sticks out of the left column by ${Math.round(r.right - right)}px`;
+    }
+    return null;
+  });
+}
+
+const SIZES = { small: { width: 1366, height: 768 }, large: { width: 1920, height: 1080 } } as const;
+
+/** Runs only the scenes whose name matches $SCENES (a regular expression), all when unset. */
+const only = process.env.SCENES ? new RegExp(process.env.SCENES) : null;
+const filtered =
+  (scene: Scene): Scene =>
+  (name, ...rest) =>
+    only && !only.test(name) ? Promise.resolve() : scene(name, ...rest);
+
 async function main(): Promise<void> {
-  await runScreens({ prefix: 'compliance', now }, async (scene) => {
+  await runScreens({ prefix: 'compliance', now, check: leftColumnFits }, async (all) => {
+    const scene = filtered(all);
+    // The dial plan and the target-reading card, at the two common laptop and desktop sizes.
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      // 7. Settings → Dial plan: a Polish PBX whose extensions would reach real numbers, and a bad feature code.
+      await scene(`dial-plan-${size}`, { snapshot: snapshot(freshStatus, null, [], { ...defaultDialPlan('PL'), outsideLinePrefixes: ['0'], internalDomains: ['pbx2.example.com'] }), responses: responses() }, async (page) => {
+        await page.getByRole('button', { name: 'Settings' }).click();
+        await page.getByLabel('Password', { exact: true }).fill('secret');
+        await page.getByLabel('Longest extension (digits)').fill('7');
+        await page.getByLabel(/Feature codes/).fill('#31#, *31#, hide');
+        await page.getByRole('button', { name: 'Save account' }).click();
+        await page.getByText('Not saved: fix the fields marked above.').waitFor();
+        // Both problems in view: the feature code above, the extension pattern below.
+        await page.getByLabel(/Feature codes/).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      }, viewport);
+
+      // 8. A listed number dialled through the outside line and a caller-ID code (typed), and the lead's own decision: the route, the pack.
+      await scene(`prefix-blocked-${size}`, { snapshot: snapshot(freshStatus, leadPrefixBlocked), responses: responses({ 'compliance.check': ok(prefixBlocked) }) }, async (page) => {
+        await page.getByLabel('Number or SIP address').fill(viaPrefix);
+        const typed = page.getByRole('region', { name: 'Number typed: why this call is blocked' });
+        // The typed one open, the lead's compact: both forms of the card in one picture.
+        await typed.getByRole('button', { name: 'Why?' }).click();
+      }, viewport);
+
+      // 9. The dial box with a target the gate cannot read: refused before the call, Call disabled.
+      await scene(`unreadable-${size}`, { snapshot: snapshot(freshStatus, null), responses: responses({ 'compliance.check': ok(unreadable) }) }, async (page) => {
+        await page.getByLabel('Number or SIP address').fill(unreadable.target!.input);
+        await page.getByRole('region', { name: 'Number typed: why this call is blocked' }).waitFor();
+      }, viewport);
+    }
+
     // 1. Stale registry: the banner; the lead on screen blocked by the registry (details open);
     //    a number typed in the dial box that calling hours would block.
     await scene('blocked', { snapshot: snapshot(staleStatus, blockedDecision), responses: responses() }, async (page) => {

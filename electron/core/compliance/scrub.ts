@@ -1,7 +1,12 @@
 /**
  * The list scrub's decisions over one batch of phone rows (column-wise, from the store): the
- * internal list, the national registry of each +1 number's country (looked up in batches with
- * hasMany), exemptions by campaign kind or the lead's evidence, a stale or missing registry.
+ * internal list, the national registry of each +1 number's country and the UK's TPS/CTPS for +44
+ * numbers (looked up in batches with hasMany), exemptions by campaign kind or the lead's
+ * evidence, a stale or missing registry.
+ *
+ * GB differs in its exemptions (PECR): a call to a TPS/CTPS number needs the subscriber's
+ * consent, and there is no business-relationship exemption; charities and political parties are
+ * bound like anyone else. Only a survey (research, not marketing) is exempt by its kind.
  * Pure apart from the indexes it reads: runs in the main process or in a scrub worker
  * (scrub-worker.ts), each worker on its own share of the campaign.
  */
@@ -10,10 +15,14 @@ import type { CampaignKind } from '../../../shared/campaign.js';
 import { normalisePhone } from '../../../shared/phone.js';
 import type { ScrubPhones } from '../data/repositories.js';
 import type { RegistryIndex } from './registry-index.js';
+import { gbNsnKey } from './registry-key.js';
+
+/** Campaign kinds exempt from the TPS/CTPS (when the policy exempts them at all). */
+const GB_EXEMPT_KINDS: readonly CampaignKind[] = ['survey'];
 
 export interface ScrubContext {
   campaignKind: CampaignKind;
-  /** The campaign's kind is exempt from the national registries (charity, political, survey). */
+  /** The campaign's kind is exempt from the national registries (charity, political, survey; GB: survey only). */
   kindExempt: boolean;
   now: number;
   policy: CompliancePolicy;
@@ -57,21 +66,42 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
   // Which registry covers each phone, and its 10-digit number for the index.
   const registryNumbers = new Float64Array(n);
   const registryOf: Array<RegistryName | null> = new Array(n);
+  // +44 phones, apart: the NANP indexes never see their keys, nor the GB index the NANP numbers.
+  const gbRows: number[] = [];
+  const gbKeys: number[] = [];
   for (let i = 0; i < n; i++) {
     const num = phones.nanp[i];
     // Only +1 numbers are on the US or Canadian registry; the area code picks the country.
-    const reg = num ? ctx.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
+    let reg = num ? ctx.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
     registryNumbers[i] = reg ? num : 0;
+    if (!num && phones.gb[i]) {
+      // Only numbers valid for GB itself (not the Crown Dependencies sharing +44) are on the TPS.
+      const key = gbNsnKey(String(phones.gb[i]));
+      if (key !== null) {
+        reg = 'GB';
+        gbRows.push(i);
+        gbKeys.push(key);
+      }
+    }
     registryOf[i] = reg;
   }
   const listed: Partial<Record<RegistryName, Uint8Array>> = {};
   for (const name of registryNames) {
     const index = ctx.indexes[name];
-    if (!index) continue;
+    if (!index || name === 'GB') continue;
     const out = new Uint8Array(n);
     index.hasMany(registryNumbers, out);
     listed[name] = out;
   }
+  const gbIndex = ctx.indexes.GB;
+  if (gbIndex && gbRows.length > 0) {
+    const hits = new Uint8Array(gbRows.length);
+    gbIndex.hasMany(Float64Array.from(gbKeys), hits);
+    const out = new Uint8Array(n);
+    for (let j = 0; j < gbRows.length; j++) out[gbRows[j]!] = hits[j]!;
+    listed.GB = out;
+  }
+  const gbKindExempt = ctx.kindExempt && GB_EXEMPT_KINDS.includes(ctx.campaignKind);
   // Distinct leads, with a bitmap over lead ids (a Set of a million ids costs more).
   let maxLead = 0;
   for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
@@ -86,7 +116,10 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
     const key = `${reg}|${consentAt ?? ''}|${inquiryAt ?? ''}|${lastPurchaseAt ?? ''}`;
     let exempt = evidenceCache.get(key);
     if (exempt === undefined) {
-      exempt = findExemption(reg, ctx.campaignKind, { consentAt, inquiryAt, lastPurchaseAt }, ctx.now, ctx.policy) !== null;
+      if (reg === 'GB') {
+        // Consent only, whatever business-relationship months a policy may carry for GB.
+        exempt = findExemption(reg, null, { consentAt, inquiryAt: null, lastPurchaseAt: null }, ctx.now, ctx.policy)?.basis === 'written-consent';
+      } else exempt = findExemption(reg, ctx.campaignKind, { consentAt, inquiryAt, lastPurchaseAt }, ctx.now, ctx.policy) !== null;
       evidenceCache.set(key, exempt);
     }
     return exempt;
@@ -111,7 +144,7 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
       blocked = INTERNAL;
       o.internalDnc++;
     } else if (!reg) o.allowed++;
-    else if (ctx.kindExempt || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
+    else if ((reg === 'GB' ? gbKindExempt : ctx.kindExempt) || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
     else if (ctx.stale[reg]) o.noRegistry++; // the gate blocks these until a fresh registry is imported
     else if (listed[reg]?.[i]) {
       blocked = REGISTRY;

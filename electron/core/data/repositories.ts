@@ -146,8 +146,10 @@ export interface AuditRepository {
 export interface ScrubPhones {
   phoneId: Float64Array;
   leadId: Float64Array;
-  /** The 10 digits of a +1 (NANP) number as an integer, else 0 (no national registry applies). */
+  /** The 10 digits of a +1 (NANP) number as an integer, else 0. */
   nanp: Float64Array;
+  /** The national significant number of a +44 number (its digits after +44) as an integer, else 0. */
+  gb: Float64Array;
   /** On the internal DNC list. */
   internalDnc: Uint8Array;
   /** Index into `evidence` of the phone's lead, or -1 when the lead has no evidence dates. */

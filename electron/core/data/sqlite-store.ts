@@ -263,12 +263,12 @@ class SqliteStore implements Store {
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
     const out: ScrubPhones = {
-      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), internalDnc: new Uint8Array(n),
+      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), gb: new Float64Array(n), internalDnc: new Uint8Array(n),
       evidenceOf: new Int32Array(n).fill(-1), evidence, blocked: new Uint8Array(n), blockedNames: [],
     };
     // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, a +1 number's ten digits
-    // too, a verdict matched against the few known ones in place: no string is cut out per row
-    // (only a non-NANP number, for the internal list).
+    // (a +44 number's up to ten) too, a verdict matched against the few known ones in place: no
+    // string is cut out per row (only a non-NANP number, for the internal list).
     let pos = 0;
     const len = packed.length;
     for (let k = 0; k < n; k++) {
@@ -300,28 +300,35 @@ class SqliteStore implements Store {
         out.blocked[k] = code || names.push(packed.slice(blockedStart, pos));
       }
       const e164Start = ++pos;
-      // "+1" then exactly ten digits, up to the ';' or the end
+      // "+1" then exactly ten digits, or "+44" then up to ten, up to the ';' or the end
       let num = 0;
       let digits = 0;
-      let nanp = packed.charCodeAt(pos) === 43 && packed.charCodeAt(pos + 1) === 49;
+      const nanp = packed.charCodeAt(pos) === 43 && packed.charCodeAt(pos + 1) === 49;
+      const uk = !nanp && packed.charCodeAt(pos) === 43 && packed.charCodeAt(pos + 1) === 52 && packed.charCodeAt(pos + 2) === 52;
+      let reading = nanp || uk;
       if (nanp) pos += 2;
+      else if (uk) pos += 3;
       while (pos < len) {
         c = packed.charCodeAt(pos);
         if (c === 59) break;
-        if (nanp) {
+        if (reading) {
           const d = c - 48;
           if (d >= 0 && d <= 9 && digits < 10) {
             num = num * 10 + d;
             digits++;
-          } else nanp = false;
+          } else reading = false;
         }
         pos++;
       }
       let onDnc = dnc;
-      if (nanp && digits === 10) {
+      if (nanp && reading && digits === 10) {
         out.nanp[k] = num;
         if (!onDnc && smallDnc) onDnc = dncNanp.has(num);
-      } else if (!onDnc && smallDnc) onDnc = dncOther.has(packed.slice(e164Start, pos));
+      } else {
+        // A +44 number with a leading 0 after the code is no NSN (E.164 never has one).
+        if (uk && reading && digits > 0 && packed.charCodeAt(pos - digits) !== 48) out.gb[k] = num;
+        if (!onDnc && smallDnc) onDnc = dncOther.has(packed.slice(e164Start, pos));
+      }
       pos++;
       out.phoneId[k] = id;
       out.leadId[k] = leadId;

@@ -106,8 +106,8 @@ export function createCore(deps: CoreDeps): Core {
   const compliance = new ComplianceService({
     store,
     dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
-    currentCampaignId: () => workspace?.view().campaignId ?? null,
-    defaultCountry: () => (workspace?.view().campaignId ? store.campaigns.get(workspace.view().campaignId as number)?.defaultCountry : null) ?? 'US',
+    currentCampaignId: () => workspace?.selectedCampaignId ?? null,
+    defaultCountry: () => (workspace?.selectedCampaignId ? store.campaigns.get(workspace.selectedCampaignId)?.defaultCountry : null) ?? 'US',
     emit: (status) => hub.emit('compliance:changed', status),
     log,
     now: deps.now,
@@ -124,8 +124,8 @@ export function createCore(deps: CoreDeps): Core {
       const codes = a.supervision.featureCodes;
       return { dialPlan: a.dialPlan, domain: aorDomain(a.aor), team: [...a.supervision.team, ...a.supervision.supervisors], monitorCodes: [codes.listen, codes.whisper, codes.barge] };
     },
-    currentCampaignId: () => workspace?.view().campaignId ?? null,
-    dispositionRequired: () => workspace?.view().dispositionRequired ?? false,
+    currentCampaignId: () => workspace?.selectedCampaignId ?? null,
+    dispositionRequired: () => workspace?.awaitingDisposition ?? false,
   });
   const calls: CallManager = new CallManager({
     line: () => (sip && stored ? { ua: sip.ua, isRegistered: sip.isRegistered, aor: stored.account.aor } : null),

@@ -21,6 +21,9 @@ import { kamailioHooks } from '../support/kamailio-hooks.js';
 import { startNodePhone, type NodePhone } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
+import { mulberry32 } from '../support/prng.js';
+import { nationalDigits, spell } from '../support/spellings.js';
+import { defaultDialPlan } from '../../shared/dial-plan.js';
 
 const BLOCKED = '+12125550199'; // on the imported US registry, no exemption
 const ALLOWED = '+12125550141'; // a registered customer phone, not on the registry
@@ -42,8 +45,11 @@ function lead(e164: string, over: Partial<NewLead> = {}): NewLead {
   };
 }
 
-async function agent(store: Store, dataDir: string, dbPath?: string): Promise<{ core: Core; peer: TestPeer }> {
-  const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:agent2@${sip.domain}`, password: sip.users.agent2 });
+/** A PBX with an outside-line prefix and caller-ID codes, as many call centers have. */
+const DIAL_PLAN = { ...defaultDialPlan('US'), outsideLinePrefixes: ['9'], featureCodes: ['*67', '*82', '#31#'] };
+
+async function agent(store: Store, dataDir: string, dbPath?: string, extra: Record<string, unknown> = {}): Promise<{ core: Core; peer: TestPeer }> {
+  const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:agent2@${sip.domain}`, password: sip.users.agent2, dialPlan: DIAL_PLAN, ...extra });
   const core = createCore({ accounts: new ProvisionedAccountStore(account), store, dataDir, dbPath, now: () => NOW, backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
   await core.start();
   const peer = connectSdpPeer(core);
@@ -61,13 +67,18 @@ async function importUsRegistry(peer: TestPeer, dataDir: string): Promise<void> 
   expect(done.import?.message).toMatch(/3 numbers/);
 }
 
-/** INVITE/REFER lines Kamailio logged since the test began that mention this number. */
+/**
+ * INVITE/REFER lines Kamailio logged since the test began whose request URI or Refer-To reaches
+ * this number in any spelling: %-escapes decoded and separators dropped, then its national
+ * digits looked for (they are in every form a PBX could route: +CC…, 00CC…, 9 1…, *67…).
+ */
 function seenOnServer(e164: string, fromOffset: number): string[] {
-  const digits = e164.slice(1);
+  const digits = nationalDigits(e164);
+  const decode = (l: string): string => l.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   return readFileSync(sip.logFile, 'utf8')
     .slice(fromOffset)
     .split('\n')
-    .filter((l) => l.includes('RINGSIDE-SEEN') && l.includes(digits));
+    .filter((l) => l.includes('RINGSIDE-SEEN') && decode(l).replace(/[\s\-.()]/g, '').includes(digits));
 }
 
 describe('every dialling path goes through the compliance gate', () => {
@@ -160,10 +171,76 @@ describe('every dialling path goes through the compliance gate', () => {
     if (!audit.ok) throw new Error(audit.message);
     const blockedPaths = new Set(audit.value.rows.filter((r) => !r.allowed).map((r) => r.path));
     expect([...blockedPaths].sort()).toEqual(['callback', 'link', 'manual', 'preview', 'progressive', 'redial', 'transfer']);
-    expect(audit.value.rows.filter((r) => r.allowed).map((r) => r.target)).toEqual([`sip:${ALLOWED}@${sip.domain}`]);
+    expect(audit.value.rows.filter((r) => r.allowed).map((r) => r.target)).toEqual([ALLOWED]);
     const csv = await peer.request('compliance:audit-export', {});
     expect(csv.ok && csv.value.rows).toBe(audit.value.total);
   }, 60_000);
+});
+
+describe('every spelling of a listed number, on every path that takes one', () => {
+  it('a generated sample of spellings through the dial box, links, transfer and monitoring never reaches Kamailio; an allowed control call does', async () => {
+    const logStart = readFileSync(sip.logFile, 'utf8').length;
+    const { store } = tempStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-spellings-'));
+    // Campaigns in the US and Poland: national forms of both countries are readings.
+    store.campaigns.save(campaign({ name: 'US', defaultCountry: 'US' }));
+    store.campaigns.save(campaign({ name: 'PL', defaultCountry: 'PL', kind: 'survey' }));
+    const PL_LISTED = '+48225550177';
+    const customer: NodePhone = await startNodePhone(sip, ALLOWED);
+    cleanups.push(() => customer.stop());
+    // The supervisor's team lists a listed number by mistake: a monitoring call to it is still decided as a number.
+    const { peer } = await agent(store, dataDir, undefined, { supervision: { role: 'both', team: [`sip:${BLOCKED}@${sip.domain}`], monitorVia: 'pbx' } });
+    await importUsRegistry(peer, dataDir);
+    expect(await peer.request('compliance:dnc-add', { numbers: [PL_LISTED], source: 'manual' })).toMatchObject({ ok: true });
+    const rand = mulberry32(42);
+    const ctx = { plan: DIAL_PLAN, domain: sip.domain, countries: ['US', 'PL'] };
+    const tried: string[] = [];
+    const allowedLeaks: string[] = [];
+    const attempt = async (channel: 'call:dial' | 'call:dial-link', payload: Record<string, string>, what: string): Promise<void> => {
+      tried.push(what);
+      const r = await peer.request(channel, payload as never);
+      if (r.ok) allowedLeaks.push(`${channel} ${what}`);
+      else expect(r.message, what).toMatch(/\+12125550199|\+48225550177/);
+    };
+    for (let i = 0; i < 60; i++) {
+      const target = spell(rand, i % 2 ? BLOCKED : PL_LISTED, ctx);
+      if (/^(tel|sips?):/i.test(target)) await attempt('call:dial-link', { url: target }, target);
+      else await attempt('call:dial', { target }, target);
+    }
+    // Transfer targets, from a live allowed call.
+    const call = await peer.request('call:dial', { target: `9 1 ${ALLOWED.slice(2)}` });
+    expect(call.ok, call.ok ? '' : call.message).toBe(true);
+    if (!call.ok) return;
+    expect(call.value.compliance?.target?.readings).toMatchObject([{ e164: ALLOWED, via: ['outside-line prefix 9', 'national form in US'] }]);
+    const invitation = await customer.nextInvitation();
+    await invitation.accept();
+    await peer.waitFor('call:state-changed', (c) => c.id === call.value.id && c.state === 'active');
+    for (let i = 0; i < 12; i++) {
+      const target = spell(rand, i % 2 ? BLOCKED : PL_LISTED, ctx);
+      tried.push(`transfer ${target}`);
+      const r = await peer.request('call:transfer', { id: call.value.id, target });
+      expect(r, target).toMatchObject({ ok: false, code: 'blocked' });
+    }
+    // Monitoring "our own agent" whose address is a listed number: decided as the number.
+    const monitor = await peer.request('monitor:start', { agent: `sip:${BLOCKED}@${sip.domain}`, mode: 'listen' });
+    expect(monitor.ok).toBe(false);
+    await peer.request('call:hangup', { id: call.value.id });
+    await peer.waitFor('call:state-changed', (c) => c.id === call.value.id && c.state === 'ended');
+
+    await new Promise((r) => setTimeout(r, 300));
+    expect(allowedLeaks).toEqual([]);
+    expect(seenOnServer(ALLOWED, logStart).filter((l) => l.includes('INVITE')).length).toBeGreaterThan(0);
+    expect(seenOnServer(BLOCKED, logStart)).toEqual([]);
+    expect(seenOnServer(PL_LISTED, logStart)).toEqual([]);
+    expect(tried.length).toBe(72);
+    // One audit record per attempt, each refusal naming its number.
+    const audit = await peer.request('compliance:audit', { offset: 0, limit: 500 });
+    if (!audit.ok) throw new Error(audit.message);
+    const refused = audit.value.rows.filter((r) => !r.allowed);
+    expect(refused.length).toBeGreaterThanOrEqual(73);
+    expect(refused.every((r) => r.e164 === BLOCKED || r.e164 === PL_LISTED)).toBe(true);
+    expect(new Set(refused.map((r) => r.path))).toEqual(new Set(['manual', 'link', 'transfer', 'monitor']));
+  }, 90_000);
 });
 
 describe('links from other apps', () => {

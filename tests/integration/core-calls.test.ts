@@ -168,9 +168,9 @@ describe('calls', () => {
     expect(ended.statusCode).toBe(487);
   });
 
-  it('an unknown number ends as "not found" (404)', async () => {
+  it('an unknown extension ends as "not found" (404)', async () => {
     const { peer } = await registeredAgent();
-    const dial = await peer.request('call:dial', { target: '5550100' });
+    const dial = await peer.request('call:dial', { target: '4040' });
     if (!dial.ok) throw new Error(dial.message);
     const ended = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'ended');
     expect(ended.outcome).toBe('not-found');

@@ -36,6 +36,7 @@ import type { Logger } from '../sip-client.js';
 import { runWorker, workerUrl } from '../worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
 import { registryKey } from './registry-key.js';
+import { publicHolidayAt } from './holidays.js';
 import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } from './scrub.js';
 import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
 import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
@@ -113,20 +114,30 @@ export class ComplianceService {
   /** The rules' decision for one telephone number now, with the lead whose evidence speaks for it. */
   decideNumber(e164: string, country: string | null, lead: Lead | null, callKind: 'live' | 'prerecorded' = 'live'): ComplianceDecision {
     const campaignId = lead?.campaignId ?? this.deps.currentCampaignId();
-    const kind = campaignId ? ((this.deps.store.campaigns.get(campaignId)?.kind as CampaignKind | undefined) ?? null) : null;
+    const campaign = campaignId ? this.deps.store.campaigns.get(campaignId) : null;
+    const kind = (campaign?.kind as CampaignKind | undefined) ?? null;
     const registry = registryForCountry(country);
     const index = registry ? this.indexes.get(registry) : undefined;
+    const region = (lead && codeOf(lead.region)) || (lead && /^[A-Z]{2}$/.test(lead.region) ? lead.region : null) || regionForNumber(e164);
+    const zones = lead?.timeZone ? [lead.timeZone] : timeZonesForNumber(e164);
+    const now = this.now();
+    // A holiday in any zone the called party could be in counts.
+    const publicHoliday = country ? (zones.map((z) => publicHolidayAt(country, region, z, now)).find((h) => h !== null) ?? null) : null;
     return decideCompliance(
       {
         e164,
         country,
-        region: (lead && codeOf(lead.region)) || (lead && /^[A-Z]{2}$/.test(lead.region) ? lead.region : null) || regionForNumber(e164),
-        zones: lead?.timeZone ? [lead.timeZone] : timeZonesForNumber(e164),
+        region,
+        zones,
         onInternalDnc: this.deps.store.dnc.has(e164),
         registry: registry ? { name: registry, state: this.registryState(registry), listed: this.listed(registry, index, e164) } : null,
         campaignKind: kind,
         evidence: lead ? { consentAt: lead.consentAt, inquiryAt: lead.inquiryAt, lastPurchaseAt: lead.lastPurchaseAt } : null,
-        now: this.now(),
+        now,
+        callKind,
+        ...(campaign?.callingWindow ? { callingWindow: campaign.callingWindow } : {}),
+        skipPublicHolidays: campaign?.skipPublicHolidays ?? true,
+        publicHoliday,
       },
       this.policy,
     );

@@ -104,15 +104,20 @@ export class DialPolicy {
       const decision = blockedDecision(attempt.target, null, [], "No SIP account yet: open Settings and enter your server and password.", policyChecks);
       return { permit: { allowed: false, code: 'invalid-target', reason: decision.summary, decision }, lead: contextLead };
     }
+    // On a monitoring call the PBX's monitoring codes are prefixes too: what follows them is read.
+    const monitorPrefixes = attempt.path === 'monitor' ? account.monitorCodes.map((c) => c.split('{ext}')[0] ?? '').filter((p) => /^[*#0-9]{1,8}$/.test(p)) : [];
+    const dialPlan = monitorPrefixes.length ? { ...account.dialPlan, featureCodes: [...new Set([...account.dialPlan.featureCodes, ...monitorPrefixes])] } : account.dialPlan;
     const read = readTarget(attempt.target, {
-      dialPlan: account.dialPlan,
+      dialPlan,
       accountDomain: account.domain,
       countries: this.countries(account.dialPlan, contextLead),
       internal: this.internalWho(account, attempt.path),
     });
     if (!read.ok) {
       const decision = blockedDecision(read.input, read.uri, [], read.message, policyChecks);
-      return { permit: { allowed: false, code: policyChecks.length ? 'disposition-required' : 'blocked', reason: decision.summary, decision }, lead: contextLead };
+      // Not even an address (no URI) is invalid input; an address that reaches no readable number is refused.
+      const code = policyChecks.length ? 'disposition-required' : read.uri === null ? 'invalid-target' : 'blocked';
+      return { permit: { allowed: false, code, reason: decision.summary, decision }, lead: contextLead };
     }
     const decided = read.readings.map((r) => this.decideReading(r, contextLead, attempt));
     const decision = combine(read, decided, policyChecks);
@@ -136,13 +141,17 @@ export class DialPolicy {
   private internalWho(account: DialAccount, path: DialPath): (user: string, domain: string) => string | null {
     const team = account.team.map(userOf).filter((u): u is { user: string; domain: string } => u !== null);
     const codes = path === 'monitor' ? account.monitorCodes.map((c) => new RegExp(`^${escapeRegExp(c).replace('\\{ext\\}', '([0-9A-Za-z._-]{1,32})')}$`)) : [];
+    // A team entry that looks like a telephone number (a `+`, or more digits than an extension
+    // has) is decided as a number like any other: a list entry must not open a way around the rules.
+    const maxExt = account.dialPlan.extensions?.maxDigits ?? 0;
+    const agentLike = (u: string): boolean => !u.includes('+') && !(/^[\d*#]+$/.test(u) && u.replace(/[*#]/g, '').length > maxExt);
     return (user, domain) => {
       const u = user.toLowerCase();
       const d = domain.toLowerCase();
-      if (team.some((t) => t.user === u && t.domain === d)) return 'an agent on your team';
+      if (agentLike(u) && team.some((t) => t.user === u && t.domain === d)) return 'an agent on your team';
       for (const re of codes) {
-        const ext = re.exec(user)?.[1];
-        if (ext && team.some((t) => t.user === ext.toLowerCase())) return `the PBX's monitoring code for ${ext}, an agent on your team`;
+        const ext = re.exec(user)?.[1]?.toLowerCase();
+        if (ext && agentLike(ext) && team.some((t) => t.user === ext)) return `the PBX's monitoring code for ${ext}, an agent on your team`;
       }
       return null;
     };

@@ -68,6 +68,16 @@ export class WorkspaceService {
     this.agent = { state: 'paused', pauseReason: NOT_REGISTERED, since: this.now() };
   }
 
+  /** The campaign the agent works on; cheap, unlike view() (which decides the previewed lead). */
+  get selectedCampaignId(): number | null {
+    return this.campaignId;
+  }
+
+  /** The last call still waits for its disposition. */
+  get awaitingDisposition(): boolean {
+    return this.dispositionRequired;
+  }
+
   view(): WorkspaceView {
     return {
       agent: { ...this.agent, name: this.deps.agentName() },

@@ -122,9 +122,16 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     // The PBX's monitoring code for an agent on the team, on a supervisor's monitoring call only.
     expect(r.policy.preview({ target: `sip:*222agent7@${DOMAIN}`, path: 'monitor', leadId: null }).permit.allowed).toBe(true);
     // A monitoring code cannot carry a customer's number past the policy.
-    const hidden = r.policy.preview({ target: `sip:*2222125550123@${DOMAIN}`, path: 'monitor', leadId: null }).permit;
+    r.compliance.addToInternalDnc(['+12125550123'], 'manual');
+    const hidden = r.policy.preview({ target: `sip:*222+12125550123@${DOMAIN}`, path: 'monitor', leadId: null }).permit;
     expect(hidden.allowed).toBe(false);
-    expect(hidden.decision.summary).toMatch(/Can't tell which telephone number/);
+    expect(hidden.decision.summary).toMatch(/^Blocked: \+12125550123 is on the company's internal Do-Not-Call list/);
+    // Nor can a team list that holds a telephone number by mistake.
+    const listedTeam = rig({ team: ['sip:+12125550123@pbx.example.com', 'sip:2125550123@pbx.example.com'] });
+    listedTeam.compliance.addToInternalDnc(['+12125550123'], 'manual');
+    for (const target of ['sip:+12125550123@pbx.example.com', 'sip:2125550123@pbx.example.com', `sip:*2222125550123@${DOMAIN}`]) {
+      expect(listedTeam.policy.preview({ target, path: 'monitor', leadId: null }).permit.allowed, target).toBe(false);
+    }
     // A stranger's SIP address is not ours: refused, with what to do.
     const stranger = r.policy.preview({ target: 'sip:alice@partner.example', path: 'manual', leadId: null }).permit;
     expect(stranger).toMatchObject({ allowed: false, code: 'blocked' });

@@ -45,7 +45,7 @@ const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]
 const NAMED_USER = /^[a-z0-9._~!$&'*+,=-]*[a-z][a-z0-9._~!$&'*+,=-]*$/i;
 const MAX_DEPTH = 6;
 /** Digits, `*` and `#`, with one `+` — after a feature code too, as phones dial `#31#+48…`. */
-const DIAL_USER = /^[0-9*#]{0,12}\+?[0-9*#]{1,32}$/;
+const DIAL_USER = /^(?=[0-9*#+]{1,33}$)[0-9*#]{0,12}\+?[0-9*#]{1,32}$/;
 
 function fail(input: string, message: string, uri: string | null = null): TargetRead {
   return { ok: false, input, uri, message };

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { checkCallingHours, defaultCallingHours } from '../../../shared/calling-hours';
+import { checkCallingHours, defaultCallingHours, hoursWindowProblem, type HoursRule } from '../../../shared/calling-hours';
 
 /** Epoch ms of a local wall-clock time in a zone. */
 const at = (iso: string, zone: string): number => DateTime.fromISO(iso, { zone }).toMillis();
@@ -66,5 +66,33 @@ describe('calling hours', () => {
 
   it('countries without a rule here are not limited by it', () => {
     expect(checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: at('2026-11-25T23:00', 'Europe/Warsaw') })).toMatchObject({ allowed: true, reason: 'No calling-hours rule for PL.' });
+  });
+
+  it('the statutory hours are the rule packs’: US and Canada only', () => {
+    expect(Object.keys(defaultCallingHours.countries).sort()).toEqual(['CA', 'US']);
+    expect(defaultCallingHours.countries.CA?.saturday).toEqual({ start: '10:00', end: '18:00' });
+  });
+
+  it('a given rule (a campaign’s window) is checked instead of the country’s', () => {
+    const window: HoursRule = { weekday: { start: '08:00', end: '21:00' }, saturday: { start: '09:00', end: '18:00' }, sunday: null };
+    const zones = ['Europe/Warsaw'];
+    const night = checkCallingHours({ country: 'PL', zones, now: at('2026-11-25T01:52', 'Europe/Warsaw'), rule: window });
+    expect(night).toMatchObject({ allowed: false, reason: 'Blocked: 01:52 Wed in Europe/Warsaw, outside 08:00–21:00.' });
+    expect(checkCallingHours({ country: 'PL', zones, now: at('2026-11-28T08:59', 'Europe/Warsaw'), rule: window }).allowed).toBe(false); // Saturday
+    expect(checkCallingHours({ country: 'PL', zones, now: at('2026-11-28T09:00', 'Europe/Warsaw'), rule: window }).allowed).toBe(true);
+    expect(checkCallingHours({ country: 'PL', zones, now: at('2026-11-29T12:00', 'Europe/Warsaw'), rule: window }).reason).toContain('no calls that day');
+    // Region overrides of the policy still apply to a given rule.
+    const policy = { countries: {}, regions: { 'PL-MZ': { weekday: { start: '10:00', end: '18:00' } } } };
+    expect(checkCallingHours({ country: 'PL', region: 'MZ', zones, now: at('2026-11-25T09:30', 'Europe/Warsaw'), policy, rule: window }).allowed).toBe(false);
+    // A country or region named like an Object.prototype key is no rule.
+    expect(checkCallingHours({ country: 'constructor', zones, now: Date.now() }).allowed).toBe(true);
+    expect(checkCallingHours({ country: 'US', region: 'constructor', zones: ['America/New_York'], now: at('2026-11-25T12:00', 'America/New_York') }).allowed).toBe(true);
+  });
+
+  it('hoursWindowProblem explains a bad window', () => {
+    expect(hoursWindowProblem({ start: '08:00', end: '21:00' })).toBeNull();
+    expect(hoursWindowProblem({ start: '8:00', end: '21:00' })).toContain('start "8:00" is not a 24-hour HH:mm time');
+    expect(hoursWindowProblem({ start: '08:00', end: '24:00' })).toContain('end "24:00"');
+    expect(hoursWindowProblem({ start: '21:00', end: '21:00' })).toContain('must end after it starts');
   });
 });

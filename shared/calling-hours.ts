@@ -1,5 +1,5 @@
 /**
- * Calling hours in the called party's local time (part of the compliance gate, issue 4).
+ * Calling hours in the called party's local time (part of the compliance gate).
  * The statutory hours come from the rule packs (rule-packs.ts): US 8:00–21:00 every day; Canada
  * 9:00–21:30 on weekdays, 10:00–18:00 on weekends. States and provinces can be stricter
  * (configurable overrides, e.g. US-FL ends at 20:00). Countries without statutory hours are

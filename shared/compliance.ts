@@ -1,5 +1,5 @@
 /**
- * The compliance rules every outbound call is decided by (issue 4), as one pure function:
+ * The compliance rules every outbound call is decided by, as one pure function:
  * main gathers the facts (internal DNC, registry hit, snapshot date, campaign kind, the lead's
  * evidence, the called party's zones, the campaign's window, a public holiday) and
  * `decideCompliance` returns allowed/blocked with every check in words. The same decision is

@@ -1,5 +1,5 @@
 /**
- * decideCompliance against an independent, plain implementation of the law (issue 4), over
+ * decideCompliance against an independent, plain implementation of the law, over
  * tens of thousands of generated calls. The oracle below shares no code with shared/compliance.ts,
  * shared/calling-hours.ts or shared/rule-packs.ts: local time comes from Intl.DateTimeFormat,
  * months from Date.UTC arithmetic, and the windows/months/exempt kinds/snapshot limits/consent

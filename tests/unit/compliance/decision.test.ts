@@ -1,5 +1,5 @@
 /**
- * decideCompliance, one rule at a time with hand-picked values (issue 4).
+ * decideCompliance, one rule at a time with hand-picked values.
  * Every instant is written as UTC; the comment next to it gives the called party's local time.
  */
 import { describe, expect, it } from 'vitest';

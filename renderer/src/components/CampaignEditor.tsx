@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type Campaign, type CampaignInput } from '../../../shared/campaign';
+import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type CallingWindow, type Campaign, type CampaignInput } from '../../../shared/campaign';
+import { defaultCampaignCallingWindow } from '../../../shared/rule-packs';
 import { store } from '../store/store';
 import { useApi } from './api-context';
 import { Modal } from './Modal';
@@ -18,7 +19,23 @@ type Draft = {
   warmWindows: Campaign['warmWindows'];
   dispositions: Campaign['dispositions'];
   script: Campaign['script'];
+  callingWindow: CallingWindow;
+  skipPublicHolidays: boolean;
 };
+
+type Day = keyof CallingWindow;
+const DAYS: readonly { day: Day; label: string }[] = [
+  { day: 'weekday', label: 'Monday–Friday' },
+  { day: 'saturday', label: 'Saturday' },
+  { day: 'sunday', label: 'Sunday' },
+];
+
+/** A fresh copy: a draft never shares a window object with the defaults or another draft. */
+const defaultWindow = (): CallingWindow => ({
+  weekday: defaultCampaignCallingWindow.weekday ? { ...defaultCampaignCallingWindow.weekday } : null,
+  saturday: defaultCampaignCallingWindow.saturday ? { ...defaultCampaignCallingWindow.saturday } : null,
+  sunday: defaultCampaignCallingWindow.sunday ? { ...defaultCampaignCallingWindow.sunday } : null,
+});
 
 /** A new campaign: the usual dispositions and a two-step sample script. */
 export function newCampaignDraft(): Draft {
@@ -32,6 +49,8 @@ export function newCampaignDraft(): Draft {
     defaultCountry: 'US',
     callerId: '',
     warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
+    callingWindow: defaultWindow(),
+    skipPublicHolidays: true,
     dispositions: defaultDispositions.map((d) => ({ hotkey: null, retryMinutes: null, success: false, ...d })),
     script: {
       coldStart: 'intro',
@@ -45,7 +64,8 @@ export function newCampaignDraft(): Draft {
 }
 
 function draftOf(c: Campaign): Draft {
-  return structuredClone({ ...c }) as Draft;
+  // A campaign saved before calling windows existed gets the defaults main would apply.
+  return structuredClone({ ...c, callingWindow: c.callingWindow ?? defaultWindow(), skipPublicHolidays: c.skipPublicHolidays ?? true }) as Draft;
 }
 
 const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
@@ -194,6 +214,43 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
           {text('warmWindows.inquiryDays', 'Warm: inquiry within (days)', shown(draft.warmWindows.inquiryDays), (v) => up({ warmWindows: { ...draft.warmWindows, inquiryDays: num(v) } }))}
           {text('warmWindows.purchaseDays', 'Warm: purchase within (days)', shown(draft.warmWindows.purchaseDays), (v) => up({ warmWindows: { ...draft.warmWindows, purchaseDays: num(v) } }))}
           {text('warmWindows.consentDays', 'Warm: consent within (days)', shown(draft.warmWindows.consentDays), (v) => up({ warmWindows: { ...draft.warmWindows, consentDays: num(v) } }))}
+        </fieldset>
+
+        <fieldset className="calling-window">
+          <legend>Calling window</legend>
+          <p className="field-hint" id={`${id}-window-hint`}>
+            In the called party’s local time, for countries whose law sets no calling hours (Poland, the UK and others). US and Canadian statutory hours always apply instead.
+          </p>
+          <div className="cw-rows" role="group" aria-describedby={`${id}-window-hint`}>
+            {DAYS.map(({ day, label }) => {
+              const w = draft.callingWindow[day];
+              const set = (next: CallingWindow[Day]) => up({ callingWindow: { ...draft.callingWindow, [day]: next } });
+              const key = `callingWindow.${day}`;
+              return (
+                <div className="cw-row" key={day}>
+                  <label className="field-check cw-day">
+                    <input type="checkbox" checked={w !== null} onChange={(e) => set(e.target.checked ? (defaultCampaignCallingWindow[day] ? { ...defaultCampaignCallingWindow[day]! } : { start: '10:00', end: '18:00' }) : null)} />
+                    {label}
+                  </label>
+                  {w ? (
+                    <>
+                      <input type="time" step={60} aria-label={`${label}: from`} value={w.start} aria-invalid={errors[`${key}.start`] ? true : undefined} onChange={(e) => set({ ...w, start: e.target.value })} />
+                      <span aria-hidden="true">–</span>
+                      <input type="time" step={60} aria-label={`${label}: until`} value={w.end} aria-invalid={errors[`${key}.end`] ? true : undefined} onChange={(e) => set({ ...w, end: e.target.value })} />
+                    </>
+                  ) : (
+                    <span className="cw-none">No calls</span>
+                  )}
+                  {err(`${key}.start`)}
+                  {err(`${key}.end`)}
+                </div>
+              );
+            })}
+          </div>
+          <label className="field-check">
+            <input type="checkbox" checked={draft.skipPublicHolidays} onChange={(e) => up({ skipPublicHolidays: e.target.checked })} />
+            No calls on the called party’s public holidays
+          </label>
         </fieldset>
 
         <fieldset>

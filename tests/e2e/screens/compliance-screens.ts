@@ -306,12 +306,12 @@ async function leftColumnFits(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     const bar = document.querySelector('.sidebar');
     if (!bar) return null;
-    if (bar.scrollWidth > bar.clientWidth + 1) return `the left column scrolls sideways (${bar.scrollWidth}px of ${bar.clientWidth}px)`;
     const right = bar.getBoundingClientRect().right;
     for (const el of Array.from(bar.querySelectorAll('*'))) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.right > right + 1) return `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} sticks out of the left column by ${Math.round(r.right - right)}px`;
     }
+    if (bar.scrollWidth > bar.clientWidth + 1) return `the left column scrolls sideways (${bar.scrollWidth}px of ${bar.clientWidth}px)`;
     return null;
   });
 }
@@ -348,6 +348,16 @@ async function main(): Promise<void> {
         const typed = page.getByRole('region', { name: 'Number typed: why this call is blocked' });
         // The typed one open, the lead's compact: both forms of the card in one picture.
         await typed.getByRole('button', { name: 'Why?' }).click();
+      }, viewport);
+
+      // 10. The campaign's calling window (countries without statutory hours), Sunday's ending before it starts.
+      await scene(`campaign-window-${size}`, { snapshot: snapshot(freshStatus, null), responses: responses() }, async (page) => {
+        await page.getByRole('button', { name: 'Edit campaign' }).click();
+        const dialog = page.getByRole('dialog', { name: /Campaign:/ });
+        await dialog.getByLabel('Sunday', { exact: true }).check();
+        await dialog.getByLabel('Sunday: until').fill('09:00');
+        await dialog.getByRole('button', { name: 'Save campaign' }).click();
+        await dialog.getByLabel('Monday–Friday: from').scrollIntoViewIfNeeded();
       }, viewport);
 
       // 9. The dial box with a target the gate cannot read: refused before the call, Call disabled.

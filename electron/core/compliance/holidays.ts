@@ -6,8 +6,11 @@
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 
-// One calendar per country/region: building one parses the country's rules.
+// One calendar per country/region (building one parses the country's rules), and each year's
+// public holidays by local date: computing a year takes milliseconds, and the gate asks on every
+// dial and for every zone of a number.
 const calendars = new Map<string, Holidays | null>();
+const years = new Map<string, Map<string, string>>();
 
 function calendarFor(country: string, region: string | null): Holidays | null {
   const key = `${country}|${region ?? ''}`;
@@ -37,13 +40,24 @@ export function publicHolidayAt(country: string, region: string | null, zone: st
     if (!/^[A-Z]{2}$/.test(country)) return null;
     const local = DateTime.fromMillis(now, { zone });
     if (!local.isValid) return null;
-    const cal = calendarFor(country, region && /^[A-Za-z0-9]{1,6}$/.test(region) ? region.toUpperCase() : null);
+    const reg = region && /^[A-Za-z0-9]{1,6}$/.test(region) ? region.toUpperCase() : null;
+    const cal = calendarFor(country, reg);
     if (!cal) return null;
-    const day = local.toISODate();
-    // `date` is the holiday's local start ("2026-11-11 00:00:00"); matching the date avoids
-    // date-holidays' own idea of the zone.
-    const names = (cal.getHolidays(local.year) || []).filter((h) => h.type === 'public' && h.date.slice(0, 10) === day).map((h) => h.name);
-    return names.length ? names.join('; ') : null;
+    const key = `${country}|${reg ?? ''}|${local.year}`;
+    let byDate = years.get(key);
+    if (!byDate) {
+      byDate = new Map();
+      // `date` is the holiday's local start ("2026-11-11 00:00:00"); keying by the date avoids
+      // date-holidays' own idea of the zone.
+      for (const h of cal.getHolidays(local.year) || []) {
+        if (h.type !== 'public') continue;
+        const day = h.date.slice(0, 10);
+        const before = byDate.get(day);
+        byDate.set(day, before ? `${before}; ${h.name}` : h.name);
+      }
+      years.set(key, byDate);
+    }
+    return byDate.get(local.toISODate() ?? '') ?? null;
   } catch {
     return null;
   }

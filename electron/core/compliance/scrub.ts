@@ -66,24 +66,26 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
   // Which registry covers each phone, and its 10-digit number for the index.
   const registryNumbers = new Float64Array(n);
   const registryOf: Array<RegistryName | null> = new Array(n);
-  // +44 phones, apart: the NANP indexes never see their keys, nor the GB index the NANP numbers.
-  const gbRows: number[] = [];
-  const gbKeys: number[] = [];
   for (let i = 0; i < n; i++) {
     const num = phones.nanp[i];
     // Only +1 numbers are on the US or Canadian registry; the area code picks the country.
-    let reg = num ? ctx.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
+    const reg = num ? ctx.registryOfNpa(Math.floor(num / 10_000_000), num) : null;
     registryNumbers[i] = reg ? num : 0;
-    if (!num && phones.gb[i]) {
-      // Only numbers valid for GB itself (not the Crown Dependencies sharing +44) are on the TPS.
-      const key = gbNsnKey(String(phones.gb[i]));
-      if (key !== null) {
-        reg = 'GB';
-        gbRows.push(i);
-        gbKeys.push(key);
-      }
-    }
     registryOf[i] = reg;
+  }
+  // +44 phones in a pass of their own (the NANP loop above stays as lean as it was), kept apart:
+  // the NANP indexes never see their keys, nor the GB index the NANP numbers.
+  const gbRows: number[] = [];
+  const gbKeys: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const nsn = phones.gb[i];
+    if (!nsn) continue;
+    // Only numbers valid for GB itself (not the Crown Dependencies sharing +44) are on the TPS.
+    const key = gbNsnKey(String(nsn));
+    if (key === null) continue;
+    registryOf[i] = 'GB';
+    gbRows.push(i);
+    gbKeys.push(key);
   }
   const listed: Partial<Record<RegistryName, Uint8Array>> = {};
   for (const name of registryNames) {

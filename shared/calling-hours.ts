@@ -46,17 +46,19 @@ export interface HoursDecision {
 }
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** An end may also be 24:00: until midnight, the whole last minute included. */
+const END = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
 
 function minutes(hhmm: string): number {
-  const m = HHMM.exec(hhmm);
+  const m = END.exec(hhmm);
   if (!m) throw new RangeError(`"${hhmm}" is not a HH:mm time`);
-  return Number(m[1]) * 60 + Number(m[2]);
+  return Number(m[1] ?? m[3]) * 60 + Number(m[2] ?? m[4]);
 }
 
 /** What is wrong with a window, in words, or null when it is a valid `HH:mm`–`HH:mm` with start < end. */
 export function hoursWindowProblem(w: HoursWindow): string | null {
   if (!HHMM.test(w.start)) return `start "${w.start}" is not a 24-hour HH:mm time (e.g. 08:00)`;
-  if (!HHMM.test(w.end)) return `end "${w.end}" is not a 24-hour HH:mm time (e.g. 21:00)`;
+  if (!END.test(w.end)) return `end "${w.end}" is not a 24-hour HH:mm time (e.g. 21:00, or 24:00 for midnight)`;
   if (minutes(w.start) >= minutes(w.end)) return `the window ${w.start}–${w.end} must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)`;
   return null;
 }

@@ -1,6 +1,7 @@
 /** Campaigns: what is called, how, with which script and dispositions. Pure, shared. */
 import { z } from 'zod';
 import { defaultCampaignCallingWindow } from './rule-packs.js';
+import { hoursWindowProblem } from './calling-hours.js';
 
 export const campaignKinds = ['outbound', 'inbound', 'lead-generation', 'sales', 'survey', 'appointment-setting', 'charity', 'political'] as const;
 export type CampaignKind = (typeof campaignKinds)[number];
@@ -77,14 +78,14 @@ export const scriptSchema = z
   });
 export type Script = z.infer<typeof scriptSchema>;
 
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-const hhmm = z.string().regex(HHMM, 'use a 24-hour HH:mm time, e.g. 08:00 or 21:00');
-
-/** A local calling window, `HH:mm` to `HH:mm`, end exclusive (08:00–21:00 allows 08:00 to 20:59). */
-export const hoursWindowSchema = z
-  .object({ start: hhmm, end: hhmm })
-  // HH:mm strings compare like the times they write; a malformed one already has its own message.
-  .refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, { message: 'the window must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)', path: ['end'] });
+/**
+ * A local calling window, `HH:mm` to `HH:mm`, end exclusive (08:00–21:00 allows 08:00 to 20:59;
+ * 24:00 ends at midnight). The rules are calling-hours.ts's own, so both read a window alike.
+ */
+export const hoursWindowSchema = z.object({ start: z.string().trim().max(5), end: z.string().trim().max(5) }).superRefine((w, ctx) => {
+  const problem = hoursWindowProblem(w);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [problem.startsWith('start') ? 'start' : 'end'] });
+});
 
 // Defaults are copied so that editing one parsed campaign never changes another's.
 const copyWindow = (w: { start: string; end: string } | null) => (w ? { ...w } : null);

@@ -68,7 +68,7 @@ describe('a confirmed disposition survives SIGKILL of the core', () => {
   it('is in the database file and in the UI after a restart', async () => {
     await importCampaignJson(agent, CAMPAIGN_JSON, CAMPAIGN);
     await pickCampaign(agent, CAMPAIGN);
-    await importLeadsCsv(agent, ONE_LEAD_CSV, [['Celina', 'Zielińska', '22 555 01 43', 'Gdańsk', '3']]);
+    await importLeadsCsv(agent, ONE_LEAD_CSV, [['Celina', 'Zielińska', '22 555 01 43', 'Gdańsk', '3', '2026-03-02']]);
 
     // Open the lead from the list, call it.
     await agent.getByRole('tab', { name: 'Lead list', exact: true }).click();

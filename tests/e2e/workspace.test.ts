@@ -86,8 +86,8 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
 
   it('imports the Polish semicolon CSV through the wizard: preview, mapping, report 2 imported / 0 failed', async () => {
     await importLeadsCsv(agent, LEADS_CSV, [
-      ['Bartek', 'Wiśniewski', '22 555 01 42', 'Kraków', '1'],
-      ['Anna', 'Nowak', '22 555 01 41', 'Warszawa', '5'],
+      ['Bartek', 'Wiśniewski', '22 555 01 42', 'Kraków', '1', '2026-03-02'],
+      ['Anna', 'Nowak', '22 555 01 41', 'Warszawa', '5', '2026-03-02'],
     ]);
     await expect.poll(() => agent.getByLabel('Campaign', { exact: true }).locator('option:checked').innerText()).toBe(`${CAMPAIGN} (2 due)`);
   });

@@ -226,9 +226,15 @@ describe('every spelling of a listed number, on every path that takes one', () =
     expect(monitor.ok).toBe(false);
     await peer.request('call:hangup', { id: call.value.id });
     await peer.waitFor('call:state-changed', (c) => c.id === call.value.id && c.state === 'ended');
+    // Redial of the prefixed call after the customer asked not to be called: the same reading, refused.
+    await peer.request('compliance:dnc-add', { numbers: [ALLOWED], source: 'manual' });
+    const redial = await peer.request('call:redial', { id: call.value.id });
+    expect(redial).toMatchObject({ ok: false, code: 'blocked', message: expect.stringContaining(`${ALLOWED} is on the company's internal Do-Not-Call list`) });
 
     await new Promise((r) => setTimeout(r, 300));
     expect(allowedLeaks).toEqual([]);
+    // The control call's INVITE (and its retry with credentials), nothing after the redial.
+    expect(seenOnServer(ALLOWED, logStart).filter((l) => l.includes('INVITE')).length).toBeLessThanOrEqual(2);
     expect(seenOnServer(ALLOWED, logStart).filter((l) => l.includes('INVITE')).length).toBeGreaterThan(0);
     expect(seenOnServer(BLOCKED, logStart)).toEqual([]);
     expect(seenOnServer(PL_LISTED, logStart)).toEqual([]);
@@ -237,9 +243,9 @@ describe('every spelling of a listed number, on every path that takes one', () =
     const audit = await peer.request('compliance:audit', { offset: 0, limit: 500 });
     if (!audit.ok) throw new Error(audit.message);
     const refused = audit.value.rows.filter((r) => !r.allowed);
-    expect(refused.length).toBeGreaterThanOrEqual(73);
-    expect(refused.every((r) => r.e164 === BLOCKED || r.e164 === PL_LISTED)).toBe(true);
-    expect(new Set(refused.map((r) => r.path))).toEqual(new Set(['manual', 'link', 'transfer', 'monitor']));
+    expect(refused.length).toBeGreaterThanOrEqual(74);
+    expect(refused.filter((r) => r.path !== 'redial').every((r) => r.e164 === BLOCKED || r.e164 === PL_LISTED)).toBe(true);
+    expect(new Set(refused.map((r) => r.path))).toEqual(new Set(['manual', 'link', 'transfer', 'monitor', 'redial']));
   }, 90_000);
 });
 

@@ -12,6 +12,7 @@ import {
   defaultCompliancePolicy,
   registryForCountry,
   registryNames,
+  snapshotLimitDays,
   type AuditEntry,
   type DialPath,
   type ComplianceCheck,
@@ -161,12 +162,12 @@ export class ComplianceService {
     const registries: RegistryView[] = registryNames.map((name) => {
       const state = this.registryState(name);
       const ageDays = state.snapshotAt === null ? null : Math.floor((now - state.snapshotAt) / DAY);
-      const stale = state.snapshotAt === null || now - state.snapshotAt > this.policy.maxSnapshotAgeDays * DAY;
+      const stale = state.snapshotAt === null || now - state.snapshotAt > snapshotLimitDays(name, this.policy) * DAY;
       return { name, ...state, ageDays, stale };
     });
     const problems = registries.filter((r) => r.stale).map((r) =>
       r.loaded
-        ? `the ${REGISTRY_NAMES[r.name]} snapshot is ${r.ageDays} days old (limit ${this.policy.maxSnapshotAgeDays})`
+        ? `the ${REGISTRY_NAMES[r.name]} snapshot is ${r.ageDays} days old (limit ${snapshotLimitDays(r.name, this.policy)})`
         : `the ${REGISTRY_NAMES[r.name]} has not been imported`,
     );
     const banner = problems.length

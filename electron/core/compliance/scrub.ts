@@ -10,19 +10,16 @@
  * Pure apart from the indexes it reads: runs in the main process or in a scrub worker
  * (scrub-worker.ts), each worker on its own share of the campaign.
  */
-import { findExemption, registryForCountry, registryNames, type CompliancePolicy, type RegistryName } from '../../../shared/compliance.js';
+import { findExemption, registryExemptKinds, registryForCountry, registryNames, type CompliancePolicy, type RegistryName } from '../../../shared/compliance.js';
 import type { CampaignKind } from '../../../shared/campaign.js';
 import { normalisePhone } from '../../../shared/phone.js';
 import type { ScrubPhones } from '../data/repositories.js';
 import type { RegistryIndex } from './registry-index.js';
 import { gbNsnKey } from './registry-key.js';
 
-/** Campaign kinds exempt from the TPS/CTPS (when the policy exempts them at all). */
-const GB_EXEMPT_KINDS: readonly CampaignKind[] = ['survey'];
-
 export interface ScrubContext {
   campaignKind: CampaignKind;
-  /** The campaign's kind is exempt from the national registries (charity, political, survey; GB: survey only). */
+  /** The campaign's kind is exempt from the national registries (by the pack and the policy: charity, political, survey; GB: survey only). */
   kindExempt: boolean;
   now: number;
   policy: CompliancePolicy;
@@ -103,7 +100,8 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
     for (let j = 0; j < gbRows.length; j++) out[gbRows[j]!] = hits[j]!;
     listed.GB = out;
   }
-  const gbKindExempt = ctx.kindExempt && GB_EXEMPT_KINDS.includes(ctx.campaignKind);
+  // Each registry's own exempt kinds, as its rule pack says (the gate decides by the same list).
+  const kindExemptBy = Object.fromEntries(registryNames.map((r) => [r, ctx.kindExempt && registryExemptKinds(r, ctx.policy).includes(ctx.campaignKind)])) as Record<RegistryName, boolean>;
   // Distinct leads, with a bitmap over lead ids (a Set of a million ids costs more).
   let maxLead = 0;
   for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
@@ -146,7 +144,7 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
       blocked = INTERNAL;
       o.internalDnc++;
     } else if (!reg) o.allowed++;
-    else if ((reg === 'GB' ? gbKindExempt : ctx.kindExempt) || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
+    else if (kindExemptBy[reg] || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
     else if (ctx.stale[reg]) o.noRegistry++; // the gate blocks these until a fresh registry is imported
     else if (listed[reg]?.[i]) {
       blocked = REGISTRY;

@@ -462,10 +462,11 @@ describe('campaign: calling window and holidays', () => {
       const r = campaignSchema.safeParse({ ...base, callingWindow });
       return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(issues({ weekday: { start: '21:00', end: '08:00' } })).toEqual(['callingWindow.weekday.end: the window must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)']);
+    expect(issues({ weekday: { start: '21:00', end: '08:00' } })).toEqual(['callingWindow.weekday.end: the window 21:00–08:00 must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)']);
     expect(issues({ weekday: { start: '09:00', end: '09:00' } })).toHaveLength(1);
-    expect(issues({ saturday: { start: '9:00', end: '18:00' } })).toEqual(['callingWindow.saturday.start: use a 24-hour HH:mm time, e.g. 08:00 or 21:00']);
-    expect(issues({ sunday: { start: '10:00', end: '24:00' } })).toEqual(['callingWindow.sunday.end: use a 24-hour HH:mm time, e.g. 08:00 or 21:00']);
+    expect(issues({ saturday: { start: '9:00', end: '18:00' } })).toEqual(['callingWindow.saturday.start: start "9:00" is not a 24-hour HH:mm time (e.g. 08:00)']);
+    expect(issues({ sunday: { start: '10:00', end: '24:30' } })).toEqual(['callingWindow.sunday.end: end "24:30" is not a 24-hour HH:mm time (e.g. 21:00, or 24:00 for midnight)']);
+    expect(issues({ sunday: { start: '10:00', end: '24:00' } })).toEqual([]);
     expect(issues({ weekday: { start: '10:00', end: '17:30' }, sunday: { start: '11:00', end: '15:00' } })).toEqual([]);
   });
 });

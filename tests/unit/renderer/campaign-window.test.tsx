@@ -40,6 +40,6 @@ describe('campaign editor: calling window', () => {
     await settle();
     expect(fake.api.campaign.save).not.toHaveBeenCalled();
     expect(until.getAttribute('aria-invalid')).toBe('true');
-    expect(within(dialog).getAllByText(/the window must end after it starts/).length).toBeGreaterThan(0);
+    expect(within(dialog).getAllByText(/must end after it starts/).length).toBeGreaterThan(0);
   });
 });

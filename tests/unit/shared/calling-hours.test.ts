@@ -89,10 +89,21 @@ describe('calling hours', () => {
     expect(checkCallingHours({ country: 'US', region: 'constructor', zones: ['America/New_York'], now: at('2026-11-25T12:00', 'America/New_York') }).allowed).toBe(true);
   });
 
+  it('a window ending at 24:00 includes the last minute of the day', () => {
+    const rule = { weekday: { start: '00:00', end: '24:00' }, saturday: null, sunday: null };
+    const at = (iso: string) => checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: DateTime.fromISO(iso, { zone: 'Europe/Warsaw' }).toMillis(), rule });
+    expect(at('2026-11-25T23:59:30').allowed).toBe(true);
+    expect(at('2026-11-25T00:00').allowed).toBe(true);
+    expect(at('2026-11-28T12:00').allowed).toBe(false); // Saturday: no window
+  });
+
   it('hoursWindowProblem explains a bad window', () => {
     expect(hoursWindowProblem({ start: '08:00', end: '21:00' })).toBeNull();
     expect(hoursWindowProblem({ start: '8:00', end: '21:00' })).toContain('start "8:00" is not a 24-hour HH:mm time');
-    expect(hoursWindowProblem({ start: '08:00', end: '24:00' })).toContain('end "24:00"');
+    // 24:00 ends a window at midnight; it cannot start one, and 24:30 is no time at all.
+    expect(hoursWindowProblem({ start: '08:00', end: '24:00' })).toBeNull();
+    expect(hoursWindowProblem({ start: '24:00', end: '24:00' })).toContain('start "24:00"');
+    expect(hoursWindowProblem({ start: '08:00', end: '24:30' })).toContain('end "24:30"');
     expect(hoursWindowProblem({ start: '21:00', end: '21:00' })).toContain('must end after it starts');
   });
 });

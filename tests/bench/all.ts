@@ -28,6 +28,7 @@ const sections: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'registry-import', file: 'registry-import-bench.ts', args: quick ? ['--numbers', '2000000'] : [] },
   { name: 'scrub', file: 'scrub-bench.ts', args: quick ? ['--leads', '100000'] : [] },
   { name: 'board', file: 'board-bench.ts', args: [] },
+  { name: 'policy', file: 'policy-bench.ts', args: quick ? ['--n', '5000'] : [] },
 ];
 
 const failed: string[] = [];

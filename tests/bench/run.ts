@@ -392,11 +392,14 @@ async function main(): Promise<void> {
       kind: 'outbound',
       dialMode: 'progressive',
       defaultCountry: 'PL',
+      // The bench runs at any hour: a window around the clock, and leads with consent (Polish law).
+      callingWindow: { weekday: { start: '00:00', end: '24:00' }, saturday: { start: '00:00', end: '24:00' }, sunday: { start: '00:00', end: '24:00' } },
+      skipPublicHolidays: false,
       dispositions: defaultDispositions,
       script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] },
     }),
   );
-  const blank = { lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'PL', timeZone: 'Europe/Warsaw', source: 'bench', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0 };
+  const blank = { lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'PL', timeZone: 'Europe/Warsaw', source: 'bench', customFields: {}, consentAt: '2026-01-15', inquiryAt: null, lastPurchaseAt: null, score: 0 };
   // Numbers nobody registered: Kamailio answers 404 at once, the call ends, wrap-up starts.
   for (let i = 0; i < WARMUP + CALLS + 2; i++) {
     const e164 = `+4822555${String(2000 + i).padStart(4, '0')}`;

@@ -36,7 +36,7 @@ export const accountSchema = z.object({
   iceServers: z.array(z.object({ urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]), username: z.string().max(256).optional(), credential: z.string().max(256).optional() })).max(8).default([]),
   /** Upper bound on ICE gathering before the SDP is sent anyway, ms. */
   iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
-  /** Agent, supervisor or both; who may see and monitor whom (issue 5). */
+  /** Agent, supervisor or both; who may see and monitor whom. */
   supervision: supervisionSchema.default(() => supervisionSchema.parse({})),
   /** How the PBX reads dialled digits: prefixes it strips, extensions, internal domains. */
   dialPlan: validDialPlanSchema.default(() => defaultDialPlan('US')),

@@ -117,7 +117,7 @@ export interface CallSessionView {
   /** The compliance gate's decision for an outbound call to a number (null: inbound, or not a number). */
   compliance: ComplianceDecision | null;
   /**
-   * A monitoring call (issue 5), not a customer call: on the supervisor's side `side` is
+   * A monitoring call, not a customer call: on the supervisor's side `side` is
    * 'supervisor' and `peer` the agent; on the agent's side 'agent', `peer` the supervisor and
    * `target` the id of the customer call being monitored. Null for ordinary calls.
    */

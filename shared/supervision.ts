@@ -1,5 +1,5 @@
 /**
- * Supervision (issue 5): roles, the live board of agents, and listen / whisper / barge.
+ * Supervision: roles, the live board of agents, and listen / whisper / barge.
  *
  * - Agent state travels over SIP itself: each agent app sends a SIP MESSAGE
  *   (`Content-Type: application/vnd.ringside.agent-state+json`, body {@link AgentPresence}) through

@@ -54,7 +54,7 @@ export interface DialContext {
   path?: DialPath;
 }
 
-/** A call's monitoring marker (issue 5), as in {@link CallSessionView.monitor}. */
+/** A call's monitoring marker, as in {@link CallSessionView.monitor}. */
 export type CallMonitor = NonNullable<CallSessionView['monitor']>;
 
 /** Extras for a call that is not an ordinary dial (the supervisor's monitoring call). */

@@ -95,7 +95,7 @@ export function createCore(deps: CoreDeps): Core {
   let sip: SipClient | null = null;
   let started = false;
   let registration: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
-  /** Live board (issue 5): this agent's state to its supervisors; the team's state on a supervisor's board. */
+  /** Live board: this agent's state to its supervisors; the team's state on a supervisor's board. */
   let presence: PresencePublisher | null = null;
   let board: BoardService | null = null;
 
@@ -133,7 +133,7 @@ export function createCore(deps: CoreDeps): Core {
     gate: (target, context) => policy.decide({ target, path: context.path ?? 'manual', leadId: context.leadId }),
     // A caller counts as an inquiry only when the server vouches for the caller ID.
     identify: (uri, name, pai) => workspace.identify(uri, name, Boolean(stored?.account.trustCallerId) || callerIdVerified(pai)),
-    // Monitoring requests (issue 5) are decided before anything rings.
+    // Monitoring requests are decided before anything rings.
     screen: (invitation) =>
       monitored.screen({
         mode: invitation.request.getHeader(MONITOR_HEADER),
@@ -171,7 +171,7 @@ export function createCore(deps: CoreDeps): Core {
     log,
   });
 
-  /** Listen / whisper / barge (issue 5): this supervisor's session, and who listens to this agent. */
+  /** Listen / whisper / barge: this supervisor's session, and who listens to this agent. */
   const monitors: MonitorService = new MonitorService({
     account: () => stored?.account ?? null,
     dial: (target, options) => calls.dial(target, { leadId: null, path: 'monitor' }, options),
@@ -574,7 +574,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     'compliance:audit': (p) => compliance.auditPage((p as { offset: number }).offset, (p as { limit: number }).limit),
     'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
-    // Supervision (issue 5): filled in by the board and monitoring services.
+    // Supervision: filled in by the board and monitoring services.
     'board:get': () => {
       if (!board) throw new RingsideError('not-configured', 'The live board is for supervisors: set the role to Supervisor (or Both) in Settings.');
       return board.view();

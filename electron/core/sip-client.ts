@@ -87,7 +87,7 @@ export class SipClient {
       sessionDescriptionHandlerFactory: deps.sdhFactory,
       userAgentString: 'Ringside/0.1 (sip.js)',
       // The call manager sends 180 itself once it has decided the call may ring: a monitoring
-      // request (issue 5) is answered or refused without ever ringing.
+      // request is answered or refused without ever ringing.
       sendInitialProvisionalResponse: false,
       logBuiltinEnabled: false,
       logLevel: 'error',

@@ -1,5 +1,5 @@
 /**
- * Live board benchmark (issue 5): state change → supervisor's board latency with 50 simulated
+ * Live board benchmark: state change → supervisor's board latency with 50 simulated
  * agents, and what the supervisor's core costs while it follows them.
  *
  *   bash tests/tools/netns.sh npx tsx tests/bench/board-bench.ts

@@ -1,5 +1,5 @@
 /**
- * Listen / whisper / barge end to end (issue 5), plain-proxy mode through a real Kamailio:
+ * Listen / whisper / barge end to end, plain-proxy mode through a real Kamailio:
  * three parties, each in its own Chromium with its own fake microphone playing a pure tone
  * from a WAV file this test writes (customer 440 Hz, agent 1000 Hz, supervisor 1800 Hz).
  *

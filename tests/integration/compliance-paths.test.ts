@@ -1,5 +1,5 @@
 /**
- * Every dialling path goes through the one compliance gate (issue 4), proved on the wire: the
+ * Every dialling path goes through the one compliance gate, proved on the wire: the
  * core runs against a real Kamailio whose config logs every INVITE and REFER it receives
  * ("RINGSIDE-SEEN"), a US registry is imported through the core from real files, and each path
  * is tried against a number on that registry — manual dial, a tel: link, preview, the preview

@@ -1,5 +1,5 @@
 /**
- * The live board (issue 5) end to end in Node, through a real Kamailio: agent cores publish their
+ * The live board end to end in Node, through a real Kamailio: agent cores publish their
  * state by SIP MESSAGE, a supervisor core shows it. A change reaches the board within a second; a
  * killed agent (its process SIGKILLed, never unregistered) turns stale after 3 heartbeats; a
  * forged state message from a non-team identity changes nothing and is counted; a wrong team

@@ -166,7 +166,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
-    // Compliance (issue 4): the append-only audit log of gate decisions, and scrub marks.
+    // Compliance: the append-only audit log of gate decisions, and scrub marks.
     version: 2,
     up: (db) => {
       db.exec(`

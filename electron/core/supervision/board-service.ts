@@ -1,5 +1,5 @@
 /**
- * Supervisor side of the live board (issue 5): accepts agent-state MESSAGEs from the team and
+ * Supervisor side of the live board: accepts agent-state MESSAGEs from the team and
  * keeps the board — per-agent state, staleness, alerts, team totals and a per-minute history.
  *
  * A MESSAGE is accepted only when all hold:

@@ -1,5 +1,5 @@
 /**
- * The monitoring request on the wire (issue 5), both ends: the headers a supervisor's app puts
+ * The monitoring request on the wire, both ends: the headers a supervisor's app puts
  * on its INVITE, how an agent's app reads them back (untrusted input), and the PBX feature-code
  * dial string. Pure apart from the HMAC.
  *

@@ -1,5 +1,5 @@
 /**
- * The supervisor's side of listen / whisper / barge (issue 5): one monitoring session at a time.
+ * The supervisor's side of listen / whisper / barge: one monitoring session at a time.
  *
  * - Plain-proxy mode: a call to the agent's SIP address carrying `X-Ringside-Monitor: <mode>`
  *   (and `X-Ringside-Auth` when a team secret is set); the agent's app answers it and mixes.

@@ -1,5 +1,5 @@
 /**
- * The agent's side of listen / whisper / barge in plain-proxy mode (issue 5).
+ * The agent's side of listen / whisper / barge in plain-proxy mode.
  *
  * A supervisor's app calls this app with `X-Ringside-Monitor: <mode>`. Before anything rings we
  * decide: answered at once only when (a) the identity the server asserts (P-Asserted-Identity,

@@ -1,5 +1,5 @@
 /**
- * Agent side of the live board (issue 5): tells every configured supervisor this agent's state
+ * Agent side of the live board: tells every configured supervisor this agent's state
  * by SIP MESSAGE through the company's own server.
  *
  * - A change (agent state, current call, today's figures) is sent within ~100 ms: `poke()` is

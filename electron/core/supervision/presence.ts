@@ -1,5 +1,5 @@
 /**
- * The agent-state MESSAGE body (issue 5), built the same way by the agent app and the benchmark's
+ * The agent-state MESSAGE body, built the same way by the agent app and the benchmark's
  * simulated agents, and the parts the team secret signs. Pure: no SIP, no clock of its own.
  */
 import type { AgentState } from '../../../shared/agent-state.js';

@@ -1,5 +1,5 @@
 /**
- * The optional team secret (issue 5) for SIP servers that do not assert identity: a sender
+ * The optional team secret for SIP servers that do not assert identity: a sender
  * signs what it sends with HMAC-SHA256 over the sender's AOR, the receiver's AOR and the body (or
  * the monitoring mode and a timestamp), and the receiver checks it in constant time. Without a
  * configured secret, identity rests on the server (P-Asserted-Identity / authenticated From).

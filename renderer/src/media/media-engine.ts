@@ -60,7 +60,7 @@ const SPARE_DELAY_MS = 400;
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
   const streamListeners = new Set<() => void>();
-  /** Listen / whisper / barge on the agent's side (issue 5). */
+  /** Listen / whisper / barge on the agent's side. */
   const mixer = createMonitorMixer();
   let mic: Promise<MediaStream> | null = null;
   let micTimer: ReturnType<typeof setTimeout> | null = null;

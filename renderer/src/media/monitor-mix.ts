@@ -1,5 +1,5 @@
 /**
- * The agent's side of listen / whisper / barge (issue 5): mixes a supervisor's monitoring call
+ * The agent's side of listen / whisper / barge: mixes a supervisor's monitoring call
  * with the customer call it listens to, in one Web Audio context.
  *
  *   supervisor hears   agent mic + customer                 (always)

@@ -39,7 +39,7 @@ export function fallbackSelection(calls: Record<string, CallSessionView>): strin
 }
 
 /**
- * A supervisor's monitoring call on the agent's side (issue 5) is not the agent's call: it is
+ * A supervisor's monitoring call on the agent's side is not the agent's call: it is
  * never listed, selected or played as one (the media engine mixes it); the agent sees the
  * "being monitored" indicator instead, when allowed to.
  */

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { MonitoredView, MonitorView } from '../../../shared/supervision';
 import type { RingsideState } from './store';
 
-/** Listen / whisper / barge (issue 5): this supervisor's session, and who listens to this agent. */
+/** Listen / whisper / barge: this supervisor's session, and who listens to this agent. */
 export interface MonitorSlice {
   /** The supervisor's monitoring session (null: none). */
   monitor: MonitorView | null;

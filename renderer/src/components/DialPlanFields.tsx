@@ -177,6 +177,17 @@ export function DialPlanFields({
   const maxExt = maxExtensionDigits(v.country, v.nationalPrefix.trim());
   const known = countries.some((c) => c.code === v.country);
 
+  // The two extension-length inputs differ only in which end of the range they hold.
+  const extInput = {
+    type: 'number',
+    inputMode: 'numeric',
+    min: 1,
+    max: 8,
+    disabled: !v.hasExtensions,
+    'aria-invalid': errors.extensions ? true : undefined,
+    'aria-describedby': described('extensions'),
+  } as const;
+
   return (
     <fieldset className="dial-plan-settings" disabled={readOnly}>
       <legend>Dial plan</legend>
@@ -222,30 +233,18 @@ export function DialPlanFields({
           <label className="dp-inline">
             From
             <input
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={8}
+              {...extInput}
               value={v.extMin}
-              disabled={!v.hasExtensions}
               aria-label="Shortest extension (digits)"
-              aria-invalid={errors.extensions ? true : undefined}
-              aria-describedby={described('extensions')}
               onChange={(e) => set('extMin', e.target.value)}
             />
           </label>
           <label className="dp-inline">
             to
             <input
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={8}
+              {...extInput}
               value={v.extMax}
-              disabled={!v.hasExtensions}
               aria-label="Longest extension (digits)"
-              aria-invalid={errors.extensions ? true : undefined}
-              aria-describedby={described('extensions')}
               onChange={(e) => set('extMax', e.target.value)}
             />
             digits

@@ -1,12 +1,12 @@
 // DNC registry import: the line grammar, the streaming import (plain and zipped files), progress,
 // cancellation, resume from a checkpoint, and the byte loop agreeing with parseRegistryLine on
 // random garbage. Fixtures are generated into a temp dir.
+import { tempDirPerTest } from '../../support/temp-dir';
 import { mulberry32 } from '../../support/prng';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import {
   importRegistryFiles,
@@ -41,22 +41,11 @@ class MemorySink implements ChangeSink {
   }
 }
 
-let dir = '';
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ringside-registry-test-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const tmp = tempDirPerTest('ringside-registry-test-');
+const file = tmp.file;
 
 async function zip(name: string, entries: Array<{ name: string; content: string | Buffer; compress?: boolean } | { dir: string }>): Promise<string> {
-  const path = join(dir, name);
+  const path = join(tmp.dir(), name);
   const z = new yazl.ZipFile();
   for (const e of entries) {
     if ('dir' in e) z.addEmptyDirectory(e.dir);
@@ -273,10 +262,10 @@ describe('importRegistryFiles', () => {
     const addOnly = { add: () => {}, checkpoint: async () => {} };
     await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'changes' }], sink: addOnly })).rejects.toThrow(/remove\(\)/);
     const sink = new MemorySink();
-    const missing = join(dir, 'nope.txt');
+    const missing = join(tmp.dir(), 'nope.txt');
     await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }, { path: missing, kind: 'full' }], sink })).rejects.toThrow(missing);
     expect(sink.ops).toEqual([]);
-    await expect(importRegistryFiles({ registry: 'US', files: [{ path: dir, kind: 'full' }], sink })).rejects.toThrow(dir);
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: tmp.dir(), kind: 'full' }], sink })).rejects.toThrow(tmp.dir());
   });
 
   it('reads zip archives entry by entry (stored and deflated), skipping folders and macOS metadata', async () => {
@@ -363,7 +352,7 @@ describe('resume from a checkpoint', () => {
       { path: b, kind: 'full' as const },
     ];
     const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
-    const checkpointPath = join(dir, 'state', 'import.json');
+    const checkpointPath = join(tmp.dir(), 'state', 'import.json');
 
     const controller = new AbortController();
     const first = new MemorySink();
@@ -386,16 +375,16 @@ describe('resume from a checkpoint', () => {
     expect(second.ops[0]).toEqual(['add', rest.map((l) => parseRegistryLine(l, 'full', 'US')).find((r) => r)?.n]);
     expect(new Set([...first.set, ...second.set])).toEqual(new Set(await all(files)));
     expect(existsSync(checkpointPath)).toBe(false); // done: the next import starts afresh
-    expect(readdirSync(join(dir, 'state'))).toEqual([]);
+    expect(readdirSync(join(tmp.dir(), 'state'))).toEqual([]);
   });
 
   it('does not flush the sink after every small file (800 area-code files cost 800 fsyncs), yet resumes exactly across files', async () => {
     // 6 files of 300 numbers (3.3 kB each); a checkpoint every 8 kB read, counted across files
     const files = [201, 202, 203, 204, 205, 206].map((npa) => ({ path: file(`${npa}.txt`, numbers(npa, 300)), kind: 'full' as const }));
     const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
-    const checkpointPath = join(dir, 'import.json');
+    const checkpointPath = join(tmp.dir(), 'import.json');
     const counted = new MemorySink();
-    await importRegistryFiles({ registry: 'US', files, sink: counted, checkpointPath: join(dir, 'count.json'), checkpointEveryBytes: 8000 });
+    await importRegistryFiles({ registry: 'US', files, sink: counted, checkpointPath: join(tmp.dir(), 'count.json'), checkpointEveryBytes: 8000 });
     expect(counted.checkpoints.length).toBe(3); // in files 3 and 6 (each after 9.9 kB), and the final flush — not 5 + 1
 
     const controller = new AbortController();
@@ -429,9 +418,9 @@ describe('resume from a checkpoint', () => {
     const files = [{ path, kind: 'full' as const }];
     const reference = await importRegistryFiles({ registry: 'US', files, sink: new MemorySink() });
     const small = new MemorySink();
-    await importRegistryFiles({ registry: 'US', files, sink: small, checkpointPath: join(dir, 'other.json') });
+    await importRegistryFiles({ registry: 'US', files, sink: small, checkpointPath: join(tmp.dir(), 'other.json') });
     expect(small.checkpoints).toEqual([6000 - 3 * 21]); // small entries: only the final flush
-    const checkpointPath = join(dir, 'import.json');
+    const checkpointPath = join(tmp.dir(), 'import.json');
     const controller = new AbortController();
     const first = new MemorySink();
     first.onAdd = (n) => {
@@ -450,7 +439,7 @@ describe('resume from a checkpoint', () => {
   it('ignores a checkpoint of other files or a damaged one, and says so', async () => {
     const path = file('a.txt', numbers(201, 3000));
     const files = [{ path, kind: 'full' as const }];
-    const checkpointPath = join(dir, 'import.json');
+    const checkpointPath = join(tmp.dir(), 'import.json');
     const controller = new AbortController();
     const first = new MemorySink();
     first.onAdd = (n) => {
@@ -483,7 +472,7 @@ describe('sniffRegistryKind', () => {
   });
 
   it('rejects a missing file or a corrupt zip by name', async () => {
-    const missing = join(dir, 'missing.txt');
+    const missing = join(tmp.dir(), 'missing.txt');
     await expect(sniffRegistryKind(missing, 'US')).rejects.toThrow(missing);
     const bad = file('bad.zip', 'PK\x03\x04 nothing');
     await expect(sniffRegistryKind(bad, 'US')).rejects.toThrow(bad);

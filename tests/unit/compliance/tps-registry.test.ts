@@ -4,10 +4,11 @@
 // that marks a listed +44 phone with the UK's exemptions. Fake numbers come from Ofcom's drama
 // ranges that libphonenumber accepts (020 7946 0xxx, 0113/0161 496 0xxx, 029 2018 0xxx); its
 // metadata rejects the 01632 960xxx and 07700 900xxx ones, which therefore make bad lines.
+import { tempDirPerTest } from '../../support/temp-dir';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { defaultCompliancePolicy, registryNames, type RegistryName } from '../../../shared/compliance';
 import type { CampaignKind } from '../../../shared/campaign';
@@ -42,18 +43,8 @@ class MemorySink implements ChangeSink {
   async checkpoint(): Promise<void> {}
 }
 
-let dir = '';
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ringside-tps-test-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const tmp = tempDirPerTest('ringside-tps-test-');
+const file = tmp.file;
 
 describe('the GB key', () => {
   it('maps 10-digit NSNs by first digit and shorter ones above 9e9', () => {
@@ -263,7 +254,7 @@ describe('TPS files', () => {
 
   it('does not resume a GB import from a NANP import’s checkpoint', async () => {
     const path = file('tps.txt', '02079460100\n');
-    const checkpointPath = join(dir, 'cp.json');
+    const checkpointPath = join(tmp.dir(), 'cp.json');
     // A checkpoint of the same file written by a US import that stopped after it.
     const st = statSync(path);
     writeFileSync(
@@ -291,9 +282,9 @@ describe('a GB import through the registry job', () => {
       mode: 'full',
       files: [],
       snapshotAt: Date.UTC(2026, 2, 1),
-      target: join(dir, 'registry', 'GB.rsdnc'),
-      checkpointPath: join(dir, 'registry', 'GB.full.checkpoint.json'),
-      workDir: join(dir, 'registry', 'GB.work'),
+      target: join(tmp.dir(), 'registry', 'GB.rsdnc'),
+      checkpointPath: join(tmp.dir(), 'registry', 'GB.full.checkpoint.json'),
+      workDir: join(tmp.dir(), 'registry', 'GB.work'),
       resume: false,
       ...over,
     };
@@ -301,7 +292,7 @@ describe('a GB import through the registry job', () => {
   const hooks = { onProgress: () => undefined, onBuilding: () => undefined };
 
   it('builds GB.rsdnc from TPS and CTPS files, then patches it with change lists; lookups go through registryKey', async () => {
-    mkdirSync(join(dir, 'registry'));
+    mkdirSync(join(tmp.dir(), 'registry'));
     const tps = file('tps.txt', ['0207 9460100', '0207 9460101', '0113 4960102', '0800 1111'].map((l) => l.padEnd(12, ' ')).join('\r\n') + '\r\n');
     const ctps = file('ctps.csv', 'Telephone\n+44 29 2018 0103\n01632 960104\n');
     const message = await runRegistryJob(job({ files: [{ path: tps, kind: 'full' }, { path: ctps, kind: 'full' }] }), hooks);
@@ -325,7 +316,7 @@ describe('a GB import through the registry job', () => {
   });
 
   it('is cancelled like any other import', async () => {
-    mkdirSync(join(dir, 'registry'));
+    mkdirSync(join(tmp.dir(), 'registry'));
     const tps = file('tps.txt', '02079460100\n'.repeat(1000));
     await expect(runRegistryJob(job({ files: [{ path: tps, kind: 'full' }] }), { ...hooks, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -339,9 +330,9 @@ describe('a list scrub of +44 phones', () => {
   });
 
   async function gbIndex(numbers: string[]): Promise<RegistryIndex> {
-    const builder = await RegistryIndexBuilder.open(join(dir, 'work'));
+    const builder = await RegistryIndexBuilder.open(join(tmp.dir(), 'work'));
     for (const n of numbers) builder.add(key(n));
-    const target = join(dir, 'GB.rsdnc');
+    const target = join(tmp.dir(), 'GB.rsdnc');
     await builder.finish(target, { registry: 'GB', snapshotAt: NOW - 86_400_000 });
     return RegistryIndex.load(target);
   }

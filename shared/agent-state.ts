@@ -1,3 +1,5 @@
+import { defineStateMachine, legalFrom, StateTransitionError } from './state-machine.js';
+
 /** The agent's own state, which drives the dialler. */
 export type AgentState = 'offline' | 'available' | 'on-call' | 'wrap-up' | 'paused';
 
@@ -10,18 +12,21 @@ export const agentTransitions: Record<AgentState, readonly AgentState[]> = {
   paused: ['available', 'on-call', 'offline', 'wrap-up'],
 };
 
-export class AgentStateTransitionError extends Error {
-  constructor(
-    readonly from: AgentState,
-    readonly to: AgentState,
-  ) {
-    super(`Illegal agent state transition ${from} -> ${to}`);
+export class AgentStateTransitionError extends StateTransitionError<AgentState> {
+  constructor(from: AgentState, to: AgentState) {
+    super('agent state', from, to, legalFrom(agentTransitions, from));
     this.name = 'AgentStateTransitionError';
   }
 }
 
+/** Same-state moves are allowed: pausing again with another reason keeps the agent paused. */
+export const agentStateMachine = defineStateMachine<AgentState>('agent state', agentTransitions, {
+  allowSame: true,
+  error: (from, to) => new AgentStateTransitionError(from, to),
+});
+
 export function assertAgentTransition(from: AgentState, to: AgentState): void {
-  if (from !== to && !agentTransitions[from].includes(to)) throw new AgentStateTransitionError(from, to);
+  agentStateMachine.assertTransition(from, to);
 }
 
 /** Why the agent is paused. "Not registered" is set by the app itself. */

@@ -1,5 +1,6 @@
 /** The call session model shared by main and renderer. */
 import type { ComplianceDecision } from './compliance.js';
+import { defineStateMachine, legalFrom, StateTransitionError } from './state-machine.js';
 import type { MonitorMode } from './supervision.js';
 
 export type CallDirection = 'outbound' | 'inbound';
@@ -22,18 +23,21 @@ export const callTransitions: Record<CallState, readonly CallState[]> = {
   ended: [],
 };
 
-export class CallStateTransitionError extends Error {
-  constructor(
-    readonly from: CallState,
-    readonly to: CallState,
-  ) {
-    super(`Illegal call transition ${from} -> ${to}`);
+/** Its own subclass so callers can tell a call bug from another machine's. */
+export class CallStateTransitionError extends StateTransitionError<CallState> {
+  constructor(from: CallState, to: CallState) {
+    super('call', from, to, legalFrom(callTransitions, from));
     this.name = 'CallStateTransitionError';
   }
 }
 
+/** No same-state moves: each call transition follows a SIP event, so a repeat means a duplicate event or a race. */
+export const callStateMachine = defineStateMachine<CallState>('call', callTransitions, {
+  error: (from, to) => new CallStateTransitionError(from, to),
+});
+
 export function assertCallTransition(from: CallState, to: CallState): void {
-  if (!callTransitions[from].includes(to)) throw new CallStateTransitionError(from, to);
+  callStateMachine.assertTransition(from, to);
 }
 
 /** How a call ended, as an agent would say it. */

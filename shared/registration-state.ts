@@ -1,3 +1,5 @@
+import { defineStateMachine, legalFrom, StateTransitionError } from './state-machine.js';
+
 /** Registration of the agent's SIP account, as the UI sees it. */
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'failed';
 
@@ -9,14 +11,21 @@ export const registrationTransitions: Record<RegistrationState, readonly Registr
   failed: ['registering', 'unregistered'],
 };
 
-export class RegistrationTransitionError extends Error {
-  constructor(
-    readonly from: RegistrationState,
-    readonly to: RegistrationState,
-  ) {
-    super(`Illegal registration transition ${from} -> ${to}`);
+export class RegistrationTransitionError extends StateTransitionError<RegistrationState> {
+  constructor(from: RegistrationState, to: RegistrationState) {
+    super('registration', from, to, legalFrom(registrationTransitions, from));
     this.name = 'RegistrationTransitionError';
   }
+}
+
+/** Same-state moves are allowed: the owner re-enters a state to patch fields (e.g. a retry count). */
+export const registrationStateMachine = defineStateMachine<RegistrationState>('registration', registrationTransitions, {
+  allowSame: true,
+  error: (from, to) => new RegistrationTransitionError(from, to),
+});
+
+export function assertRegistrationTransition(from: RegistrationState, to: RegistrationState): void {
+  registrationStateMachine.assertTransition(from, to);
 }
 
 export interface RegistrationView {

@@ -1,0 +1,145 @@
+/**
+ * The secret fields of an account and how the settings file keeps them: each one encrypted next
+ * to where it lives (`passwordEncrypted`, `supervision.teamSecretEncrypted`,
+ * `iceServers[i].credentialEncrypted`), never in clear. The cipher is a parameter so that this
+ * walk over the fields needs no Electron; the shell passes safeStorage.
+ */
+import type { Account } from '../../shared/account';
+
+/** Encrypts to and from base64 text; `decrypt` throws when the text cannot be decrypted. */
+export interface SecretCipher {
+  available(): boolean;
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+type IceServer = Account['iceServers'][number];
+
+/** One ICE server as saved. A clear `credential` only comes from an older version's file. */
+export type SealedIceServer = Omit<IceServer, 'credential'> & { credential?: string; credentialEncrypted?: string };
+
+/**
+ * The account as the settings file holds it. The clear fields are optional because an older
+ * version wrote the team secret and the TURN credentials in clear; loading re-saves them sealed.
+ */
+export type SealedAccount = Omit<Account, 'password' | 'supervision' | 'iceServers'> & {
+  password?: string;
+  passwordEncrypted?: string;
+  supervision?: Omit<Account['supervision'], 'teamSecret'> & { teamSecret?: string; teamSecretEncrypted?: string };
+  iceServers?: SealedIceServer[];
+};
+
+export interface OpenedAccount {
+  /** The account with its secrets in clear, still to be validated; a secret that could not be read is left out. */
+  candidate: Record<string, unknown>;
+  /** Why a secret could not be read, in words for the agent. */
+  problems: string[];
+  /** The record to write back when clear secrets were found, sealed; null when the file is fine as it is. */
+  resealed: SealedAccount | null;
+}
+
+/** The account as it goes to disk: every secret encrypted, none in clear. */
+export function sealAccount(account: Account, cipher: SecretCipher): SealedAccount {
+  const { password, supervision, iceServers, ...rest } = account;
+  const { teamSecret, ...openSupervision } = supervision;
+  return {
+    ...rest,
+    passwordEncrypted: cipher.encrypt(password),
+    supervision: teamSecret === undefined ? openSupervision : { ...openSupervision, teamSecretEncrypted: cipher.encrypt(teamSecret) },
+    iceServers: iceServers.map(({ credential, ...server }) => (credential === undefined ? server : { ...server, credentialEncrypted: cipher.encrypt(credential) })),
+  };
+}
+
+interface OpenedSecret {
+  value?: string;
+  /** What the file should hold for this secret after loading. */
+  sealed?: string;
+  /** The file held it in clear, so it must be rewritten. */
+  wasClear: boolean;
+}
+
+function unreadable(what: string): string {
+  return (
+    `The saved ${what} can no longer be decrypted on this computer (the system keychain was reset, ` +
+    `or the settings come from another computer or user account). Enter it again in Settings; the rest of the account is kept.`
+  );
+}
+
+function noKeychain(what: string): string {
+  return `This desktop has no secure storage (no system keychain), so the saved ${what} cannot be read. Ask your administrator for a provisioning file.`;
+}
+
+function openSecret(what: string, clear: unknown, sealed: unknown, cipher: SecretCipher, problems: string[]): OpenedSecret {
+  const wasClear = typeof clear === 'string';
+  if (typeof sealed === 'string') {
+    if (!cipher.available()) {
+      problems.push(noKeychain(what));
+      return { sealed, wasClear };
+    }
+    try {
+      return { value: cipher.decrypt(sealed), sealed, wasClear };
+    } catch {
+      // A clear copy beside it (a hand-edited file) is still the agent's secret: use and seal it.
+      if (wasClear) return { value: clear as string, sealed: cipher.encrypt(clear as string), wasClear };
+      problems.push(unreadable(what));
+      // The ciphertext stays on disk untouched: the keychain may come back.
+      return { sealed, wasClear };
+    }
+  }
+  if (!wasClear) return { wasClear };
+  return { value: clear as string, sealed: cipher.available() ? cipher.encrypt(clear as string) : undefined, wasClear };
+}
+
+function urlsOf(server: { urls?: unknown }): string {
+  return Array.isArray(server.urls) ? server.urls.join(', ') : String(server.urls ?? '');
+}
+
+/**
+ * Decrypts what it can of a saved account. A secret that does not decrypt is reported in
+ * `problems` and left out, so the rest of the account still loads; clear secrets from an older
+ * version's file are sealed in `resealed`, with every ciphertext already there kept as it was.
+ */
+export function openAccount(saved: SealedAccount, cipher: SecretCipher): OpenedAccount {
+  const problems: string[] = [];
+  const { password, passwordEncrypted, supervision, iceServers, ...rest } = saved;
+  let wasClear = false;
+
+  const pw = openSecret('SIP password', password, passwordEncrypted, cipher, problems);
+  wasClear ||= pw.wasClear;
+  const candidate: Record<string, unknown> = { ...rest, password: pw.value ?? '' };
+  const resealed: SealedAccount = { ...rest };
+  if (pw.sealed !== undefined) resealed.passwordEncrypted = pw.sealed;
+  else if (pw.value !== undefined) resealed.password = pw.value;
+
+  if (supervision && typeof supervision === 'object') {
+    const { teamSecret, teamSecretEncrypted, ...openSupervision } = supervision;
+    const ts = openSecret('supervision team secret', teamSecret, teamSecretEncrypted, cipher, problems);
+    wasClear ||= ts.wasClear;
+    candidate.supervision = ts.value === undefined ? openSupervision : { ...openSupervision, teamSecret: ts.value };
+    resealed.supervision =
+      ts.sealed !== undefined ? { ...openSupervision, teamSecretEncrypted: ts.sealed } : ts.value !== undefined ? { ...openSupervision, teamSecret: ts.value } : openSupervision;
+  } else if (supervision !== undefined) {
+    candidate.supervision = supervision;
+    resealed.supervision = supervision;
+  }
+
+  if (Array.isArray(iceServers)) {
+    const opened = iceServers.map((server, i) => {
+      const { credential, credentialEncrypted, ...openServer } = server;
+      const c = openSecret(`credential of ICE server ${i + 1} (${urlsOf(openServer)})`, credential, credentialEncrypted, cipher, problems);
+      wasClear ||= c.wasClear;
+      return {
+        open: c.value === undefined ? openServer : { ...openServer, credential: c.value },
+        sealed: c.sealed !== undefined ? { ...openServer, credentialEncrypted: c.sealed } : c.value !== undefined ? { ...openServer, credential: c.value } : openServer,
+      };
+    });
+    candidate.iceServers = opened.map((o) => o.open);
+    resealed.iceServers = opened.map((o) => o.sealed);
+  } else if (iceServers !== undefined) {
+    candidate.iceServers = iceServers;
+    resealed.iceServers = iceServers;
+  }
+
+  // Without a keychain the clear secrets cannot be sealed: the file stays as it is until they can.
+  return { candidate, problems, resealed: wasClear && cipher.available() ? resealed : null };
+}

@@ -1,5 +1,5 @@
 /** Holds the registration view and enforces the legal transitions from shared/. */
-import { RegistrationTransitionError, registrationTransitions, type RegistrationState, type RegistrationView } from '../../shared/registration-state.js';
+import { assertRegistrationTransition, type RegistrationState, type RegistrationView } from '../../shared/registration-state.js';
 
 export class RegistrationMachine {
   private view: RegistrationView;
@@ -21,8 +21,7 @@ export class RegistrationMachine {
 
   /** Moves to `to`, throwing on an illegal transition; same-state updates just patch fields. */
   transition(to: RegistrationState, patch: Partial<Omit<RegistrationView, 'state'>> = {}): void {
-    const from = this.view.state;
-    if (from !== to && !registrationTransitions[from].includes(to)) throw new RegistrationTransitionError(from, to);
+    assertRegistrationTransition(this.view.state, to);
     this.view = { ...this.view, ...patch, state: to };
     this.onChange(this.view);
   }

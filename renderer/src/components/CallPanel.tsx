@@ -7,7 +7,7 @@ import { useRingside } from '../store/store';
 import { useApi } from './api-context';
 import { outcomeText, stateLabel } from './call-format';
 import { CallTimer } from './CallTimer';
-import { ComplianceCard } from './ComplianceCard';
+import { ComplianceCard } from '../features/compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
 import { TemperatureChip } from './TemperatureChip';

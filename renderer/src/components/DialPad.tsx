@@ -3,10 +3,10 @@ import { aorDomain } from '../../../shared/account';
 import { parseDialTarget } from '../../../shared/dial-target';
 import { useRingside } from '../store/store';
 import { useApi } from './api-context';
-import { ComplianceCard } from './ComplianceCard';
+import { ComplianceCard } from '../features/compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
-import { useComplianceCheck } from './use-compliance-check';
+import { useComplianceCheck } from '../features/compliance/use-compliance-check';
 import { drop, useRequest } from './use-request';
 
 /**

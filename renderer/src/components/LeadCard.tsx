@@ -8,7 +8,7 @@ import { agentZone, isValidZone } from '../workspace/callback-time';
 import { useLeadDetail } from '../workspace/use-lead-detail';
 import { useApi } from './api-context';
 import { formatDuration } from './call-format';
-import { ComplianceCard } from './ComplianceCard';
+import { ComplianceCard } from '../features/compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { DispositionBar } from './DispositionBar';
 import { LeadEditor } from './LeadEditor';

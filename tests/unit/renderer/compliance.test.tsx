@@ -5,7 +5,7 @@ import type { ComplianceDecision, ComplianceStatus } from '../../../shared/compl
 import type { Snapshot } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import { ApiContext } from '../../../renderer/src/components/api-context';
-import { ComplianceCard } from '../../../renderer/src/components/ComplianceCard';
+import { ComplianceCard } from '../../../renderer/src/features/compliance/ComplianceCard';
 import { safeFileName } from '../../../renderer/src/components/download-file';
 import { store } from '../../../renderer/src/store/store';
 import { appHarness } from './app-harness';

@@ -1,5 +1,5 @@
 /** Words for the compliance types, shared by the "why" card, the banner and the panel. */
-import type { CheckOutcome, CheckRule, ComplianceDecision, ExemptionBasis, RegistryName, TargetReadingView } from '../../../shared/compliance';
+import type { CheckOutcome, CheckRule, ComplianceDecision, ExemptionBasis, RegistryName, TargetReadingView } from '../../../../shared/compliance';
 
 export const registryLabel: Record<RegistryName, string> = {
   US: 'US National DNC Registry',

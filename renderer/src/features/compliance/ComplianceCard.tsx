@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { ComplianceDecision, TargetReadingView } from '../../../shared/compliance';
+import type { ComplianceDecision, TargetReadingView } from '../../../../shared/compliance';
 import { basisLabel, decidingReading, outcomeText, ruleName, ruleShort, verdictOf, verdictText, viaText } from './compliance-format';
 
 /**

@@ -1,4 +1,4 @@
-import { useRingside } from '../store/store';
+import { useRingside } from '../../store/store';
 
 /**
  * Across the top of the app whenever main says outbound telemarketing is blocked by a stale or

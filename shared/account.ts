@@ -70,7 +70,3 @@ export function aorDomain(aor: string): string {
   const at = aor.lastIndexOf('@');
   return aor.slice(at + 1).replace(/:\d+$/, '');
 }
-
-export function aorUser(aor: string): string {
-  return aor.replace(/^sips?:/, '').split('@')[0];
-}

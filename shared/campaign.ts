@@ -7,7 +7,6 @@ export const campaignKinds = ['outbound', 'inbound', 'lead-generation', 'sales',
 export type CampaignKind = (typeof campaignKinds)[number];
 
 export const dialModes = ['manual', 'preview', 'progressive'] as const;
-export type DialMode = (typeof dialModes)[number];
 
 /**
  * What a disposition does to the lead (the label is the campaign's own words):
@@ -76,7 +75,6 @@ export const scriptSchema = z
       }
     });
   });
-export type Script = z.infer<typeof scriptSchema>;
 
 /**
  * A local calling window, `HH:mm` to `HH:mm`, end exclusive (08:00–21:00 allows 08:00 to 20:59;

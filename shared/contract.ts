@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { accountSchema, type AccountView } from './account.js';
-import { campaignSchema, type Campaign } from './campaign.js';
+import { campaignSchema, capturableFields, type Campaign } from './campaign.js';
 import { leadPatchSchema, leadStatuses, type Callback, type Lead, type LeadHistoryEntry, type LeadRow } from './lead.js';
 import { leadFields, type AgentStats, type CampaignSummary, type ImportPreview, type ImportProgress, type ImportReport, type WorkspaceView } from './workspace.js';
 import type { CallSessionView } from './call-session.js';
@@ -132,7 +132,10 @@ export const requestSchemas = {
     })
     .strict(),
   /** A script answer captured into the lead. */
-  'workspace:capture': z.object({ leadId, field: z.string().regex(/^(firstName|lastName|company|email|source|street|city|region|postalCode|country|custom\.[A-Za-z0-9_ -]{1,40})$/), value: z.string().max(2000) }).strict(),
+  // Only the fields a script may fill: never evidence (consent, inquiry) the compliance gate reads.
+  'workspace:capture': z
+    .object({ leadId, field: z.string().max(48).refine((f) => (capturableFields as readonly string[]).includes(f) || /^custom\.[A-Za-z0-9_ -]{1,40}$/.test(f), 'not a field a script answer can fill'), value: z.string().max(2000) })
+    .strict(),
   'agent:set-state': z.object({ state: z.enum(['available', 'paused', 'offline']), reason: z.string().max(60).optional() }).strict(),
   'agent:stats': empty,
 

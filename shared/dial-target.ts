@@ -16,6 +16,3 @@ export function parseDialTarget(input: string, domain: string): DialTarget {
   if (r.uri) return { ok: true, uri: r.uri, display: input.trim() };
   return { ok: false, message: r.message };
 }
-
-/** DTMF tones RFC 4733 and SIP INFO both carry. */
-export const DTMF_TONES = /^[0-9A-D*#,]{1,64}$/;

@@ -37,8 +37,3 @@ export function outcomeText(call: CallSessionView): string {
   if (call.detail && call.detail.trim() && call.detail.trim() !== label) parts.push(call.detail.trim());
   return parts.join(' — ');
 }
-
-/** Whether a call is still going (anything but ended). */
-export function isLive(call: CallSessionView): boolean {
-  return call.state !== 'ended';
-}

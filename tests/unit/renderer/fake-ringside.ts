@@ -102,7 +102,7 @@ export function lead(overrides: Partial<Lead> = {}): Lead {
   };
 }
 
-export const history: LeadHistoryEntry[] = [
+const history: LeadHistoryEntry[] = [
   { id: 1, at: Date.now() - 86_400_000, kind: 'call', direction: 'outbound', phone: '+15125550101', outcome: 'no-answer', durationSec: 0, disposition: null, note: null },
   { id: 2, at: Date.now() - 86_000_000, kind: 'disposition', direction: null, phone: null, outcome: null, durationSec: null, disposition: 'No answer', note: 'try mornings' },
 ];

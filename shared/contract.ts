@@ -75,7 +75,8 @@ export interface Snapshot {
 }
 
 const leadId = z.number().int().positive();
-const columnTarget = z.union([z.enum(leadFields), z.literal('ignore'), z.string().regex(/^custom:[A-Za-z0-9_ -]{1,40}$/)]);
+const customColumn = z.custom<`custom:${string}`>((v) => typeof v === 'string' && /^custom:[A-Za-z0-9_ -]{1,40}$/.test(v), 'a custom field is custom:<name> (letters, digits, space, _ or -; at most 40)');
+const columnTarget = z.union([z.enum(leadFields), z.literal('ignore'), customColumn]);
 /** A local date-time as the agent picked it, in the lead's zone: 2026-11-27T14:30. */
 const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'use YYYY-MM-DDTHH:mm');
 
@@ -181,6 +182,8 @@ export const requestSchemas = {
 
 export type RequestChannel = keyof typeof requestSchemas;
 export type RequestPayload<C extends RequestChannel> = z.input<(typeof requestSchemas)[C]>;
+/** A request's payload as main's handlers receive it: validated and parsed by its schema. */
+export type RequestData<C extends RequestChannel> = z.output<(typeof requestSchemas)[C]>;
 
 export interface RequestResults {
   'app:ready': Snapshot;

@@ -62,3 +62,14 @@ export class MemoryAccountStore implements AccountStore {
     this.account = account;
   }
 }
+
+/**
+ * An account saved from Settings keeps the secrets the form never sees: an empty password keeps
+ * the saved one; the team secret is write-only too — absent keeps it, '' removes it.
+ */
+export function withSavedSecrets(account: Account, saved: Account | null): Account {
+  const withPassword = account.password === '' && saved ? { ...account, password: saved.password } : account;
+  const { teamSecret, ...supervision } = withPassword.supervision;
+  const secret = teamSecret === undefined ? saved?.supervision.teamSecret : teamSecret;
+  return { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision };
+}

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, AccountView } from '../../shared/account.js';
 import type { CallSessionView } from '../../shared/call-session.js';
-import { isRequestChannel, requestSchemas, type RequestChannel, type RequestPayload, type RequestResults, type Snapshot } from '../../shared/contract.js';
+import { isRequestChannel, requestSchemas, type RequestChannel, type RequestData, type RequestPayload, type RequestResults, type Snapshot } from '../../shared/contract.js';
 import type { RegistrationView } from '../../shared/registration-state.js';
 import { fail, ok, RingsideError, type Result } from '../../shared/result.js';
-import type { AccountStore, StoredAccount } from './account-store.js';
+import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { BackoffOptions } from './backoff.js';
 import { CallManager } from './call-manager.js';
 import { drop } from './drop.js';
@@ -17,22 +17,19 @@ import { EventHub, type PeerSink } from './event-hub.js';
 import { MediaBridge } from './media-bridge.js';
 import { ProxySessionDescriptionHandler } from './proxy-sdh.js';
 import { SipClient, type Logger } from './sip-client.js';
-import { campaignSchema, type CampaignInput } from '../../shared/campaign.js';
-import { normalisePhone } from '../../shared/phone.js';
+import type { CampaignInput } from '../../shared/campaign.js';
 import type { LeadPatch } from '../../shared/lead.js';
-import type { LeadChanges, Store } from './data/repositories.js';
+import type { Store } from './data/repositories.js';
 import { ComplianceService } from './compliance/compliance-service.js';
+import { campaignFile, readCampaignFile } from './campaigns/campaign-file.js';
+import { leadChanges } from './leads/lead-changes.js';
 import { DialPolicy } from './compliance/dial-policy.js';
 import { callerIdVerified } from './caller-id.js';
 import type { CompliancePolicy } from '../../shared/compliance.js';
 import { aorDomain } from '../../shared/account.js';
 import { dirname } from 'node:path';
-import { cachedTimeZone } from './data/time-zone.js';
 import { WorkspaceService } from './workspace/workspace-service.js';
-import { CsvFormatError, previewCsv } from './import/csv-import.js';
-import { runImportInWorker } from './import/import-runner.js';
-import { ImportUploads, UploadError } from './import/upload.js';
-import type { ColumnTarget } from '../../shared/workspace.js';
+import { ImportJobs } from './import/import-jobs.js';
 import { BoardService } from './supervision/board-service.js';
 import { sameIdentity } from './supervision/team-auth.js';
 import { answerSipMessage } from './supervision/message-inbox.js';
@@ -100,8 +97,6 @@ export function createCore(deps: CoreDeps): Core {
   let board: BoardService | null = null;
 
   const { store } = deps;
-  const uploads = new ImportUploads();
-  const imports = new Map<string, AbortController>();
   let workspace: WorkspaceService;
   const compliance = new ComplianceService({
     store,
@@ -170,6 +165,15 @@ export function createCore(deps: CoreDeps): Core {
     agentName: () => stored?.account.displayName || (stored ? stored.account.aor.replace(/^sips?:/, '').split('@')[0] : 'Agent'),
     log,
   });
+  const importJobs = new ImportJobs({
+    store,
+    dbPath: deps.dbPath ?? null,
+    emit: (channel, payload) => hub.emit(channel, payload),
+    onImported: (campaignId) => {
+      if (workspace.selectedCampaignId === campaignId) workspace.leadsChanged();
+    },
+    log,
+  });
 
   /** Listen / whisper / barge: this supervisor's session, and who listens to this agent. */
   const monitors: MonitorService = new MonitorService({
@@ -191,37 +195,6 @@ export function createCore(deps: CoreDeps): Core {
     emit: (view) => hub.emit('monitored:changed', view),
     log,
   });
-
-  /** Validates and normalises a lead edit; invalid phone numbers are reported, not guessed. */
-  function leadChanges(leadId: number, patch: LeadPatch): { changes: LeadChanges; invalidPhones: string[] } {
-    const lead = store.leads.get(leadId);
-    if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
-    const country = store.campaigns.get(lead.campaignId)?.defaultCountry ?? 'US';
-    const { phones, ...rest } = patch;
-    const changes: LeadChanges = { ...rest };
-    const invalidPhones: string[] = [];
-    if (phones) {
-      const keep: LeadChanges['phones'] = [];
-      for (const raw of phones) {
-        const n = normalisePhone(raw, country);
-        if (n.ok) {
-          if (!keep.some((p) => p.e164 === n.e164)) keep.push({ e164: n.e164, raw, label: lead.phones.find((p) => p.e164 === n.e164)?.label ?? null });
-        } else invalidPhones.push(`${raw}: ${n.reason}`);
-      }
-      if (invalidPhones.length) throw new RingsideError('invalid-data', `Not saved — invalid phone numbers: ${invalidPhones.join('; ')}`);
-      changes.phones = keep;
-      // A lead without a zone gets the one its first number implies (if exactly one).
-      if (!lead.timeZone && changes.timeZone === undefined && keep[0]) changes.timeZone = cachedTimeZone(keep[0].e164) ?? null;
-    }
-    if (changes.timeZone) {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: changes.timeZone });
-      } catch {
-        throw new RingsideError('invalid-data', `"${changes.timeZone}" is not a time zone (use e.g. Europe/Warsaw).`);
-      }
-    }
-    return { changes, invalidPhones };
-  }
 
   function saveCampaign(input: CampaignInput & { id?: number }) {
     const saved = store.campaigns.save(input);
@@ -364,79 +337,12 @@ export function createCore(deps: CoreDeps): Core {
   const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: monitors.view(), monitored: monitored.view() });
 
   type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
-  /** Import errors the agent can act on become invalid-data, with the importer's own words. */
-  const asDataError = <T>(fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof UploadError || error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
-      throw error;
-    }
-  };
   const importHandlers: { [C in 'import:begin' | 'import:chunk' | 'import:preview' | 'import:run' | 'import:cancel']: Handler<C> } = {
-    'import:begin': (p) => {
-      const { fileName, size } = p as { fileName: string; size: number };
-      return { importId: asDataError(() => uploads.begin(fileName, size)) };
-    },
-    'import:chunk': (p) => {
-      const { importId, seq, data } = p as { importId: string; seq: number; data: string };
-      return { received: asDataError(() => uploads.chunk(importId, seq, data)) };
-    },
-    'import:preview': async (p) => {
-      const { importId } = p as { importId: string };
-      const path = asDataError(() => uploads.path(importId));
-      try {
-        return { ...(await previewCsv(path)), importId };
-      } catch (error) {
-        if (error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
-        throw error;
-      }
-    },
-    'import:run': (p) => {
-      const { importId, campaignId, mapping, duplicates } = p as { importId: string; campaignId: number; mapping: ColumnTarget[]; duplicates: 'merge' | 'skip' };
-      if (!deps.dbPath) throw new RingsideError('internal', 'Import needs the database file path.');
-      const campaign = store.campaigns.get(campaignId);
-      if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
-      if (imports.has(importId)) throw new RingsideError('illegal-state', 'This import is already running.');
-      const path = asDataError(() => uploads.path(importId));
-      const controller = new AbortController();
-      imports.set(importId, controller);
-      drop(
-        runImportInWorker({
-          dbPath: deps.dbPath,
-          path,
-          campaignId,
-          mapping,
-          duplicates,
-          defaultCountry: campaign.defaultCountry,
-          signal: controller.signal,
-          onProgress: (progress) => hub.emit('import:progress', { ...progress, importId }),
-        })
-          .then((report) => {
-            hub.emit('import:finished', { ...report, importId });
-            hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
-            if (workspace.view().campaignId === campaignId) workspace.leadsChanged();
-          })
-          .catch((error: unknown) => {
-            const message = error instanceof Error ? error.message : String(error);
-            hub.emit('import:finished', { importId, done: true, cancelled: false, rowsDone: 0, bytesDone: 0, bytesTotal: 0, imported: 0, merged: 0, skipped: 0, failed: 1, errors: [{ row: 0, reason: `The import stopped: ${message}` }], ms: 0 });
-          })
-          .finally(() => {
-            imports.delete(importId);
-            uploads.discard(importId);
-          }),
-        log.warn,
-        'import',
-      );
-      return { started: true as const };
-    },
-    'import:cancel': (p) => {
-      const { importId } = p as { importId: string };
-      const running = imports.get(importId);
-      if (running) running.abort();
-      else uploads.discard(importId);
-      return null;
-    },
+    'import:begin': (p) => importJobs.begin(p as RequestData<'import:begin'>),
+    'import:chunk': (p) => importJobs.chunk(p as RequestData<'import:chunk'>),
+    'import:preview': (p) => importJobs.preview(p as RequestData<'import:preview'>),
+    'import:run': (p) => importJobs.run(p as RequestData<'import:run'>),
+    'import:cancel': (p) => importJobs.cancel(p as RequestData<'import:cancel'>),
   };
   const handlers: { [C in RequestChannel]: Handler<C> } = {
     'app:ready': (p, peer) => {
@@ -445,14 +351,8 @@ export function createCore(deps: CoreDeps): Core {
     },
     'account:get': () => accountView(),
     'account:save': async (p) => {
-      const account = p as Account;
       if (stored?.source === 'provisioned') throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
-      // Keep the saved password when the form leaves it empty (the UI never sees it).
-      const withPassword = account.password === '' && stored ? { ...account, password: stored.account.password } : account;
-      // The team secret is write-only too: absent keeps the saved one, '' removes it.
-      const { teamSecret, ...supervision } = withPassword.supervision;
-      const secret = teamSecret === undefined ? stored?.account.supervision.teamSecret : teamSecret;
-      const merged: Account = { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision };
+      const merged = withSavedSecrets(p as Account, stored?.account ?? null);
       await deps.accounts.save(merged);
       await useAccount({ account: merged, source: 'settings' });
       return accountView() as AccountView;
@@ -502,24 +402,9 @@ export function createCore(deps: CoreDeps): Core {
     'campaign:export': (p) => {
       const c = store.campaigns.get((p as { id: number }).id);
       if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
-      const { id: _id, ...portable } = c;
-      const fileName = `${c.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().replace(/\s+/g, '-') || 'campaign'}.ringside-campaign.json`;
-      return { json: JSON.stringify({ format: 'ringside-campaign', version: 1, campaign: portable }, null, 2), fileName };
+      return campaignFile(c);
     },
-    'campaign:import': (p) => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse((p as { json: string }).json);
-      } catch (error) {
-        throw new RingsideError('invalid-data', `The file is not JSON: ${(error as Error).message}`);
-      }
-      const body = parsed && typeof parsed === 'object' && 'campaign' in parsed ? (parsed as { campaign: unknown }).campaign : parsed;
-      const result = campaignSchema.safeParse(body);
-      if (!result.success) throw new RingsideError('invalid-data', `Not a valid campaign: ${result.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; ')}`);
-      // Always a new campaign: importing never overwrites one that exists.
-      const { id: _ignored, ...fresh } = result.data;
-      return saveCampaign(fresh);
-    },
+    'campaign:import': (p) => saveCampaign(readCampaignFile((p as { json: string }).json)),
     'lead:list': (p) => store.leads.list(p as Parameters<Store['leads']['list']>[0]),
     'lead:get': (p) => {
       const id = (p as { id: number }).id;
@@ -529,7 +414,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     'lead:update': (p) => {
       const { id, patch } = p as { id: number; patch: LeadPatch };
-      const { changes, invalidPhones } = leadChanges(id, patch);
+      const { changes, invalidPhones } = leadChanges(store, id, patch);
       const lead = store.leads.update(id, changes, Date.now());
       hub.emit('lead:changed', lead);
       return { lead, invalidPhones };
@@ -622,7 +507,7 @@ export function createCore(deps: CoreDeps): Core {
     },
     async stop() {
       workspace.stop();
-      for (const running of imports.values()) running.abort();
+      importJobs.stopAll();
       await useAccount(null).catch((e: unknown) => log.warn('stop failed', e));
       bridge.failAll('core stopped');
     },

@@ -10,7 +10,9 @@ const electronPackage = '(^|/)node_modules/electron/|^electron$';
 const coreCompositionRoot = '^electron/core/(core|node-main|browser-server)\\.ts$';
 const coreRootFile = '^electron/core/[^/]+\\.ts$';
 const coreDomainFolder = '^electron/core/[^/]+$';
-const coreDomainFile = '^electron/core/[^/]+/';
+// lib/ is below everything (logger, drop, worker threads): any file may use it, it uses nothing of the core.
+const coreDomainFile = '^electron/core/(?!lib/)[^/]+/';
+const coreLib = '^electron/core/lib/';
 
 module.exports = {
   forbidden: [
@@ -82,6 +84,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^electron/core/call-manager\\.ts$' },
       to: { path: coreDomainFile, pathNot: '^electron/core/compliance/dial-policy\\.ts$' },
+    },
+    {
+      name: 'core-lib-at-the-bottom',
+      comment: 'electron/core/lib is the toolbox every part of the core uses; if it imported any of them, every domain would depend on every other through it.',
+      severity: 'error',
+      from: { path: coreLib },
+      to: { path: '^electron/core/', pathNot: coreLib },
     },
     {
       name: 'core-domains-not-to-composition-root',

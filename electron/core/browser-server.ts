@@ -13,7 +13,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WireFrame } from '../../shared/contract.js';
 import type { Core } from './core.js';
-import { drop } from './drop.js';
+import { drop } from './lib/drop.js';
 
 export interface BrowserServer {
   /** Open this in a browser: includes the token. */

@@ -17,9 +17,9 @@ import {
 import type { ComplianceDecision, DialPath } from '../../shared/compliance.js';
 import type { DialPermit } from './compliance/dial-policy.js';
 import { RingsideError } from '../../shared/result.js';
-import { drop } from './drop.js';
+import { drop } from './lib/drop.js';
 import type { ProxySessionDescriptionHandler } from './proxy-sdh.js';
-import type { Logger } from './sip-client.js';
+import type { Logger } from './lib/logger.js';
 
 /** What the call manager needs of the SIP side; SipClient provides it. */
 export interface SipLine {

@@ -3,12 +3,13 @@
  * the registration state machine. Owns reconnection (capped exponential backoff with jitter)
  * instead of sip.js's fixed-interval retry, and never has two REGISTERs in flight.
  */
+import type { Logger } from './lib/logger.js';
 import { Registerer, RegistererState, UserAgent, type Invitation, type Message, type SessionDescriptionHandlerFactory } from 'sip.js';
 import WebSocketImpl from 'ws';
 import type { Account } from '../../shared/account.js';
 import type { RegistrationView } from '../../shared/registration-state.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import { drop } from './drop.js';
+import { drop } from './lib/drop.js';
 import { RegistrationMachine } from './registration-machine.js';
 
 /** sip.js's transport uses the global WebSocket; Node 20 has none, so take it from `ws`. */
@@ -17,10 +18,6 @@ export function ensureWebSocket(): void {
   if (typeof g.WebSocket === 'undefined') g.WebSocket = WebSocketImpl;
 }
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string, error?: unknown): void;
-}
 
 export interface SipClientDeps {
   account: Account;

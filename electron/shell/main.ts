@@ -8,7 +8,7 @@ import { requestSchemas, type RequestChannel } from '../../shared/contract';
 import { fail } from '../../shared/result';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/account-store';
 import { createCore, type CoreConnection } from '../core/core';
-import { drop } from '../core/drop';
+import { drop } from '../core/lib/drop';
 import { openSqliteStore } from '../core/data/sqlite-store';
 import { SecureAccountStore } from './secure-account-store';
 import { createWindow, rendererEntry } from './window';

@@ -7,8 +7,8 @@
 import type { EventChannel, EventPayloads, RequestData, RequestResults } from '../../../shared/contract.js';
 import { RingsideError } from '../../../shared/result.js';
 import type { Store } from '../data/repositories.js';
-import { drop } from '../drop.js';
-import type { Logger } from '../sip-client.js';
+import { drop } from '../lib/drop.js';
+import type { Logger } from '../lib/logger.js';
 import { CsvFormatError, previewCsv } from './csv-import.js';
 import { runImportInWorker } from './import-runner.js';
 import { ImportUploads, UploadError } from './upload.js';

@@ -14,7 +14,7 @@
  * receiver's clock since the message arrived, so clocks that disagree do not skew the alerts.
  */
 import { agentPresenceSchema, type AgentPresence, type BoardAgent, type BoardAlertKind, type BoardTotals, type BoardView, type MonitorMode, type Supervision } from '../../../shared/supervision.js';
-import type { Logger } from '../sip-client.js';
+import type { Logger } from '../lib/logger.js';
 import { presenceAuthParts, presenceContent } from './presence.js';
 import { normaliseAor, verifyTeam } from './team-auth.js';
 

@@ -5,8 +5,8 @@
  */
 import type { Message } from 'sip.js';
 import { PRESENCE_AUTH_HEADER, PRESENCE_CONTENT_TYPE } from '../../../shared/supervision.js';
-import { drop } from '../drop.js';
-import type { Logger } from '../sip-client.js';
+import { drop } from '../lib/drop.js';
+import type { Logger } from '../lib/logger.js';
 import type { BoardService } from './board-service.js';
 
 export function answerSipMessage(message: Message, board: BoardService | null, log: Logger): void {

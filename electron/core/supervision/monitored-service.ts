@@ -14,8 +14,8 @@ import type { Account } from '../../../shared/account.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import { MONITOR_CONTENT_TYPE, monitorModeChangeSchema, type MonitorMode, type MonitoredView } from '../../../shared/supervision.js';
 import type { CallMonitor, InviteVerdict } from '../call-manager.js';
-import { drop } from '../drop.js';
-import type { Logger } from '../sip-client.js';
+import { drop } from '../lib/drop.js';
+import type { Logger } from '../lib/logger.js';
 import { assertedIdentity, checkMonitorAuth, MONITOR_AUTH_WINDOW_MS, parseMonitorMode } from './monitor-request.js';
 import { sameIdentity } from './team-auth.js';
 

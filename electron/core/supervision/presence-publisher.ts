@@ -14,8 +14,8 @@
  *   they are logged at most once a minute per supervisor.
  */
 import { PRESENCE_AUTH_HEADER, PRESENCE_CONTENT_TYPE, type AgentPresence } from '../../../shared/supervision.js';
-import { drop } from '../drop.js';
-import type { Logger } from '../sip-client.js';
+import { drop } from '../lib/drop.js';
+import type { Logger } from '../lib/logger.js';
 import { buildPresence, presenceAuthParts, presenceContent, type PresenceInputs } from './presence.js';
 import { signTeam } from './team-auth.js';
 

@@ -18,8 +18,8 @@ import { blankLead, type LeadChanges, type Store } from '../data/repositories.js
 import { numberOfUri } from '../caller-id.js';
 import type { ComplianceDecision } from '../../../shared/compliance.js';
 import { cachedTimeZone } from '../data/time-zone.js';
-import { drop } from '../drop.js';
-import type { Logger } from '../sip-client.js';
+import { drop } from '../lib/drop.js';
+import type { Logger } from '../lib/logger.js';
 
 export interface WorkspaceDeps {
   store: Store;

@@ -4,6 +4,7 @@
  * SIP; it only makes and applies SDP, plays remote audio, mutes, holds and sends DTMF.
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
+import { gathered } from './ice';
 import { createMonitorMixer, toneAmplitudes, type MixableSession } from './monitor-mix';
 
 export interface MediaEngine {
@@ -50,8 +51,6 @@ interface SessionMedia {
 
 /** The microphone is opened once and cloned per call, so dialling does not wait for it. */
 const MIC_IDLE_RELEASE_MS = 60_000;
-/** How long UDP host candidates must be quiet before the SDP goes out (no STUN/TURN). */
-const HOST_CANDIDATE_QUIET_MS = 8;
 /** A spare offer older than this is remade (addresses may have changed). */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 /** The spare is made this long after a call starts, out of that call's set-up path. */
@@ -176,40 +175,6 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   /** Hold = we neither send nor receive (RTP stops both ways), per RFC 3264 `inactive`. */
   function applyDirection(media: SessionMedia, hold: boolean): void {
     audioTransceiver(media).direction = hold ? 'inactive' : 'sendrecv';
-  }
-
-  /**
-   * Waits until the SDP is worth sending. With no STUN/TURN configured only host candidates can
-   * come, and Chromium finds the UDP ones within a few ms but reports "complete" only ~100 ms
-   * later, after its TCP candidates (useless to a PBX): so we stop once UDP host candidates have
-   * been quiet for a moment. With STUN/TURN we wait for gathering to complete. Either way the
-   * account's bound caps the wait.
-   */
-  function gathered(pc: RTCPeerConnection, timeoutMs: number, hostOnly: boolean): Promise<void> {
-    if (pc.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) => {
-      let quiet: ReturnType<typeof setTimeout> | null = null;
-      const done = (): void => {
-        clearTimeout(timer);
-        if (quiet) clearTimeout(quiet);
-        pc.removeEventListener('icegatheringstatechange', check);
-        pc.removeEventListener('icecandidate', onCandidate);
-        resolve();
-      };
-      const check = (): void => {
-        if (pc.iceGatheringState === 'complete') done();
-      };
-      const onCandidate = (e: RTCPeerConnectionIceEvent): void => {
-        if (!e.candidate) return done();
-        if (hostOnly && e.candidate.type === 'host' && e.candidate.protocol === 'udp') {
-          if (quiet) clearTimeout(quiet);
-          quiet = setTimeout(done, HOST_CANDIDATE_QUIET_MS);
-        }
-      };
-      const timer = setTimeout(done, timeoutMs);
-      pc.addEventListener('icegatheringstatechange', check);
-      pc.addEventListener('icecandidate', onCandidate);
-    });
   }
 
   /** Makes our answer to the remote offer just applied; kept for the getDescription that follows. */

@@ -4,11 +4,11 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectRingside } from './bridge/connect';
+import { connectRingside } from './ipc/connect';
 import { App } from './components/App';
 import { ErrorScreen } from './components/ErrorScreen';
 import { startMediaEngine } from './media/media-engine';
-import { bindStore } from './store/ipc-bridge';
+import { bindStore } from './ipc/ipc-bridge';
 import { store } from './store/store';
 import './styles.css';
 

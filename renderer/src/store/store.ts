@@ -4,16 +4,16 @@
  */
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Snapshot } from '../../../shared/contract';
-import { createAccountSlice, type AccountSlice } from './account-slice';
-import { createBoardSlice, type BoardSlice } from './board-slice';
-import { createCallsSlice, type CallsSlice } from './calls-slice';
-import { createComplianceSlice, type ComplianceSlice } from './compliance-slice';
-import { createRegistrationSlice, type RegistrationSlice } from './registration-slice';
-import { createImportSlice, type ImportSlice } from './import-slice';
-import { createLeadsSlice, type LeadsSlice } from './leads-slice';
-import { createUiSlice, type UiSlice } from './ui-slice';
-import { createMonitorSlice, type MonitorSlice } from './monitor-slice';
-import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './workspace-slice';
+import { createAccountSlice, type AccountSlice } from './slices/account-slice';
+import { createBoardSlice, type BoardSlice } from './slices/board-slice';
+import { createCallsSlice, type CallsSlice } from './slices/calls-slice';
+import { createComplianceSlice, type ComplianceSlice } from './slices/compliance-slice';
+import { createRegistrationSlice, type RegistrationSlice } from './slices/registration-slice';
+import { createImportSlice, type ImportSlice } from './slices/import-slice';
+import { createLeadsSlice, type LeadsSlice } from './slices/leads-slice';
+import { createUiSlice, type UiSlice } from './slices/ui-slice';
+import { createMonitorSlice, type MonitorSlice } from './slices/monitor-slice';
+import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './slices/workspace-slice';
 
 export interface SnapshotSlice {
   /** Replace registration, account, calls, workspace, stats and compliance with what main answered to `app:ready`. */

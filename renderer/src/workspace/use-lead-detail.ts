@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useApi } from '../components/api-context';
 import { drop, request } from '../components/use-request';
-import type { LeadDetail } from '../store/leads-slice';
+import type { LeadDetail } from '../store/slices/leads-slice';
 import { store, useRingside } from '../store/store';
 
 /**

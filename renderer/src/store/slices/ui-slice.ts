@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { RingsideState } from './store';
+import type { RingsideState } from '../store';
 
 export interface Notice {
   id: number;

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { RegistrationView } from '../../../shared/registration-state';
-import type { RingsideState } from './store';
+import type { RegistrationView } from '../../../../shared/registration-state';
+import type { RingsideState } from '../store';
 
 /** What the UI shows before main has told us anything. */
 export const initialRegistration: RegistrationView = {

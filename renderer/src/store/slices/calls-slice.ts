@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { CallSessionView, CallState } from '../../../shared/call-session';
-import type { RingsideState } from './store';
+import type { CallSessionView, CallState } from '../../../../shared/call-session';
+import type { RingsideState } from '../store';
 
 export interface CallsSlice {
   /** Every call session main knows about, by id. */

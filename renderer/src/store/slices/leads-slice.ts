@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { Callback, Lead, LeadHistoryEntry } from '../../../shared/lead';
-import type { RingsideState } from './store';
+import type { Callback, Lead, LeadHistoryEntry } from '../../../../shared/lead';
+import type { RingsideState } from '../store';
 
 /** The lead on screen with its history and callbacks (what `lead:get` answers). */
 export interface LeadDetail {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { BoardView } from '../../../shared/supervision';
-import type { RingsideState } from './store';
+import type { BoardView } from '../../../../shared/supervision';
+import type { RingsideState } from '../store';
 
 export interface BoardSlice {
   /** The live board of agents (supervisor roles), as main last sent it; null for an agent-only install. */

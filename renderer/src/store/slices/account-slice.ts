@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { AccountView } from '../../../shared/account';
-import type { RingsideState } from './store';
+import type { AccountView } from '../../../../shared/account';
+import type { RingsideState } from '../store';
 
 export interface AccountSlice {
   /** The SIP account as main reports it (never the password); null until one is configured. */

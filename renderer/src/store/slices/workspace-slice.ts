@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { Campaign } from '../../../shared/campaign';
-import type { AgentStats, CampaignSummary, WorkspaceView } from '../../../shared/workspace';
-import type { RingsideState } from './store';
+import type { Campaign } from '../../../../shared/campaign';
+import type { AgentStats, CampaignSummary, WorkspaceView } from '../../../../shared/workspace';
+import type { RingsideState } from '../store';
 
 /** What the UI shows before main has told us anything. */
 export const initialWorkspace: WorkspaceView = {

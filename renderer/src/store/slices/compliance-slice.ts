@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { ComplianceStatus } from '../../../shared/compliance';
-import type { RingsideState } from './store';
+import type { ComplianceStatus } from '../../../../shared/compliance';
+import type { RingsideState } from '../store';
 
 /**
  * What the UI shows before main has told us anything: no registry known, no banner. The dial

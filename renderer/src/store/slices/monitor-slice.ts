@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { MonitoredView, MonitorView } from '../../../shared/supervision';
-import type { RingsideState } from './store';
+import type { MonitoredView, MonitorView } from '../../../../shared/supervision';
+import type { RingsideState } from '../store';
 
 /** Listen / whisper / barge: this supervisor's session, and who listens to this agent. */
 export interface MonitorSlice {

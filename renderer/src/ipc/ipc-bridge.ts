@@ -3,7 +3,7 @@
  * events main flushes on ready are not lost.
  */
 import type { RingsideApi } from '../../../shared/contract';
-import type { RingsideStore } from './store';
+import type { RingsideStore } from '../store/store';
 
 /** Subscribes the store to every event; returns one function that removes all subscriptions. */
 export function bindStore(api: RingsideApi, store: RingsideStore): () => void {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { ImportProgress, ImportReport } from '../../../shared/workspace';
-import type { RingsideState } from './store';
+import type { ImportProgress, ImportReport } from '../../../../shared/workspace';
+import type { RingsideState } from '../store';
 
 export interface ImportSlice {
   /** Progress of the running import, from `import:progress`. */

@@ -5,6 +5,7 @@
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
 import { gathered } from './ice';
+import { openMicrophone, setMuted } from './mic';
 import { createMonitorMixer, toneAmplitudes, type MixableSession } from './monitor-mix';
 
 export interface MediaEngine {
@@ -49,8 +50,6 @@ interface SessionMedia {
   answered: { sdp: string; hold: boolean } | null;
 }
 
-/** The microphone is opened once and cloned per call, so dialling does not wait for it. */
-const MIC_IDLE_RELEASE_MS = 60_000;
 /** A spare offer older than this is remade (addresses may have changed). */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 /** The spare is made this long after a call starts, out of that call's set-up path. */
@@ -61,40 +60,16 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   const streamListeners = new Set<() => void>();
   /** Listen / whisper / barge on the agent's side. */
   const mixer = createMonitorMixer();
-  let mic: Promise<MediaStream> | null = null;
-  let micTimer: ReturnType<typeof setTimeout> | null = null;
+  const mic = openMicrophone(() => sessions.size > 0);
 
   const notify = (): void => streamListeners.forEach((l) => l());
-
-  function microphone(): Promise<MediaStream> {
-    if (micTimer) clearTimeout(micTimer);
-    micTimer = null;
-    if (!mic) {
-      mic = navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true }, video: false });
-      mic.catch(() => {
-        mic = null;
-      });
-    }
-    return mic;
-  }
-
-  function releaseMicLater(): void {
-    if (sessions.size > 0 || !mic) return;
-    micTimer = setTimeout(() => {
-      const m = mic;
-      mic = null;
-      void m?.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
-    }, MIC_IDLE_RELEASE_MS);
-  }
 
   async function session(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia> {
     const existing = sessions.get(sessionId);
     if (existing) return existing;
-    const base = await microphone();
-    const source = base.getAudioTracks()[0];
-    if (!source) throw new Error('No microphone available');
+    const track = await mic.callTrack();
     const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    const media: SessionMedia = { pc, track: source.clone(), remote: new MediaStream(), transceiver: null, answered: null };
+    const media: SessionMedia = { pc, track, remote: new MediaStream(), transceiver: null, answered: null };
     pc.ontrack = (event) => {
       if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
       notify();
@@ -156,10 +131,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     sessions.set(sessionId, media);
     sparesUsed += 1;
     // Attach the microphone while the INVITE is on its way.
-    const base = await microphone();
-    const source = base.getAudioTracks()[0];
-    if (!source) throw new Error('No microphone available');
-    media.track = source.clone();
+    media.track = await mic.callTrack();
     await media.transceiver?.sender.replaceTrack(media.track);
     return media;
   }
@@ -251,9 +223,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     'set-mute': async (r) => {
       const media = sessions.get(r.sessionId);
       if (!media) throw new Error('No media for this call');
-      media.track.enabled = !r.muted;
-      // Report what the track really is, not what was asked.
-      return { muted: !media.track.enabled };
+      return { muted: setMuted(media.track, r.muted) };
     },
     rollback: async (r) => {
       const media = sessions.get(r.sessionId);
@@ -268,7 +238,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
         media.pc.close();
         media.track?.stop();
         notify();
-        releaseMicLater();
+        mic.releaseWhenIdle();
         // A call just ended: the next one (progressive, redial) is likely soon.
         if (lastIceServers) prepareSpare(lastIceServers, 0);
       }

@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { accountSchema, type AccountInput } from '../../../shared/account';
 import { useRingside } from '../store/store';
-import { useApi } from './api-context';
-import { drop, request } from './use-request';
+import { useApi } from '../ui/api-context';
+import { drop, request } from '../ui/use-request';
 import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from './SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 

@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
 import { pauseReasons, type AgentState } from '../../../shared/agent-state';
 import { useRingside } from '../store/store';
-import { useApi } from './api-context';
+import { useApi } from '../ui/api-context';
 import { formatDuration } from './call-format';
-import { useNow } from './use-now';
-import { useRequest } from './use-request';
+import { useNow } from '../ui/use-now';
+import { useRequest } from '../ui/use-request';
 
 const LABEL: Record<AgentState, string> = {
   available: 'Available',

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { monitorModes, type BoardAgent, type MonitorMode } from '../../../shared/supervision';
 import { store, useRingside } from '../store/store';
-import { useApi } from './api-context';
+import { useApi } from '../ui/api-context';
 import { BoardChart } from './BoardChart';
 import {
   callDuration,
@@ -18,8 +18,8 @@ import {
   type BoardStateFilter,
 } from './board-format';
 import { formatDuration } from './call-format';
-import { useNow } from './use-now';
-import { request, useRequest } from './use-request';
+import { useNow } from '../ui/use-now';
+import { request, useRequest } from '../ui/use-request';
 
 const COLUMNS: ReadonlyArray<{ keys: ReadonlyArray<{ key: BoardSortKey; label: string }>; label: string; className: string }> = [
   { keys: [{ key: 'name', label: 'Agent' }], label: 'Agent', className: 'col-agent' },

@@ -2,9 +2,9 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type CallingWindow, type Campaign, type CampaignInput } from '../../../shared/campaign';
 import { defaultCampaignCallingWindow } from '../../../shared/rule-packs';
 import { store } from '../store/store';
-import { useApi } from './api-context';
-import { Modal } from './Modal';
-import { drop, request } from './use-request';
+import { useApi } from '../ui/api-context';
+import { Modal } from '../ui/Modal';
+import { drop, request } from '../ui/use-request';
 
 type Draft = {
   id?: number;

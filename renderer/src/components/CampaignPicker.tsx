@@ -1,8 +1,8 @@
 import { useId } from 'react';
 import { useRingside } from '../store/store';
 import { useCampaignList } from '../workspace/use-campaign';
-import { useApi } from './api-context';
-import { drop, request } from './use-request';
+import { useApi } from '../ui/api-context';
+import { drop, request } from '../ui/use-request';
 
 /** Which campaign the agent works on (its queue feeds the dialler). */
 export function CampaignPicker() {

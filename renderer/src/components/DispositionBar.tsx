@@ -6,10 +6,10 @@ import type { WorkspaceLead } from '../../../shared/workspace';
 import { store, useRingside } from '../store/store';
 import { agentZone, describeLocal, isFuture, isValidZone, LOCAL_FORMAT, quickPicks } from '../workspace/callback-time';
 import { useCampaign } from '../workspace/use-campaign';
-import { useApi } from './api-context';
+import { useApi } from '../ui/api-context';
 import { formatDuration } from './call-format';
-import { useNow } from './use-now';
-import { drop, request } from './use-request';
+import { useNow } from '../ui/use-now';
+import { drop, request } from '../ui/use-request';
 
 /** Whether a key press belongs to a text field (hotkeys must not steal typing). */
 export function isTypingTarget(target: EventTarget | null): boolean {

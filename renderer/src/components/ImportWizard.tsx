@@ -3,11 +3,11 @@ import type { ColumnTarget, ImportPreview } from '../../../shared/workspace';
 import { leadFields } from '../../../shared/workspace';
 import { store, useRingside } from '../store/store';
 import { CHUNK_BYTES, chunkBase64 } from '../workspace/file-chunks';
-import { useApi } from './api-context';
+import { useApi } from '../ui/api-context';
 import { formatDuration } from './call-format';
 import { CampaignSelect } from './CampaignSelect';
-import { Modal } from './Modal';
-import { request } from './use-request';
+import { Modal } from '../ui/Modal';
+import { request } from '../ui/use-request';
 
 type Stage = 'pick' | 'upload' | 'preview' | 'run';
 

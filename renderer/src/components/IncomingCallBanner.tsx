@@ -4,8 +4,8 @@ import type { CallSessionView } from '../../../shared/call-session';
 import { leadName } from '../../../shared/lead';
 import { useRingside } from '../store/store';
 import { useLeadDetail } from '../workspace/use-lead-detail';
-import { useApi } from './api-context';
-import { useRequest } from './use-request';
+import { useApi } from '../ui/api-context';
+import { useRequest } from '../ui/use-request';
 
 /** Loops the ringtone while mounted; unmounting (no call is incoming any more) stops it. */
 function Ringtone() {

@@ -6,15 +6,15 @@ import type { WorkspaceLead } from '../../../shared/workspace';
 import { useRingside } from '../store/store';
 import { agentZone, isValidZone } from '../workspace/callback-time';
 import { useLeadDetail } from '../workspace/use-lead-detail';
-import { useApi } from './api-context';
+import { useApi } from '../ui/api-context';
 import { formatDuration } from './call-format';
 import { ComplianceCard } from '../features/compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { DispositionBar } from './DispositionBar';
 import { LeadEditor } from './LeadEditor';
 import { TemperatureChip } from './TemperatureChip';
-import { useNow } from './use-now';
-import { drop, useRequest } from './use-request';
+import { useNow } from '../ui/use-now';
+import { drop, useRequest } from '../ui/use-request';
 
 const STATUS_LABEL: Record<Lead['status'], string> = {
   new: 'New',

@@ -4,8 +4,8 @@ import type { Lead } from '../../../shared/lead';
 import { useRingside } from '../store/store';
 import { mergeSegments, type MergeContext } from '../workspace/script-merge';
 import { useCampaign } from '../workspace/use-campaign';
-import { useApi } from './api-context';
-import { drop, request } from './use-request';
+import { useApi } from '../ui/api-context';
+import { drop, request } from '../ui/use-request';
 
 /** The campaign script for the lead on screen: merged text, branching answers, captures. */
 export function ScriptPanel() {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Campaign } from '../../../shared/campaign';
-import { useApi } from '../components/api-context';
-import { drop, request } from '../components/use-request';
+import { useApi } from '../ui/api-context';
+import { drop, request } from '../ui/use-request';
 import { store, useRingside } from '../store/store';
 
 /** The full campaign (script, dispositions), fetched once and cached in the store. */

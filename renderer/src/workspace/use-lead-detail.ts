@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { useApi } from '../components/api-context';
-import { drop, request } from '../components/use-request';
+import { useApi } from '../ui/api-context';
+import { drop, request } from '../ui/use-request';
 import type { LeadDetail } from '../store/slices/leads-slice';
 import { store, useRingside } from '../store/store';
 

@@ -4,9 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ComplianceDecision, ComplianceStatus } from '../../../shared/compliance';
 import type { Snapshot } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
-import { ApiContext } from '../../../renderer/src/components/api-context';
+import { ApiContext } from '../../../renderer/src/ui/api-context';
 import { ComplianceCard } from '../../../renderer/src/features/compliance/ComplianceCard';
-import { safeFileName } from '../../../renderer/src/components/download-file';
+import { safeFileName } from '../../../renderer/src/features/compliance/download-file';
 import { store } from '../../../renderer/src/store/store';
 import { appHarness } from './app-harness';
 import {

@@ -2,7 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ComplianceDecision } from '../../../shared/compliance';
-import { ApiContext } from '../../../renderer/src/components/api-context';
+import { ApiContext } from '../../../renderer/src/ui/api-context';
 import { ComplianceCard } from '../../../renderer/src/features/compliance/ComplianceCard';
 import { appHarness } from './app-harness';
 import { extensionAllowed, fakeRingside, prefixBlocked, registryBlocked, snapshotOf, unreadableBlocked, usPack } from './fake-ringside';

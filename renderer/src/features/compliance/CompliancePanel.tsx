@@ -1,8 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { store } from '../../store/store';
-import { useApi } from '../../components/api-context';
-import { Modal } from '../../components/Modal';
-import { drop } from '../../components/use-request';
+import { useApi } from '../../ui/api-context';
+import { Modal } from '../../ui/Modal';
+import { drop } from '../../ui/use-request';
 import { AuditPanel } from './AuditPanel';
 import { InternalDncPanel } from './InternalDncPanel';
 import { RegistriesPanel } from './RegistriesPanel';

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { useApi } from '../../components/api-context';
+import { useApi } from '../../ui/api-context';
 import { formatCount } from './compliance-format';
 import { useInlineRequest } from './use-inline-request';
 

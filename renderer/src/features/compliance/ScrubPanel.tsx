@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
 import type { ScrubReport } from '../../../../shared/compliance';
 import { useRingside } from '../../store/store';
-import { useApi } from '../../components/api-context';
+import { useApi } from '../../ui/api-context';
 import { CampaignSelect } from '../../components/CampaignSelect';
-import { drop } from '../../components/use-request';
+import { drop } from '../../ui/use-request';
 import { formatCount } from './compliance-format';
 import { InlineError } from './InlineError';
 import { useInlineRequest } from './use-inline-request';

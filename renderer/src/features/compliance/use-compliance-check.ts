@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ComplianceDecision } from '../../../../shared/compliance';
-import { useApi } from '../../components/api-context';
-import { drop } from '../../components/use-request';
+import { useApi } from '../../ui/api-context';
+import { drop } from '../../ui/use-request';
 
 export interface CheckAnswer {
   target: string;

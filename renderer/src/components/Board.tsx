@@ -17,7 +17,7 @@ import {
   type BoardSortKey,
   type BoardStateFilter,
 } from './board-format';
-import { formatDuration } from './call-format';
+import { formatDuration } from '../features/softphone/call-format';
 import { useNow } from '../ui/use-now';
 import { request, useRequest } from '../ui/use-request';
 

@@ -7,7 +7,7 @@ import { store, useRingside } from '../store/store';
 import { agentZone, describeLocal, isFuture, isValidZone, LOCAL_FORMAT, quickPicks } from '../workspace/callback-time';
 import { useCampaign } from '../workspace/use-campaign';
 import { useApi } from '../ui/api-context';
-import { formatDuration } from './call-format';
+import { formatDuration } from '../features/softphone/call-format';
 import { useNow } from '../ui/use-now';
 import { drop, request } from '../ui/use-request';
 

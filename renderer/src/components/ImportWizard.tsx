@@ -4,7 +4,7 @@ import { leadFields } from '../../../shared/workspace';
 import { store, useRingside } from '../store/store';
 import { CHUNK_BYTES, chunkBase64 } from '../workspace/file-chunks';
 import { useApi } from '../ui/api-context';
-import { formatDuration } from './call-format';
+import { formatDuration } from '../features/softphone/call-format';
 import { CampaignSelect } from './CampaignSelect';
 import { Modal } from '../ui/Modal';
 import { request } from '../ui/use-request';

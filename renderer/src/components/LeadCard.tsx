@@ -7,12 +7,12 @@ import { useRingside } from '../store/store';
 import { agentZone, isValidZone } from '../workspace/callback-time';
 import { useLeadDetail } from '../workspace/use-lead-detail';
 import { useApi } from '../ui/api-context';
-import { formatDuration } from './call-format';
+import { formatDuration } from '../features/softphone/call-format';
 import { ComplianceCard } from '../features/compliance/ComplianceCard';
-import { requestDial } from './dial-request';
+import { requestDial } from '../features/softphone/dial-request';
 import { DispositionBar } from './DispositionBar';
 import { LeadEditor } from './LeadEditor';
-import { TemperatureChip } from './TemperatureChip';
+import { TemperatureChip } from '../features/softphone/TemperatureChip';
 import { useNow } from '../ui/use-now';
 import { drop, useRequest } from '../ui/use-request';
 

@@ -4,7 +4,7 @@
  * sorting and filtering. Every string that came from another agent's app stays plain text.
  */
 import type { BoardAgent } from '../../../shared/supervision';
-import { formatDuration } from './call-format';
+import { formatDuration } from '../features/softphone/call-format';
 
 export const boardStateLabel: Record<BoardAgent['state'], string> = {
   available: 'Available',

@@ -1,17 +1,17 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { aorDomain } from '../../../shared/account';
-import type { CallSessionView } from '../../../shared/call-session';
-import { parseDialTarget } from '../../../shared/dial-target';
-import type { Result } from '../../../shared/result';
-import { useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
+import { aorDomain } from '../../../../shared/account';
+import type { CallSessionView } from '../../../../shared/call-session';
+import { parseDialTarget } from '../../../../shared/dial-target';
+import type { Result } from '../../../../shared/result';
+import { useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
 import { outcomeText, stateLabel } from './call-format';
 import { CallTimer } from './CallTimer';
-import { ComplianceCard } from '../features/compliance/ComplianceCard';
+import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
 import { TemperatureChip } from './TemperatureChip';
-import { drop, request } from '../ui/use-request';
+import { drop, request } from '../../ui/use-request';
 
 const DTMF_KEY = /^[0-9*#]$/;
 

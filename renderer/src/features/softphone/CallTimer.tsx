@@ -1,6 +1,6 @@
-import type { CallSessionView } from '../../../shared/call-session';
+import type { CallSessionView } from '../../../../shared/call-session';
 import { callTimer } from './call-format';
-import { useNow } from '../ui/use-now';
+import { useNow } from '../../ui/use-now';
 
 /** A call's own running clock: talk time since answer, ringing time before. */
 export function CallTimer({ call, className = 'call-timer' }: { call: CallSessionView; className?: string }) {

@@ -1,13 +1,13 @@
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { aorDomain } from '../../../shared/account';
-import { parseDialTarget } from '../../../shared/dial-target';
-import { useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { ComplianceCard } from '../features/compliance/ComplianceCard';
+import { aorDomain } from '../../../../shared/account';
+import { parseDialTarget } from '../../../../shared/dial-target';
+import { useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
-import { useComplianceCheck } from '../features/compliance/use-compliance-check';
-import { drop, useRequest } from '../ui/use-request';
+import { useComplianceCheck } from '../compliance/use-compliance-check';
+import { drop, useRequest } from '../../ui/use-request';
 
 /**
  * The dial box: a number or SIP address, checked with the shared `parseDialTarget` before any

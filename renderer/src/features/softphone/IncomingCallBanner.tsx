@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'react';
-import ringUrl from '../../../assets/ringtone.wav?url';
-import type { CallSessionView } from '../../../shared/call-session';
-import { leadName } from '../../../shared/lead';
-import { useRingside } from '../store/store';
-import { useLeadDetail } from '../workspace/use-lead-detail';
-import { useApi } from '../ui/api-context';
-import { useRequest } from '../ui/use-request';
+import ringUrl from '../../../../assets/ringtone.wav?url';
+import type { CallSessionView } from '../../../../shared/call-session';
+import { leadName } from '../../../../shared/lead';
+import { useRingside } from '../../store/store';
+import { useLeadDetail } from '../../workspace/use-lead-detail';
+import { useApi } from '../../ui/api-context';
+import { useRequest } from '../../ui/use-request';
 
 /** Loops the ringtone while mounted; unmounting (no call is incoming any more) stops it. */
 function Ringtone() {

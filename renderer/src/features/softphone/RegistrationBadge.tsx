@@ -1,8 +1,8 @@
-import type { RegistrationState } from '../../../shared/registration-state';
-import { useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { useNow } from '../ui/use-now';
-import { useRequest } from '../ui/use-request';
+import type { RegistrationState } from '../../../../shared/registration-state';
+import { useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { useNow } from '../../ui/use-now';
+import { useRequest } from '../../ui/use-request';
 
 const LABEL: Record<RegistrationState, string> = {
   unregistered: 'Unregistered',

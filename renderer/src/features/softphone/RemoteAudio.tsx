@@ -1,6 +1,6 @@
 import { useEffect, useReducer, useRef } from 'react';
-import { useRingside } from '../store/store';
-import { useMedia } from '../ui/api-context';
+import { useRingside } from '../../store/store';
+import { useMedia } from '../../ui/api-context';
 
 function SessionAudio({ sessionId, version }: { sessionId: string; version: number }) {
   const media = useMedia();

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { CallTemperature } from '../../../shared/call-session';
+import type { CallTemperature } from '../../../../shared/call-session';
 
 /**
  * Warm / cold, as text and colour (never colour alone). The reason is a tooltip shown on hover

@@ -1,4 +1,4 @@
-import { outcomeLabel, type CallSessionView, type CallState } from '../../../shared/call-session';
+import { outcomeLabel, type CallSessionView, type CallState } from '../../../../shared/call-session';
 
 export const stateLabel: Record<CallState, string> = {
   dialing: 'Calling…',

@@ -1,5 +1,5 @@
-import type { Result } from '../../../shared/result';
-import { store } from '../store/store';
+import type { Result } from '../../../../shared/result';
+import { store } from '../../store/store';
 
 export type DialOutcome<T> = { ok: true; value: T } | { ok: false; blocked: string | null };
 

@@ -7,6 +7,7 @@ import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '
 import { gathered } from './ice';
 import { openMicrophone, setMuted } from './mic';
 import { createMonitorMixer, toneAmplitudes, type MixableSession } from './monitor-mix';
+import { createSpareOffer } from './spare-offer';
 
 export interface MediaEngine {
   /** The remote audio stream of a session, for an <audio> element; null if none yet. */
@@ -50,17 +51,13 @@ interface SessionMedia {
   answered: { sdp: string; hold: boolean } | null;
 }
 
-/** A spare offer older than this is remade (addresses may have changed). */
-const SPARE_MAX_AGE_MS = 5 * 60_000;
-/** The spare is made this long after a call starts, out of that call's set-up path. */
-const SPARE_DELAY_MS = 400;
-
 export function startMediaEngine(api: RingsideApi): MediaEngine {
   const sessions = new Map<string, SessionMedia>();
   const streamListeners = new Set<() => void>();
   /** Listen / whisper / barge on the agent's side. */
   const mixer = createMonitorMixer();
   const mic = openMicrophone(() => sessions.size > 0);
+  const spares = createSpareOffer();
 
   const notify = (): void => streamListeners.forEach((l) => l());
 
@@ -78,58 +75,17 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     return media;
   }
 
-  /**
-   * A spare connection with its offer already made and its candidates gathered, so dialling
-   * does not wait for createOffer + ICE: the INVITE can leave at once. It has no microphone
-   * track (the mic is not opened for it); the call's track is attached with replaceTrack, which
-   * needs no renegotiation. Replaced after use and when it gets old.
-   */
-  let spare: { media: Promise<SessionMedia>; key: string; createdAt: number } | null = null;
-  let spareTimer: ReturnType<typeof setTimeout> | null = null;
-  let sparesUsed = 0;
-  /** The ICE servers of the last call, for a spare made when no call asks. */
-  let lastIceServers: RTCIceServerLike[] | null = null;
-
-  function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
-    lastIceServers = iceServers;
-    const key = JSON.stringify(iceServers);
-    // Already on its way, or one is ready and fresh: keep it.
-    if (spareTimer) return;
-    if (spare && spare.key === key && Date.now() - spare.createdAt < SPARE_MAX_AGE_MS) return;
-    spareTimer = setTimeout(() => {
-      spareTimer = null;
-      const old = spare;
-      spare = null;
-      void old?.media.then((m) => m.pc.close()).catch(() => undefined);
-      const media = (async (): Promise<SessionMedia> => {
-        const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-        const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
-        const m: SessionMedia = { pc, track: null as unknown as MediaStreamTrack, remote: new MediaStream(), transceiver, answered: null };
-        await pc.setLocalDescription(await pc.createOffer());
-        await gathered(pc, 2000, iceServers.length === 0);
-        return m;
-      })();
-      media.catch(() => undefined);
-      spare = { media, key: JSON.stringify(iceServers), createdAt: Date.now() };
-    }, delayMs);
-  }
-
   /** Takes the spare for a new outgoing call, if one is ready and fresh. */
   async function takeSpare(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia | null> {
-    const s = spare;
-    if (!s || s.key !== JSON.stringify(iceServers) || Date.now() - s.createdAt > SPARE_MAX_AGE_MS) return null;
-    spare = null;
-    const media = await s.media.catch(() => null);
-    if (!media || media.pc.signalingState !== 'have-local-offer' || media.pc.iceGatheringState === 'new') {
-      media?.pc.close();
-      return null;
-    }
+    const ready = await spares.take(iceServers);
+    if (!ready) return null;
+    // No track until the microphone is attached below.
+    const media: SessionMedia = { pc: ready.pc, track: null as unknown as MediaStreamTrack, remote: new MediaStream(), transceiver: ready.transceiver, answered: null };
     media.pc.ontrack = (event) => {
       if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
       notify();
     };
     sessions.set(sessionId, media);
-    sparesUsed += 1;
     // Attach the microphone while the INVITE is on its way.
     media.track = await mic.callTrack();
     await media.transceiver?.sender.replaceTrack(media.track);
@@ -178,7 +134,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     'get-description': async (r) => {
       if (!sessions.has(r.sessionId) && !r.hold) {
         const ready = await takeSpare(r.sessionId, r.iceServers);
-        prepareSpare(r.iceServers, SPARE_DELAY_MS);
+        spares.prepare(r.iceServers);
         const sdp = ready?.pc.localDescription?.sdp;
         if (ready && sdp) return { sdp, dtmfInBand: false, direction: null };
       }
@@ -199,7 +155,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
     },
     'set-description': async (r) => {
-      if (!sessions.has(r.sessionId)) prepareSpare(r.iceServers, SPARE_DELAY_MS);
+      if (!sessions.has(r.sessionId)) spares.prepare(r.iceServers);
       const media = await session(r.sessionId, r.iceServers);
       const { pc } = media;
       const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
@@ -240,7 +196,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
         notify();
         mic.releaseWhenIdle();
         // A call just ended: the next one (progressive, redial) is likely soon.
-        if (lastIceServers) prepareSpare(lastIceServers, 0);
+        spares.prepareAfterCall();
       }
       return {};
     },
@@ -325,8 +281,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     },
     dispose() {
       unsubscribe();
-      if (spareTimer) clearTimeout(spareTimer);
-      void spare?.media.then((m) => m.pc.close()).catch(() => undefined);
+      spares.dispose();
       for (const id of [...sessions.keys()]) void handlers.close({ op: 'close', requestId: 'dispose', sessionId: id });
       mixer.dispose();
     },
@@ -335,7 +290,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {
     rtpStats: engine.rtpStats,
     sessions: () => [...sessions.keys()],
-    sparesUsed: () => sparesUsed,
+    sparesUsed: () => spares.used(),
     heardTones,
     monitorMixes: () => mixer.mixes(),
     /** Whether a call still sends its own microphone track (barge swaps in a mix). */

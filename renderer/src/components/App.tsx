@@ -3,7 +3,7 @@ import type { RingsideApi } from '../../../shared/contract';
 import type { MediaEngine } from '../media/media-engine';
 import { useRingside } from '../store/store';
 import { AccountForm } from './AccountForm';
-import { AgentStateControl } from './AgentStateControl';
+import { AgentStateControl } from '../features/workspace/AgentStateControl';
 import { Board } from './Board';
 import { ApiContext, MediaContext } from '../ui/api-context';
 import { CallList } from '../features/softphone/CallList';
@@ -13,17 +13,17 @@ import { CampaignPicker } from './CampaignPicker';
 import { ComplianceBanner } from '../features/compliance/ComplianceBanner';
 import { CompliancePanel } from '../features/compliance/CompliancePanel';
 import { DialPad } from '../features/softphone/DialPad';
-import { ImportWizard } from './ImportWizard';
+import { ImportWizard } from '../features/workspace/ImportWizard';
 import { IncomingCallBanner } from '../features/softphone/IncomingCallBanner';
-import { LeadCard } from './LeadCard';
-import { LeadList } from './LeadList';
+import { LeadCard } from '../features/workspace/LeadCard';
+import { LeadList } from '../features/workspace/LeadList';
 import { MonitorBar } from './MonitorBar';
 import { MonitoredIndicator } from './MonitoredIndicator';
 import { Notices } from '../ui/Notices';
 import { RegistrationBadge } from '../features/softphone/RegistrationBadge';
 import { RemoteAudio } from '../features/softphone/RemoteAudio';
-import { ScriptPanel } from './ScriptPanel';
-import { TodayStats } from './TodayStats';
+import { ScriptPanel } from '../features/workspace/ScriptPanel';
+import { TodayStats } from '../features/workspace/TodayStats';
 
 /**
  * The agent workspace around the softphone. Reads everything from the store (fill it with

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useRingside } from '../store/store';
-import { useCampaignList } from '../workspace/use-campaign';
+import { useCampaignList } from '../features/workspace/use-campaign';
 import { useApi } from '../ui/api-context';
 import { drop, request } from '../ui/use-request';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeScript, mergeSegments, type MergeContext } from '../../../renderer/src/workspace/script-merge';
+import { mergeScript, mergeSegments, type MergeContext } from '../../../renderer/src/features/workspace/script-merge';
 
 const ctx: MergeContext = {
   lead: { firstName: 'Maria', lastName: 'Kowalska', company: 'Sunny Roofs', city: 'Austin', customFields: { roofType: 'tile', 'roof age': '12' } },

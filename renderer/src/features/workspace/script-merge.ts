@@ -3,7 +3,7 @@
  * `{{campaign.name}}`. Pure. The result is plain text for React to render as text: nothing here
  * is HTML, and a value is never parsed again (a lead named `{{agent.name}}` stays literal).
  */
-import type { Lead } from '../../../shared/lead';
+import type { Lead } from '../../../../shared/lead';
 
 export interface MergeContext {
   lead: Pick<Lead, 'firstName' | 'lastName' | 'company' | 'city' | 'customFields'> & Partial<Lead>;

@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
 import { useEffect, useId, useRef, useState } from 'react';
-import type { Disposition } from '../../../shared/campaign';
-import type { Lead } from '../../../shared/lead';
-import type { WorkspaceLead } from '../../../shared/workspace';
-import { store, useRingside } from '../store/store';
-import { agentZone, describeLocal, isFuture, isValidZone, LOCAL_FORMAT, quickPicks } from '../workspace/callback-time';
-import { useCampaign } from '../workspace/use-campaign';
-import { useApi } from '../ui/api-context';
-import { formatDuration } from '../features/softphone/call-format';
-import { useNow } from '../ui/use-now';
-import { drop, request } from '../ui/use-request';
+import type { Disposition } from '../../../../shared/campaign';
+import type { Lead } from '../../../../shared/lead';
+import type { WorkspaceLead } from '../../../../shared/workspace';
+import { store, useRingside } from '../../store/store';
+import { agentZone, describeLocal, isFuture, isValidZone, LOCAL_FORMAT, quickPicks } from './callback-time';
+import { useCampaign } from './use-campaign';
+import { useApi } from '../../ui/api-context';
+import { formatDuration } from '../softphone/call-format';
+import { useNow } from '../../ui/use-now';
+import { drop, request } from '../../ui/use-request';
 
 /** Whether a key press belongs to a text field (hotkeys must not steal typing). */
 export function isTypingTarget(target: EventTarget | null): boolean {

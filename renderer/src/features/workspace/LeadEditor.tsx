@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
-import { leadPatchSchema, type Lead, type LeadPatch } from '../../../shared/lead';
-import { store } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
+import { leadPatchSchema, type Lead, type LeadPatch } from '../../../../shared/lead';
+import { store } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
 
 type TextKey = 'firstName' | 'lastName' | 'company' | 'email' | 'street' | 'city' | 'region' | 'postalCode' | 'country' | 'source';
 type DateKey = 'consentAt' | 'inquiryAt' | 'lastPurchaseAt';

@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { useRingside } from '../store/store';
-import { formatDuration } from '../features/softphone/call-format';
+import { useRingside } from '../../store/store';
+import { formatDuration } from '../softphone/call-format';
 
 /** Today's figures: calls, connected, talk time, successes, dispositions by label. */
 export function TodayStats() {

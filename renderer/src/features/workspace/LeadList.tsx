@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { DateTime } from 'luxon';
 import { useEffect, useId, useRef, useState } from 'react';
-import { leadStatuses, type LeadRow, type LeadStatus } from '../../../shared/lead';
-import { store, useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
+import { leadStatuses, type LeadRow, type LeadStatus } from '../../../../shared/lead';
+import { store, useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
 
 const PAGE = 200;
 const ROW_HEIGHT = 34;

@@ -1,20 +1,20 @@
 import { DateTime } from 'luxon';
 import { useEffect, useId, useState } from 'react';
-import { outcomeLabel, type CallOutcome } from '../../../shared/call-session';
-import { leadName, type Callback, type Lead, type LeadHistoryEntry } from '../../../shared/lead';
-import type { WorkspaceLead } from '../../../shared/workspace';
-import { useRingside } from '../store/store';
-import { agentZone, isValidZone } from '../workspace/callback-time';
-import { useLeadDetail } from '../workspace/use-lead-detail';
-import { useApi } from '../ui/api-context';
-import { formatDuration } from '../features/softphone/call-format';
-import { ComplianceCard } from '../features/compliance/ComplianceCard';
-import { requestDial } from '../features/softphone/dial-request';
+import { outcomeLabel, type CallOutcome } from '../../../../shared/call-session';
+import { leadName, type Callback, type Lead, type LeadHistoryEntry } from '../../../../shared/lead';
+import type { WorkspaceLead } from '../../../../shared/workspace';
+import { useRingside } from '../../store/store';
+import { agentZone, isValidZone } from './callback-time';
+import { useLeadDetail } from './use-lead-detail';
+import { useApi } from '../../ui/api-context';
+import { formatDuration } from '../softphone/call-format';
+import { ComplianceCard } from '../compliance/ComplianceCard';
+import { requestDial } from '../softphone/dial-request';
 import { DispositionBar } from './DispositionBar';
 import { LeadEditor } from './LeadEditor';
-import { TemperatureChip } from '../features/softphone/TemperatureChip';
-import { useNow } from '../ui/use-now';
-import { drop, useRequest } from '../ui/use-request';
+import { TemperatureChip } from '../softphone/TemperatureChip';
+import { useNow } from '../../ui/use-now';
+import { drop, useRequest } from '../../ui/use-request';
 
 const STATUS_LABEL: Record<Lead['status'], string> = {
   new: 'New',

@@ -1,11 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Campaign, ScriptStep } from '../../../shared/campaign';
-import type { Lead } from '../../../shared/lead';
-import { useRingside } from '../store/store';
-import { mergeSegments, type MergeContext } from '../workspace/script-merge';
-import { useCampaign } from '../workspace/use-campaign';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
+import type { Campaign, ScriptStep } from '../../../../shared/campaign';
+import type { Lead } from '../../../../shared/lead';
+import { useRingside } from '../../store/store';
+import { mergeSegments, type MergeContext } from './script-merge';
+import { useCampaign } from './use-campaign';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
 
 /** The campaign script for the lead on screen: merged text, branching answers, captures. */
 export function ScriptPanel() {

@@ -1,13 +1,13 @@
 import { useId, useRef, useState } from 'react';
-import type { ColumnTarget, ImportPreview } from '../../../shared/workspace';
-import { leadFields } from '../../../shared/workspace';
-import { store, useRingside } from '../store/store';
-import { CHUNK_BYTES, chunkBase64 } from '../workspace/file-chunks';
-import { useApi } from '../ui/api-context';
-import { formatDuration } from '../features/softphone/call-format';
-import { CampaignSelect } from './CampaignSelect';
-import { Modal } from '../ui/Modal';
-import { request } from '../ui/use-request';
+import type { ColumnTarget, ImportPreview } from '../../../../shared/workspace';
+import { leadFields } from '../../../../shared/workspace';
+import { store, useRingside } from '../../store/store';
+import { CHUNK_BYTES, chunkBase64 } from './file-chunks';
+import { useApi } from '../../ui/api-context';
+import { formatDuration } from '../softphone/call-format';
+import { CampaignSelect } from '../../components/CampaignSelect';
+import { Modal } from '../../ui/Modal';
+import { request } from '../../ui/use-request';
 
 type Stage = 'pick' | 'upload' | 'preview' | 'run';
 

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import type { Campaign } from '../../../shared/campaign';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
-import { store, useRingside } from '../store/store';
+import type { Campaign } from '../../../../shared/campaign';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
+import { store, useRingside } from '../../store/store';
 
 /** The full campaign (script, dispositions), fetched once and cached in the store. */
 export function useCampaign(id: number | null): Campaign | null {

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
-import type { LeadDetail } from '../store/slices/leads-slice';
-import { store, useRingside } from '../store/store';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
+import type { LeadDetail } from '../../store/slices/leads-slice';
+import { store, useRingside } from '../../store/store';
 
 /**
  * The lead with its history and callbacks, cached in the store. Fetched again whenever

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { ScrubReport } from '../../../../shared/compliance';
 import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { CampaignSelect } from '../../components/CampaignSelect';
+import { CampaignSelect } from '../campaigns/CampaignSelect';
 import { drop } from '../../ui/use-request';
 import { formatCount } from './compliance-format';
 import { InlineError } from './InlineError';

@@ -5,7 +5,7 @@ import { store, useRingside } from '../../store/store';
 import { CHUNK_BYTES, chunkBase64 } from './file-chunks';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
-import { CampaignSelect } from '../../components/CampaignSelect';
+import { CampaignSelect } from '../campaigns/CampaignSelect';
 import { Modal } from '../../ui/Modal';
 import { request } from '../../ui/use-request';
 

@@ -1,8 +1,8 @@
 import { useId } from 'react';
-import { useRingside } from '../store/store';
-import { useCampaignList } from '../features/workspace/use-campaign';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
+import { useRingside } from '../../store/store';
+import { useCampaignList } from '../workspace/use-campaign';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
 
 /** Which campaign the agent works on (its queue feeds the dialler). */
 export function CampaignPicker() {

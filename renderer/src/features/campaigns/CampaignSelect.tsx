@@ -1,4 +1,4 @@
-import type { CampaignSummary } from '../../../shared/workspace';
+import type { CampaignSummary } from '../../../../shared/workspace';
 
 /** A labelled campaign picker ("Choose…" until one is picked). */
 export function CampaignSelect(props: { id: string; label: string; campaigns: CampaignSummary[]; value: number | null; onChange: (id: number | null) => void }) {

@@ -1,10 +1,10 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type CallingWindow, type Campaign, type CampaignInput } from '../../../shared/campaign';
-import { defaultCampaignCallingWindow } from '../../../shared/rule-packs';
-import { store } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { Modal } from '../ui/Modal';
-import { drop, request } from '../ui/use-request';
+import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type CallingWindow, type Campaign, type CampaignInput } from '../../../../shared/campaign';
+import { defaultCampaignCallingWindow } from '../../../../shared/rule-packs';
+import { store } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { Modal } from '../../ui/Modal';
+import { drop, request } from '../../ui/use-request';
 
 type Draft = {
   id?: number;

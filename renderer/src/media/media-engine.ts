@@ -4,9 +4,10 @@
  * SIP; it only makes and applies SDP, plays remote audio, mutes, holds and sends DTMF.
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
+import { installDiagnostics } from './diagnostics';
 import { gathered } from './ice';
 import { openMicrophone, setMuted } from './mic';
-import { createMonitorMixer, toneAmplitudes, type MixableSession } from './monitor-mix';
+import { createMonitorMixer, type MixableSession } from './monitor-mix';
 import { createSpareOffer } from './spare-offer';
 
 export interface MediaEngine {
@@ -17,16 +18,6 @@ export interface MediaEngine {
   /** RTP counters of a session's audio (for diagnostics and tests). */
   rtpStats(sessionId: string): Promise<RtpStats | null>;
   dispose(): void;
-}
-
-/** What this window plays, by frequency (diagnostics and the monitoring tests). */
-export interface HeardTones {
-  sampleRate: number;
-  /** Samples analysed. */
-  samples: number;
-  rms: number;
-  /** Frequency (Hz) → amplitude, linear full scale. */
-  tones: Record<string, number>;
 }
 
 export interface RtpStats {
@@ -214,36 +205,6 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     return { pc: media.pc, track: media.track, remote: media.remote, sender: media.transceiver?.sender ?? null };
   }
 
-  /**
-   * Frequency analysis of what this window plays: every call's remote audio (as the <audio>
-   * elements play it) plus, on an agent being monitored, the supervisor as mixed for the agent.
-   */
-  async function heardTones(freqs: number[], ms = 700): Promise<HeardTones> {
-    const c = mixer.context();
-    let size = 2048;
-    while (size < 32768 && size < (ms / 1000) * c.sampleRate) size *= 2;
-    const analyser = c.createAnalyser();
-    analyser.fftSize = size;
-    const sources: AudioNode[] = [];
-    for (const [id, media] of sessions) {
-      if (mixer.isMonitor(id) || media.remote.getAudioTracks().length === 0) continue;
-      const source = c.createMediaStreamSource(media.remote);
-      source.connect(analyser);
-      sources.push(source);
-    }
-    const feeds = mixer.agentFeeds();
-    for (const feed of feeds) feed.connect(analyser);
-    await new Promise((resolve) => setTimeout(resolve, (size / c.sampleRate) * 1000 + 100));
-    const samples = new Float32Array(size);
-    analyser.getFloatTimeDomainData(samples);
-    for (const source of sources) source.disconnect();
-    for (const feed of feeds) feed.disconnect(analyser);
-    let energy = 0;
-    for (const x of samples) energy += x * x;
-    const amplitudes = toneAmplitudes(samples, c.sampleRate, freqs);
-    return { sampleRate: c.sampleRate, samples: size, rms: Math.sqrt(energy / size), tones: Object.fromEntries(freqs.map((f, i) => [String(f), amplitudes[i]])) };
-  }
-
   const engine: MediaEngine = {
     remoteStream: (id) => (mixer.isMonitor(id) ? null : (sessions.get(id)?.remote ?? null)),
     onStreamsChanged(listener) {
@@ -286,19 +247,6 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       mixer.dispose();
     },
   };
-  // Diagnostics for support staff and the end-to-end tests: read-only counters, no control.
-  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {
-    rtpStats: engine.rtpStats,
-    sessions: () => [...sessions.keys()],
-    sparesUsed: () => spares.used(),
-    heardTones,
-    monitorMixes: () => mixer.mixes(),
-    /** Whether a call still sends its own microphone track (barge swaps in a mix). */
-    senderTrack: (id: string) => {
-      const media = sessions.get(id);
-      const track = media?.transceiver?.sender.track ?? null;
-      return media ? { trackId: track?.id ?? null, isCallMicrophone: track === media.track } : null;
-    },
-  };
+  installDiagnostics(engine, sessions, () => spares.used(), mixer);
   return engine;
 }

@@ -1,0 +1,73 @@
+/**
+ * `window.ringsideDiagnostics`: read-only counters for support staff and the end-to-end tests,
+ * no control. The tests read it through page.evaluate, so its name and shape are their contract:
+ * softphone.test.ts reads `sessions`, `rtpStats` (RTP both ways, hold) and `sparesUsed` (a call
+ * went out on the spare offer); supervision-monitor.test.ts reads `heardTones`, `sessions`,
+ * `monitorMixes` and `senderTrack`; tests/support/agent-ui.ts and the bench read `sessions` and
+ * `rtpStats`.
+ */
+import type { MediaEngine } from './media-engine';
+import { toneAmplitudes, type MonitorMixer } from './monitor-mix';
+
+/** What this window plays, by frequency (diagnostics and the monitoring tests). */
+export interface HeardTones {
+  sampleRate: number;
+  /** Samples analysed. */
+  samples: number;
+  rms: number;
+  /** Frequency (Hz) → amplitude, linear full scale. */
+  tones: Record<string, number>;
+}
+
+/** The part of a call's media the diagnostics look at. */
+interface DiagnosedCall {
+  track: MediaStreamTrack;
+  remote: MediaStream;
+  transceiver: RTCRtpTransceiver | null;
+}
+
+export function installDiagnostics(engine: MediaEngine, sessions: ReadonlyMap<string, DiagnosedCall>, sparesUsed: () => number, mixer: MonitorMixer): void {
+  /**
+   * Frequency analysis of what this window plays: every call's remote audio (as the <audio>
+   * elements play it) plus, on an agent being monitored, the supervisor as mixed for the agent.
+   */
+  async function heardTones(freqs: number[], ms = 700): Promise<HeardTones> {
+    const c = mixer.context();
+    let size = 2048;
+    while (size < 32768 && size < (ms / 1000) * c.sampleRate) size *= 2;
+    const analyser = c.createAnalyser();
+    analyser.fftSize = size;
+    const sources: AudioNode[] = [];
+    for (const [id, media] of sessions) {
+      if (mixer.isMonitor(id) || media.remote.getAudioTracks().length === 0) continue;
+      const source = c.createMediaStreamSource(media.remote);
+      source.connect(analyser);
+      sources.push(source);
+    }
+    const feeds = mixer.agentFeeds();
+    for (const feed of feeds) feed.connect(analyser);
+    await new Promise((resolve) => setTimeout(resolve, (size / c.sampleRate) * 1000 + 100));
+    const samples = new Float32Array(size);
+    analyser.getFloatTimeDomainData(samples);
+    for (const source of sources) source.disconnect();
+    for (const feed of feeds) feed.disconnect(analyser);
+    let energy = 0;
+    for (const x of samples) energy += x * x;
+    const amplitudes = toneAmplitudes(samples, c.sampleRate, freqs);
+    return { sampleRate: c.sampleRate, samples: size, rms: Math.sqrt(energy / size), tones: Object.fromEntries(freqs.map((f, i) => [String(f), amplitudes[i]])) };
+  }
+
+  (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {
+    rtpStats: engine.rtpStats,
+    sessions: () => [...sessions.keys()],
+    sparesUsed,
+    heardTones,
+    monitorMixes: () => mixer.mixes(),
+    /** Whether a call still sends its own microphone track (barge swaps in a mix). */
+    senderTrack: (id: string) => {
+      const media = sessions.get(id);
+      const track = media?.transceiver?.sender.track ?? null;
+      return media ? { trackId: track?.id ?? null, isCallMicrophone: track === media.track } : null;
+    },
+  };
+}

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, AccountView } from '../../shared/account.js';
 import type { CallSessionView } from '../../shared/call-session.js';
-import { isRequestChannel, requestSchemas, type RequestChannel, type RequestData, type RequestPayload, type RequestResults, type Snapshot } from '../../shared/contract.js';
+import type { Snapshot } from '../../shared/contract.js';
 import type { RegistrationView } from '../../shared/registration-state.js';
-import { fail, ok, RingsideError, type Result } from '../../shared/result.js';
+import { RingsideError, type Result } from '../../shared/result.js';
 import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { BackoffOptions } from './backoff.js';
 import { CallManager } from './call-manager.js';
@@ -18,12 +18,15 @@ import { MediaBridge } from './media-bridge.js';
 import { ProxySessionDescriptionHandler } from './proxy-sdh.js';
 import { SipClient } from './sip-client.js';
 import type { Logger } from './lib/logger.js';
-import type { CampaignInput } from '../../shared/campaign.js';
-import type { LeadPatch } from '../../shared/lead.js';
 import type { Store } from './data/repositories.js';
 import { ComplianceService } from './compliance/compliance-service.js';
-import { campaignFile, readCampaignFile } from './campaigns/campaign-file.js';
-import { leadChanges } from './leads/lead-changes.js';
+import { callHandlers } from './calls/call-handlers.js';
+import { campaignHandlers } from './campaigns/campaign-handlers.js';
+import { complianceHandlers } from './compliance/compliance-handlers.js';
+import { RequestRouter, type ChannelsOf } from './ipc/router.js';
+import { leadHandlers } from './leads/lead-handlers.js';
+import { supervisionHandlers } from './supervision/supervision-handlers.js';
+import { workspaceHandlers } from './workspace/workspace-handlers.js';
 import { DialPolicy } from './compliance/dial-policy.js';
 import { callerIdVerified } from './caller-id.js';
 import type { CompliancePolicy } from '../../shared/compliance.js';
@@ -197,12 +200,6 @@ export function createCore(deps: CoreDeps): Core {
     log,
   });
 
-  function saveCampaign(input: CampaignInput & { id?: number }) {
-    const saved = store.campaigns.save(input);
-    hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
-    return saved;
-  }
-
   function accountView(): AccountView | null {
     if (!stored) return null;
     const a = stored.account;
@@ -337,23 +334,17 @@ export function createCore(deps: CoreDeps): Core {
 
   const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: monitors.view(), monitored: monitored.view() });
 
-  type Handler<C extends RequestChannel> = (payload: unknown, peer: number) => Promise<RequestResults[C]> | RequestResults[C];
-  const importHandlers: { [C in 'import:begin' | 'import:chunk' | 'import:preview' | 'import:run' | 'import:cancel']: Handler<C> } = {
-    'import:begin': (p) => importJobs.begin(p as RequestData<'import:begin'>),
-    'import:chunk': (p) => importJobs.chunk(p as RequestData<'import:chunk'>),
-    'import:preview': (p) => importJobs.preview(p as RequestData<'import:preview'>),
-    'import:run': (p) => importJobs.run(p as RequestData<'import:run'>),
-    'import:cancel': (p) => importJobs.cancel(p as RequestData<'import:cancel'>),
-  };
-  const handlers: { [C in RequestChannel]: Handler<C> } = {
+  // Each domain answers its own requests; this file only wires them together.
+  const router = new RequestRouter(log);
+  router.register<ChannelsOf<'app'> | ChannelsOf<'account'> | ChannelsOf<'sip'>>({
     'app:ready': (p, peer) => {
-      hub.ready(peer, (p as { media: boolean }).media);
+      hub.ready(peer, p.media);
       return snapshot();
     },
     'account:get': () => accountView(),
     'account:save': async (p) => {
       if (stored?.source === 'provisioned') throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
-      const merged = withSavedSecrets(p as Account, stored?.account ?? null);
+      const merged = withSavedSecrets(p, stored?.account ?? null);
       await deps.accounts.save(merged);
       await useAccount({ account: merged, source: 'settings' });
       return accountView() as AccountView;
@@ -368,128 +359,16 @@ export function createCore(deps: CoreDeps): Core {
       await client.unregister();
       return client.registration;
     },
-    // The dial policy refuses a new call while the last one waits for its disposition.
-    'call:dial': (p) => calls.dial((p as { target: string }).target, { leadId: null, path: 'manual' }),
-    'call:accept': (p) => calls.accept((p as { id: string }).id),
-    'call:reject': (p) => calls.reject((p as { id: string }).id),
-    'call:hangup': (p) => calls.hangup((p as { id: string }).id),
-    'call:hold': (p) => calls.hold((p as { id: string }).id, (p as { hold: boolean }).hold),
-    'call:mute': (p) => calls.mute((p as { id: string }).id, (p as { muted: boolean }).muted),
-    'call:dtmf': (p) => calls.dtmf((p as { id: string }).id, (p as { tones: string }).tones),
-    'call:transfer': (p) => calls.transfer((p as { id: string }).id, (p as { target: string }).target),
-    'call:switch': (p) => calls.switchTo((p as { id: string }).id),
-    'call:redial': (p) => {
-      const before = calls.list().find((c) => c.id === (p as { id: string }).id);
-      if (!before) throw new RingsideError('no-such-call', 'That call is no longer in the list.');
-      return calls.dial(before.remoteUri, { leadId: before.leadId, path: 'redial' });
-    },
-    'call:dial-link': (p) => calls.dial((p as { url: string }).url, { leadId: null, path: 'link' }),
-    'call:dismiss': (p) => {
-      calls.dismiss((p as { id: string }).id);
-      return null;
-    },
-    'media:respond': (p) => {
-      const reply = p as Parameters<MediaBridge['respond']>[0];
-      if (!bridge.respond(reply)) log.warn(`media reply for unknown request ${reply.requestId} ignored`);
-      return null;
-    },
-    'campaign:list': () => store.campaigns.list(Date.now()),
-    'campaign:get': (p) => {
-      const c = store.campaigns.get((p as { id: number }).id);
-      if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
-      return c;
-    },
-    'campaign:save': (p) => saveCampaign(p as CampaignInput & { id?: number }),
-    'campaign:export': (p) => {
-      const c = store.campaigns.get((p as { id: number }).id);
-      if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
-      return campaignFile(c);
-    },
-    'campaign:import': (p) => saveCampaign(readCampaignFile((p as { json: string }).json)),
-    'lead:list': (p) => store.leads.list(p as Parameters<Store['leads']['list']>[0]),
-    'lead:get': (p) => {
-      const id = (p as { id: number }).id;
-      const lead = store.leads.get(id);
-      if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
-      return { lead, history: store.leads.history(id), callbacks: store.leads.callbacks(id) };
-    },
-    'lead:update': (p) => {
-      const { id, patch } = p as { id: number; patch: LeadPatch };
-      const { changes, invalidPhones } = leadChanges(store, id, patch);
-      const lead = store.leads.update(id, changes, Date.now());
-      hub.emit('lead:changed', lead);
-      return { lead, invalidPhones };
-    },
-    'workspace:select-campaign': (p) => workspace.selectCampaign((p as { id: number }).id),
-    'workspace:next': () => workspace.next(),
-    'workspace:open-lead': (p) => workspace.openLead((p as { leadId: number }).leadId),
-    'workspace:dial': (p) => workspace.dial((p as { phoneIndex: number }).phoneIndex),
-    'workspace:skip': () => workspace.skip(),
-    'workspace:dispose': (p) => workspace.dispose(p as { code: string; note: string; callback?: { at: string; timeZone: string } }),
-    'workspace:capture': (p) => {
-      const { leadId, field, value } = p as { leadId: number; field: string; value: string };
-      return workspace.capture(leadId, field, value);
-    },
-    'agent:set-state': (p) => {
-      const { state, reason } = p as { state: 'available' | 'paused' | 'offline'; reason?: string };
-      return workspace.setAgentState(state, reason);
-    },
-    'agent:stats': () => workspace.stats(),
-    ...importHandlers,
-    'compliance:status': () => compliance.status(),
-    'compliance:check': (p) => {
-      const q = p as { target: string } | { leadId: number; phoneIndex: number };
-      if ('target' in q) return policy.preview({ target: q.target, path: 'manual', leadId: null }).permit.decision;
-      const lead = store.leads.get(q.leadId);
-      const phone = lead?.phones[q.phoneIndex];
-      if (!lead || !phone) throw new RingsideError('not-found', 'That lead or phone does not exist.');
-      return policy.preview({ target: phone.e164, path: 'preview', leadId: lead.id }).permit.decision;
-    },
-    'compliance:import-registry': (p) => compliance.startImport(p as RequestPayload<'compliance:import-registry'>),
-    'compliance:cancel-import': () => compliance.cancelImport(),
-    'compliance:dnc-add': (p) => {
-      const { numbers, source } = p as { numbers: string[]; source: string };
-      const result = compliance.addToInternalDnc(numbers, source);
-      workspace.refresh();
-      return result;
-    },
-    'compliance:scrub': async (p) => {
-      const report = await compliance.scrub((p as { campaignId: number }).campaignId);
-      hub.emit('campaigns:changed', store.campaigns.list(Date.now()));
-      return report;
-    },
-    'compliance:audit': (p) => compliance.auditPage((p as { offset: number }).offset, (p as { limit: number }).limit),
-    'compliance:audit-export': (p) => compliance.exportAudit(p as { from?: number; to?: number }),
-    // Supervision: filled in by the board and monitoring services.
-    'board:get': () => {
-      if (!board) throw new RingsideError('not-configured', 'The live board is for supervisors: set the role to Supervisor (or Both) in Settings.');
-      return board.view();
-    },
-    'monitor:start': (p) => {
-      requireSip();
-      const { agent, mode } = p as RequestPayload<'monitor:start'>;
-      return monitors.start(agent, mode);
-    },
-    'monitor:set-mode': (p) => monitors.setMode((p as RequestPayload<'monitor:set-mode'>).mode),
-    'monitor:stop': () => monitors.stop(),
-  };
-
-  /** Validates and runs one request; never throws. */
-  async function handleRequest(channel: unknown, payload: unknown, peer: number): Promise<Result<unknown>> {
-    if (!isRequestChannel(channel)) return fail('unknown-channel', `Unknown request ${String(channel).slice(0, 64)}`);
-    const parsed = requestSchemas[channel].safeParse(payload);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-      return fail('bad-request', `Invalid ${channel} request: ${why}`);
-    }
-    try {
-      return ok(await (handlers[channel] as Handler<typeof channel>)(parsed.data, peer));
-    } catch (error) {
-      if (error instanceof RingsideError) return fail(error.code, error.message);
-      log.warn(`${channel} failed`, error);
-      return fail('internal', error instanceof Error ? error.message : String(error));
-    }
-  }
+  });
+  router.register(callHandlers(calls, bridge, log));
+  router.register(campaignHandlers({ store, emit: (c, p) => hub.emit(c, p) }));
+  router.register(leadHandlers({ store, emit: (c, p) => hub.emit(c, p) }));
+  router.register(workspaceHandlers(workspace));
+  router.register(importJobs.handlers());
+  router.register(complianceHandlers({ compliance, policy, store, dncChanged: () => workspace.refresh(), emit: (c, p) => hub.emit(c, p) }));
+  router.register(supervisionHandlers({ board: () => board, monitors, requireSip }));
+  router.assertComplete();
+  const handleRequest = (channel: unknown, payload: unknown, peer: number): Promise<Result<unknown>> => router.handle(channel, payload, peer);
 
   return {
     calls,

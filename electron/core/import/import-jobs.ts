@@ -8,6 +8,7 @@ import type { EventChannel, EventPayloads, RequestData, RequestResults } from '.
 import { RingsideError } from '../../../shared/result.js';
 import type { Store } from '../data/repositories.js';
 import { drop } from '../lib/drop.js';
+import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
 import { CsvFormatError, previewCsv } from './csv-import.js';
 import { runImportInWorker } from './import-runner.js';
@@ -102,6 +103,16 @@ export class ImportJobs {
     if (running) running.abort();
     else this.uploads.discard(p.importId);
     return null;
+  }
+
+  handlers(): Handlers<ChannelsOf<'import'>> {
+    return {
+      'import:begin': (p) => this.begin(p),
+      'import:chunk': (p) => this.chunk(p),
+      'import:preview': (p) => this.preview(p),
+      'import:run': (p) => this.run(p),
+      'import:cancel': (p) => this.cancel(p),
+    };
   }
 
   /** The core stops: every running import is cancelled (its upload is discarded when it ends). */

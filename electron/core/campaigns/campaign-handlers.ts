@@ -1,0 +1,33 @@
+/** The campaign requests: list, one, save, and the campaign file in and out. */
+import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
+import type { CampaignInput } from '../../../shared/campaign.js';
+import { RingsideError } from '../../../shared/result.js';
+import type { Store } from '../data/repositories.js';
+import type { ChannelsOf, Handlers } from '../ipc/router.js';
+import { campaignFile, readCampaignFile } from './campaign-file.js';
+
+export interface CampaignHandlerDeps {
+  store: Store;
+  emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
+}
+
+export function campaignHandlers({ store, emit }: CampaignHandlerDeps): Handlers<ChannelsOf<'campaign'>> {
+  const get = (id: number) => {
+    const c = store.campaigns.get(id);
+    if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
+    return c;
+  };
+  const save = (input: CampaignInput & { id?: number }) => {
+    const saved = store.campaigns.save(input);
+    emit('campaigns:changed', store.campaigns.list(Date.now()));
+    return saved;
+  };
+  return {
+    'campaign:list': () => store.campaigns.list(Date.now()),
+    'campaign:get': (p) => get(p.id),
+    'campaign:save': (p) => save(p),
+    'campaign:export': (p) => campaignFile(get(p.id)),
+    // Always a new campaign: importing never overwrites one that exists.
+    'campaign:import': (p) => save(readCampaignFile(p.json)),
+  };
+}

@@ -3,7 +3,7 @@ import { accountSchema, type AccountInput } from '../../../shared/account';
 import { useRingside } from '../store/store';
 import { useApi } from '../ui/api-context';
 import { drop, request } from '../ui/use-request';
-import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from './SupervisionFields';
+import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../features/supervision/SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountInput, AccountView } from '../../../shared/account';
 import type { Snapshot } from '../../../shared/contract';
 import type { AgentPresence, BoardAgent, BoardView } from '../../../shared/supervision';
-import { filterAgents, sortAgents, timeInState } from '../../../renderer/src/components/board-format';
+import { filterAgents, sortAgents, timeInState } from '../../../renderer/src/features/supervision/board-format';
 import { resetStore, store } from '../../../renderer/src/store/store';
 import { account, fakeRingside, snapshotOf } from './fake-ringside';
 import { appHarness } from './app-harness';

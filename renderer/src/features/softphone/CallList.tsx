@@ -3,7 +3,7 @@ import type { CallSessionView } from '../../../../shared/call-session';
 import { useRingside } from '../../store/store';
 import { outcomeText, stateLabel } from './call-format';
 import { CallTimer } from './CallTimer';
-import { HeadsetIcon, modeLabel } from '../../components/MonitorBar';
+import { HeadsetIcon, modeLabel } from '../supervision/MonitorBar';
 import { TemperatureChip } from './TemperatureChip';
 
 function CallRow({ call, selected, onSelect }: { call: CallSessionView; selected: boolean; onSelect: () => void }) {

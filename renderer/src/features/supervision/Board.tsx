@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { monitorModes, type BoardAgent, type MonitorMode } from '../../../shared/supervision';
-import { store, useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
+import { monitorModes, type BoardAgent, type MonitorMode } from '../../../../shared/supervision';
+import { store, useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
 import { BoardChart } from './BoardChart';
 import {
   callDuration,
@@ -17,9 +17,9 @@ import {
   type BoardSortKey,
   type BoardStateFilter,
 } from './board-format';
-import { formatDuration } from '../features/softphone/call-format';
-import { useNow } from '../ui/use-now';
-import { request, useRequest } from '../ui/use-request';
+import { formatDuration } from '../softphone/call-format';
+import { useNow } from '../../ui/use-now';
+import { request, useRequest } from '../../ui/use-request';
 
 const COLUMNS: ReadonlyArray<{ keys: ReadonlyArray<{ key: BoardSortKey; label: string }>; label: string; className: string }> = [
   { keys: [{ key: 'name', label: 'Agent' }], label: 'Agent', className: 'col-agent' },

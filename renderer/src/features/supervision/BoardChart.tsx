@@ -1,4 +1,4 @@
-import type { BoardView } from '../../../shared/supervision';
+import type { BoardView } from '../../../../shared/supervision';
 
 // Close to the size it is drawn at on a 1280 px screen, so the 11 px labels stay readable.
 const W = 380;

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { monitorModes, type MonitorMode, type MonitorView } from '../../../shared/supervision';
-import { useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
+import { monitorModes, type MonitorMode, type MonitorView } from '../../../../shared/supervision';
+import { useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
 
 export const modeLabel: Record<MonitorMode, string> = { listen: 'Listen', whisper: 'Whisper', barge: 'Barge' };
 

@@ -1,5 +1,5 @@
-import type { MonitorMode } from '../../../shared/supervision';
-import { useRingside } from '../store/store';
+import type { MonitorMode } from '../../../../shared/supervision';
+import { useRingside } from '../../store/store';
 import { HeadsetIcon, userOf } from './MonitorBar';
 
 const agentHint: Record<MonitorMode, string> = {

@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import type { AccountView } from '../../../shared/account';
-import { monitorModes, roles, type Role, type SupervisionInput } from '../../../shared/supervision';
+import type { AccountView } from '../../../../shared/account';
+import { monitorModes, roles, type Role, type SupervisionInput } from '../../../../shared/supervision';
 
 /** The supervision part of the settings form, as typed (lists one address per line). */
 export interface SupervisionValues {

@@ -3,8 +3,8 @@
  * how long an agent has been in a state (on the sender's clock up to its message, ours since),
  * sorting and filtering. Every string that came from another agent's app stays plain text.
  */
-import type { BoardAgent } from '../../../shared/supervision';
-import { formatDuration } from '../features/softphone/call-format';
+import type { BoardAgent } from '../../../../shared/supervision';
+import { formatDuration } from '../softphone/call-format';
 
 export const boardStateLabel: Record<BoardAgent['state'], string> = {
   available: 'Available',

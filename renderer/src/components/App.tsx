@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { RingsideApi } from '../../../shared/contract';
 import type { MediaEngine } from '../media/engine';
 import { useRingside } from '../store/store';
-import { AccountForm } from './AccountForm';
+import { AccountForm } from '../features/settings/AccountForm';
 import { AgentStateControl } from '../features/workspace/AgentStateControl';
 import { Board } from '../features/supervision/Board';
 import { ApiContext, MediaContext } from '../ui/api-context';

@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { accountSchema, type AccountInput } from '../../../shared/account';
-import { useRingside } from '../store/store';
-import { useApi } from '../ui/api-context';
-import { drop, request } from '../ui/use-request';
-import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../features/supervision/SupervisionFields';
+import { accountSchema, type AccountInput } from '../../../../shared/account';
+import { useRingside } from '../../store/store';
+import { useApi } from '../../ui/api-context';
+import { drop, request } from '../../ui/use-request';
+import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../supervision/SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';

@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react';
 import { getCountries } from 'libphonenumber-js/max';
-import { defaultDialPlan, dialPlanProblems, maxExtensionDigits, type DialPlan } from '../../../shared/dial-plan';
+import { defaultDialPlan, dialPlanProblems, maxExtensionDigits, type DialPlan } from '../../../../shared/dial-plan';
 
 /** The dial plan part of the settings form, as typed: lists are comma-separated text. */
 export interface DialPlanValues {

@@ -5,8 +5,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectRingside } from './ipc/connect';
-import { App } from './components/App';
-import { ErrorScreen } from './components/ErrorScreen';
+import { App } from './app/App';
+import { ErrorScreen } from './app/ErrorScreen';
 import { startMediaEngine } from './media/media-engine';
 import { bindStore } from './ipc/ipc-bridge';
 import { store } from './store/store';

@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
-import { App } from '../../../renderer/src/components/App';
+import { App } from '../../../renderer/src/app/App';
 import { store } from '../../../renderer/src/store/store';
 import { campaign, fakeMedia, fakeRingside, idleWorkspace, lead, snapshotOf, workspaceLead } from './fake-ringside';
 import { appHarness } from './app-harness';

@@ -7,7 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { connectRingside } from './ipc/connect';
 import { App } from './app/App';
 import { ErrorScreen } from './app/ErrorScreen';
-import { startMediaEngine } from './media/media-engine';
+import { startMediaEngine } from './media/engine';
 import { bindStore } from './ipc/ipc-bridge';
 import { store } from './store/store';
 import './styles.css';

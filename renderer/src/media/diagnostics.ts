@@ -6,7 +6,7 @@
  * `monitorMixes` and `senderTrack`; tests/support/agent-ui.ts and the bench read `sessions` and
  * `rtpStats`.
  */
-import type { MediaEngine } from './media-engine';
+import type { MediaEngine } from './engine';
 import { toneAmplitudes, type MonitorMixer } from './monitor-mix';
 
 /** What this window plays, by frequency (diagnostics and the monitoring tests). */

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { RingsideApi } from '../../../shared/contract';
-import type { MediaEngine } from '../media/media-engine';
+import type { MediaEngine } from '../media/engine';
 
 export const ApiContext = createContext<RingsideApi | null>(null);
 export const MediaContext = createContext<MediaEngine | null>(null);

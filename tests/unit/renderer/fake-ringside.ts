@@ -11,7 +11,7 @@ import type { Lead, LeadHistoryEntry, LeadRow } from '../../../shared/lead';
 import type { RegistrationView } from '../../../shared/registration-state';
 import type { Result } from '../../../shared/result';
 import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '../../../shared/workspace';
-import type { MediaEngine } from '../../../renderer/src/media/media-engine';
+import type { MediaEngine } from '../../../renderer/src/media/engine';
 import type { MonitorMode, MonitorView } from '../../../shared/supervision';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };

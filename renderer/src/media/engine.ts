@@ -1,7 +1,8 @@
 /**
  * The renderer's WebRTC media engine: one RTCPeerConnection per call session, driven by the
- * main process's media requests (the far side of electron/core/proxy-sdh.ts). It never talks
- * SIP; it only makes and applies SDP, plays remote audio, mutes, holds and sends DTMF.
+ * main process's media requests (the far side of its proxy-sdh.ts). It never talks SIP; it only
+ * makes and applies SDP, plays remote audio, mutes, holds and sends DTMF. The microphone, the
+ * spare offer, the ICE wait and the diagnostics hooks are the modules next to this one.
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
 import { installDiagnostics } from './diagnostics';
@@ -52,18 +53,22 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
 
   const notify = (): void => streamListeners.forEach((l) => l());
 
-  async function session(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia> {
-    const existing = sessions.get(sessionId);
-    if (existing) return existing;
-    const track = await mic.callTrack();
-    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    const media: SessionMedia = { pc, track, remote: new MediaStream(), transceiver: null, answered: null };
-    pc.ontrack = (event) => {
+  /** Makes media the call's, playing whatever the far side sends on it. */
+  function keep(sessionId: string, media: SessionMedia): SessionMedia {
+    media.pc.ontrack = (event) => {
       if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
       notify();
     };
     sessions.set(sessionId, media);
     return media;
+  }
+
+  async function session(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia> {
+    const existing = sessions.get(sessionId);
+    if (existing) return existing;
+    const track = await mic.callTrack();
+    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    return keep(sessionId, { pc, track, remote: new MediaStream(), transceiver: null, answered: null });
   }
 
   /** Takes the spare for a new outgoing call, if one is ready and fresh. */
@@ -72,11 +77,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     if (!ready) return null;
     // No track until the microphone is attached below.
     const media: SessionMedia = { pc: ready.pc, track: null as unknown as MediaStreamTrack, remote: new MediaStream(), transceiver: ready.transceiver, answered: null };
-    media.pc.ontrack = (event) => {
-      if (!media.remote.getTracks().includes(event.track)) media.remote.addTrack(event.track);
-      notify();
-    };
-    sessions.set(sessionId, media);
+    keep(sessionId, media);
     // Attach the microphone while the INVITE is on its way.
     media.track = await mic.callTrack();
     await media.transceiver?.sender.replaceTrack(media.track);

@@ -7,8 +7,8 @@ const electronPackage = '(^|/)node_modules/electron/|^electron$';
 
 // The loose files in electron/core that wire every domain together: they sit above the domain
 // folders, where everything else loose in electron/core sits below them.
-const coreCompositionRoot = '^electron/core/(core|node-main|browser-server)\\.ts$';
-const coreRootFile = '^electron/core/[^/]+\\.ts$';
+// app/ wires every domain together (create-core, node-main): nothing else may import it.
+const coreCompositionRoot = '^electron/core/app/';
 const coreDomainFolder = '^electron/core/[^/]+$';
 // lib/ is below everything (logger, drop, worker threads): any file may use it, it uses nothing of the core.
 const coreDomainFile = '^electron/core/(?!lib/)[^/]+/';
@@ -66,24 +66,12 @@ module.exports = {
     },
     // Folder-scoped cycles cannot see the loose files of electron/core as one "core-root" folder
     // (dependency-cruiser folds a folder's subfolders into it), so the next three rules keep
-    // core-root and the domains acyclic by direction: domains may use the loose infrastructure
-    // (sip-client, call-manager, drop, worker-thread, ...), which never imports a domain; only the
-    // composition root wires domains, and no domain imports it.
     {
-      name: 'core-root-below-domains',
-      comment:
-        'The loose files of electron/core other than the composition root are what the domain folders build on; importing a domain from them closes a core-root <-> domain cycle.',
+      name: 'core-has-no-loose-files',
+      comment: 'Every file of the core lives in the folder of its domain (sip, calls, media, ipc, app, compliance, …) or in lib/: a loose file would hide which domain it belongs to.',
       severity: 'error',
-      from: { path: coreRootFile, pathNot: [coreCompositionRoot, '^electron/core/call-manager\\.ts$'] },
-      to: { path: coreDomainFile },
-    },
-    {
-      name: 'core-root-below-domains-call-manager',
-      comment:
-        'Known exception: call-manager.ts gates every dial through compliance/dial-policy.ts, which closes a core-root <-> compliance cycle (compliance-service uses sip-client, drop and worker-thread). Untangling it means moving call-manager or injecting the gate, outside this config; nothing else from a domain is allowed.',
-      severity: 'error',
-      from: { path: '^electron/core/call-manager\\.ts$' },
-      to: { path: coreDomainFile, pathNot: '^electron/core/compliance/dial-policy\\.ts$' },
+      from: { path: '^electron/core/[^/]+\\.ts$' },
+      to: {},
     },
     {
       name: 'core-lib-at-the-bottom',
@@ -94,9 +82,9 @@ module.exports = {
     },
     {
       name: 'core-domains-not-to-composition-root',
-      comment: 'core.ts, node-main.ts and browser-server.ts import every domain; a domain importing them closes a cycle through the whole core.',
+      comment: 'app/ (create-core, node-main) imports every domain; a domain importing it closes a cycle through the whole core.',
       severity: 'error',
-      from: { path: coreDomainFile },
+      from: { path: coreDomainFile, pathNot: coreCompositionRoot },
       to: { path: coreCompositionRoot },
     },
     {

@@ -6,8 +6,8 @@ import { app, ipcMain, powerMonitor, session, type IpcMainInvokeEvent, type WebC
 import { join } from 'node:path';
 import { requestSchemas, type RequestChannel } from '../../shared/contract';
 import { fail } from '../../shared/result';
-import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/account-store';
-import { createCore, type CoreConnection } from '../core/core';
+import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/sip/account-store';
+import { createCore, type CoreConnection } from '../core/app/create-core';
 import { drop } from '../core/lib/drop';
 import { openSqliteStore } from '../core/data/sqlite-store';
 import { SecureAccountStore } from './secure-account-store';

@@ -8,7 +8,7 @@ import { app, safeStorage } from 'electron';
 import Store from 'electron-store';
 import { accountSchema, type Account } from '../../shared/account';
 import { RingsideError } from '../../shared/result';
-import type { AccountStore, StoredAccount } from '../core/account-store';
+import type { AccountStore, StoredAccount } from '../core/sip/account-store';
 import { openAccount, sealAccount, type SealedAccount, type SecretCipher } from './account-secrets';
 
 interface Persisted {

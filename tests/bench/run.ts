@@ -50,10 +50,10 @@ if (process.env.BENCH_TRACE === '1') {
   };
 }
 
-const { createCore } = await import('../../electron/core/core.js');
+const { createCore } = await import('../../electron/core/app/create-core.js');
 const { tempStore } = await import('../support/temp-store.js');
-const { ProvisionedAccountStore } = await import('../../electron/core/account-store.js');
-const { startBrowserServer } = await import('../../electron/core/browser-server.js');
+const { ProvisionedAccountStore } = await import('../../electron/core/sip/account-store.js');
+const { startBrowserServer } = await import('../../electron/core/ipc/browser-server.js');
 const { accountSchema } = await import('../../shared/account.js');
 const { startKamailio } = await import('../support/kamailio.js');
 const { launchChromium } = await import('../support/chromium.js');

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MemoryAccountStore } from '../../electron/core/account-store.js';
-import { startBrowserServer, type BrowserServer } from '../../electron/core/browser-server.js';
+import { MemoryAccountStore } from '../../electron/core/sip/account-store.js';
+import { startBrowserServer, type BrowserServer } from '../../electron/core/ipc/browser-server.js';
 import { tempStore } from '../support/temp-store.js';
-import { createCore, type Core } from '../../electron/core/core.js';
+import { createCore, type Core } from '../../electron/core/app/create-core.js';
 
 let core: Core;
 let server: BrowserServer;

@@ -8,9 +8,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionState } from 'sip.js';
 import WebSocket from 'ws';
-import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
+import { ProvisionedAccountStore } from '../../electron/core/sip/account-store.js';
 import { tempStore } from '../support/temp-store.js';
-import { createCore, type Core } from '../../electron/core/core.js';
+import { createCore, type Core } from '../../electron/core/app/create-core.js';
 import { accountSchema } from '../../shared/account.js';
 import { startKamailio, type KamailioServer } from '../support/kamailio.js';
 import { startNodePhone, waitForState, type NodePhone } from '../support/node-phone.js';

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SessionState, type Invitation } from 'sip.js';
-import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
-import { createCore, type Core } from '../../electron/core/core.js';
+import { ProvisionedAccountStore } from '../../electron/core/sip/account-store.js';
+import { createCore, type Core } from '../../electron/core/app/create-core.js';
 import { accountSchema } from '../../shared/account.js';
 import type { CallSessionView } from '../../shared/call-session.js';
 import type { MonitorView } from '../../shared/supervision.js';

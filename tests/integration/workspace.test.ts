@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SessionState } from 'sip.js';
-import { ProvisionedAccountStore } from '../../electron/core/account-store.js';
-import { createCore, type Core } from '../../electron/core/core.js';
+import { ProvisionedAccountStore } from '../../electron/core/sip/account-store.js';
+import { createCore, type Core } from '../../electron/core/app/create-core.js';
 import type { NewLead, Store } from '../../electron/core/data/repositories.js';
 import { accountSchema } from '../../shared/account.js';
 import { campaignSchema, defaultDispositions, type CampaignInput } from '../../shared/campaign.js';

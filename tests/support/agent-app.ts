@@ -1,5 +1,5 @@
 /**
- * Starts the real agent app in browser mode (`electron/core/node-main.ts`, the same core the
+ * Starts the real agent app in browser mode (`electron/core/app/node-main.ts`, the same core the
  * Electron shell runs) as a child process with a provisioning file, and returns the URL it
  * prints (with its per-launch token).
  */
@@ -23,7 +23,7 @@ export async function startAgentApp(opts: { wsUrl: string; domain: string; user:
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ringside-agent-'));
   const config = path.join(dir, 'provisioning.json');
   await writeFile(config, JSON.stringify({ account: { server: opts.wsUrl, aor: `sip:${opts.user}@${opts.domain}`, password: opts.password, displayName: `Agent ${opts.user}`, ...opts.extra } }));
-  const proc = spawn(path.join(repo, 'node_modules/.bin/tsx'), [path.join(repo, 'electron/core/node-main.ts')], {
+  const proc = spawn(path.join(repo, 'node_modules/.bin/tsx'), [path.join(repo, 'electron/core/app/node-main.ts')], {
     cwd: repo,
     env: {
       ...process.env,

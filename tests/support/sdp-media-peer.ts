@@ -6,7 +6,7 @@
 import type { EventChannel, EventPayloads, MediaRequest, RequestChannel, RequestPayload, RequestResults } from '../../shared/contract.js';
 import type { CallSessionView } from '../../shared/call-session.js';
 import type { Result } from '../../shared/result.js';
-import type { Core, CoreConnection } from '../../electron/core/core.js';
+import type { Core, CoreConnection } from '../../electron/core/app/create-core.js';
 import { staticAudioSdp } from './static-sdp-handler.js';
 
 export interface TestPeer {

@@ -1,9 +1,9 @@
 /** The call requests, and the media engine's replies, for the call manager and the media bridge. */
 import { RingsideError } from '../../../shared/result.js';
-import type { CallManager } from '../call-manager.js';
+import type { CallManager } from './call-manager.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
-import type { MediaBridge } from '../media-bridge.js';
+import type { MediaBridge } from '../media/media-bridge.js';
 
 export function callHandlers(calls: CallManager, bridge: MediaBridge, log: Logger): Handlers<ChannelsOf<'call'> | ChannelsOf<'media'>> {
   return {

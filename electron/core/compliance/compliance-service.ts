@@ -34,7 +34,7 @@ import { codeOf, regionForNumber } from '../data/region.js';
 import { timeZonesForNumber } from '../data/time-zone.js';
 import { drop } from '../lib/drop.js';
 import type { Logger } from '../lib/logger.js';
-import { runWorker, workerUrl } from '../worker-thread.js';
+import { runWorker, workerUrl } from '../lib/worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
 import { registryKey } from './registry-key.js';
 import { publicHolidayAt } from './holidays.js';

@@ -1,6 +1,6 @@
 /** Runs importCsv in a worker thread (see import-worker.ts) and relays progress and cancel. */
 import { pathToFileURL } from 'node:url';
-import { runWorker, workerUrl } from '../worker-thread.js';
+import { runWorker, workerUrl } from '../lib/worker-thread.js';
 import type { ColumnTarget, ImportProgress, ImportReport } from '../../../shared/workspace.js';
 
 /** What the worker receives (structured-cloned). */

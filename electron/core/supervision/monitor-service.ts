@@ -15,7 +15,7 @@ import { aorDomain, type Account } from '../../../shared/account.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import { RingsideError } from '../../../shared/result.js';
 import { MONITOR_CONTENT_TYPE, type MonitorMode, type MonitorView } from '../../../shared/supervision.js';
-import type { CallMonitor, DialOptions } from '../call-manager.js';
+import type { CallMonitor, DialOptions } from '../calls/call-manager.js';
 import type { Logger } from '../lib/logger.js';
 import { featureCodeDialString, featureCodeUri, monitorRequestHeaders } from './monitor-request.js';
 import { normaliseAor, sameIdentity } from './team-auth.js';

@@ -13,7 +13,7 @@
 import type { Account } from '../../../shared/account.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import { MONITOR_CONTENT_TYPE, monitorModeChangeSchema, type MonitorMode, type MonitoredView } from '../../../shared/supervision.js';
-import type { CallMonitor, InviteVerdict } from '../call-manager.js';
+import type { CallMonitor, InviteVerdict } from '../calls/call-manager.js';
 import { drop } from '../lib/drop.js';
 import type { Logger } from '../lib/logger.js';
 import { assertedIdentity, checkMonitorAuth, MONITOR_AUTH_WINDOW_MS, parseMonitorMode } from './monitor-request.js';

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComplianceService } from '../../../electron/core/compliance/compliance-service';
-import { callerIdVerified, phoneOfUri } from '../../../electron/core/caller-id';
+import { callerIdVerified, phoneOfUri } from '../../../electron/core/calls/caller-id';
 import { DialPolicy } from '../../../electron/core/compliance/dial-policy';
 import type { DialPath } from '../../../shared/compliance';
 import { defaultDialPlan } from '../../../shared/dial-plan';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../electron/core/backoff';
-import { EventHub } from '../../../electron/core/event-hub';
-import { MediaBridge } from '../../../electron/core/media-bridge';
-import { ProxySessionDescriptionHandler } from '../../../electron/core/proxy-sdh';
-import { RegistrationMachine } from '../../../electron/core/registration-machine';
+import { backoffDelay } from '../../../electron/core/sip/backoff';
+import { EventHub } from '../../../electron/core/ipc/event-hub';
+import { MediaBridge } from '../../../electron/core/media/media-bridge';
+import { ProxySessionDescriptionHandler } from '../../../electron/core/media/proxy-sdh';
+import { RegistrationMachine } from '../../../electron/core/sip/registration-machine';
 import type { MediaRequest } from '../../../shared/contract';
 import { RegistrationTransitionError } from '../../../shared/registration-state';
 

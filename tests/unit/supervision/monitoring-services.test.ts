@@ -5,7 +5,7 @@ import type { MonitoredView, MonitorView } from '../../../shared/supervision.js'
 import { monitorRequestHeaders } from '../../../electron/core/supervision/monitor-request.js';
 import { MonitoredService, type MonitorRequestFacts } from '../../../electron/core/supervision/monitored-service.js';
 import { MonitorService } from '../../../electron/core/supervision/monitor-service.js';
-import type { DialOptions } from '../../../electron/core/call-manager.js';
+import type { DialOptions } from '../../../electron/core/calls/call-manager.js';
 
 const now = Date.UTC(2026, 10, 27, 12, 0, 0);
 const quiet = { info: () => {}, warn: () => {} };

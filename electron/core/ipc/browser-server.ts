@@ -11,9 +11,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { WireFrame } from '../../shared/contract.js';
-import type { Core } from './core.js';
-import { drop } from './lib/drop.js';
+import type { WireFrame } from '../../../shared/contract.js';
+import type { RendererHost } from './connection.js';
+import { drop } from '../lib/drop.js';
 
 export interface BrowserServer {
   /** Open this in a browser: includes the token. */
@@ -35,7 +35,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export async function startBrowserServer(core: Core, options: { rendererDir: string; port?: number; host?: '127.0.0.1' }): Promise<BrowserServer> {
+export async function startBrowserServer(core: RendererHost, options: { rendererDir: string; port?: number; host?: '127.0.0.1' }): Promise<BrowserServer> {
   const token = randomBytes(24).toString('base64url');
   const root = resolve(options.rendererDir);
   const host = options.host ?? '127.0.0.1';
@@ -116,7 +116,7 @@ async function serveStatic(root: string, rawUrl: string): Promise<string | null>
   }
 }
 
-function attach(core: Core, ws: WebSocket): void {
+function attach(core: RendererHost, ws: WebSocket): void {
   const send = (frame: WireFrame): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };

@@ -5,11 +5,11 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryAccountStore, ProvisionedAccountStore, readProvisioningFile, type AccountStore } from './account-store.js';
-import { startBrowserServer } from './browser-server.js';
-import { createCore } from './core.js';
+import { MemoryAccountStore, ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../sip/account-store.js';
+import { startBrowserServer } from '../ipc/browser-server.js';
+import { createCore } from './create-core.js';
 import { defaultDataDir } from './data-dir.js';
-import { openSqliteStore } from './data/sqlite-store.js';
+import { openSqliteStore } from '../data/sqlite-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

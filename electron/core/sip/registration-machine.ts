@@ -1,5 +1,5 @@
 /** Holds the registration view and enforces the legal transitions from shared/. */
-import { assertRegistrationTransition, type RegistrationState, type RegistrationView } from '../../shared/registration-state.js';
+import { assertRegistrationTransition, type RegistrationState, type RegistrationView } from '../../../shared/registration-state.js';
 
 export class RegistrationMachine {
   private view: RegistrationView;

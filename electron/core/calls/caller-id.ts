@@ -2,7 +2,7 @@
  * Who is calling: the telephone number behind an inbound caller's SIP URI, and whether the SIP
  * server vouches for it. Caller IDs are untrusted input: these readers never throw.
  */
-import { normalisePhone } from '../../shared/phone.js';
+import { normalisePhone } from '../../../shared/phone.js';
 
 /** The telephone number a SIP URI points at, if its user part is one (sip:+48225550123@pbx). */
 export function phoneOfUri(uri: string, defaultCountry: string): { e164: string; country: string | null } | null {

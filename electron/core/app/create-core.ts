@@ -4,44 +4,45 @@
  * server both hand it renderer connections, and tests drive it directly.
  */
 import { randomUUID } from 'node:crypto';
-import type { Account, AccountView } from '../../shared/account.js';
-import type { CallSessionView } from '../../shared/call-session.js';
-import type { Snapshot } from '../../shared/contract.js';
-import type { RegistrationView } from '../../shared/registration-state.js';
-import { RingsideError, type Result } from '../../shared/result.js';
-import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
-import type { BackoffOptions } from './backoff.js';
-import { CallManager } from './call-manager.js';
-import { drop } from './lib/drop.js';
-import { EventHub, type PeerSink } from './event-hub.js';
-import { MediaBridge } from './media-bridge.js';
-import { ProxySessionDescriptionHandler } from './proxy-sdh.js';
-import { SipClient } from './sip-client.js';
-import type { Logger } from './lib/logger.js';
-import type { Store } from './data/repositories.js';
-import { ComplianceService } from './compliance/compliance-service.js';
-import { callHandlers } from './calls/call-handlers.js';
-import { campaignHandlers } from './campaigns/campaign-handlers.js';
-import { complianceHandlers } from './compliance/compliance-handlers.js';
-import { RequestRouter, type ChannelsOf } from './ipc/router.js';
-import { leadHandlers } from './leads/lead-handlers.js';
-import { supervisionHandlers } from './supervision/supervision-handlers.js';
-import { workspaceHandlers } from './workspace/workspace-handlers.js';
-import { DialPolicy } from './compliance/dial-policy.js';
-import { callerIdVerified } from './caller-id.js';
-import type { CompliancePolicy } from '../../shared/compliance.js';
-import { aorDomain } from '../../shared/account.js';
+import type { Account, AccountView } from '../../../shared/account.js';
+import type { CallSessionView } from '../../../shared/call-session.js';
+import type { Snapshot } from '../../../shared/contract.js';
+import type { RegistrationView } from '../../../shared/registration-state.js';
+import { RingsideError, type Result } from '../../../shared/result.js';
+import { withSavedSecrets, type AccountStore, type StoredAccount } from '../sip/account-store.js';
+import type { BackoffOptions } from '../sip/backoff.js';
+import { CallManager } from '../calls/call-manager.js';
+import { drop } from '../lib/drop.js';
+import { EventHub, type PeerSink } from '../ipc/event-hub.js';
+import { MediaBridge } from '../media/media-bridge.js';
+import { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
+import { SipClient } from '../sip/sip-client.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../data/repositories.js';
+import { ComplianceService } from '../compliance/compliance-service.js';
+import { callHandlers } from '../calls/call-handlers.js';
+import { campaignHandlers } from '../campaigns/campaign-handlers.js';
+import { complianceHandlers } from '../compliance/compliance-handlers.js';
+import type { CoreConnection, RendererHost } from '../ipc/connection.js';
+import { RequestRouter, type ChannelsOf } from '../ipc/router.js';
+import { leadHandlers } from '../leads/lead-handlers.js';
+import { supervisionHandlers } from '../supervision/supervision-handlers.js';
+import { workspaceHandlers } from '../workspace/workspace-handlers.js';
+import { DialPolicy } from '../compliance/dial-policy.js';
+import { callerIdVerified } from '../calls/caller-id.js';
+import type { CompliancePolicy } from '../../../shared/compliance.js';
+import { aorDomain } from '../../../shared/account.js';
 import { dirname } from 'node:path';
-import { WorkspaceService } from './workspace/workspace-service.js';
-import { ImportJobs } from './import/import-jobs.js';
-import { BoardService } from './supervision/board-service.js';
-import { sameIdentity } from './supervision/team-auth.js';
-import { answerSipMessage } from './supervision/message-inbox.js';
-import { PresencePublisher } from './supervision/presence-publisher.js';
-import { sendSipMessage } from './supervision/sip-message.js';
-import { MonitorService } from './supervision/monitor-service.js';
-import { MonitoredService } from './supervision/monitored-service.js';
-import { MONITOR_AUTH_HEADER, MONITOR_HEADER } from '../../shared/supervision.js';
+import { WorkspaceService } from '../workspace/workspace-service.js';
+import { ImportJobs } from '../import/import-jobs.js';
+import { BoardService } from '../supervision/board-service.js';
+import { sameIdentity } from '../supervision/team-auth.js';
+import { answerSipMessage } from '../supervision/message-inbox.js';
+import { PresencePublisher } from '../supervision/presence-publisher.js';
+import { sendSipMessage } from '../supervision/sip-message.js';
+import { MonitorService } from '../supervision/monitor-service.js';
+import { MonitoredService } from '../supervision/monitored-service.js';
+import { MONITOR_AUTH_HEADER, MONITOR_HEADER } from '../../../shared/supervision.js';
 
 export interface CoreDeps {
   accounts: AccountStore;
@@ -62,16 +63,11 @@ export interface CoreDeps {
 }
 
 /** One renderer's connection to the core. */
-export interface CoreConnection {
-  /** Validates and runs one request; never throws. */
-  handle(channel: unknown, payload: unknown): Promise<Result<unknown>>;
-  close(): void;
-}
+export type { CoreConnection } from '../ipc/connection.js';
 
-export interface Core {
+export interface Core extends RendererHost {
   start(): Promise<void>;
   stop(): Promise<void>;
-  connect(sink: PeerSink): CoreConnection;
   snapshot(): Snapshot;
   /** A tel:/sip: link handed over by the operating system: dialled through the gate like any other. */
   dialLink(url: string): Promise<Result<CallSessionView>>;

@@ -3,7 +3,7 @@
  * ready, so nothing (an incoming call, a media request) is lost while a window loads.
  * Media requests go only to the renderer that owns media.
  */
-import type { EventChannel, EventPayloads } from '../../shared/contract.js';
+import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
 
 export interface PeerSink {
   send<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;

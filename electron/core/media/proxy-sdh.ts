@@ -4,7 +4,7 @@
  * sip.js only ever sees SDP strings, so this is all it needs.
  */
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { RTCIceServerLike } from '../../shared/contract.js';
+import type { RTCIceServerLike } from '../../../shared/contract.js';
 import type { MediaBridge } from './media-bridge.js';
 
 export interface ProxySdhOptions {

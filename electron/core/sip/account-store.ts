@@ -4,8 +4,8 @@
  * read a provisioning file (RINGSIDE_CONFIG) that a call center hands out.
  */
 import { readFile } from 'node:fs/promises';
-import { accountSchema, type Account } from '../../shared/account.js';
-import { RingsideError } from '../../shared/result.js';
+import { accountSchema, type Account } from '../../../shared/account.js';
+import { RingsideError } from '../../../shared/result.js';
 
 export interface StoredAccount {
   account: Account;

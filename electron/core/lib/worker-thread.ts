@@ -18,7 +18,7 @@ export function workerUrl(script: WorkerScript): URL {
   const here = typeof import.meta.url === 'string' ? import.meta.url : '';
   const base = script.slice(script.lastIndexOf('/') + 1);
   if (!here) return pathToFileURL(join(typeof __dirname === 'string' ? __dirname : process.cwd(), `${base}.cjs`));
-  return new URL(`./${script}${here.endsWith('.ts') ? '.ts' : '.js'}`, here);
+  return new URL(`../${script}${here.endsWith('.ts') ? '.ts' : '.js'}`, here);
 }
 
 /**

@@ -3,13 +3,13 @@
  * the registration state machine. Owns reconnection (capped exponential backoff with jitter)
  * instead of sip.js's fixed-interval retry, and never has two REGISTERs in flight.
  */
-import type { Logger } from './lib/logger.js';
+import type { Logger } from '../lib/logger.js';
 import { Registerer, RegistererState, UserAgent, type Invitation, type Message, type SessionDescriptionHandlerFactory } from 'sip.js';
 import WebSocketImpl from 'ws';
-import type { Account } from '../../shared/account.js';
-import type { RegistrationView } from '../../shared/registration-state.js';
+import type { Account } from '../../../shared/account.js';
+import type { RegistrationView } from '../../../shared/registration-state.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import { drop } from './lib/drop.js';
+import { drop } from '../lib/drop.js';
 import { RegistrationMachine } from './registration-machine.js';
 
 /** sip.js's transport uses the global WebSocket; Node 20 has none, so take it from `ws`. */

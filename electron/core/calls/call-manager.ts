@@ -3,7 +3,7 @@
  * hang-up. sip.js sessions live here; the renderer sees only CallSessionView values.
  */
 import { Invitation, Inviter, SessionState, UserAgent, type Info, type Session } from 'sip.js';
-import { aorDomain } from '../../shared/account.js';
+import { aorDomain } from '../../../shared/account.js';
 import {
   assertCallTransition,
   outcomeForStatus,
@@ -13,13 +13,13 @@ import {
   type CallSessionView,
   type CallState,
   type CallTemperature,
-} from '../../shared/call-session.js';
-import type { ComplianceDecision, DialPath } from '../../shared/compliance.js';
-import type { DialPermit } from './compliance/dial-policy.js';
-import { RingsideError } from '../../shared/result.js';
-import { drop } from './lib/drop.js';
-import type { ProxySessionDescriptionHandler } from './proxy-sdh.js';
-import type { Logger } from './lib/logger.js';
+} from '../../../shared/call-session.js';
+import type { ComplianceDecision, DialPath } from '../../../shared/compliance.js';
+import type { DialPermit } from '../compliance/dial-policy.js';
+import { RingsideError } from '../../../shared/result.js';
+import { drop } from '../lib/drop.js';
+import type { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
+import type { Logger } from '../lib/logger.js';
 
 /** What the call manager needs of the SIP side; SipClient provides it. */
 export interface SipLine {

@@ -4,8 +4,8 @@
  * Requests made while no media renderer is ready wait for one (bounded by the timeout), so an
  * incoming call answered during a renderer reload still gets its media.
  */
-import type { MediaOp, MediaReplies, MediaRequest } from '../../shared/contract.js';
-import { RingsideError } from '../../shared/result.js';
+import type { MediaOp, MediaReplies, MediaRequest } from '../../../shared/contract.js';
+import { RingsideError } from '../../../shared/result.js';
 
 export interface MediaChannel {
   /** Delivers a request to the media renderer (the event hub queues it until one is ready). */

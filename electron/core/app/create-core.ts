@@ -40,8 +40,8 @@ import { sameIdentity } from '../supervision/team-auth.js';
 import { answerSipMessage } from '../supervision/message-inbox.js';
 import { PresencePublisher } from '../supervision/presence-publisher.js';
 import { sendSipMessage } from '../supervision/sip-message.js';
-import { MonitorService } from '../supervision/monitor-service.js';
-import { MonitoredService } from '../supervision/monitored-service.js';
+import { SupervisorMonitoring } from '../supervision/supervisor-monitoring.js';
+import { AgentMonitoring } from '../supervision/agent-monitoring.js';
 import { MONITOR_AUTH_HEADER, MONITOR_HEADER } from '../../../shared/supervision.js';
 
 export interface CoreDeps {
@@ -176,7 +176,7 @@ export function createCore(deps: CoreDeps): Core {
   });
 
   /** Listen / whisper / barge: this supervisor's session, and who listens to this agent. */
-  const monitors: MonitorService = new MonitorService({
+  const monitors: SupervisorMonitoring = new SupervisorMonitoring({
     account: () => stored?.account ?? null,
     dial: (target, options) => calls.dial(target, { leadId: null, path: 'monitor' }, options),
     hangup: (id) => calls.hangup(id),
@@ -186,7 +186,7 @@ export function createCore(deps: CoreDeps): Core {
     emit: (view) => hub.emit('monitor:changed', view),
     log,
   });
-  const monitored: MonitoredService = new MonitoredService({
+  const monitored: AgentMonitoring = new AgentMonitoring({
     account: () => stored?.account ?? null,
     calls: () => calls.list(),
     hangup: (id) => calls.hangup(id),

@@ -2,12 +2,12 @@
 import { RingsideError } from '../../../shared/result.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { BoardService } from './board-service.js';
-import type { MonitorService } from './monitor-service.js';
+import type { SupervisorMonitoring } from './supervisor-monitoring.js';
 
 export interface SupervisionHandlerDeps {
   /** The board while the account's role includes supervisor, else null. */
   board(): BoardService | null;
-  monitors: MonitorService;
+  monitors: SupervisorMonitoring;
   /** Throws the "no SIP account yet" error when there is none. */
   requireSip(): void;
 }

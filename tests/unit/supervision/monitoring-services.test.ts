@@ -3,8 +3,8 @@ import { accountSchema, type Account } from '../../../shared/account.js';
 import { temperatureForDirection, type CallSessionView } from '../../../shared/call-session.js';
 import type { MonitoredView, MonitorView } from '../../../shared/supervision.js';
 import { monitorRequestHeaders } from '../../../electron/core/supervision/monitor-request.js';
-import { MonitoredService, type MonitorRequestFacts } from '../../../electron/core/supervision/monitored-service.js';
-import { MonitorService } from '../../../electron/core/supervision/monitor-service.js';
+import { AgentMonitoring, type MonitorRequestFacts } from '../../../electron/core/supervision/agent-monitoring.js';
+import { SupervisorMonitoring } from '../../../electron/core/supervision/supervisor-monitoring.js';
 import type { DialOptions } from '../../../electron/core/calls/call-manager.js';
 
 const now = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -35,7 +35,7 @@ describe('agent side: who may listen', () => {
       log: quiet,
       now: () => now,
     };
-    return { service: new MonitoredService(deps), deps, emitted, calls };
+    return { service: new AgentMonitoring(deps), deps, emitted, calls };
   }
   const ask = (over: Partial<MonitorRequestFacts> = {}): MonitorRequestFacts => ({ mode: 'listen', auth: undefined, pai: '<sip:supervisor1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1', ...over });
 
@@ -144,7 +144,7 @@ describe('supervisor side', () => {
       log: quiet,
       now: () => now,
     };
-    return { service: new MonitorService(deps), deps, emitted };
+    return { service: new SupervisorMonitoring(deps), deps, emitted };
   }
 
   it('calls the agent with the monitoring header, muted in listen mode', async () => {

@@ -30,7 +30,7 @@ export interface MonitorRequestFacts {
   from: string;
 }
 
-export interface MonitoredServiceDeps {
+export interface AgentMonitoringDeps {
   account(): Account | null;
   calls(): CallSessionView[];
   hangup(id: string): Promise<unknown>;
@@ -55,13 +55,13 @@ interface Monitoring {
   mixed: boolean;
 }
 
-export class MonitoredService {
+export class AgentMonitoring {
   private current: Monitoring | null = null;
   /** Team signatures already used, with when they stop being fresh (replay guard). */
   private readonly usedSignatures = new Map<string, number>();
   private readonly now: () => number;
 
-  constructor(private readonly deps: MonitoredServiceDeps) {
+  constructor(private readonly deps: AgentMonitoringDeps) {
     this.now = deps.now ?? Date.now;
   }
 

@@ -20,7 +20,7 @@ import type { Logger } from '../lib/logger.js';
 import { featureCodeDialString, featureCodeUri, monitorRequestHeaders } from './monitor-request.js';
 import { normaliseAor, sameIdentity } from './team-auth.js';
 
-export interface MonitorServiceDeps {
+export interface SupervisorMonitoringDeps {
   account(): Account | null;
   /** Places the monitoring call (through the call manager and its gate). */
   dial(target: string, options: DialOptions): Promise<CallSessionView>;
@@ -53,13 +53,13 @@ export function refusalText(agent: string, code: number | null, detail: string |
   }
 }
 
-export class MonitorService {
+export class SupervisorMonitoring {
   private current: MonitorView | null = null;
   /** PBX mode: the old call is being hung up to dial the next code; its end is not the session's. */
   private replacing: string | null = null;
   private readonly now: () => number;
 
-  constructor(private readonly deps: MonitorServiceDeps) {
+  constructor(private readonly deps: SupervisorMonitoringDeps) {
     this.now = deps.now ?? Date.now;
   }
 

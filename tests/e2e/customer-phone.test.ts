@@ -36,7 +36,6 @@ async function openPhone(): Promise<Page> {
 function ph<R, A = undefined>(page: Page, fn: (phone: CustomerPhone, arg: A) => R | Promise<R>, arg?: A): Promise<R> {
   return page.evaluate(
     ([src, a]) => {
-      // eslint-disable-next-line no-new-func
       const f = new Function('return ' + src)() as (p: unknown, a: unknown) => unknown;
       return f((window as unknown as { phone: CustomerPhone }).phone, a);
     },

@@ -14,7 +14,7 @@ import type { CallSessionView } from '../../shared/call-session.js';
 import type { MonitorView } from '../../shared/supervision.js';
 import type { KamailioServer } from '../support/kamailio.js';
 import { kamailioHooks } from '../support/kamailio-hooks.js';
-import { startNodePhone, waitForState, type NodePhone } from '../support/node-phone.js';
+import { startNodePhone, type NodePhone } from '../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../support/sdp-media-peer.js';
 import { tempStore } from '../support/temp-store.js';
 

@@ -26,7 +26,6 @@ export function connectSdpPeer(core: Core, opts: { media?: boolean; dtmfInBand?:
   const mediaOps: MediaRequest[] = [];
   const waiters = new Set<() => void>();
   let version = 0;
-  let connection: CoreConnection;
   const sink = {
     send<E extends EventChannel>(channel: E, payload: EventPayloads[E]) {
       events.push({ channel, payload });
@@ -34,7 +33,7 @@ export function connectSdpPeer(core: Core, opts: { media?: boolean; dtmfInBand?:
       for (const w of [...waiters]) w();
     },
   };
-  connection = core.connect(sink);
+  const connection: CoreConnection = core.connect(sink);
 
   async function answerMedia(r: MediaRequest): Promise<void> {
     mediaOps.push(r);

@@ -13,7 +13,7 @@ import { withSavedSecrets, type AccountStore, type StoredAccount } from '../sip/
 import type { BackoffOptions } from '../sip/backoff.js';
 import { CallManager } from '../calls/call-manager.js';
 import { drop } from '../lib/drop.js';
-import { EventHub, type PeerSink } from '../ipc/event-hub.js';
+import { EventHub } from '../ipc/event-hub.js';
 import { MediaBridge } from '../media/media-bridge.js';
 import { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
 import { SipClient } from '../sip/sip-client.js';
@@ -23,7 +23,7 @@ import { ComplianceService } from '../compliance/compliance-service.js';
 import { callHandlers } from '../calls/call-handlers.js';
 import { campaignHandlers } from '../campaigns/campaign-handlers.js';
 import { complianceHandlers } from '../compliance/compliance-handlers.js';
-import type { CoreConnection, RendererHost } from '../ipc/connection.js';
+import type { RendererHost } from '../ipc/connection.js';
 import { RequestRouter, type ChannelsOf } from '../ipc/router.js';
 import { leadHandlers } from '../leads/lead-handlers.js';
 import { supervisionHandlers } from '../supervision/supervision-handlers.js';

@@ -3,7 +3,6 @@
  * hang-up. sip.js sessions live here; the renderer sees only CallSessionView values.
  */
 import { Invitation, Inviter, SessionState, UserAgent, type Info, type Session } from 'sip.js';
-import { aorDomain } from '../../../shared/account.js';
 import {
   assertCallTransition,
   outcomeForStatus,

@@ -398,7 +398,13 @@ export class ComplianceService {
       let max = 0;
       for (const o of outcomes) for (const id of o.leadIds) if (id > max) max = id;
       const seen = new Uint8Array(max + 1);
-      for (const o of outcomes) for (const id of o.leadIds) if (!seen[id]) (seen[id] = 1), report.leads++;
+      for (const o of outcomes) {
+        for (const id of o.leadIds) {
+          if (seen[id]) continue;
+          seen[id] = 1;
+          report.leads++;
+        }
+      }
     }
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
     report.durationMs = Math.round(performance.now() - started);

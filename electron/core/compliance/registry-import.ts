@@ -328,6 +328,7 @@ function hasAsciiLetter(b: Uint8Array, start: number, end: number): boolean {
 }
 
 /** Control, bidi and zero-width characters would garble or disguise a report line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /** Makes untrusted text (a line, a zip entry name) safe to show: unsafe characters become '?', at most `max` characters. */

@@ -14,7 +14,7 @@
  */
 import { normalisePhone, type NormalisedPhone } from '../../../shared/phone.js';
 
-const PLAIN = /^\+?[\d\s().\/-]+$/;
+const PLAIN = /^\+?[\d\s()./-]+$/;
 
 type Verdict = { ok: true; head: string; country: string | null } | { ok: false };
 

@@ -452,9 +452,13 @@ async function rtpStats(): Promise<RtpStats> {
   out.direction = tr?.direction ?? null;
   out.currentDirection = tr?.currentDirection ?? null;
   const report = await p.getStats();
+  // getStats entries are loose dictionaries whose fields depend on their type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const byId = new Map<string, any>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   report.forEach((r: any) => byId.set(r.id, r));
   let pairId: string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   report.forEach((r: any) => {
     if (r.type === 'outbound-rtp' && r.kind === 'audio') {
       out.packetsSent += r.packetsSent ?? 0;
@@ -469,6 +473,7 @@ async function rtpStats(): Promise<RtpStats> {
     }
   });
   const pair = pairId ? byId.get(pairId) : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const fmt = (c: any) => (c ? `${c.address ?? c.ip}:${c.port} ${c.candidateType}/${c.protocol}` : null);
   if (pair) {
     out.localCandidate = fmt(byId.get(pair.localCandidateId));

@@ -9,7 +9,6 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { defaultCompliancePolicy, registryNames, type RegistryName } from '../../../shared/compliance';
 import type { CampaignKind } from '../../../shared/campaign';
 import { importRegistryFiles, parseRegistryLine, sniffRegistryKind, type ChangeSink } from '../../../electron/core/compliance/registry-import';

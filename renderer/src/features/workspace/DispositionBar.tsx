@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Disposition } from '../../../../shared/campaign';
 import type { Lead } from '../../../../shared/lead';
 import type { WorkspaceLead } from '../../../../shared/workspace';
@@ -34,7 +34,8 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
   const [note, setNote] = useState('');
   const [saving, setSaving] = useState(false);
   const [callbackFor, setCallbackFor] = useState<Disposition | null>(null);
-  const dispositions = campaign?.dispositions ?? [];
+  // One array while the campaign is unchanged, so the hotkey listener is not re-bound on every render.
+  const dispositions = useMemo(() => campaign?.dispositions ?? [], [campaign]);
   // While the lead's call is live the disposition waits: main would refuse it anyway.
   const onCall = useRingside((s) => {
     const callId = s.workspace.current?.callId;

@@ -33,7 +33,16 @@ export const accountSchema = z.object({
   /** Registration lifetime asked of the server, seconds. */
   expires: z.number().int().min(30).max(3600).default(300),
   /** STUN/TURN servers for WebRTC; empty on a LAN. */
-  iceServers: z.array(z.object({ urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]), username: z.string().max(256).optional(), credential: z.string().max(256).optional() })).max(8).default([]),
+  iceServers: z
+    .array(
+      z.object({
+        urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]),
+        username: z.string().max(256).optional(),
+        credential: z.string().max(256).optional(),
+      }),
+    )
+    .max(8)
+    .default([]),
   /** Upper bound on ICE gathering before the SDP is sent anyway, ms. */
   iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
   /** Agent, supervisor or both; who may see and monitor whom. */

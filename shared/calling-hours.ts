@@ -59,7 +59,8 @@ function minutes(hhmm: string): number {
 export function hoursWindowProblem(w: HoursWindow): string | null {
   if (!HHMM.test(w.start)) return `start "${w.start}" is not a 24-hour HH:mm time (e.g. 08:00)`;
   if (!END.test(w.end)) return `end "${w.end}" is not a 24-hour HH:mm time (e.g. 21:00, or 24:00 for midnight)`;
-  if (minutes(w.start) >= minutes(w.end)) return `the window ${w.start}–${w.end} must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)`;
+  if (minutes(w.start) >= minutes(w.end))
+    return `the window ${w.start}–${w.end} must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)`;
   return null;
 }
 
@@ -99,7 +100,8 @@ export function checkCallingHours(input: {
   const rule = ruleFor(policy, input.country, input.region ?? null, input.rule);
   if (!rule) return { allowed: true, reason: `No calling-hours rule for ${input.country || 'this country'}.`, localTimes: [] };
   const zones = [...new Set(input.zones)];
-  if (zones.length === 0) return { allowed: false, reason: 'Blocked: the called party’s local time is unknown (no time zone for the lead or its number).', localTimes: [] };
+  if (zones.length === 0)
+    return { allowed: false, reason: 'Blocked: the called party’s local time is unknown (no time zone for the lead or its number).', localTimes: [] };
   const localTimes = zones.map((zone) => {
     const local = DateTime.fromMillis(input.now, { zone });
     if (!local.isValid) return { zone, local: 'unknown', window: null, inside: false };

@@ -18,7 +18,12 @@ export const dialModes = ['manual', 'preview', 'progressive'] as const;
 export const dispositionEffects = ['closed', 'retry', 'callback', 'bad-number', 'dnc', 'none'] as const;
 export type DispositionEffect = (typeof dispositionEffects)[number];
 
-const slug = z.string().trim().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+const slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
 
 export const dispositionSchema = z.object({
   code: slug,
@@ -27,7 +32,13 @@ export const dispositionSchema = z.object({
   /** 1–9: the key that picks it. */
   hotkey: z.number().int().min(1).max(9).nullable().default(null),
   /** For effect "retry": minutes until the lead is due again. */
-  retryMinutes: z.number().int().min(0).max(60 * 24 * 90).nullable().default(null),
+  retryMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 90)
+    .nullable()
+    .default(null),
   /** Counts as a success in today's figures (sale, appointment). */
   success: z.boolean().default(false),
 });
@@ -45,14 +56,25 @@ export const scriptAnswerSchema = z.object({
 });
 
 export const scriptStepSchema = z.object({
-  id: z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/),
+  id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_-]+$/),
   title: z.string().trim().min(1).max(120),
   /** Text the agent reads; merge fields like {{lead.firstName}}, {{agent.name}}, {{campaign.name}}. Always shown as text. */
   text: z.string().max(5000),
   /** A question with answers (branching); free-text answer when `answers` is empty and `capture` is set. */
   answers: z.array(scriptAnswerSchema).max(20).default([]),
   /** Where the answer goes: a lead field (see capturableFields) or `custom.<name>`. */
-  capture: z.string().trim().max(60).regex(/^(firstName|lastName|company|email|source|street|city|region|postalCode|country|custom\.[A-Za-z0-9_ -]{1,40})$/).nullable().default(null),
+  capture: z
+    .string()
+    .trim()
+    .max(60)
+    .regex(/^(firstName|lastName|company|email|source|street|city|region|postalCode|country|custom\.[A-Za-z0-9_ -]{1,40})$/)
+    .nullable()
+    .default(null),
   /** Next step when there are no answers. */
   next: z.string().max(40).nullable().default(null),
 });
@@ -68,7 +90,8 @@ export const scriptSchema = z
   .superRefine((s, ctx) => {
     const ids = new Set(s.steps.map((x) => x.id));
     if (ids.size !== s.steps.length) ctx.addIssue({ code: 'custom', message: 'step ids must be unique', path: ['steps'] });
-    for (const start of ['coldStart', 'warmStart'] as const) if (!ids.has(s[start])) ctx.addIssue({ code: 'custom', message: `${start} names no step`, path: [start] });
+    for (const start of ['coldStart', 'warmStart'] as const)
+      if (!ids.has(s[start])) ctx.addIssue({ code: 'custom', message: `${start} names no step`, path: [start] });
     s.steps.forEach((step, i) => {
       for (const next of [step.next, ...step.answers.map((a) => a.next)]) {
         if (next !== null && !ids.has(next)) ctx.addIssue({ code: 'custom', message: `step ${step.id} leads to unknown step ${next}`, path: ['steps', i] });
@@ -110,7 +133,11 @@ export const campaignSchema = z
     /** Caller ID presented on outbound calls (E.164 or SIP user), if the PBX honours it. */
     callerId: z.string().trim().max(40).default(''),
     /** ISO 3166 country for numbers written without +country code. */
-    defaultCountry: z.string().length(2).regex(/^[A-Z]{2}$/).default('US'),
+    defaultCountry: z
+      .string()
+      .length(2)
+      .regex(/^[A-Z]{2}$/)
+      .default('US'),
     dialMode: z.enum(dialModes).default('preview'),
     /** Preview mode: dial automatically after this many seconds; 0 = the agent clicks Call. */
     previewCountdownSec: z.number().int().min(0).max(120).default(0),
@@ -119,7 +146,11 @@ export const campaignSchema = z
     wrapUpLimitSec: z.number().int().min(5).max(3600).default(60),
     /** Evidence windows for a warm outbound call, days. */
     warmWindows: z
-      .object({ inquiryDays: z.number().int().min(0).max(3650).default(90), purchaseDays: z.number().int().min(0).max(3650).default(540), consentDays: z.number().int().min(0).max(36500).default(3650) })
+      .object({
+        inquiryDays: z.number().int().min(0).max(3650).default(90),
+        purchaseDays: z.number().int().min(0).max(3650).default(540),
+        consentDays: z.number().int().min(0).max(36500).default(3650),
+      })
       .default({ inquiryDays: 90, purchaseDays: 540, consentDays: 3650 }),
     /** Campaigns saved before the window existed get the default one. */
     callingWindow: callingWindowSchema.default(() => ({

@@ -257,7 +257,11 @@ const REGISTRY_WORDS: Record<RegistryName, string> = {
 function registryCheck(facts: ComplianceFacts, registry: RegistryName, exemption: Exemption | null, policy: CompliancePolicy): ComplianceCheck {
   const regName = REGISTRY_WORDS[registry];
   if (exemption) {
-    return { rule: 'registry', outcome: 'exempt', detail: `Exempt from the ${regName}: ${exemption.evidence}${exemption.validUntil ? `, valid until ${exemption.validUntil}` : ''}.` };
+    return {
+      rule: 'registry',
+      outcome: 'exempt',
+      detail: `Exempt from the ${regName}: ${exemption.evidence}${exemption.validUntil ? `, valid until ${exemption.validUntil}` : ''}.`,
+    };
   }
   // The number's country decides the registry; a lookup in another registry's index is ignored.
   const state = facts.registry?.name === registry ? facts.registry.state : null;
@@ -269,7 +273,11 @@ function registryCheck(facts: ComplianceFacts, registry: RegistryName, exemption
   const ageDays = Math.floor((facts.now - state.snapshotAt) / DAY);
   const snapDate = DateTime.fromMillis(state.snapshotAt, { zone: 'utc' }).toISODate();
   if (facts.now - state.snapshotAt > limit * DAY) {
-    return { rule: 'registry', outcome: 'block', detail: `The ${regName} snapshot of ${snapDate} is ${ageDays} days old (limit ${limit}): refresh it before calling.` };
+    return {
+      rule: 'registry',
+      outcome: 'block',
+      detail: `The ${regName} snapshot of ${snapDate} is ${ageDays} days old (limit ${limit}): refresh it before calling.`,
+    };
   }
   if (listed) return { rule: 'registry', outcome: 'block', detail: `${facts.e164} is on the ${regName} (snapshot ${snapDate}) and no exemption applies.` };
   return { rule: 'registry', outcome: 'pass', detail: `Not on the ${regName} (snapshot ${snapDate}, ${ageDays} days old).` };
@@ -311,7 +319,11 @@ function windowProblem(window: HoursRule): string | null {
   return null;
 }
 
-function hoursCheck(facts: ComplianceFacts, pack: RulePack, policy: CompliancePolicy): { check: ComplianceCheck; localTimes: ComplianceDecision['localTimes'] } {
+function hoursCheck(
+  facts: ComplianceFacts,
+  pack: RulePack,
+  policy: CompliancePolicy,
+): { check: ComplianceCheck; localTimes: ComplianceDecision['localTimes'] } {
   const country = facts.country ?? '';
   if (pack.hours) {
     // Statutory hours (the policy's for the country, with its state/province overrides).
@@ -330,12 +342,20 @@ function hoursCheck(facts: ComplianceFacts, pack: RulePack, policy: CompliancePo
   if (holiday && zone) {
     const day = DateTime.fromMillis(facts.now, { zone }).setLocale('en-GB').toFormat('d LLLL');
     return {
-      check: { rule: 'calling-hours', outcome: 'block', detail: `Blocked: ${day} is a public holiday in ${facts.country ?? 'the called country'} (${holiday}) and the campaign does not call on public holidays.` },
+      check: {
+        rule: 'calling-hours',
+        outcome: 'block',
+        detail: `Blocked: ${day} is a public holiday in ${facts.country ?? 'the called country'} (${holiday}) and the campaign does not call on public holidays.`,
+      },
       localTimes: hours.localTimes,
     };
   }
   return {
-    check: { rule: 'calling-hours', outcome: hours.allowed ? 'pass' : 'block', detail: hours.localTimes.length ? `${hours.reason.replace(/\.$/, '')} (${whose}).` : hours.reason },
+    check: {
+      rule: 'calling-hours',
+      outcome: hours.allowed ? 'pass' : 'block',
+      detail: hours.localTimes.length ? `${hours.reason.replace(/\.$/, '')} (${whose}).` : hours.reason,
+    },
     localTimes: hours.localTimes,
   };
 }
@@ -372,7 +392,13 @@ export function decideCompliance(facts: ComplianceFacts, policy: CompliancePolic
   const blocking = checks.find((c) => c.outcome === 'block');
   return {
     allowed: !blocking,
-    summary: blocking ? (blocking.detail.startsWith('Blocked') ? blocking.detail : `Blocked: ${blocking.detail}`) : exemption ? `Allowed (exempt): ${exemption.evidence}.` : 'Allowed: every check passed.',
+    summary: blocking
+      ? blocking.detail.startsWith('Blocked')
+        ? blocking.detail
+        : `Blocked: ${blocking.detail}`
+      : exemption
+        ? `Allowed (exempt): ${exemption.evidence}.`
+        : 'Allowed: every check passed.',
     checks,
     exemption,
     registry,

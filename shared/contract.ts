@@ -36,13 +36,25 @@ const requests = {
   ...supervisionRequests,
 } as const;
 
-const events = { ...appEvents, ...accountEvents, ...callEvents, ...campaignEvents, ...leadEvents, ...workspaceEvents, ...importEvents, ...complianceEvents, ...supervisionEvents } as const;
+const events = {
+  ...appEvents,
+  ...accountEvents,
+  ...callEvents,
+  ...campaignEvents,
+  ...leadEvents,
+  ...workspaceEvents,
+  ...importEvents,
+  ...complianceEvents,
+  ...supervisionEvents,
+} as const;
 
 type Requests = typeof requests;
 export type RequestChannel = keyof Requests;
 
 /** Every request channel's payload schema: what main validates before a handler runs. */
-export const requestSchemas = Object.fromEntries(Object.entries(requests).map(([channel, def]) => [channel, def.schema])) as { [C in RequestChannel]: Requests[C]['schema'] };
+export const requestSchemas = Object.fromEntries(Object.entries(requests).map(([channel, def]) => [channel, def.schema])) as {
+  [C in RequestChannel]: Requests[C]['schema'];
+};
 
 export type RequestPayload<C extends RequestChannel> = z.input<Requests[C]['schema']>;
 /** A request's payload as main's handlers receive it: validated and parsed by its schema. */

@@ -7,9 +7,15 @@
 import { z } from 'zod';
 import { isSupportedCountry, Metadata, type CountryCode } from 'libphonenumber-js/max';
 
-const digitPrefix = z.string().trim().regex(/^\d{1,4}$/, 'use 1 to 4 digits, e.g. 9');
+const digitPrefix = z
+  .string()
+  .trim()
+  .regex(/^\d{1,4}$/, 'use 1 to 4 digits, e.g. 9');
 /** `*67`, `#31#`, `141`: a code dialled before the number that changes nothing about where the call goes. */
-const featureCode = z.string().trim().regex(/^(?:[*#]\d{1,4}#?|\d{3,4})$/, 'a feature code looks like *67, #31# or 141');
+const featureCode = z
+  .string()
+  .trim()
+  .regex(/^(?:[*#]\d{1,4}#?|\d{3,4})$/, 'a feature code looks like *67, #31# or 141');
 /** A host name or IP literal: `pbx.example.com`, `10.0.0.5`, `[2001:db8::1]`. */
 const domain = z
   .string()
@@ -21,13 +27,20 @@ const domain = z
 export const dialPlanSchema = z
   .object({
     /** Where the PBX is: a national number dialled without a country code is read here first. */
-    country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'use a two-letter country code, e.g. PL'),
+    country: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'use a two-letter country code, e.g. PL'),
     /** Digits the PBX needs (and strips) to reach an outside line, e.g. `9` or `0`; none on a plain proxy. */
     outsideLinePrefixes: z.array(digitPrefix).max(4),
     /** International access prefixes the PBX understands (`00`, `011`). */
     internationalPrefixes: z.array(digitPrefix).min(1, 'at least one international prefix, e.g. 00').max(4),
     /** The national trunk prefix before an area code (`0` in the UK, `1` in North America, none in Poland). */
-    nationalPrefix: z.string().trim().regex(/^\d{0,2}$/, 'use up to 2 digits, or leave it empty'),
+    nationalPrefix: z
+      .string()
+      .trim()
+      .regex(/^\d{0,2}$/, 'use up to 2 digits, or leave it empty'),
     /** Codes before a number that change nothing about its destination (hide caller ID and the like). */
     featureCodes: z.array(featureCode).max(12),
     /** Internal extensions: digits only, this many digits. Null: no extensions on this PBX. */
@@ -41,7 +54,33 @@ export const dialPlanSchema = z
   .strict();
 export type DialPlan = z.infer<typeof dialPlanSchema>;
 
-const NANP = new Set(['US', 'CA', 'AG', 'AI', 'AS', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'GU', 'JM', 'KN', 'KY', 'LC', 'MP', 'MS', 'PR', 'SX', 'TC', 'TT', 'VC', 'VG', 'VI']);
+const NANP = new Set([
+  'US',
+  'CA',
+  'AG',
+  'AI',
+  'AS',
+  'BB',
+  'BM',
+  'BS',
+  'DM',
+  'DO',
+  'GD',
+  'GU',
+  'JM',
+  'KN',
+  'KY',
+  'LC',
+  'MP',
+  'MS',
+  'PR',
+  'SX',
+  'TC',
+  'TT',
+  'VC',
+  'VG',
+  'VI',
+]);
 
 /** Caller-ID feature codes by where the PBX is: NANP vertical service codes, the UK's 141/1470, GSM-style elsewhere. */
 function featureCodesFor(country: string): string[] {

@@ -95,7 +95,8 @@ const US: RulePack = {
 const CA: RulePack = {
   id: 'CA',
   name: 'Canada: CRTC Unsolicited Telecommunications Rules',
-  source: 'Telecommunications Act, S.C. 1993, c. 38, s. 41.7; CRTC Unsolicited Telecommunications Rules, Parts II (National DNCL), III (Telemarketing), IV (ADAD)',
+  source:
+    'Telecommunications Act, S.C. 1993, c. 38, s. 41.7; CRTC Unsolicited Telecommunications Rules, Parts II (National DNCL), III (Telemarketing), IV (ADAD)',
   country: 'CA',
   registry: 'CA',
   hours: { weekday: { start: '09:00', end: '21:30' }, saturday: { start: '10:00', end: '18:00' }, sunday: { start: '10:00', end: '18:00' } },

@@ -21,9 +21,7 @@ export class StateTransitionError<S extends string = string> extends Error {
     /** The states `from` may go to, so the message shows what would have been legal. */
     readonly allowed: readonly S[] = [],
   ) {
-    super(
-      `Illegal ${machine} transition ${from} -> ${to} (${allowed.length ? `${from} may go to ${allowed.join(', ')}` : `nothing leaves ${from}`})`,
-    );
+    super(`Illegal ${machine} transition ${from} -> ${to} (${allowed.length ? `${from} may go to ${allowed.join(', ')}` : `nothing leaves ${from}`})`);
     this.name = 'StateTransitionError';
   }
 }
@@ -51,11 +49,7 @@ export interface StateMachine<S extends string> {
  * typed as a {@link TransitionTable}; inferring the union from the table would let a missing
  * state slip through.
  */
-export function defineStateMachine<S extends string>(
-  name: string,
-  transitions: TransitionTable<S>,
-  options: StateMachineOptions<S> = {},
-): StateMachine<S> {
+export function defineStateMachine<S extends string>(name: string, transitions: TransitionTable<S>, options: StateMachineOptions<S> = {}): StateMachine<S> {
   const makeError = options.error ?? ((from: S, to: S) => new StateTransitionError<S>(name, from, to, legalFrom(transitions, from)));
   const canTransition = (from: S, to: S): boolean => (options.allowSame === true && from === to) || legalFrom(transitions, from).includes(to);
   return {

@@ -93,7 +93,9 @@ export const agentPresenceSchema = z
       .strict()
       .nullable(),
     campaign: z.string().max(200).nullable(),
-    today: z.object({ calls: z.number().int().min(0), connected: z.number().int().min(0), talkSec: z.number().int().min(0), successes: z.number().int().min(0) }).strict(),
+    today: z
+      .object({ calls: z.number().int().min(0), connected: z.number().int().min(0), talkSec: z.number().int().min(0), successes: z.number().int().min(0) })
+      .strict(),
   })
   .strict();
 export type AgentPresence = z.infer<typeof agentPresenceSchema>;

@@ -33,8 +33,7 @@ export interface ReadContext {
 }
 
 export type TargetRead =
-  | { ok: true; input: string; uri: string; display: string; readings: Reading[] }
-  | { ok: false; input: string; uri: string | null; message: string };
+  { ok: true; input: string; uri: string; display: string; readings: Reading[] } | { ok: false; input: string; uri: string | null; message: string };
 
 /** Emergency numbers: never refused by a telemarketing rule. */
 const EMERGENCY = new Set(['112', '911', '999', '000', '110', '997', '998']);
@@ -138,8 +137,13 @@ function readSip(input: string, text: string, ctx: ReadContext): TargetRead {
     const who = ctx.internal?.(decoded, host) ?? null;
     const uri = `${scheme}:${userinfo}@${hostPart}${kept}`;
     if (who) return finish(input, uri, decoded, [{ kind: 'internal-user', user: decoded, domain: host, via: [who] }]);
-    if (internalDomain) return finish(input, uri, decoded, [{ kind: 'internal-user', user: decoded, domain: host, via: [`a user of ${host}, an internal domain`] }]);
-    return fail(input, `"${quoteTarget(input)}" is a SIP address outside your company's domains and not a telephone number: can't tell what it reaches. Add ${host} to the internal domains in Settings → Dial plan if it is yours, or ${UNREADABLE}`, uri);
+    if (internalDomain)
+      return finish(input, uri, decoded, [{ kind: 'internal-user', user: decoded, domain: host, via: [`a user of ${host}, an internal domain`] }]);
+    return fail(
+      input,
+      `"${quoteTarget(input)}" is a SIP address outside your company's domains and not a telephone number: can't tell what it reaches. Add ${host} to the internal domains in Settings → Dial plan if it is yours, or ${UNREADABLE}`,
+      uri,
+    );
   }
   const subscriber = parseSubscriber(decoded);
   if ('error' in subscriber) return fail(input, `"${quoteTarget(input)}" ${subscriber.error}`);
@@ -160,7 +164,8 @@ function parseSubscriber(text: string): { base: string; context: string | null }
     if (p === '') continue;
     const [name, value = ''] = p.split('=');
     const key = (name ?? '').toLowerCase();
-    if (!KNOWN_PARAMS.has(key)) return { error: `has a parameter the dial gate does not understand (${quoteTarget(key)}): can't tell which telephone number it reaches — ${UNREADABLE}` };
+    if (!KNOWN_PARAMS.has(key))
+      return { error: `has a parameter the dial gate does not understand (${quoteTarget(key)}): can't tell which telephone number it reaches — ${UNREADABLE}` };
     if (key === 'phone-context') {
       const v = (decode(value) ?? '').trim();
       context = v.startsWith('+') ? `+${v.replace(/[^\d]/g, '')}` : v.toLowerCase() || null;

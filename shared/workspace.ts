@@ -50,8 +50,26 @@ export interface CampaignSummary {
 }
 
 export const leadFields = [
-  'firstName', 'lastName', 'fullName', 'company', 'email', 'phone', 'phone2', 'phone3', 'street', 'city', 'region', 'postalCode', 'country',
-  'timeZone', 'source', 'consentAt', 'inquiryAt', 'lastPurchaseAt', 'score', 'priority',
+  'firstName',
+  'lastName',
+  'fullName',
+  'company',
+  'email',
+  'phone',
+  'phone2',
+  'phone3',
+  'street',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'timeZone',
+  'source',
+  'consentAt',
+  'inquiryAt',
+  'lastPurchaseAt',
+  'score',
+  'priority',
 ] as const;
 export type LeadField = (typeof leadFields)[number];
 /** A CSV column maps to a lead field, to a custom field (`custom:<name>`), or is ignored. */

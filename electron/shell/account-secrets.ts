@@ -46,7 +46,9 @@ export function sealAccount(account: Account, cipher: SecretCipher): SealedAccou
     ...rest,
     passwordEncrypted: cipher.encrypt(password),
     supervision: teamSecret === undefined ? openSupervision : { ...openSupervision, teamSecretEncrypted: cipher.encrypt(teamSecret) },
-    iceServers: iceServers.map(({ credential, ...server }) => (credential === undefined ? server : { ...server, credentialEncrypted: cipher.encrypt(credential) })),
+    iceServers: iceServers.map(({ credential, ...server }) =>
+      credential === undefined ? server : { ...server, credentialEncrypted: cipher.encrypt(credential) },
+    ),
   };
 }
 
@@ -117,7 +119,11 @@ export function openAccount(saved: SealedAccount, cipher: SecretCipher): OpenedA
     wasClear ||= ts.wasClear;
     candidate.supervision = ts.value === undefined ? openSupervision : { ...openSupervision, teamSecret: ts.value };
     resealed.supervision =
-      ts.sealed !== undefined ? { ...openSupervision, teamSecretEncrypted: ts.sealed } : ts.value !== undefined ? { ...openSupervision, teamSecret: ts.value } : openSupervision;
+      ts.sealed !== undefined
+        ? { ...openSupervision, teamSecretEncrypted: ts.sealed }
+        : ts.value !== undefined
+          ? { ...openSupervision, teamSecret: ts.value }
+          : openSupervision;
   } else if (supervision !== undefined) {
     candidate.supervision = supervision;
     resealed.supervision = supervision;
@@ -130,7 +136,12 @@ export function openAccount(saved: SealedAccount, cipher: SecretCipher): OpenedA
       wasClear ||= c.wasClear;
       return {
         open: c.value === undefined ? openServer : { ...openServer, credential: c.value },
-        sealed: c.sealed !== undefined ? { ...openServer, credentialEncrypted: c.sealed } : c.value !== undefined ? { ...openServer, credential: c.value } : openServer,
+        sealed:
+          c.sealed !== undefined
+            ? { ...openServer, credentialEncrypted: c.sealed }
+            : c.value !== undefined
+              ? { ...openServer, credential: c.value }
+              : openServer,
       };
     });
     candidate.iceServers = opened.map((o) => o.open);

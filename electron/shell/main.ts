@@ -71,14 +71,24 @@ async function boot(): Promise<void> {
   openLink = (url) => {
     if (!LINK.test(url) || url.length > 512) return;
     // The result (a call, or the gate's refusal) reaches the window as usual; a refusal is logged.
-    drop(core.dialLink(url).then((r) => (r.ok ? undefined : console.warn(`[ringside] link not dialled: ${r.message}`))), undefined, 'dial link');
+    drop(
+      core.dialLink(url).then((r) => (r.ok ? undefined : console.warn(`[ringside] link not dialled: ${r.message}`))),
+      undefined,
+      'dial link',
+    );
   };
   const preload = join(appRoot, 'dist', 'electron', 'preload', 'preload.cjs');
   createWindow({ preload, entry, dev });
 
   // After sleep the socket is dead long before TCP notices: reconnect right away.
   powerMonitor.on('resume', () => drop(core.reconnect(), undefined, 'reconnect after resume'));
-  app.on('before-quit', () => drop(core.stop().finally(() => store.close()), undefined, 'stop core'));
+  app.on('before-quit', () =>
+    drop(
+      core.stop().finally(() => store.close()),
+      undefined,
+      'stop core',
+    ),
+  );
   app.on('window-all-closed', () => app.quit());
   app.on('second-instance', (_event, argv) => {
     for (const a of argv) if (LINK.test(a)) openLink?.(a);
@@ -86,7 +96,11 @@ async function boot(): Promise<void> {
   for (const url of pendingLinks.splice(0)) openLink(url);
 }
 
-drop(boot(), (m, e) => {
-  console.error(`[ringside] ${m}`, e);
-  app.exit(1);
-}, 'boot');
+drop(
+  boot(),
+  (m, e) => {
+    console.error(`[ringside] ${m}`, e);
+    app.exit(1);
+  },
+  'boot',
+);

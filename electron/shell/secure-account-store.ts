@@ -68,7 +68,10 @@ export class SecureAccountStore implements AccountStore {
 
   async save(account: Account): Promise<void> {
     if (!safeStorageCipher.available()) {
-      throw new RingsideError('invalid-account', 'This desktop has no secure storage for the password (no keychain): ask your administrator for a provisioning file.');
+      throw new RingsideError(
+        'invalid-account',
+        'This desktop has no secure storage for the password (no keychain): ask your administrator for a provisioning file.',
+      );
     }
     this.store.set('account', sealAccount(account, safeStorageCipher));
   }

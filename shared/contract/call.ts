@@ -56,14 +56,26 @@ export const callRequests = {
   'call:hangup': call(z.object({ id }).strict()),
   'call:hold': call(z.object({ id, hold: z.boolean() }).strict()),
   'call:mute': call(z.object({ id, muted: z.boolean() }).strict()),
-  'call:dtmf': request<{ via: 'rfc4733' | 'sip-info' }>()(z.object({ id, tones: z.string().regex(/^[0-9A-Da-d*#,]{1,64}$/, 'DTMF tones are 0-9, A-D, * and #') }).strict()),
+  'call:dtmf': request<{ via: 'rfc4733' | 'sip-info' }>()(
+    z.object({ id, tones: z.string().regex(/^[0-9A-Da-d*#,]{1,64}$/, 'DTMF tones are 0-9, A-D, * and #') }).strict(),
+  ),
   'call:transfer': call(z.object({ id, target: z.string().max(512) }).strict()),
   /** Make this call the one we talk on: hold every other active call, unhold this one. */
   'call:switch': call(z.object({ id }).strict()),
   /** Call the other party of an ended call again (through the dial policy, with that call's lead). */
   'call:redial': call(z.object({ id }).strict()),
   /** A tel: or sip: link (clicked in another app, or handed over by the OS): through the dial policy like any dial. */
-  'call:dial-link': call(z.object({ url: z.string().min(4).max(512).regex(/^(tel|sips?):/i, 'only tel: and sip: links') }).strict()),
+  'call:dial-link': call(
+    z
+      .object({
+        url: z
+          .string()
+          .min(4)
+          .max(512)
+          .regex(/^(tel|sips?):/i, 'only tel: and sip: links'),
+      })
+      .strict(),
+  ),
   'call:dismiss': request<null>()(z.object({ id }).strict()),
   'media:respond': request<null>()(mediaRespondSchema),
 } as const;

@@ -6,7 +6,10 @@ import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
 
 const status = request<ComplianceStatus>();
-const check = z.union([z.object({ target: z.string().min(1).max(512) }).strict(), z.object({ leadId: rowId, phoneIndex: z.number().int().min(0).max(9) }).strict()]);
+const check = z.union([
+  z.object({ target: z.string().min(1).max(512) }).strict(),
+  z.object({ leadId: rowId, phoneIndex: z.number().int().min(0).max(9) }).strict(),
+]);
 const importRegistry = z
   .object({
     registry: z.enum(registryNames as [RegistryName, ...RegistryName[]]),
@@ -15,7 +18,12 @@ const importRegistry = z
       .array(
         z
           .object({
-            name: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path').refine((n) => n !== '.' && n !== '..', 'a file name'),
+            name: z
+              .string()
+              .min(1)
+              .max(255)
+              .regex(/^[^/\\\0]+$/, 'a file name, not a path')
+              .refine((n) => n !== '.' && n !== '..', 'a file name'),
             kind: z.enum(['full', 'changes', 'additions', 'deletions']),
           })
           .strict(),
@@ -23,7 +31,10 @@ const importRegistry = z
       .min(1)
       .max(2000),
     /** The day the files were downloaded from the registry (YYYY-MM-DD); defaults to the files' dates. */
-    snapshotDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    snapshotDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
   })
   .strict();
 
@@ -36,13 +47,19 @@ export const complianceRequests = {
   'compliance:import-registry': status(importRegistry),
   'compliance:cancel-import': status(empty),
   /** Add numbers to the internal Do-Not-Call list by hand or from a pasted list. */
-  'compliance:dnc-add': request<{ added: number; already: number; invalid: string[] }>()(z.object({ numbers: z.array(z.string().trim().min(1).max(40)).min(1).max(100_000), source: z.enum(['manual', 'import']) }).strict()),
+  'compliance:dnc-add': request<{ added: number; already: number; invalid: string[] }>()(
+    z.object({ numbers: z.array(z.string().trim().min(1).max(40)).min(1).max(100_000), source: z.enum(['manual', 'import']) }).strict(),
+  ),
   /** Scrub a campaign's leads against the internal list and the registries; marks blocked leads. */
   'compliance:scrub': request<ScrubReport>()(z.object({ campaignId: rowId }).strict()),
   /** The audit log, newest first. */
-  'compliance:audit': request<{ total: number; rows: AuditEntry[] }>()(z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict()),
+  'compliance:audit': request<{ total: number; rows: AuditEntry[] }>()(
+    z.object({ offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }).strict(),
+  ),
   /** The whole audit log (or a period) as CSV. */
-  'compliance:audit-export': request<{ csv: string; fileName: string; rows: number }>()(z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }).strict()),
+  'compliance:audit-export': request<{ csv: string; fileName: string; rows: number }>()(
+    z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }).strict(),
+  ),
 } as const;
 
 export const complianceEvents = {

@@ -5,12 +5,17 @@ import { id, rowId } from './common.js';
 import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
 
-const customColumn = z.custom<`custom:${string}`>((v) => typeof v === 'string' && /^custom:[A-Za-z0-9_ -]{1,40}$/.test(v), 'a custom field is custom:<name> (letters, digits, space, _ or -; at most 40)');
+const customColumn = z.custom<`custom:${string}`>(
+  (v) => typeof v === 'string' && /^custom:[A-Za-z0-9_ -]{1,40}$/.test(v),
+  'a custom field is custom:<name> (letters, digits, space, _ or -; at most 40)',
+);
 const columnTarget = z.union([z.enum(leadFields), z.literal('ignore'), customColumn]);
 const run = z.object({ importId: id, campaignId: rowId, mapping: z.array(columnTarget).max(200), duplicates: z.enum(['merge', 'skip']) }).strict();
 
 export const importRequests = {
-  'import:begin': request<{ importId: string }>()(z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(1).max(2_000_000_000) }).strict()),
+  'import:begin': request<{ importId: string }>()(
+    z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(1).max(2_000_000_000) }).strict(),
+  ),
   'import:chunk': request<{ received: number }>()(z.object({ importId: id, seq: z.number().int().min(0), data: z.string().max(2_800_000) }).strict()),
   'import:preview': request<ImportPreview>()(z.object({ importId: id }).strict()),
   'import:run': request<{ started: true }>()(run),

@@ -6,7 +6,13 @@ import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
 
 const leadListQuery = z
-  .object({ campaignId: rowId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), search: z.string().max(100).optional(), status: z.enum(leadStatuses).optional() })
+  .object({
+    campaignId: rowId,
+    offset: z.number().int().min(0),
+    limit: z.number().int().min(1).max(500),
+    search: z.string().max(100).optional(),
+    status: z.enum(leadStatuses).optional(),
+  })
   .strict();
 
 export const leadRequests = {

@@ -9,7 +9,18 @@ export const supervisionRequests = {
   /** Supervisor: the live board. */
   'board:get': request<BoardView>()(empty),
   /** Supervisor: start monitoring an agent's current call (proxy call or PBX feature code). */
-  'monitor:start': request<MonitorView>()(z.object({ agent: z.string().min(5).max(256).regex(/^sips?:[^\s@]+@[^\s@]+$/), mode: z.enum(monitorModes) }).strict()),
+  'monitor:start': request<MonitorView>()(
+    z
+      .object({
+        agent: z
+          .string()
+          .min(5)
+          .max(256)
+          .regex(/^sips?:[^\s@]+@[^\s@]+$/),
+        mode: z.enum(monitorModes),
+      })
+      .strict(),
+  ),
   /** Switch listen / whisper / barge within the same session. */
   'monitor:set-mode': request<MonitorView>()(z.object({ mode: z.enum(monitorModes) }).strict()),
   'monitor:stop': request<null>()(empty),

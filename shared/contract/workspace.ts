@@ -15,7 +15,10 @@ const disposition = z
   .object({
     code: z.string().min(1).max(40),
     note: z.string().max(2000).default(''),
-    callback: z.object({ at: localDateTime, timeZone: z.string().min(1).max(64) }).strict().optional(),
+    callback: z
+      .object({ at: localDateTime, timeZone: z.string().min(1).max(64) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -39,7 +42,13 @@ export const workspaceRequests = {
     z
       .object({
         leadId: rowId,
-        field: z.string().max(48).refine((f) => (capturableFields as readonly string[]).includes(f) || /^custom\.[A-Za-z0-9_ -]{1,40}$/.test(f), 'not a field a script answer can fill'),
+        field: z
+          .string()
+          .max(48)
+          .refine(
+            (f) => (capturableFields as readonly string[]).includes(f) || /^custom\.[A-Za-z0-9_ -]{1,40}$/.test(f),
+            'not a field a script answer can fill',
+          ),
         value: z.string().max(2000),
       })
       .strict(),

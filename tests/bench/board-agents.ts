@@ -42,8 +42,24 @@ interface SimAgent {
 
 function fakeCall(id: string, direction: 'inbound' | 'outbound', at: number): CallSessionView {
   return {
-    id, direction, state: 'active', temperature: temperatureForDirection(direction), remoteUri: 'sip:+12125550100@pbx', remoteName: '', muted: false, pending: null,
-    createdAt: at - 8000, answeredAt: at, endedAt: null, outcome: null, statusCode: null, detail: null, dtmfInBand: true, leadId: null, compliance: null, monitor: null,
+    id,
+    direction,
+    state: 'active',
+    temperature: temperatureForDirection(direction),
+    remoteUri: 'sip:+12125550100@pbx',
+    remoteName: '',
+    muted: false,
+    pending: null,
+    createdAt: at - 8000,
+    answeredAt: at,
+    endedAt: null,
+    outcome: null,
+    statusCode: null,
+    detail: null,
+    dtmfInBand: true,
+    leadId: null,
+    compliance: null,
+    monitor: null,
   };
 }
 
@@ -85,7 +101,13 @@ async function startAgent(user: string, env: { wsUrl: string; domain: string; su
     supervisors: [env.supervisor],
     heartbeatSec: env.heartbeatSec,
     registered: () => registerer.state === RegistererState.Registered,
-    inputs: () => ({ agent: sim.agent, campaign: 'Bench campaign', calls: sim.call ? [sim.call] : [], stats: sim.stats, registered: registerer.state === RegistererState.Registered }),
+    inputs: () => ({
+      agent: sim.agent,
+      campaign: 'Bench campaign',
+      calls: sim.call ? [sim.call] : [],
+      stats: sim.stats,
+      registered: registerer.state === RegistererState.Registered,
+    }),
     send: (to, contentType, body, headers) => sendSipMessage(ua, to, contentType, body, headers),
     log: { info: () => {}, warn: (m) => send({ kind: 'error', message: `${user}: ${m}` }) },
   });
@@ -120,7 +142,11 @@ async function main(): Promise<void> {
         a.call = fakeCall(`c${raw.id}`, raw.id % 3 === 0 ? 'inbound' : 'outbound', since);
         a.stats = { ...a.stats, calls: a.stats.calls + 1, connected: a.stats.connected + 1 };
       } else if (wasOnCall) {
-        a.stats = { ...a.stats, talkSec: a.stats.talkSec + Math.round((since - (a.call?.answeredAt ?? since)) / 1000), successes: a.stats.successes + (raw.id % 5 === 0 ? 1 : 0) };
+        a.stats = {
+          ...a.stats,
+          talkSec: a.stats.talkSec + Math.round((since - (a.call?.answeredAt ?? since)) / 1000),
+          successes: a.stats.successes + (raw.id % 5 === 0 ? 1 : 0),
+        };
         a.call = null;
       }
       // What the workspace does on every change: tell the publisher.
@@ -128,7 +154,13 @@ async function main(): Promise<void> {
       send({ kind: 'changed', id: raw.id, aor: a.aor, state: raw.state, since, t0 });
     } else if (raw.kind === 'usage') {
       const cpu = process.cpuUsage(cpu0);
-      send({ kind: 'usage', cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - wall0, rssMb: process.memoryUsage().rss / 1048576, sent: agents.reduce((n, a) => n + a.publisher.sent, 0) });
+      send({
+        kind: 'usage',
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - wall0,
+        rssMb: process.memoryUsage().rss / 1048576,
+        sent: agents.reduce((n, a) => n + a.publisher.sent, 0),
+      });
     } else if (raw.kind === 'stop') {
       void (async () => {
         await Promise.allSettled(agents.map((a) => a.publisher.stop(500)));

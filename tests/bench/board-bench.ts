@@ -109,7 +109,14 @@ export async function runBoardBench(opts: { changes?: number; ratePerSec?: numbe
     // The agents, in their own process.
     const proc = fork(path.join(here, 'board-agents.ts'), [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_WS_URL: sip.wsUrl, BENCH_DOMAIN: sip.domain, BENCH_SUPERVISOR: supervisorAor, BENCH_USERS: users.join(','), BENCH_HEARTBEAT_SEC: String(heartbeatSec) },
+      env: {
+        ...process.env,
+        BENCH_WS_URL: sip.wsUrl,
+        BENCH_DOMAIN: sip.domain,
+        BENCH_SUPERVISOR: supervisorAor,
+        BENCH_USERS: users.join(','),
+        BENCH_HEARTBEAT_SEC: String(heartbeatSec),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = proc;
@@ -233,7 +240,13 @@ export async function runBoardBench(opts: { changes?: number; ratePerSec?: numbe
       changes: latencies.length,
       ratePerSec,
       heartbeatSec,
-      latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN), mean: round(mean) },
+      latencyMs: {
+        p50: round(percentile(sorted, 50)),
+        p95: round(percentile(sorted, 95)),
+        p99: round(percentile(sorted, 99)),
+        max: round(sorted.at(-1) ?? Number.NaN),
+        mean: round(mean),
+      },
       lost,
       boardEventsPerSec: round(((boardEvents - events0) * 1000) / wallMs),
       messagesPerSec: round(((after.sent - before.sent) * 1000) / (after.wallMs - before.wallMs)),
@@ -261,9 +274,13 @@ export async function runBoardBench(opts: { changes?: number; ratePerSec?: numbe
 
 function print(f: BoardBenchFigures): void {
   console.log(`Live board: ${f.agents} agents, ${f.changes} state changes at ${f.ratePerSec}/s (+ heartbeats every ${f.heartbeatSec} s)`);
-  console.log(`  state change → supervisor's board   p50 ${f.latencyMs.p50} ms   p95 ${f.latencyMs.p95} ms   p99 ${f.latencyMs.p99} ms   max ${f.latencyMs.max} ms   (mean ${f.latencyMs.mean} ms, lost ${f.lost})`);
+  console.log(
+    `  state change → supervisor's board   p50 ${f.latencyMs.p50} ms   p95 ${f.latencyMs.p95} ms   p99 ${f.latencyMs.p99} ms   max ${f.latencyMs.max} ms   (mean ${f.latencyMs.mean} ms, lost ${f.lost})`,
+  );
   console.log(`  presence MESSAGEs ${f.messagesPerSec}/s, board:changed ${f.boardEventsPerSec}/s, rejected ${f.rejected}`);
-  console.log(`  supervisor process: CPU ${f.supervisor.cpuPercent} % of one core, RSS ${f.supervisor.rssBeforeMb} → peak ${f.supervisor.rssPeakMb} → ${f.supervisor.rssAfterMb} MiB`);
+  console.log(
+    `  supervisor process: CPU ${f.supervisor.cpuPercent} % of one core, RSS ${f.supervisor.rssBeforeMb} → peak ${f.supervisor.rssPeakMb} → ${f.supervisor.rssAfterMb} MiB`,
+  );
   console.log(`  50 simulated agents (one process): CPU ${f.agentsProcess.cpuPercent} %, RSS ${f.agentsProcess.rssMb} MiB`);
   console.log(JSON.stringify(f));
 }

@@ -74,7 +74,9 @@ async function writeCsv(path: string, n: number): Promise<void> {
 /** Writes `n` rows (default 1 M) as a CSV with the same generator the benchmark uses. */
 export { writeCsv };
 
-export async function benchImport(n = Number(process.env.BENCH_ROWS ?? 1_000_000)): Promise<{ rows: number; ms: number; peakRssMb: number; rowsPerSec: number }> {
+export async function benchImport(
+  n = Number(process.env.BENCH_ROWS ?? 1_000_000),
+): Promise<{ rows: number; ms: number; peakRssMb: number; rowsPerSec: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'ringside-import-bench-'));
   try {
     const csv = join(dir, 'leads.csv');
@@ -82,7 +84,9 @@ export async function benchImport(n = Number(process.env.BENCH_ROWS ?? 1_000_000
     const dbPath = join(dir, 'bench.db');
     const store = openSqliteStore(dbPath);
     const campaignId = store.campaigns.save({
-      name: 'Bench', kind: 'outbound', dispositions: defaultDispositions,
+      name: 'Bench',
+      kind: 'outbound',
+      dispositions: defaultDispositions,
       script: { steps: [{ id: 'intro', title: 'Intro', text: 'Hello' }], coldStart: 'intro', warmStart: 'intro' },
     }).id;
     store.close();
@@ -90,7 +94,11 @@ export async function benchImport(n = Number(process.env.BENCH_ROWS ?? 1_000_000
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const started = performance.now();
     const report = await runImportInWorker({
-      dbPath, path: csv, campaignId, duplicates: 'merge', defaultCountry: 'US',
+      dbPath,
+      path: csv,
+      campaignId,
+      duplicates: 'merge',
+      defaultCountry: 'US',
       mapping: ['firstName', 'lastName', 'phone', 'company', 'email', 'city', 'country', 'consentAt', 'score'],
       onProgress: (p) => {
         if (process.env.BENCH_PROGRESS) console.log(`  ${p.rowsDone} rows, ${Math.round((performance.now() - started) / 1000)} s`);
@@ -99,7 +107,13 @@ export async function benchImport(n = Number(process.env.BENCH_ROWS ?? 1_000_000
     const ms = performance.now() - started;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
-    if (report.failed > 0) console.warn(`${report.failed} rows failed, e.g. ${report.errors.slice(0, 3).map((e) => e.reason).join('; ')}`);
+    if (report.failed > 0)
+      console.warn(
+        `${report.failed} rows failed, e.g. ${report.errors
+          .slice(0, 3)
+          .map((e) => e.reason)
+          .join('; ')}`,
+      );
     return { rows: report.rowsDone, ms: Math.round(ms), peakRssMb: Math.round(peak / 2 ** 20), rowsPerSec: Math.round(report.rowsDone / (ms / 1000)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

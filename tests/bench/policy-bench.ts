@@ -28,7 +28,9 @@ const FLOOR_P95_MS = 1;
 const dir = mkdtempSync(join(tmpdir(), 'ringside-policy-bench-'));
 const store = openSqliteStore(join(dir, 'ringside.db'));
 const script = { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] };
-const campaigns = ['US', 'PL', 'GB'].map((c) => store.campaigns.save(campaignSchema.parse({ name: `Survey ${c}`, kind: 'survey', defaultCountry: c, dispositions: defaultDispositions, script })));
+const campaigns = ['US', 'PL', 'GB'].map((c) =>
+  store.campaigns.save(campaignSchema.parse({ name: `Survey ${c}`, kind: 'survey', defaultCountry: c, dispositions: defaultDispositions, script })),
+);
 const current = campaigns[0]!;
 const compliance = new ComplianceService({
   store,
@@ -41,7 +43,13 @@ const compliance = new ComplianceService({
 });
 compliance.init();
 const plan = { ...defaultDialPlan('US'), outsideLinePrefixes: ['9'], featureCodes: ['*67', '*82', '#31#'] };
-const policy = new DialPolicy({ compliance, store, account: () => ({ dialPlan: plan, domain: 'pbx.example.com', team: [], monitorCodes: [] }), currentCampaignId: () => current.id, dispositionRequired: () => false });
+const policy = new DialPolicy({
+  compliance,
+  store,
+  account: () => ({ dialPlan: plan, domain: 'pbx.example.com', team: [], monitorCodes: [] }),
+  currentCampaignId: () => current.id,
+  dispositionRequired: () => false,
+});
 
 const rand = mulberry32(11);
 const numbers: string[] = [];
@@ -85,11 +93,15 @@ for (let i = 0; i < N; i++) {
   peer.push(performance.now() - a);
 }
 const fmt = (ms: number): string => `${(ms * 1000).toFixed(0)} µs`;
-console.log(`dial policy: ${N} generated spellings (${(readings / N).toFixed(2)} readings each, ${blocked} refused), internal list of ${dnc.length.toLocaleString('en-US')} numbers`);
+console.log(
+  `dial policy: ${N} generated spellings (${(readings / N).toFixed(2)} readings each, ${blocked} refused), internal list of ${dnc.length.toLocaleString('en-US')} numbers`,
+);
 console.log(`| figure | policy decision | peer: libphonenumber parse + isValid of the E.164 | floor |`);
 console.log(`|---|---|---|---|`);
 console.log(`| p50 | ${fmt(quantile(times, 0.5))} | ${fmt(quantile(peer, 0.5))} | |`);
-console.log(`| p95 | ${fmt(quantile(times, 0.95))} | ${fmt(quantile(peer, 0.95))} | ≤ ${FLOOR_P95_MS} ms: ${quantile(times, 0.95) <= FLOOR_P95_MS ? 'met' : 'not met'} |`);
+console.log(
+  `| p95 | ${fmt(quantile(times, 0.95))} | ${fmt(quantile(peer, 0.95))} | ≤ ${FLOOR_P95_MS} ms: ${quantile(times, 0.95) <= FLOOR_P95_MS ? 'met' : 'not met'} |`,
+);
 console.log(`| decisions / s | ${Math.round(N / (total / 1000)).toLocaleString('en-US')} | | |`);
 store.close();
 rmSync(dir, { recursive: true, force: true });

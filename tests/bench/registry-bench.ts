@@ -131,7 +131,27 @@ function parseFile(path: string, chunk: Uint8Array, sink: Sink): number {
             const d8 = chunk[i + 8] - 48;
             const d9 = chunk[i + 9] - 48;
             // Negative when any byte is not a digit: d < 0, or d > 9 making 9 - d < 0.
-            const check = d0 | d1 | d2 | d3 | d4 | d5 | d6 | d7 | d8 | d9 | (9 - d0) | (9 - d1) | (9 - d2) | (9 - d3) | (9 - d4) | (9 - d5) | (9 - d6) | (9 - d7) | (9 - d8) | (9 - d9);
+            const check =
+              d0 |
+              d1 |
+              d2 |
+              d3 |
+              d4 |
+              d5 |
+              d6 |
+              d7 |
+              d8 |
+              d9 |
+              (9 - d0) |
+              (9 - d1) |
+              (9 - d2) |
+              (9 - d3) |
+              (9 - d4) |
+              (9 - d5) |
+              (9 - d6) |
+              (9 - d7) |
+              (9 - d8) |
+              (9 - d9);
             if (check >= 0) {
               const hi = d0 * 10_000 + d1 * 1_000 + d2 * 100 + d3 * 10 + d4;
               const lo = d5 * 10_000 + d6 * 1_000 + d7 * 100 + d8 * 10 + d9;
@@ -216,7 +236,10 @@ function childLoad(path: string): void {
   t = performance.now();
   RegistryIndex.load(path, { verify: false });
   const loadNoVerifyMs = performance.now() - t;
-  process.stdout.write(JSON.stringify({ loadMs, loadNoVerifyMs, rssBefore: before.rss, rssAfter: after.rss, heapUsed: after.heapUsed, arrayBuffers: after.arrayBuffers, count }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ loadMs, loadNoVerifyMs, rssBefore: before.rss, rssAfter: after.rss, heapUsed: after.heapUsed, arrayBuffers: after.arrayBuffers, count }) +
+      '\n',
+  );
 }
 
 /** Wall and CPU (user + system) milliseconds of fn. */
@@ -255,7 +278,9 @@ export async function runRegistryBench(opts: { numbers: number }): Promise<Recor
     const gen = timed(() => generate(textDir, N, 20_240_601));
     const sample = gen.value;
     r.generateS = secs(gen.wallMs);
-    const files = readdirSync(textDir).sort().map((f) => join(textDir, f));
+    const files = readdirSync(textDir)
+      .sort()
+      .map((f) => join(textDir, f));
     r.textMb = mb(files.reduce((sum, f) => sum + statSync(f).size, 0));
     log(`generated ${N.toLocaleString('en-US')} numbers (${r.textMb} MB of text, ${files.length} files) in ${r.generateS} s`);
 
@@ -285,12 +310,26 @@ export async function runRegistryBench(opts: { numbers: number }): Promise<Recor
     if (bad !== 0 || builder.added !== N) throw new Error(`parse lost numbers: ${bad} bad lines, ${builder.added} added of ${N}`);
     r.indexMb = mb(statSync(indexPath).size);
     r.indexBitsPerNumber = Math.round(((statSync(indexPath).size * 8) / meta.count) * 100) / 100;
-    log(`index built in ${r.buildS} s wall, ${r.buildCpuS} s CPU (parse+spill ${r.buildParseSpillS} s, encode ${r.buildEncodeS} s): ${r.indexMb} MB, ${r.indexBitsPerNumber} bits/number`);
+    log(
+      `index built in ${r.buildS} s wall, ${r.buildCpuS} s CPU (parse+spill ${r.buildParseSpillS} s, encode ${r.buildEncodeS} s): ${r.indexMb} MB, ${r.indexBitsPerNumber} bits/number`,
+    );
 
     // ---- load in a fresh process: the memory it costs ----
-    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child-load', indexPath], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child-load', indexPath], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (child.status !== 0) throw new Error(`load child failed: ${child.stderr || child.error?.message}`);
-    const c = JSON.parse(child.stdout.trim().split('\n').pop()!) as { loadMs: number; loadNoVerifyMs: number; rssBefore: number; rssAfter: number; heapUsed: number; arrayBuffers: number; count: number };
+    const c = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+      loadMs: number;
+      loadNoVerifyMs: number;
+      rssBefore: number;
+      rssAfter: number;
+      heapUsed: number;
+      arrayBuffers: number;
+      count: number;
+    };
     r.loadMs = Math.round(c.loadMs);
     r.loadNoVerifyMs = Math.round(c.loadNoVerifyMs);
     r.loadRssDeltaMb = mb(c.rssAfter - c.rssBefore);
@@ -370,8 +409,11 @@ export async function runRegistryBench(opts: { numbers: number }): Promise<Recor
     for (let i = 0; i < LOOKUPS; i++) if (got[i] !== expected[i]) mismatches++;
     r.lookupHits = single.value;
     r.lookupMismatches = mismatches;
-    if (single.value !== base.value || mismatches !== 0) throw new Error(`lookups disagree with the sorted array: ${single.value} vs ${base.value} hits, ${mismatches} mismatches`);
-    log(`lookups/s (wall; CPU): has ${r.lookupsPerS.toLocaleString('en-US')}; ${r.lookupsPerCpuS.toLocaleString('en-US')} — hasMany ${r.hasManyPerS.toLocaleString('en-US')}; ${r.hasManyPerCpuS.toLocaleString('en-US')} — sorted array ${r.baselineLookupsPerS.toLocaleString('en-US')}; ${r.baselineLookupsPerCpuS.toLocaleString('en-US')}. ${single.value} hits, all equal`);
+    if (single.value !== base.value || mismatches !== 0)
+      throw new Error(`lookups disagree with the sorted array: ${single.value} vs ${base.value} hits, ${mismatches} mismatches`);
+    log(
+      `lookups/s (wall; CPU): has ${r.lookupsPerS.toLocaleString('en-US')}; ${r.lookupsPerCpuS.toLocaleString('en-US')} — hasMany ${r.hasManyPerS.toLocaleString('en-US')}; ${r.hasManyPerCpuS.toLocaleString('en-US')} — sorted array ${r.baselineLookupsPerS.toLocaleString('en-US')}; ${r.baselineLookupsPerCpuS.toLocaleString('en-US')}. ${single.value} hits, all equal`,
+    );
 
     // ---- scrub a 1 M-lead list ----
     const leads = new Float64Array(SCRUB);
@@ -422,7 +464,12 @@ function printTable(r: Record<string, number>): void {
   const rows: Array<[string, string, string, string]> = [
     ['', 'RSDNC index', 'sorted Float64Array', 'Bloom 1 % FP'],
     ['numbers (distinct)', `${n(r.numbers)} (${n(r.distinct)})`, '', ''],
-    ['build from flat files', `${r.buildS} s wall, ${r.buildCpuS} s CPU (parse+spill ${r.buildParseSpillS}, encode ${r.buildEncodeS})`, `${r.baselineBuildS} s (sort ${r.baselineSortS})`, ''],
+    [
+      'build from flat files',
+      `${r.buildS} s wall, ${r.buildCpuS} s CPU (parse+spill ${r.buildParseSpillS}, encode ${r.buildEncodeS})`,
+      `${r.baselineBuildS} s (sort ${r.baselineSortS})`,
+      '',
+    ],
     ['build peak RSS', `${r.buildPeakRssMb} MB`, '', ''],
     ['size on disk', `${r.indexMb} MB (${r.indexBitsPerNumber} bits/number)`, `${r.baselineMb} MB`, `${r.bloom1pctMb} MB (inexact)`],
     ['memory after load', `+${r.loadRssDeltaMb} MB RSS (heap ${r.loadHeapUsedMb} MB)`, `${r.baselineMb} MB`, `${r.bloom1pctMb} MB`],
@@ -434,7 +481,9 @@ function printTable(r: Record<string, number>): void {
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i])).join(' | ') + '\n');
-  process.stdout.write(`(generation of the text files: ${r.generateS} s, ${r.textMb} MB; load average ${r.loadAvg1mStart} → ${r.loadAvg1mEnd} on ${r.cores} cores)\n`);
+  process.stdout.write(
+    `(generation of the text files: ${r.generateS} s, ${r.textMb} MB; load average ${r.loadAvg1mStart} → ${r.loadAvg1mEnd} on ${r.cores} cores)\n`,
+  );
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

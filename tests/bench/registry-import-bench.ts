@@ -40,7 +40,10 @@ export async function runRegistryImportBench(opts: { numbers: number }): Promise
     let ended: (s: ComplianceStatus) => void = () => undefined;
     const finished = new Promise<ComplianceStatus>((r) => (ended = r));
     const svc = new ComplianceService({
-      store, dataDir: dir, currentCampaignId: () => null, defaultCountry: () => 'US',
+      store,
+      dataDir: dir,
+      currentCampaignId: () => null,
+      defaultCountry: () => 'US',
       emit: (s) => {
         if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) ended(s);
       },
@@ -58,7 +61,15 @@ export async function runRegistryImportBench(opts: { numbers: number }): Promise
     const listed = status.registries.find((r) => r.name === 'US')?.count ?? 0;
     store.close();
     const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
-    return { numbers: opts.numbers, files: files.length, importMs: Math.round(importMs), loopDelayMaxMs: ms(h.max), loopDelayP99Ms: ms(h.percentile(99)), loopDelayMeanMs: ms(h.mean), listed };
+    return {
+      numbers: opts.numbers,
+      files: files.length,
+      importMs: Math.round(importMs),
+      loopDelayMaxMs: ms(h.max),
+      loopDelayP99Ms: ms(h.percentile(99)),
+      loopDelayMeanMs: ms(h.mean),
+      listed,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,6 +79,8 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   const at = process.argv.indexOf('--numbers');
   const numbers = at > 0 ? Number(process.argv[at + 1]) : 100_000_000;
   const f = await runRegistryImportBench({ numbers });
-  console.log(`registry import of ${f.numbers.toLocaleString('en-US')} numbers (${f.files} files, ${f.listed.toLocaleString('en-US')} distinct) through ComplianceService: ${(f.importMs / 1000).toFixed(1)} s`);
+  console.log(
+    `registry import of ${f.numbers.toLocaleString('en-US')} numbers (${f.files} files, ${f.listed.toLocaleString('en-US')} distinct) through ComplianceService: ${(f.importMs / 1000).toFixed(1)} s`,
+  );
   console.log(`  main-thread event-loop delay while importing: max ${f.loopDelayMaxMs} ms, p99 ${f.loopDelayP99Ms} ms, mean ${f.loopDelayMeanMs} ms`);
 }

@@ -55,7 +55,11 @@ async function measure(label: string, path: string, kind: RegistryFileKind, runs
 }
 
 try {
-  console.log(`${lines.toLocaleString('en-US')} lines per file, node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(
+    `${lines.toLocaleString('en-US')} lines per file, node ${process.version}, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   await measure('FTC full, NNNNNNNNNN LF', await generate('ftc.txt', (a, s) => `${a}${s}\n`), 'full');
   await measure('FTC full, NPA,NNNNNNN CRLF', await generate('ftc-pair.txt', (a, s) => `${a},${s}\r\n`), 'full');
   await measure('DNCL, (NPA) NXX-XXXX', await generate('dncl.txt', (a, s) => `(${a}) ${String(s).slice(0, 3)}-${String(s).slice(3)}\n`), 'full');

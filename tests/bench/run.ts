@@ -41,7 +41,10 @@ if (process.env.BENCH_TRACE === '1') {
     if (typeof data === 'string' && data.startsWith('{')) {
       try {
         const f = JSON.parse(data) as { kind: string; channel?: string; payload?: { op?: string; state?: string; requestId?: string } };
-        nodeTrace.push([performance.timeOrigin + performance.now(), `node→page ${f.kind} ${f.channel ?? ''} ${f.payload?.op ?? f.payload?.state ?? ''} ${f.payload?.requestId ?? ''}`]);
+        nodeTrace.push([
+          performance.timeOrigin + performance.now(),
+          `node→page ${f.kind} ${f.channel ?? ''} ${f.payload?.op ?? f.payload?.state ?? ''} ${f.payload?.requestId ?? ''}`,
+        ]);
       } catch {
         /* not ours */
       }
@@ -251,7 +254,11 @@ async function main(): Promise<void> {
   const customerCaller = await openCustomer(sip, 'customer2');
   cleanups.push(() => customerCaller.close());
   const customerIdle = (c: typeof customerAuto): Promise<unknown> =>
-    until('customer idle', () => c.eval((p) => p.state().callState), (s) => s === 'idle' || s === 'terminated');
+    until(
+      'customer idle',
+      () => c.eval((p) => p.state().callState),
+      (s) => s === 'idle' || s === 'terminated',
+    );
 
   // ---- 3. core start → registered ----
   console.log('bench: core start → registered…');
@@ -262,7 +269,13 @@ async function main(): Promise<void> {
     const tracked = trackedConnection(core);
     await withTimeout(tracked.conn.handle('app:ready', { media: false }), STEP_TIMEOUT_MS, 'app:ready');
     await core.start();
-    await until('fresh core registered', () => core.registration.state, (s) => s === 'registered', STEP_TIMEOUT_MS, 1);
+    await until(
+      'fresh core registered',
+      () => core.registration.state,
+      (s) => s === 'registered',
+      STEP_TIMEOUT_MS,
+      1,
+    );
     startups.push(performance.now() - begin);
     tracked.conn.close();
     await withTimeout(core.stop(), STEP_TIMEOUT_MS, 'core stop');
@@ -282,7 +295,10 @@ async function main(): Promise<void> {
   const agentPage = await agentBrowser.newPage();
   if (TRACE) await agentPage.addInitScript(TRACE_SCRIPT);
   await agentPage.goto(server.url);
-  await agentPage.getByText(/^Registered$/).first().waitFor({ timeout: 20_000 });
+  await agentPage
+    .getByText(/^Registered$/)
+    .first()
+    .waitFor({ timeout: 20_000 });
   const bench = trackedConnection(core);
   cleanups.push(async () => bench.conn.close());
   const ready = await bench.conn.handle('app:ready', { media: false });
@@ -297,7 +313,11 @@ async function main(): Promise<void> {
       const r = await bench.conn.handle('call:hangup', { id });
       if (!r.ok) throw new Error(`hangup failed: ${JSON.stringify(r)}`);
     }
-    await until('agent call ended', () => viewState(id), (s) => s === 'ended' || s === 'gone');
+    await until(
+      'agent call ended',
+      () => viewState(id),
+      (s) => s === 'ended' || s === 'gone',
+    );
     await bench.conn.handle('call:dismiss', { id });
     await until('agent media closed', agentSessions, (s) => s.length === 0);
   }
@@ -315,7 +335,8 @@ async function main(): Promise<void> {
     // Poll the media owner's counters inside the page, ~5 ms apart, same machine clock.
     const rtpDate = await agentPage.evaluate(
       async ({ sid, timeoutMs }) => {
-        const diag = (window as unknown as { ringsideDiagnostics: { rtpStats(id: string): Promise<{ packetsSent: number; packetsReceived: number } | null> } }).ringsideDiagnostics;
+        const diag = (window as unknown as { ringsideDiagnostics: { rtpStats(id: string): Promise<{ packetsSent: number; packetsReceived: number } | null> } })
+          .ringsideDiagnostics;
         const deadline = Date.now() + timeoutMs;
         for (;;) {
           const s = await diag.rtpStats(sid);
@@ -328,8 +349,17 @@ async function main(): Promise<void> {
     );
     const inviteAt = await wire.at;
     if (rtpDate < 0) throw new Error('Ringside: no two-way RTP');
-    if (TRACE) await printTrace(agentPage, 'dial', performance.timeOrigin + dialAt, { dial: performance.timeOrigin + dialAt, 'INVITE sent': performance.timeOrigin + inviteAt, 'two-way RTP (page)': rtpDate });
-    await until('agent call active', () => viewState(id), (s) => s === 'active');
+    if (TRACE)
+      await printTrace(agentPage, 'dial', performance.timeOrigin + dialAt, {
+        dial: performance.timeOrigin + dialAt,
+        'INVITE sent': performance.timeOrigin + inviteAt,
+        'two-way RTP (page)': rtpDate,
+      });
+    await until(
+      'agent call active',
+      () => viewState(id),
+      (s) => s === 'active',
+    );
     await ringsideEnd(id, true);
     await customerIdle(customerAuto);
     return { inviteMs: inviteAt - dialAt, rtpMs: rtpDate - dialDate };
@@ -359,10 +389,18 @@ async function main(): Promise<void> {
     await customerCaller.eval((p) => p.call('sip:agent1@127.0.0.1'));
     await withTimeout(gotIncoming, STEP_TIMEOUT_MS, 'incoming call at the agent');
     const okAt = await (wire as unknown as ReturnType<typeof nextOnWire>).at;
-    const r = (await (accepted as unknown as Promise<{ ok: boolean }>));
+    const r = await (accepted as unknown as Promise<{ ok: boolean }>);
     if (!r.ok) throw new Error(`accept failed: ${JSON.stringify(r)}`);
-    if (TRACE) await printTrace(agentPage, 'accept', performance.timeOrigin + acceptAt, { accept: performance.timeOrigin + acceptAt, '200 OK sent': performance.timeOrigin + okAt });
-    await until('customer established', () => customerCaller.eval((p) => p.state().callState), (s) => s === 'established');
+    if (TRACE)
+      await printTrace(agentPage, 'accept', performance.timeOrigin + acceptAt, {
+        accept: performance.timeOrigin + acceptAt,
+        '200 OK sent': performance.timeOrigin + okAt,
+      });
+    await until(
+      'customer established',
+      () => customerCaller.eval((p) => p.state().callState),
+      (s) => s === 'established',
+    );
     await ringsideEnd(callId, true);
     await customerIdle(customerCaller);
     return okAt - acceptAt;
@@ -399,11 +437,31 @@ async function main(): Promise<void> {
       script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] },
     }),
   );
-  const blank = { lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'PL', timeZone: 'Europe/Warsaw', source: 'bench', customFields: {}, consentAt: '2026-01-15', inquiryAt: null, lastPurchaseAt: null, score: 0 };
+  const blank = {
+    lastName: '',
+    company: '',
+    email: '',
+    street: '',
+    city: '',
+    region: '',
+    postalCode: '',
+    country: 'PL',
+    timeZone: 'Europe/Warsaw',
+    source: 'bench',
+    customFields: {},
+    consentAt: '2026-01-15',
+    inquiryAt: null,
+    lastPurchaseAt: null,
+    score: 0,
+  };
   // Numbers nobody registered: Kamailio answers 404 at once, the call ends, wrap-up starts.
   for (let i = 0; i < WARMUP + CALLS + 2; i++) {
     const e164 = `+4822555${String(2000 + i).padStart(4, '0')}`;
-    benchStore.store.leads.create(progressive.id, { ...blank, firstName: `Lead ${i}`, priority: 9, phones: [{ e164, raw: e164, label: null }] }, Date.now() - i);
+    benchStore.store.leads.create(
+      progressive.id,
+      { ...blank, firstName: `Lead ${i}`, priority: 9, phones: [{ e164, raw: e164, label: null }] },
+      Date.now() - i,
+    );
   }
   const wrapUps: Array<() => void> = [];
   bench.onEvent.add((channel, payload) => {
@@ -434,20 +492,44 @@ async function main(): Promise<void> {
 
   // ---- 1c. lead list with 100 k leads: click the tab → first rows drawn; jump to the end → last rows drawn ----
   console.log('bench: lead list with 100 k leads…');
-  const big = benchStore.store.campaigns.save({ ...campaignSchema.parse({ name: 'Bench 100k', kind: 'outbound', dialMode: 'manual', defaultCountry: 'PL', dispositions: defaultDispositions, script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] } }) });
+  const big = benchStore.store.campaigns.save({
+    ...campaignSchema.parse({
+      name: 'Bench 100k',
+      kind: 'outbound',
+      dialMode: 'manual',
+      defaultCountry: 'PL',
+      dispositions: defaultDispositions,
+      script: { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] },
+    }),
+  });
   for (let b = 0; b < 100; b++) {
     const batch = Array.from({ length: 1000 }, (_, k) => {
       const n = b * 1000 + k;
       const e164 = `+48600${String(n).padStart(6, '0')}`;
-      return { ...blank, firstName: `Name${n}`, lastName: `Surname${n}`, company: `Company ${n % 997}`, priority: n % 10, phones: [{ e164, raw: e164, label: null }] };
+      return {
+        ...blank,
+        firstName: `Name${n}`,
+        lastName: `Surname${n}`,
+        company: `Company ${n % 997}`,
+        priority: n % 10,
+        phones: [{ e164, raw: e164, label: null }],
+      };
     });
     benchStore.store.leads.importBatch(big.id, batch, 'skip', Date.now());
   }
   const pick = await bench.conn.handle('workspace:select-campaign', { id: big.id });
   if (!pick.ok) throw new Error(`select 100k campaign failed: ${JSON.stringify(pick)}`);
-  await agentPage.getByRole('tab', { name: /Lead list/ }).or(agentPage.getByRole('button', { name: /Lead list/ })).first().waitFor();
+  await agentPage
+    .getByRole('tab', { name: /Lead list/ })
+    .or(agentPage.getByRole('button', { name: /Lead list/ }))
+    .first()
+    .waitFor();
   const listStart = performance.now();
-  await agentPage.getByRole('tab', { name: /Lead list/ }).or(agentPage.getByRole('button', { name: /Lead list/ })).first().click();
+  await agentPage
+    .getByRole('tab', { name: /Lead list/ })
+    .or(agentPage.getByRole('button', { name: /Lead list/ }))
+    .first()
+    .click();
   const loadedRow = (index: number): string => `[data-testid=lead-scroller] .lead-row[aria-rowindex="${index}"]:not(.is-loading)`;
   await agentPage.locator(loadedRow(2)).waitFor({ timeout: STEP_TIMEOUT_MS });
   const listFirstMs = performance.now() - listStart;
@@ -487,7 +569,10 @@ async function main(): Promise<void> {
     state(): string;
   };
   const su = <T>(fn: (b: SuBench, arg: unknown) => T | Promise<T>, arg?: unknown): Promise<T> =>
-    suPage.evaluate(({ src, a }) => new Function('b', 'a', `return (${src})(b, a)`)((window as unknown as { bench: unknown }).bench, a) as T, { src: fn.toString(), a: arg });
+    suPage.evaluate(({ src, a }) => new Function('b', 'a', `return (${src})(b, a)`)((window as unknown as { bench: unknown }).bench, a) as T, {
+      src: fn.toString(),
+      a: arg,
+    });
   await su((b, o) => b.start(o as object), { server: sip.wsUrl, aor: `sip:agent2@${domain}`, user: 'agent2', password: sip.users.agent2 });
   cleanups.push(async () => (suBrowser.isConnected() ? su((b) => b.stop()) : undefined));
 
@@ -495,7 +580,11 @@ async function main(): Promise<void> {
   started = Date.now();
   for (let i = 0; i < WARMUP + CALLS; i++) {
     checkBudget(started, SECTION_BUDGET_MS.simpleUser, 'SimpleUser dial loop');
-    const m = await withTimeout(su((b, t) => b.dial(t as string), `sip:customer1@${domain}`), 30_000, 'SimpleUser dial');
+    const m = await withTimeout(
+      su((b, t) => b.dial(t as string), `sip:customer1@${domain}`),
+      30_000,
+      'SimpleUser dial',
+    );
     await su((b) => b.waitActive());
     await su((b) => b.hangup());
     await customerIdle(customerAuto);
@@ -508,9 +597,17 @@ async function main(): Promise<void> {
     checkBudget(started, SECTION_BUDGET_MS.simpleUser, 'SimpleUser accept loop');
     await su((b) => b.armAnswer());
     await customerCaller.eval((p) => p.call('sip:agent2@127.0.0.1'));
-    const ms = await withTimeout(su((b) => b.answered()), 30_000, 'SimpleUser answer');
+    const ms = await withTimeout(
+      su((b) => b.answered()),
+      30_000,
+      'SimpleUser answer',
+    );
     await su((b) => b.waitActive());
-    await until('customer established', () => customerCaller.eval((p) => p.state().callState), (s) => s === 'established');
+    await until(
+      'customer established',
+      () => customerCaller.eval((p) => p.state().callState),
+      (s) => s === 'established',
+    );
     await su((b) => b.hangup());
     await customerIdle(customerCaller);
     if (i >= WARMUP) base.accept.push(ms);
@@ -537,7 +634,10 @@ async function main(): Promise<void> {
   cleanups.push(() => appBrowser.close());
   const appPage = await appBrowser.newPage();
   await appPage.goto(app.url);
-  await appPage.getByText(/^Registered$/).first().waitFor({ timeout: 20_000 });
+  await appPage
+    .getByText(/^Registered$/)
+    .first()
+    .waitFor({ timeout: 20_000 });
   const ipc = await IpcClient.open(app.url);
   cleanups.push(async () => ipc.close());
   await ipc.request('app:ready', { media: false });
@@ -546,11 +646,23 @@ async function main(): Promise<void> {
     const r = await ipc.request('call:dial', { target: `sip:customer1@${domain}` });
     if (!r.ok) throw new Error(`dial failed: ${JSON.stringify(r)}`);
     const id = (r.value as CallView).id;
-    await until('call active', () => ipc.calls.get(id)?.state, (s) => s === 'active', STEP_TIMEOUT_MS, 5);
+    await until(
+      'call active',
+      () => ipc.calls.get(id)?.state,
+      (s) => s === 'active',
+      STEP_TIMEOUT_MS,
+      5,
+    );
     await sleep(100);
     const h = await ipc.request('call:hangup', { id });
     if (!h.ok) throw new Error(`hangup failed: ${JSON.stringify(h)}`);
-    await until('call ended', () => ipc.calls.get(id)?.state ?? 'gone', (s) => s === 'ended' || s === 'gone', STEP_TIMEOUT_MS, 5);
+    await until(
+      'call ended',
+      () => ipc.calls.get(id)?.state ?? 'gone',
+      (s) => s === 'ended' || s === 'gone',
+      STEP_TIMEOUT_MS,
+      5,
+    );
     await customerIdle(customerAuto);
   }
 
@@ -586,20 +698,28 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push('');
   lines.push(`Ringside bench — ${CALLS} calls per figure (after ${WARMUP} warm-up), ms`);
-  lines.push(`${padEnd('figure', 30)}${pad('Ringside p50', 13)}${pad('p95', 9)}${pad('SimpleUser p50', 16)}${pad('p95', 9)}${pad('ratio p50', 11)}${pad('ratio p95', 11)}  goal`);
+  lines.push(
+    `${padEnd('figure', 30)}${pad('Ringside p50', 13)}${pad('p95', 9)}${pad('SimpleUser p50', 16)}${pad('p95', 9)}${pad('ratio p50', 11)}${pad('ratio p95', 11)}  goal`,
+  );
   for (const row of rows) {
     const g = (goals as Record<string, { text: string; met: boolean }>)[row.key];
     lines.push(
       `${padEnd(row.figure, 30)}${pad(row.r.p50, 13)}${pad(row.r.p95, 9)}${pad(row.b.p50, 16)}${pad(row.b.p95, 9)}${pad(ratio(row.r.p50, row.b.p50), 11)}${pad(ratio(row.r.p95, row.b.p95), 11)}  ${g ? `${g.text}: ${g.met ? 'MET' : 'NOT MET'}` : ''}`,
     );
   }
-  lines.push(`${padEnd('core start → registered', 30)}${pad(Math.round(startup.p50 * 10) / 10, 13)} (median of ${STARTUPS}; min ${startup.min}, max ${startup.max})`);
+  lines.push(
+    `${padEnd('core start → registered', 30)}${pad(Math.round(startup.p50 * 10) / 10, 13)} (median of ${STARTUPS}; min ${startup.min}, max ${startup.max})`,
+  );
   lines.push(
     `${padEnd('main-core RSS (VmRSS)', 30)} before ${(rssBefore / 1024).toFixed(1)} MiB, after ${RSS_CALLS} calls ${(rssAfter / 1024).toFixed(1)} MiB, growth ${growthPct} %  (${goals.rssGrowth.text}: ${goals.rssGrowth.met ? 'MET' : 'NOT MET'}; ${rssSeconds.toFixed(0)} s)`,
   );
   const disp = summarize(dispositionMs);
-  lines.push(`${padEnd('disposition → next INVITE', 30)}${pad(disp.p50, 13)}${pad(disp.p95, 9)}   (progressive, durable write included, ${WRAP_UP_MS} ms wrap-up; goal p95 ≤ 100 ms: ${disp.p95 <= 100 ? 'MET' : 'NOT MET'})`);
-  lines.push(`${padEnd('lead list, 100 k leads', 30)} first rows ${listFirstMs.toFixed(0)} ms after the click, last rows ${listEndMs.toFixed(0)} ms after jumping to the end, ${rowsInDom} rows in the DOM`);
+  lines.push(
+    `${padEnd('disposition → next INVITE', 30)}${pad(disp.p50, 13)}${pad(disp.p95, 9)}   (progressive, durable write included, ${WRAP_UP_MS} ms wrap-up; goal p95 ≤ 100 ms: ${disp.p95 <= 100 ? 'MET' : 'NOT MET'})`,
+  );
+  lines.push(
+    `${padEnd('lead list, 100 k leads', 30)} first rows ${listFirstMs.toFixed(0)} ms after the click, last rows ${listEndMs.toFixed(0)} ms after jumping to the end, ${rowsInDom} rows in the DOM`,
+  );
   lines.push(`total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(lines.join('\n'));
 

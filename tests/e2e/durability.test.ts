@@ -72,16 +72,32 @@ describe('a confirmed disposition survives SIGKILL of the core', () => {
 
     // Open the lead from the list, call it.
     await agent.getByRole('tab', { name: 'Lead list', exact: true }).click();
-    await agent.getByRole('table', { name: 'Leads' }).getByRole('row').filter({ has: agent.getByRole('cell', { name: LEAD, exact: true }) }).click();
+    await agent
+      .getByRole('table', { name: 'Leads' })
+      .getByRole('row')
+      .filter({ has: agent.getByRole('cell', { name: LEAD, exact: true }) })
+      .click();
     await leadHeading().waitFor();
     const rang = ringing(celina);
     await agent.getByRole('group', { name: 'Preview' }).getByRole('button', { name: 'Call now', exact: true }).click();
     await rang;
-    await until('customer answers', () => customerState(celina), (s) => s === 'established');
-    const [id] = await until('one media session', () => agentSessions(agent), (s) => s.length === 1);
+    await until(
+      'customer answers',
+      () => customerState(celina),
+      (s) => s === 'established',
+    );
+    const [id] = await until(
+      'one media session',
+      () => agentSessions(agent),
+      (s) => s.length === 1,
+    );
     expect(Math.min(...(await flow(agent, id, celina)))).toBeGreaterThan(20);
     await button('Hang up').click();
-    await until('customer sees the BYE', () => customerState(celina), (s) => s === 'terminated' || s === 'idle');
+    await until(
+      'customer sees the BYE',
+      () => customerState(celina),
+      (s) => s === 'terminated' || s === 'idle',
+    );
     await agent.getByRole('status').filter({ hasText: 'Choose a disposition before the next call' }).waitFor();
 
     // Hotkey 2 = Appointment set; the moment the UI says "Saved", kill the core.
@@ -113,12 +129,17 @@ describe('a confirmed disposition survives SIGKILL of the core', () => {
     await pickCampaign(agent, CAMPAIGN);
     await agent.getByText('No leads are due in this campaign right now.').waitFor();
     await agent.getByRole('tab', { name: 'Lead list', exact: true }).click();
-    const listRow = agent.getByRole('table', { name: 'Leads' }).getByRole('row').filter({ has: agent.getByRole('cell', { name: LEAD, exact: true }) });
+    const listRow = agent
+      .getByRole('table', { name: 'Leads' })
+      .getByRole('row')
+      .filter({ has: agent.getByRole('cell', { name: LEAD, exact: true }) });
     await listRow.getByRole('cell', { name: 'closed', exact: true }).waitFor();
     await listRow.click();
     await leadHeading().waitFor();
     await agent.getByRole('tabpanel', { name: 'Lead' }).locator('.lead-status', { hasText: 'Closed' }).waitFor();
-    await expect.poll(() => historyTexts(agent), { timeout: 5000 }).toEqual(expect.arrayContaining(['Appointment set', expect.stringMatching(/^Outbound call · .*\+48225550143.* · Call ended · /)]));
+    await expect
+      .poll(() => historyTexts(agent), { timeout: 5000 })
+      .toEqual(expect.arrayContaining(['Appointment set', expect.stringMatching(/^Outbound call · .*\+48225550143.* · Call ended · /)]));
     expect(await celina.eval((p) => p.state().calls)).toBe(1);
   });
 });

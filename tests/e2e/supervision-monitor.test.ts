@@ -170,14 +170,35 @@ beforeAll(async () => {
   const [customerWav, agentWav, supervisorWav] = await Promise.all([wav('customer', CUSTOMER_HZ), wav('agent', AGENT_HZ), wav('supervisor', SUPERVISOR_HZ)]);
   sip = await startKamailio();
   [agentApp, supervisorApp] = await Promise.all([
-    startAgentApp({ wsUrl: sip.wsUrl, domain: sip.domain, user: 'agent1', password: sip.users.agent1, extra: { supervision: { role: 'agent', supervisors: [`sip:supervisor1@${sip.domain}`], showMonitoring: true } } }),
-    startAgentApp({ wsUrl: sip.wsUrl, domain: sip.domain, user: 'supervisor1', password: sip.users.supervisor1, extra: { supervision: { role: 'supervisor', team: [`sip:agent1@${sip.domain}`] } } }),
+    startAgentApp({
+      wsUrl: sip.wsUrl,
+      domain: sip.domain,
+      user: 'agent1',
+      password: sip.users.agent1,
+      extra: { supervision: { role: 'agent', supervisors: [`sip:supervisor1@${sip.domain}`], showMonitoring: true } },
+    }),
+    startAgentApp({
+      wsUrl: sip.wsUrl,
+      domain: sip.domain,
+      user: 'supervisor1',
+      password: sip.users.supervisor1,
+      extra: { supervision: { role: 'supervisor', team: [`sip:agent1@${sip.domain}`] } },
+    }),
   ]);
   [agentBrowser, supervisorBrowser] = await Promise.all([launchChromium({ fakeAudioFile: agentWav }), launchChromium({ fakeAudioFile: supervisorWav })]);
   agent = await agentBrowser.newPage({ viewport: { width: 1280, height: 800 } });
   supervisor = await supervisorBrowser.newPage({ viewport: { width: 1280, height: 800 } });
   await Promise.all([agent.goto(agentApp.url), supervisor.goto(supervisorApp.url)]);
-  await Promise.all([agent.getByText(/^Registered$/).first().waitFor({ timeout: 15_000 }), supervisor.getByText(/^Registered$/).first().waitFor({ timeout: 15_000 })]);
+  await Promise.all([
+    agent
+      .getByText(/^Registered$/)
+      .first()
+      .waitFor({ timeout: 15_000 }),
+    supervisor
+      .getByText(/^Registered$/)
+      .first()
+      .waitFor({ timeout: 15_000 }),
+  ]);
   customer = await openCustomer(sip, 'customer1', {}, { fakeAudioFile: customerWav });
   await mkdir('test-results', { recursive: true });
 });
@@ -195,9 +216,17 @@ describe('listen / whisper / barge with real audio', () => {
   it('the agent talks to the customer: each hears the other, nobody hears the supervisor', async () => {
     await agent.getByLabel('Number or SIP address').fill(`sip:customer1@${sip.domain}`);
     await agent.getByRole('button', { name: /^Call$/ }).click();
-    await until('customer rings', () => customer.eval((p) => p.state().callState), (s) => s === 'ringing-in');
+    await until(
+      'customer rings',
+      () => customer.eval((p) => p.state().callState),
+      (s) => s === 'ringing-in',
+    );
     await customer.eval((p) => p.answer());
-    [customerCall] = await until('agent media', () => sessionsOf(agent), (s) => s.length === 1);
+    [customerCall] = await until(
+      'agent media',
+      () => sessionsOf(agent),
+      (s) => s.length === 1,
+    );
     await agent.getByRole('button', { name: /^Hang up$/ }).waitFor();
     const e = await ears('before monitoring');
     expect(hz(e.agent, CUSTOMER_HZ)).toBeGreaterThan(HEARD);
@@ -210,7 +239,11 @@ describe('listen / whisper / barge with real audio', () => {
     const started = await supervisorRequest('monitor:start', { agent: `sip:agent1@${sip.domain}`, mode: 'listen' });
     expect(started.ok).toBe(true);
     await bar().getByText('Live').waitFor({ timeout: 15_000 });
-    const mixes = await until('agent mixes', () => mixesOf(agent), (m) => m.length === 1 && m[0].mode === 'listen');
+    const mixes = await until(
+      'agent mixes',
+      () => mixesOf(agent),
+      (m) => m.length === 1 && m[0].mode === 'listen',
+    );
     expect(mixes[0].target).toBe(customerCall);
     await agent.getByText(/Being monitored by/).waitFor();
     expect(await agent.getByRole('status').filter({ hasText: 'Being monitored' }).innerText()).toMatch(/Being monitored by supervisor1 \(listen\)/);
@@ -240,8 +273,14 @@ describe('listen / whisper / barge with real audio', () => {
   });
 
   it('whisper (same session): the agent hears the supervisor, the customer does not', async () => {
-    await bar().getByRole('radio', { name: /Whisper/ }).click();
-    await until('agent mix whisper', () => mixesOf(agent), (m) => m[0]?.mode === 'whisper');
+    await bar()
+      .getByRole('radio', { name: /Whisper/ })
+      .click();
+    await until(
+      'agent mix whisper',
+      () => mixesOf(agent),
+      (m) => m[0]?.mode === 'whisper',
+    );
     await agent.getByText(/Being monitored by supervisor1 \(whisper\)/).waitFor();
     const e = await ears('whisper');
     expect(hz(e.agent, SUPERVISOR_HZ)).toBeGreaterThan(HEARD);
@@ -257,7 +296,11 @@ describe('listen / whisper / barge with real audio', () => {
 
   it('barge (same session): the agent and the customer both hear the supervisor', async () => {
     await bar().getByRole('radio', { name: /Barge/ }).click();
-    await until('agent mix barge', () => mixesOf(agent), (m) => m[0]?.mode === 'barge');
+    await until(
+      'agent mix barge',
+      () => mixesOf(agent),
+      (m) => m[0]?.mode === 'barge',
+    );
     const e = await ears('barge');
     expect(hz(e.agent, SUPERVISOR_HZ)).toBeGreaterThan(HEARD);
     expect(hz(e.customer, SUPERVISOR_HZ)).toBeGreaterThan(HEARD);
@@ -269,8 +312,14 @@ describe('listen / whisper / barge with real audio', () => {
   });
 
   it('back to listen: the supervisor is gone for both, the customer call has its plain microphone again', async () => {
-    await bar().getByRole('radio', { name: /Listen/ }).click();
-    await until('agent mix listen', () => mixesOf(agent), (m) => m[0]?.mode === 'listen');
+    await bar()
+      .getByRole('radio', { name: /Listen/ })
+      .click();
+    await until(
+      'agent mix listen',
+      () => mixesOf(agent),
+      (m) => m[0]?.mode === 'listen',
+    );
     const e = await ears('listen again');
     expect(hz(e.agent, SUPERVISOR_HZ)).toBeLessThan(SILENT);
     expect(hz(e.customer, SUPERVISOR_HZ)).toBeLessThan(SILENT);
@@ -282,8 +331,16 @@ describe('listen / whisper / barge with real audio', () => {
     await bar().getByRole('button', { name: 'Stop monitoring' }).click();
     await bar().waitFor({ state: 'detached' });
     await agent.getByText(/Being monitored by/).waitFor({ state: 'detached' });
-    await until('agent mix undone', () => mixesOf(agent), (m) => m.length === 0);
-    await until('monitoring media closed', () => sessionsOf(agent), (s) => s.length === 1 && s[0] === customerCall);
+    await until(
+      'agent mix undone',
+      () => mixesOf(agent),
+      (m) => m.length === 0,
+    );
+    await until(
+      'monitoring media closed',
+      () => sessionsOf(agent),
+      (s) => s.length === 1 && s[0] === customerCall,
+    );
     const e = await ears('after stop');
     expect(hz(e.agent, CUSTOMER_HZ)).toBeGreaterThan(HEARD);
     expect(hz(e.customer, AGENT_HZ)).toBeGreaterThan(HEARD);
@@ -295,11 +352,19 @@ describe('listen / whisper / barge with real audio', () => {
   it('monitoring ends cleanly when the customer hangs up', async () => {
     await supervisorRequest('monitor:start', { agent: `sip:agent1@${sip.domain}`, mode: 'whisper' });
     await bar().getByText('Live').waitFor({ timeout: 15_000 });
-    await until('agent mixes', () => mixesOf(agent), (m) => m.length === 1);
+    await until(
+      'agent mixes',
+      () => mixesOf(agent),
+      (m) => m.length === 1,
+    );
     await customer.eval((p) => p.hangup());
     await bar().getByText("The agent's call ended.").waitFor({ timeout: 10_000 });
     await agent.getByText(/Being monitored by/).waitFor({ state: 'detached' });
-    await until('agent media closed', () => sessionsOf(agent), (s) => s.length === 0);
+    await until(
+      'agent media closed',
+      () => sessionsOf(agent),
+      (s) => s.length === 0,
+    );
     expect(await mixesOf(agent)).toEqual([]);
     await supervisor.screenshot({ path: 'test-results/monitor-supervisor-ended.png' });
     expect(await reinvites()).toBe(0);

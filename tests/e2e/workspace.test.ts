@@ -67,7 +67,11 @@ beforeAll(async () => {
     openCustomer(sip, '+48225550141', { autoAnswer: true, answerDelayMs: 300 }),
     openCustomer(sip, '+48225550142', { autoAnswer: true, answerDelayMs: 300 }),
   ]);
-  await until('customers registered', () => Promise.all([anna, bartek].map((c) => c.eval((p) => p.state().registered))), (r) => r.every(Boolean));
+  await until(
+    'customers registered',
+    () => Promise.all([anna, bartek].map((c) => c.eval((p) => p.state().registered))),
+    (r) => r.every(Boolean),
+  );
   await mkdir('test-results', { recursive: true });
 });
 
@@ -107,8 +111,16 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
     await preview.getByRole('button', { name: 'Call now', exact: true }).click();
     await rang;
     expect(await anna.eval((p) => p.state().remoteUser)).toBe('agent1');
-    await until('Anna answers (auto, 300 ms)', () => customerState(anna), (s) => s === 'established');
-    const [id] = await until('one media session', () => agentSessions(agent), (s) => s.length === 1);
+    await until(
+      'Anna answers (auto, 300 ms)',
+      () => customerState(anna),
+      (s) => s === 'established',
+    );
+    const [id] = await until(
+      'one media session',
+      () => agentSessions(agent),
+      (s) => s.length === 1,
+    );
     await expect.poll(callPanelState, { timeout: 10_000 }).toBe('On call');
     await expect.poll(agentStateText).toMatch(/^On call/);
     await button('Hang up').waitFor();
@@ -135,8 +147,16 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
 
   it('hangs up: wrap-up, and a disposition is required', async () => {
     await button('Hang up').click();
-    await until('Anna sees the BYE', () => customerState(anna), (s) => s === 'terminated' || s === 'idle');
-    await until('agent media closed', () => agentSessions(agent), (s) => s.length === 0);
+    await until(
+      'Anna sees the BYE',
+      () => customerState(anna),
+      (s) => s === 'terminated' || s === 'idle',
+    );
+    await until(
+      'agent media closed',
+      () => agentSessions(agent),
+      (s) => s.length === 0,
+    );
     await dispositionRequired().waitFor();
     await expect.poll(agentStateText).toMatch(/^After-call work/);
     await agent.getByRole('timer').filter({ hasText: 'After-call work' }).waitFor();
@@ -153,7 +173,10 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
     await editor.waitFor();
     await editor.getByLabel('Dial mode').selectOption('progressive');
     await editor.getByRole('button', { name: 'Save campaign', exact: true }).click();
-    await editor.getByRole('status').filter({ hasText: `Saved “${CAMPAIGN}”.` }).waitFor();
+    await editor
+      .getByRole('status')
+      .filter({ hasText: `Saved “${CAMPAIGN}”.` })
+      .waitFor();
     expect(await editor.getByLabel('Dial mode').inputValue()).toBe('progressive');
     await editor.getByRole('button', { name: 'Close', exact: true }).click();
     await editor.waitFor({ state: 'detached' });
@@ -169,13 +192,25 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
     await rang;
     expect(await bartek.eval((p) => p.state().remoteUser)).toBe('agent1');
     await leadHeading('Bartek Wiśniewski').waitFor();
-    await until('Bartek answers', () => customerState(bartek), (s) => s === 'established');
-    const [id] = await until('one media session', () => agentSessions(agent), (s) => s.length === 1);
+    await until(
+      'Bartek answers',
+      () => customerState(bartek),
+      (s) => s === 'established',
+    );
+    const [id] = await until(
+      'one media session',
+      () => agentSessions(agent),
+      (s) => s.length === 1,
+    );
     await expect.poll(callPanelState, { timeout: 10_000 }).toBe('On call');
     expect(Math.min(...(await flow(agent, id, bartek)))).toBeGreaterThan(20);
 
     await button('Hang up').click();
-    await until('Bartek sees the BYE', () => customerState(bartek), (s) => s === 'terminated' || s === 'idle');
+    await until(
+      'Bartek sees the BYE',
+      () => customerState(bartek),
+      (s) => s === 'terminated' || s === 'idle',
+    );
     await dispositionRequired().waitFor();
     await pressHotkey(agent, '5');
     await confirmation('Saved: Not interested').waitFor({ timeout: 5000 });
@@ -205,9 +240,9 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
     await row('Anna Nowak').click();
     await leadHeading('Anna Nowak').waitFor();
     await agent.getByRole('tabpanel', { name: 'Lead' }).locator('.lead-status', { hasText: 'Closed' }).waitFor();
-    await expect.poll(() => historyTexts(agent), { timeout: 5000 }).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Sale$/), expect.stringMatching(CALL_ENTRY)]),
-    );
+    await expect
+      .poll(() => historyTexts(agent), { timeout: 5000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^Sale$/), expect.stringMatching(CALL_ENTRY)]));
     expect(await fact(agent, 'roof').innerText()).toBe('Metal');
     expect(await fact(agent, 'Attempts').innerText()).toBe('1');
 
@@ -233,7 +268,12 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
       const call = annaHistory.find((h) => h.kind === 'call');
       expect(call).toMatchObject({ direction: 'outbound', phone: expect.stringContaining('+48225550141') });
       expect(call!.durationSec).toBeGreaterThan(0);
-      expect(db.leads.history(bartekRow.id).filter((h) => h.kind === 'disposition').map((h) => h.outcome)).toEqual(['not-interested']);
+      expect(
+        db.leads
+          .history(bartekRow.id)
+          .filter((h) => h.kind === 'disposition')
+          .map((h) => h.outcome),
+      ).toEqual(['not-interested']);
     } finally {
       db.close();
     }

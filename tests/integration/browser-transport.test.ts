@@ -73,7 +73,10 @@ describe('browser transport', () => {
     ws.send(Buffer.from([0, 1, 2]));
     expect(await ask(ws, { kind: 'request', id: 1, channel: 'call:dial', payload: { target: 123 } })).toMatchObject({ ok: false, code: 'bad-request' });
     expect(await ask(ws, { kind: 'request', id: 2, channel: 'sip:register', payload: {} })).toMatchObject({ ok: false, code: 'not-configured' });
-    expect(await ask(ws, { kind: 'request', id: 3, channel: 'app:ready', payload: { media: true } })).toMatchObject({ ok: true, value: { account: null, calls: [] } });
+    expect(await ask(ws, { kind: 'request', id: 3, channel: 'app:ready', payload: { media: true } })).toMatchObject({
+      ok: true,
+      value: { account: null, calls: [] },
+    });
     ws.close();
   });
 

@@ -35,13 +35,37 @@ const cleanups = kamailioHooks((s) => (sip = s));
 
 const script = { coldStart: 'intro', warmStart: 'intro', steps: [{ id: 'intro', title: 'Intro', text: 'Hello', answers: [], capture: null, next: null }] };
 function campaign(over: Partial<CampaignInput> = {}): CampaignInput {
-  return campaignSchema.parse({ name: 'US outbound', kind: 'sales', script, dispositions: defaultDispositions, dialMode: 'preview', defaultCountry: 'US', ...over });
+  return campaignSchema.parse({
+    name: 'US outbound',
+    kind: 'sales',
+    script,
+    dispositions: defaultDispositions,
+    dialMode: 'preview',
+    defaultCountry: 'US',
+    ...over,
+  });
 }
 function lead(e164: string, over: Partial<NewLead> = {}): NewLead {
   return {
-    firstName: 'Pat', lastName: 'Doe', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'US', timeZone: 'America/New_York',
-    source: 'test', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0, priority: 0,
-    phones: [{ e164, raw: e164, label: null }], ...over,
+    firstName: 'Pat',
+    lastName: 'Doe',
+    company: '',
+    email: '',
+    street: '',
+    city: '',
+    region: '',
+    postalCode: '',
+    country: 'US',
+    timeZone: 'America/New_York',
+    source: 'test',
+    customFields: {},
+    consentAt: null,
+    inquiryAt: null,
+    lastPurchaseAt: null,
+    score: 0,
+    priority: 0,
+    phones: [{ e164, raw: e164, label: null }],
+    ...over,
   };
 }
 
@@ -50,7 +74,15 @@ const DIAL_PLAN = { ...defaultDialPlan('US'), outsideLinePrefixes: ['9'], featur
 
 async function agent(store: Store, dataDir: string, dbPath?: string, extra: Record<string, unknown> = {}): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:agent2@${sip.domain}`, password: sip.users.agent2, dialPlan: DIAL_PLAN, ...extra });
-  const core = createCore({ accounts: new ProvisionedAccountStore(account), store, dataDir, dbPath, now: () => NOW, backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
+  const core = createCore({
+    accounts: new ProvisionedAccountStore(account),
+    store,
+    dataDir,
+    dbPath,
+    now: () => NOW,
+    backoff: { baseMs: 200, capMs: 1000 },
+    log: { info: () => {}, warn: () => {} },
+  });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });
@@ -61,7 +93,12 @@ async function agent(store: Store, dataDir: string, dbPath?: string, extra: Reco
 
 async function importUsRegistry(peer: TestPeer, dataDir: string): Promise<void> {
   writeFileSync(path.join(dataDir, 'registry-inbox', 'dnc-212.txt'), ['2125550199', '2125550198', '212,5550100'].join('\n') + '\n');
-  const started = await peer.request('compliance:import-registry', { registry: 'US', mode: 'full', files: [{ name: 'dnc-212.txt', kind: 'full' }], snapshotDate: '2026-11-20' });
+  const started = await peer.request('compliance:import-registry', {
+    registry: 'US',
+    mode: 'full',
+    files: [{ name: 'dnc-212.txt', kind: 'full' }],
+    snapshotDate: '2026-11-20',
+  });
   expect(started.ok).toBe(true);
   const done = await peer.waitFor('compliance:changed', (s) => s.import?.phase === 'done' || s.import?.phase === 'failed', 20_000);
   expect(done.import?.message).toMatch(/3 numbers/);
@@ -78,7 +115,13 @@ function seenOnServer(e164: string, fromOffset: number): string[] {
   return readFileSync(sip.logFile, 'utf8')
     .slice(fromOffset)
     .split('\n')
-    .filter((l) => l.includes('RINGSIDE-SEEN') && decode(l).replace(/[\s\-.()]/g, '').includes(digits));
+    .filter(
+      (l) =>
+        l.includes('RINGSIDE-SEEN') &&
+        decode(l)
+          .replace(/[\s\-.()]/g, '')
+          .includes(digits),
+    );
 }
 
 describe('every dialling path goes through the compliance gate', () => {
@@ -97,7 +140,8 @@ describe('every dialling path goes through the compliance gate', () => {
     };
 
     // 1. Manual dial in any spelling, and 2. a tel: / sip: link.
-    for (const target of [BLOCKED, '+1 (212) 555-0199', '212-555-0199', `sip:${BLOCKED}@${sip.domain}`]) refused(await peer.request('call:dial', { target }), `dial ${target}`);
+    for (const target of [BLOCKED, '+1 (212) 555-0199', '212-555-0199', `sip:${BLOCKED}@${sip.domain}`])
+      refused(await peer.request('call:dial', { target }), `dial ${target}`);
     refused(await peer.request('call:dial-link', { url: 'tel:+1-212-555-0199' }), 'tel: link');
     refused(await peer.request('call:dial-link', { url: `sip:${BLOCKED}@${sip.domain}` }), 'sip: link');
 
@@ -132,8 +176,18 @@ describe('every dialling path goes through the compliance gate', () => {
     const callbacks = store.campaigns.save(campaign({ name: 'Callbacks', dialMode: 'preview' }));
     const cb = store.leads.create(callbacks.id, lead(BLOCKED), Date.now());
     store.activity.recordDisposition({
-      leadId: cb.id, callId: null, code: 'callback', label: 'Callback', effect: 'callback', success: false, note: '', at: Date.now() - 60_000,
-      phone: BLOCKED, retryAt: null, callback: { dueAt: Date.now() - 1000, timeZone: 'America/New_York' }, maxAttempts: 5,
+      leadId: cb.id,
+      callId: null,
+      code: 'callback',
+      label: 'Callback',
+      effect: 'callback',
+      success: false,
+      note: '',
+      at: Date.now() - 60_000,
+      phone: BLOCKED,
+      retryAt: null,
+      callback: { dueAt: Date.now() - 1000, timeZone: 'America/New_York' },
+      maxAttempts: 5,
     });
     await peer.request('workspace:select-campaign', { id: callbacks.id });
     const due = await peer.request('workspace:next', {});

@@ -32,7 +32,12 @@ afterEach(async () => {
 
 async function agent(user = 'agent1', password = sip.users[user], extra: Record<string, unknown> = {}): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:${user}@${sip.domain}`, password, ...extra });
-  const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(account), backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
+  const core = createCore({
+    ...tempStore(),
+    accounts: new ProvisionedAccountStore(account),
+    backoff: { baseMs: 200, capMs: 1000 },
+    log: { info: () => {}, warn: () => {} },
+  });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });
@@ -259,7 +264,6 @@ describe('bad input changes nothing', () => {
     await peer.waitFor('registration:changed', (r) => r.state === 'registered', 20_000, seen);
     expect(core.calls.liveCount).toBe(0);
   }, 40_000);
-
 
   it('rejects an invalid number without placing a call', async () => {
     const { peer, core } = await registeredAgent();

@@ -4,18 +4,7 @@
  * MESSAGE, 404 / 480 / 487.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Invitation,
-  Inviter,
-  Messager,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  type Info,
-  type Message,
-  type Session,
-} from 'sip.js';
+import { Invitation, Inviter, Messager, Registerer, RegistererState, SessionState, UserAgent, type Info, type Message, type Session } from 'sip.js';
 import WebSocket from 'ws';
 import { startKamailio, KAMAILIO_USERS, type KamailioServer } from '../support/kamailio.js';
 import { staticSdpHandlerFactory, type StaticSdpHandler } from '../support/static-sdp-handler.js';
@@ -185,7 +174,18 @@ describe('Kamailio test server (tests/kamailio/kamailio.cfg)', () => {
     expect(sip.users.agent1).toBe('secret-agent1');
     expect(Object.keys(sip.users).sort()).toEqual(
       [
-        'agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142',
+        'agent1',
+        'agent2',
+        'agent3',
+        'customer1',
+        'customer2',
+        'customer3',
+        'supervisor1',
+        '+48225550141',
+        '+48225550142',
+        '+48225550143',
+        '+12125550141',
+        '+12125550142',
         ...Array.from({ length: 50 }, (_, i) => `bench${String(i + 1).padStart(2, '0')}`),
       ].sort(),
     );

@@ -27,7 +27,11 @@ const cleanups = kamailioHooks((s) => (sip = s));
 const aor = (user: string) => `sip:${user}@${sip.domain}`;
 const quiet = { info: () => {}, warn: () => {} };
 
-async function app(user: string, supervision: SupervisionInput, log: { info(m: string): void; warn(m: string, e?: unknown): void } = quiet): Promise<{ core: Core; peer: TestPeer }> {
+async function app(
+  user: string,
+  supervision: SupervisionInput,
+  log: { info(m: string): void; warn(m: string, e?: unknown): void } = quiet,
+): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: aor(user), password: sip.users[user], displayName: `Name of ${user}`, supervision });
   const { store } = tempStore();
   const core = createCore({ accounts: new ProvisionedAccountStore(account), store, backoff: { baseMs: 200, capMs: 1000 }, log });
@@ -128,7 +132,9 @@ describe('live board through Kamailio', () => {
     // agent2 was not touched by any of this.
     expect(row(after.board, 'agent2')).toMatchObject({ state: 'available', stale: false });
     void a2;
-    console.log(`[board] state change → supervisor's board: pause ${pauseMs.toFixed(0)} ms, dial ${callMs.toFixed(0)} ms, answer ${answerMs.toFixed(0)} ms, hang-up ${hangupMs.toFixed(0)} ms`);
+    console.log(
+      `[board] state change → supervisor's board: pause ${pauseMs.toFixed(0)} ms, dial ${callMs.toFixed(0)} ms, answer ${answerMs.toFixed(0)} ms, hang-up ${hangupMs.toFixed(0)} ms`,
+    );
   });
 
   it('an agent who unregisters (socket still up) shows as not registered, with the alert', async () => {
@@ -161,7 +167,16 @@ describe('live board through Kamailio', () => {
     const forger = await startNodePhone(sip, 'customer1');
     cleanups.push(() => forger.stop());
     const body = JSON.stringify({
-      v: 1, seq: seqBefore + 1_000_000, sentAt: Date.now(), name: 'agent1', state: 'available', pauseReason: null, since: Date.now(), registered: true, call: null, campaign: '<img src=x onerror=alert(1)>',
+      v: 1,
+      seq: seqBefore + 1_000_000,
+      sentAt: Date.now(),
+      name: 'agent1',
+      state: 'available',
+      pauseReason: null,
+      since: Date.now(),
+      registered: true,
+      call: null,
+      campaign: '<img src=x onerror=alert(1)>',
       today: { calls: 999, connected: 999, talkSec: 99_999, successes: 999 },
     });
     const target = UserAgent.makeURI(aor('supervisor1'));

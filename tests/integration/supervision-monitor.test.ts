@@ -30,7 +30,12 @@ interface App {
 async function app(user: string, supervision: Record<string, unknown>): Promise<App> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:${user}@${sip.domain}`, password: sip.users[user], supervision });
   const warnings: string[] = [];
-  const core = createCore({ ...tempStore(), accounts: new ProvisionedAccountStore(account), backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: (m) => warnings.push(m) } });
+  const core = createCore({
+    ...tempStore(),
+    accounts: new ProvisionedAccountStore(account),
+    backoff: { baseMs: 200, capMs: 1000 },
+    log: { info: () => {}, warn: (m) => warnings.push(m) },
+  });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });
@@ -86,7 +91,9 @@ describe('monitoring an agent in plain-proxy mode', () => {
     expect(agentMonitor.monitor).toEqual({ side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: talk.id });
     expect(callsOf(agent.peer).some((c) => c.id === agentMonitor.id && c.state === 'incoming')).toBe(false);
     await until(() => agent.peer.mediaOps.some((o) => o.op === 'monitor-mix'));
-    expect(agent.peer.mediaOps.filter((o) => o.op === 'monitor-mix')).toEqual([expect.objectContaining({ sessionId: agentMonitor.id, target: talk.id, mode: 'listen' })]);
+    expect(agent.peer.mediaOps.filter((o) => o.op === 'monitor-mix')).toEqual([
+      expect.objectContaining({ sessionId: agentMonitor.id, target: talk.id, mode: 'listen' }),
+    ]);
     expect(await agent.peer.waitFor('monitored:changed', (m) => m?.mode === 'listen')).toMatchObject({ supervisor: 'sip:supervisor1@127.0.0.1' });
     expect(agent.core.snapshot().monitored).toMatchObject({ mode: 'listen' });
     // Not a customer call: the workspace never heard of it.

@@ -36,20 +36,50 @@ const GATE_NOW = Date.parse('2026-11-25T11:00:00Z');
 
 function campaign(over: Partial<CampaignInput> = {}): CampaignInput {
   // A survey: Poland's consent rule for direct marketing is not what these tests are about.
-  return campaignSchema.parse({ name: 'Test campaign', kind: 'survey', script, dispositions: defaultDispositions, dialMode: 'preview', defaultCountry: 'PL', ...over });
+  return campaignSchema.parse({
+    name: 'Test campaign',
+    kind: 'survey',
+    script,
+    dispositions: defaultDispositions,
+    dialMode: 'preview',
+    defaultCountry: 'PL',
+    ...over,
+  });
 }
 
 function lead(phone: string, over: Partial<NewLead> = {}): NewLead {
   return {
-    firstName: 'Anna', lastName: 'Nowak', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: 'PL', timeZone: 'Europe/Warsaw',
-    source: 'test', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0, priority: 0,
-    phones: [{ e164: phone, raw: phone, label: null }], ...over,
+    firstName: 'Anna',
+    lastName: 'Nowak',
+    company: '',
+    email: '',
+    street: '',
+    city: '',
+    region: '',
+    postalCode: '',
+    country: 'PL',
+    timeZone: 'Europe/Warsaw',
+    source: 'test',
+    customFields: {},
+    consentAt: null,
+    inquiryAt: null,
+    lastPurchaseAt: null,
+    score: 0,
+    priority: 0,
+    phones: [{ e164: phone, raw: phone, label: null }],
+    ...over,
   };
 }
 
 async function agent(store: Store, user = 'agent1'): Promise<{ core: Core; peer: TestPeer }> {
   const account = accountSchema.parse({ server: sip.wsUrl, aor: `sip:${user}@${sip.domain}`, password: sip.users[user] });
-  const core = createCore({ accounts: new ProvisionedAccountStore(account), store, now: () => GATE_NOW, backoff: { baseMs: 200, capMs: 1000 }, log: { info: () => {}, warn: () => {} } });
+  const core = createCore({
+    accounts: new ProvisionedAccountStore(account),
+    store,
+    now: () => GATE_NOW,
+    backoff: { baseMs: 200, capMs: 1000 },
+    log: { info: () => {}, warn: () => {} },
+  });
   await core.start();
   const peer = connectSdpPeer(core);
   await peer.request('app:ready', { media: true });
@@ -70,7 +100,11 @@ describe('workspace', () => {
     const { store, dbPath } = tempStore();
     const c = store.campaigns.save(campaign());
     const low = store.leads.create(c.id, lead('+48225550101', { priority: 1, firstName: 'Low' }), Date.now());
-    const high = store.leads.create(c.id, lead('+48225550102', { priority: 5, firstName: 'High', inquiryAt: new Date().toISOString().slice(0, 10) }), Date.now());
+    const high = store.leads.create(
+      c.id,
+      lead('+48225550102', { priority: 5, firstName: 'High', inquiryAt: new Date().toISOString().slice(0, 10) }),
+      Date.now(),
+    );
     const { peer, core } = await agent(store);
     const selected = await peer.request('workspace:select-campaign', { id: c.id });
     expect(selected.ok ? selected.value.current?.leadId : selected.message).toBe(high.id);
@@ -134,7 +168,11 @@ describe('workspace', () => {
     const past = await peer.request('workspace:dispose', { code: 'callback', note: '', callback: { at: '2020-01-01T10:00', timeZone: 'Europe/Warsaw' } });
     expect(past).toMatchObject({ ok: false, code: 'invalid-data' });
     const year = new Date().getUTCFullYear() + 1;
-    const ok = await peer.request('workspace:dispose', { code: 'callback', note: 'after lunch', callback: { at: `${year}-03-02T14:30`, timeZone: 'Europe/Warsaw' } });
+    const ok = await peer.request('workspace:dispose', {
+      code: 'callback',
+      note: 'after lunch',
+      callback: { at: `${year}-03-02T14:30`, timeZone: 'Europe/Warsaw' },
+    });
     expect(ok.ok).toBe(true);
     const cbs = store.leads.callbacks(a.id);
     expect(cbs).toHaveLength(1);
@@ -221,7 +259,10 @@ describe('workspace', () => {
     expect(await peer.raw('campaign:import', { json: '{"name": 1' })).toMatchObject({ ok: false, code: 'invalid-data' });
     expect(await peer.raw('campaign:import', { json: JSON.stringify({ name: 'x' }) })).toMatchObject({ ok: false, code: 'invalid-data' });
     expect(store.leads.get(a.id)?.phones.map((p) => p.e164)).toEqual(['+48225550151']);
-    const edited = await peer.request('lead:update', { id: a.id, patch: { phones: ['22 555 01 52', '+48225550151'], firstName: '<img src=x onerror=alert(1)>' } });
+    const edited = await peer.request('lead:update', {
+      id: a.id,
+      patch: { phones: ['22 555 01 52', '+48225550151'], firstName: '<img src=x onerror=alert(1)>' },
+    });
     expect(edited.ok && edited.value.lead.phones.map((p) => p.e164)).toEqual(['+48225550152', '+48225550151']);
   });
 

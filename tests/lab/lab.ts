@@ -289,7 +289,9 @@ class Watcher {
         if (e.detail === 'established') {
           this.establishedAt = Date.now();
           this.hungUpByLab = false;
-          customerSays(`${bold('answered')} — talking (you should hear the fake microphone's beep every second; hangs up by itself after ${TALK_LIMIT_MS / 1000} s)`);
+          customerSays(
+            `${bold('answered')} — talking (you should hear the fake microphone's beep every second; hangs up by itself after ${TALK_LIMIT_MS / 1000} s)`,
+          );
         } else if (e.detail === 'terminated' && this.establishedAt === null) {
           this.endedUnanswered = !state.byeReceived;
         } else if (e.detail === 'terminated') {
@@ -373,7 +375,7 @@ async function main(): Promise<void> {
   });
   onCleanup('Chromium', () => browser.close());
   browser.on('disconnected', () => {
-    if (!stopping) fail(new LabError('the customer phone\'s Chromium exited unexpectedly'));
+    if (!stopping) fail(new LabError("the customer phone's Chromium exited unexpectedly"));
   });
   const page = await browser.newPage();
   page.on('crash', () => fail(new LabError('the customer phone page crashed')));
@@ -381,10 +383,15 @@ async function main(): Promise<void> {
   await page.goto(server.url);
   await page.waitForFunction(() => (window as unknown as { phone?: CustomerPhone }).phone?.ready === true, undefined, { timeout: 15_000 });
   const phone = phoneOn(page);
-  await page.evaluate(
-    (o) => (window as unknown as { phone: CustomerPhone }).phone.start(o),
-    { wsUrl: kamailio.wsUrl, aor: customerAor, user: CUSTOMER, password: kamailio.users[CUSTOMER], autoAnswer: true, answerDelayMs: ANSWER_DELAY_MS, displayName: 'Customer One' },
-  );
+  await page.evaluate((o) => (window as unknown as { phone: CustomerPhone }).phone.start(o), {
+    wsUrl: kamailio.wsUrl,
+    aor: customerAor,
+    user: CUSTOMER,
+    password: kamailio.users[CUSTOMER],
+    autoAnswer: true,
+    answerDelayMs: ANSWER_DELAY_MS,
+    displayName: 'Customer One',
+  });
   onCleanup('customer phone', () => phone((p) => p.stop()));
 
   const watcher = new Watcher(phone);

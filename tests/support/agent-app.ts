@@ -19,10 +19,23 @@ export interface AgentApp {
   stop(): Promise<void>;
 }
 
-export async function startAgentApp(opts: { wsUrl: string; domain: string; user: string; password: string; extra?: Record<string, unknown>; dataDir?: string; port?: number }): Promise<AgentApp> {
+export async function startAgentApp(opts: {
+  wsUrl: string;
+  domain: string;
+  user: string;
+  password: string;
+  extra?: Record<string, unknown>;
+  dataDir?: string;
+  port?: number;
+}): Promise<AgentApp> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ringside-agent-'));
   const config = path.join(dir, 'provisioning.json');
-  await writeFile(config, JSON.stringify({ account: { server: opts.wsUrl, aor: `sip:${opts.user}@${opts.domain}`, password: opts.password, displayName: `Agent ${opts.user}`, ...opts.extra } }));
+  await writeFile(
+    config,
+    JSON.stringify({
+      account: { server: opts.wsUrl, aor: `sip:${opts.user}@${opts.domain}`, password: opts.password, displayName: `Agent ${opts.user}`, ...opts.extra },
+    }),
+  );
   const proc = spawn(path.join(repo, 'node_modules/.bin/tsx'), [path.join(repo, 'electron/core/app/node-main.ts')], {
     cwd: repo,
     env: {

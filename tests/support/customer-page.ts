@@ -29,8 +29,7 @@ export async function openCustomer(
   await page.waitForFunction(() => (window as unknown as { phone?: CustomerPhone }).phone?.ready === true);
   const start: StartOptions = { wsUrl: kamailio.wsUrl, aor: `sip:${user}@${kamailio.domain}`, user, password: kamailio.users[user], ...opts };
   await page.evaluate((o) => (window as unknown as { phone: CustomerPhone }).phone.start(o), start);
-  const evalPhone = <T>(fn: (phone: CustomerPhone) => T | Promise<T>): Promise<T> =>
-    page.evaluate(`(${fn.toString()})(window.phone)`) as Promise<T>;
+  const evalPhone = <T>(fn: (phone: CustomerPhone) => T | Promise<T>): Promise<T> => page.evaluate(`(${fn.toString()})(window.phone)`) as Promise<T>;
   return {
     page,
     browser,

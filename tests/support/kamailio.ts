@@ -42,9 +42,21 @@ export const BENCH_USERS: readonly string[] = Array.from({ length: 50 }, (_, i) 
 
 export const KAMAILIO_USERS: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(
-    ['agent1', 'agent2', 'agent3', 'customer1', 'customer2', 'customer3', 'supervisor1', '+48225550141', '+48225550142', '+48225550143', '+12125550141', '+12125550142', ...BENCH_USERS].map(
-      (u) => [u, `secret-${u}`],
-    ),
+    [
+      'agent1',
+      'agent2',
+      'agent3',
+      'customer1',
+      'customer2',
+      'customer3',
+      'supervisor1',
+      '+48225550141',
+      '+48225550142',
+      '+48225550143',
+      '+12125550141',
+      '+12125550142',
+      ...BENCH_USERS,
+    ].map((u) => [u, `secret-${u}`]),
   ),
 );
 
@@ -171,10 +183,7 @@ export async function startKamailio(opts: { port?: number } = {}): Promise<Kamai
   const wsUrl = `ws://${HOST}:${port}`;
 
   const template = await readFile(CONFIG_TEMPLATE, 'utf8');
-  const cfg = template
-    .replaceAll('__WS_PORT__', String(port))
-    .replaceAll('__DOMAIN__', domain)
-    .replaceAll('__LISTEN_IP__', HOST);
+  const cfg = template.replaceAll('__WS_PORT__', String(port)).replaceAll('__DOMAIN__', domain).replaceAll('__LISTEN_IP__', HOST);
   await writeFile(cfgPath, cfg);
 
   const tail: string[] = [];
@@ -229,9 +238,7 @@ export async function startKamailio(opts: { port?: number } = {}): Promise<Kamai
     }
     const why = exitInfo ?? `no WebSocket (sip) handshake on ${wsUrl} within ${READY_TIMEOUT_MS} ms`;
     await stop();
-    throw new Error(
-      `Kamailio did not start: ${why}\ncommand: ${KAMAILIO_BIN} ${args.join(' ')}\nlog ${logFile}, last lines:\n${logTail(60)}`,
-    );
+    throw new Error(`Kamailio did not start: ${why}\ncommand: ${KAMAILIO_BIN} ${args.join(' ')}\nlog ${logFile}, last lines:\n${logTail(60)}`);
   }
 
   async function stop(): Promise<void> {

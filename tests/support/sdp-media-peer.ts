@@ -39,7 +39,11 @@ export function connectSdpPeer(core: Core, opts: { media?: boolean; dtmfInBand?:
     mediaOps.push(r);
     let value: Record<string, unknown> = {};
     if (r.op === 'get-description') {
-      value = { sdp: staticAudioSdp({ sessionId: '4242', version: version++, port: 41000, direction: r.hold ? 'inactive' : 'sendrecv' }), dtmfInBand: opts.dtmfInBand ?? false, direction: r.hold ? 'inactive' : 'sendrecv' };
+      value = {
+        sdp: staticAudioSdp({ sessionId: '4242', version: version++, port: 41000, direction: r.hold ? 'inactive' : 'sendrecv' }),
+        dtmfInBand: opts.dtmfInBand ?? false,
+        direction: r.hold ? 'inactive' : 'sendrecv',
+      };
     } else if (r.op === 'set-description') {
       const dir = /^a=(sendrecv|sendonly|recvonly|inactive)/m.exec(r.sdp)?.[1] ?? 'sendrecv';
       const mine = r.hold ? 'inactive' : dir === 'sendonly' ? 'recvonly' : dir === 'recvonly' ? 'sendonly' : dir;

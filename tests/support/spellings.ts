@@ -26,7 +26,7 @@ function separate(rand: Rand, digits: string): string {
   const style = Math.floor(rand() * 6);
   if (style === 0) return digits;
   const groups: string[] = [];
-  for (let i = 0; i < digits.length; ) {
+  for (let i = 0; i < digits.length;) {
     const n = Math.min(digits.length - i, 2 + Math.floor(rand() * 3));
     groups.push(digits.slice(i, i + n));
     i += n;

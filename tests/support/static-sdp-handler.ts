@@ -8,13 +8,7 @@
  *   // hold: session.invite({ sessionDescriptionHandlerOptions: { hold: true } as object })
  *   // inspect: (session.sessionDescriptionHandler as StaticSdpHandler).remoteDescriptions
  */
-import type {
-  BodyAndContentType,
-  Session,
-  SessionDescriptionHandler,
-  SessionDescriptionHandlerFactory,
-  SessionDescriptionHandlerOptions,
-} from 'sip.js';
+import type { BodyAndContentType, Session, SessionDescriptionHandler, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
 
 export interface StaticSdpOptions extends SessionDescriptionHandlerOptions {
   /** Offer/answer a=sendonly instead of a=sendrecv (put the other side on hold). */
@@ -127,9 +121,7 @@ export class StaticSdpHandler implements SessionDescriptionHandler {
  * Factory for UserAgentOptions.sessionDescriptionHandlerFactory. `created` receives every
  * handler made (also reachable as session.sessionDescriptionHandler).
  */
-export function staticSdpHandlerFactory(
-  opts: { acceptDtmf?: boolean; created?: (h: StaticSdpHandler) => void } = {},
-): SessionDescriptionHandlerFactory {
+export function staticSdpHandlerFactory(opts: { acceptDtmf?: boolean; created?: (h: StaticSdpHandler) => void } = {}): SessionDescriptionHandlerFactory {
   return (session: Session) => {
     const handler = new StaticSdpHandler(session, { acceptDtmf: opts.acceptDtmf });
     opts.created?.(handler);

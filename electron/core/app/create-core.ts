@@ -117,7 +117,12 @@ export function createCore(deps: CoreDeps): Core {
       if (!stored) return null;
       const a = stored.account;
       const codes = a.supervision.featureCodes;
-      return { dialPlan: a.dialPlan, domain: aorDomain(a.aor), team: [...a.supervision.team, ...a.supervision.supervisors], monitorCodes: [codes.listen, codes.whisper, codes.barge] };
+      return {
+        dialPlan: a.dialPlan,
+        domain: aorDomain(a.aor),
+        team: [...a.supervision.team, ...a.supervision.supervisors],
+        monitorCodes: [codes.listen, codes.whisper, codes.barge],
+      };
     },
     currentCampaignId: () => workspace?.selectedCampaignId ?? null,
     dispositionRequired: () => workspace?.awaitingDisposition ?? false,
@@ -328,7 +333,17 @@ export function createCore(deps: CoreDeps): Core {
     return sip;
   }
 
-  const snapshot = (): Snapshot => ({ registration, account: accountView(), calls: calls.list(), workspace: workspace.view(), stats: workspace.stats(), compliance: compliance.status(), board: board?.view() ?? null, monitor: monitors.view(), monitored: monitored.view() });
+  const snapshot = (): Snapshot => ({
+    registration,
+    account: accountView(),
+    calls: calls.list(),
+    workspace: workspace.view(),
+    stats: workspace.stats(),
+    compliance: compliance.status(),
+    board: board?.view() ?? null,
+    monitor: monitors.view(),
+    monitored: monitored.view(),
+  });
 
   // Each domain answers its own requests; this file only wires them together.
   const router = new RequestRouter(log);
@@ -339,7 +354,8 @@ export function createCore(deps: CoreDeps): Core {
     },
     'account:get': () => accountView(),
     'account:save': async (p) => {
-      if (stored?.source === 'provisioned') throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
+      if (stored?.source === 'provisioned')
+        throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
       const merged = withSavedSecrets(p, stored?.account ?? null);
       await deps.accounts.save(merged);
       await useAccount({ account: merged, source: 'settings' });

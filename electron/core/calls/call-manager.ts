@@ -138,7 +138,10 @@ export class CallManager {
   async dial(target: string, context: DialContext = { leadId: null }, options: DialOptions = {}): Promise<CallSessionView> {
     const line = this.requireLine();
     const { uri, parsed, decision } = this.resolve(target, line, context);
-    const inviter = new Inviter(line.ua, uri, { sessionDescriptionHandlerOptions: { hold: false } as object, ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}) });
+    const inviter = new Inviter(line.ua, uri, {
+      sessionDescriptionHandlerOptions: { hold: false } as object,
+      ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+    });
     // Start the INVITE before telling anyone: its media request then reaches the renderer ahead
     // of the state events (which make the UI re-render), and the INVITE leaves sooner.
     const entry = this.track(inviter, 'outbound', parsed.uri, parsed.display, 'dialing', context, false);
@@ -230,7 +233,9 @@ export class CallManager {
     entry.view = { ...entry.view, monitor };
     this.move(entry, 'answering');
     drop(
-      invitation.accept({ sessionDescriptionHandlerOptions: { hold: false } as object }).catch((error: unknown) => this.endLocally(entry, 'failed', `Could not answer: ${message(error)}`)),
+      invitation
+        .accept({ sessionDescriptionHandlerOptions: { hold: false } as object })
+        .catch((error: unknown) => this.endLocally(entry, 'failed', `Could not answer: ${message(error)}`)),
       this.deps.log.warn,
       'answer monitoring call',
     );
@@ -252,7 +257,10 @@ export class CallManager {
         .info({
           requestDelegate: {
             onAccept: () => resolve(),
-            onReject: (r) => reject(new RingsideError('illegal-state', `The other side refused (${r.message.statusCode} ${r.message.reasonPhrase ?? ''}).`.replace(' )', ')'))),
+            onReject: (r) =>
+              reject(
+                new RingsideError('illegal-state', `The other side refused (${r.message.statusCode} ${r.message.reasonPhrase ?? ''}).`.replace(' )', ')')),
+              ),
           },
           requestOptions: { body: { contentDisposition: 'render', contentType, content } },
         })
@@ -284,7 +292,10 @@ export class CallManager {
     else if (session.state === SessionState.Established) request = session.bye();
     else request = session.dispose();
     // If the server is gone, the BYE/CANCEL goes nowhere: end the call here anyway.
-    const timer = setTimeout(() => this.endLocally(entry, state === 'dialing' || state === 'ringing' ? 'cancelled' : 'completed', 'Ended here; the SIP server did not confirm.'), guard);
+    const timer = setTimeout(
+      () => this.endLocally(entry, state === 'dialing' || state === 'ringing' ? 'cancelled' : 'completed', 'Ended here; the SIP server did not confirm.'),
+      guard,
+    );
     try {
       await request;
     } catch (error) {
@@ -332,7 +343,12 @@ export class CallManager {
             onReject: (response) => {
               const code = response.message.statusCode ?? 0;
               const retryAfter = Number(response.message.getHeader('retry-after') ?? NaN);
-              const retryAfterMs = code === 491 ? 500 + Math.random() * 1500 : code === 500 && Number.isFinite(retryAfter) ? Math.min(1000, Math.max(200, retryAfter * 1000)) : null;
+              const retryAfterMs =
+                code === 491
+                  ? 500 + Math.random() * 1500
+                  : code === 500 && Number.isFinite(retryAfter)
+                    ? Math.min(1000, Math.max(200, retryAfter * 1000))
+                    : null;
               resolve({ ok: false, why: `${code} ${response.message.reasonPhrase ?? ''}`.trim(), retryAfterMs });
             },
           },
@@ -518,7 +534,8 @@ export class CallManager {
       return;
     }
     if (state === SessionState.Established) {
-      if (entry.view.state === 'dialing' || entry.view.state === 'ringing' || entry.view.state === 'answering') this.move(entry, 'active', { answeredAt: this.now() });
+      if (entry.view.state === 'dialing' || entry.view.state === 'ringing' || entry.view.state === 'answering')
+        this.move(entry, 'active', { answeredAt: this.now() });
       return;
     }
   }

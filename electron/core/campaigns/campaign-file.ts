@@ -9,7 +9,12 @@ const FORMAT = 'ringside-campaign';
 
 export function campaignFile(c: Campaign): { json: string; fileName: string } {
   const { id: _id, ...portable } = c;
-  const fileName = `${c.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim().replace(/\s+/g, '-') || 'campaign'}.${FORMAT}.json`;
+  const fileName = `${
+    c.name
+      .replace(/[^\p{L}\p{N} _-]+/gu, '')
+      .trim()
+      .replace(/\s+/g, '-') || 'campaign'
+  }.${FORMAT}.json`;
   return { json: JSON.stringify({ format: FORMAT, version: 1, campaign: portable }, null, 2), fileName };
 }
 
@@ -23,7 +28,11 @@ export function readCampaignFile(json: string): CampaignInput {
   }
   const body = parsed && typeof parsed === 'object' && 'campaign' in parsed ? (parsed as { campaign: unknown }).campaign : parsed;
   const result = campaignSchema.safeParse(body);
-  if (!result.success) throw new RingsideError('invalid-data', `Not a valid campaign: ${result.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; ')}`);
+  if (!result.success)
+    throw new RingsideError(
+      'invalid-data',
+      `Not a valid campaign: ${result.error.issues.map((i) => `${i.path.join('.') || 'campaign'}: ${i.message}`).join('; ')}`,
+    );
   const { id: _ignored, ...fresh } = result.data;
   return fresh;
 }

@@ -42,7 +42,6 @@ import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } fro
 import type { ScrubJob, ScrubWorkerMessage } from './scrub-worker.js';
 import { REGISTRY_NAMES, type RegistryJob, type RegistryJobHooks, type RegistryWorkerMessage } from './registry-job.js';
 
-
 export interface ComplianceServiceDeps {
   store: Store;
   /** Where registry indexes live (`registry/`) and the inbox users copy downloads to; null = none. */
@@ -108,7 +107,16 @@ export class ComplianceService {
   // ---------------------------------------------------------------------------------- deciding
 
   /** Writes one decision to the append-only audit log (the dial policy calls this once per attempt). */
-  record(entry: { path: DialPath; target: string; e164: string | null; leadId: number | null; campaignId: number | null; allowed: boolean; summary: string; checks: ComplianceCheck[] }): void {
+  record(entry: {
+    path: DialPath;
+    target: string;
+    e164: string | null;
+    leadId: number | null;
+    campaignId: number | null;
+    allowed: boolean;
+    summary: string;
+    checks: ComplianceCheck[];
+  }): void {
     this.deps.store.audit.append({ ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
   }
 
@@ -165,13 +173,20 @@ export class ComplianceService {
       const stale = state.snapshotAt === null || now - state.snapshotAt > snapshotLimitDays(name, this.policy) * DAY;
       return { name, ...state, ageDays, stale };
     });
-    const problems = registries.filter((r) => r.stale).map((r) =>
-      r.loaded
-        ? `the ${REGISTRY_NAMES[r.name]} snapshot is ${r.ageDays} days old (limit ${snapshotLimitDays(r.name, this.policy)})`
-        : `the ${REGISTRY_NAMES[r.name]} has not been imported`,
-    );
+    const problems = registries
+      .filter((r) => r.stale)
+      .map((r) =>
+        r.loaded
+          ? `the ${REGISTRY_NAMES[r.name]} snapshot is ${r.ageDays} days old (limit ${snapshotLimitDays(r.name, this.policy)})`
+          : `the ${REGISTRY_NAMES[r.name]} has not been imported`,
+      );
     const banner = problems.length
-      ? `Outbound telemarketing to ${registries.filter((r) => r.stale).map((r) => r.name).join(' and ')} numbers is blocked: ${problems.join('; ')}. Import a fresh download (exempt calls — charity, political, survey, consent, business relationship — still go through).`
+      ? `Outbound telemarketing to ${registries
+          .filter((r) => r.stale)
+          .map((r) => r.name)
+          .join(
+            ' and ',
+          )} numbers is blocked: ${problems.join('; ')}. Import a fresh download (exempt calls — charity, political, survey, consent, business relationship — still go through).`
       : null;
     return {
       registries,
@@ -241,15 +256,30 @@ export class ComplianceService {
       return { path, kind: f.kind, size: st.size, mtime: st.mtimeMs };
     });
     const mode = req.mode;
-    if (mode === 'full' && files.some((f) => f.kind !== 'full')) throw new RingsideError('invalid-data', 'A full import takes full-list files only; import change lists with mode "changes".');
-    if (mode === 'changes' && files.some((f) => f.kind === 'full')) throw new RingsideError('invalid-data', 'A change import takes change, addition or deletion files.');
-    if (mode === 'changes' && !this.indexes.has(req.registry)) throw new RingsideError('illegal-state', `Import a full ${REGISTRY_NAMES[req.registry]} list before its change lists.`);
+    if (mode === 'full' && files.some((f) => f.kind !== 'full'))
+      throw new RingsideError('invalid-data', 'A full import takes full-list files only; import change lists with mode "changes".');
+    if (mode === 'changes' && files.some((f) => f.kind === 'full'))
+      throw new RingsideError('invalid-data', 'A change import takes change, addition or deletion files.');
+    if (mode === 'changes' && !this.indexes.has(req.registry))
+      throw new RingsideError('illegal-state', `Import a full ${REGISTRY_NAMES[req.registry]} list before its change lists.`);
     const snapshotAt = req.snapshotDate ? Date.parse(`${req.snapshotDate}T00:00:00Z`) : Math.max(...files.map((f) => f.mtime));
-    if (!Number.isFinite(snapshotAt) || snapshotAt > this.now() + DAY) throw new RingsideError('invalid-data', 'The snapshot date is not a valid date in the past.');
+    if (!Number.isFinite(snapshotAt) || snapshotAt > this.now() + DAY)
+      throw new RingsideError('invalid-data', 'The snapshot date is not a valid date in the past.');
 
     const abort = new AbortController();
     this.importAbort = abort;
-    this.importView = { registry: req.registry, mode, phase: 'reading', bytesDone: 0, bytesTotal: files.reduce((s, f) => s + f.size, 0), numbers: 0, badLines: 0, badExamples: [], message: null, resumed: false };
+    this.importView = {
+      registry: req.registry,
+      mode,
+      phase: 'reading',
+      bytesDone: 0,
+      bytesTotal: files.reduce((s, f) => s + f.size, 0),
+      numbers: 0,
+      badLines: 0,
+      badExamples: [],
+      message: null,
+      resumed: false,
+    };
     drop(this.runImport(req.registry, mode, files, snapshotAt, registryDir, abort.signal), this.deps.log.warn, 'registry import');
     this.changed();
     return this.status();
@@ -325,12 +355,18 @@ export class ComplianceService {
   /** Runs the import in its worker thread; resolves once the index file is written, with its verified image. */
   private runJob(job: RegistryJob, signal: AbortSignal, hooks: Omit<RegistryJobHooks, 'signal'>): Promise<{ message: string; index: SharedArrayBuffer }> {
     const url = this.deps.registryWorker ?? workerUrl('compliance/registry-worker');
-    return runWorker<RegistryWorkerMessage, { message: string; index: SharedArrayBuffer }>(url, { workerData: job, name: 'ringside-registry-import' }, 'the import worker', (m: RegistryWorkerMessage) => {
-      if (m.type === 'progress') hooks.onProgress(m.progress);
-      else if (m.type === 'building') hooks.onBuilding(m.report);
-      else return m.type === 'done' ? { value: { message: m.message, index: m.index } } : { error: new Error(m.message) };
-      return undefined;
-    }, signal);
+    return runWorker<RegistryWorkerMessage, { message: string; index: SharedArrayBuffer }>(
+      url,
+      { workerData: job, name: 'ringside-registry-import' },
+      'the import worker',
+      (m: RegistryWorkerMessage) => {
+        if (m.type === 'progress') hooks.onProgress(m.progress);
+        else if (m.type === 'building') hooks.onBuilding(m.report);
+        else return m.type === 'done' ? { value: { message: m.message, index: m.index } } : { error: new Error(m.message) };
+        return undefined;
+      },
+      signal,
+    );
   }
 
   // ---------------------------------------------------------------------------------- internal DNC
@@ -365,7 +401,13 @@ export class ComplianceService {
     const campaign = this.deps.store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
     const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
-    const context = { campaignKind: campaign.kind, kindExempt: this.policy.exemptKinds.includes(campaign.kind as CampaignKind), now: this.now(), policy: this.policy, stale };
+    const context = {
+      campaignKind: campaign.kind,
+      kindExempt: this.policy.exemptKinds.includes(campaign.kind as CampaignKind),
+      now: this.now(),
+      policy: this.policy,
+      stale,
+    };
     const dbPath = this.deps.dbPath ?? null;
     // One worker takes every phone; several need the phone-id ranges of equal shares first.
     const shares = this.deps.scrubWorkers ?? 1;
@@ -383,7 +425,15 @@ export class ComplianceService {
       outcomes = [outcome];
     }
     const tWork = performance.now();
-    const report: ScrubReport = { campaignId, leads: 0, phones: 0, allowed: 0, exempt: 0, blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 }, durationMs: 0 };
+    const report: ScrubReport = {
+      campaignId,
+      leads: 0,
+      phones: 0,
+      allowed: 0,
+      exempt: 0,
+      blocked: { internalDnc: 0, registry: 0, noRegistry: 0, total: 0 },
+      durationMs: 0,
+    };
     for (const o of outcomes) {
       report.phones += o.phones;
       report.allowed += o.allowed;
@@ -408,15 +458,21 @@ export class ComplianceService {
     }
     report.blocked.total = report.blocked.internalDnc + report.blocked.registry + report.blocked.noRegistry;
     report.durationMs = Math.round(performance.now() - started);
-    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub: ${report.phones} phones in ${report.durationMs} ms (${workers ? `${parts.length} worker(s)` : 'main thread'}; before ${(tSplit - started).toFixed(0)} ms, work ${(tWork - tSplit).toFixed(0)} ms, merge ${(performance.now() - tWork).toFixed(0)} ms)`);
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1')
+      console.log(
+        `scrub: ${report.phones} phones in ${report.durationMs} ms (${workers ? `${parts.length} worker(s)` : 'main thread'}; before ${(tSplit - started).toFixed(0)} ms, work ${(tWork - tSplit).toFixed(0)} ms, merge ${(performance.now() - tWork).toFixed(0)} ms)`,
+      );
     return report;
   }
 
   /** One scrub share in a worker thread; resolves with its counts once its marks are written. */
   private runScrubWorker(job: ScrubJob): Promise<Omit<ScrubOutcome, 'verdicts'>> {
     const url = this.deps.scrubWorker ?? workerUrl('compliance/scrub-worker');
-    return runWorker<ScrubWorkerMessage, Omit<ScrubOutcome, 'verdicts'>>(url, { workerData: job, name: 'ringside-scrub' }, 'the scrub worker', (m: ScrubWorkerMessage) =>
-      m.type === 'done' ? { value: m.outcome } : { error: new RingsideError('internal', `The scrub failed: ${m.message}`) },
+    return runWorker<ScrubWorkerMessage, Omit<ScrubOutcome, 'verdicts'>>(
+      url,
+      { workerData: job, name: 'ringside-scrub' },
+      'the scrub worker',
+      (m: ScrubWorkerMessage) => (m.type === 'done' ? { value: m.outcome } : { error: new RingsideError('internal', `The scrub failed: ${m.message}`) }),
     );
   }
 
@@ -429,14 +485,42 @@ export class ComplianceService {
   exportAudit(range: { from?: number; to?: number }): { csv: string; fileName: string; rows: number } {
     const rows: string[][] = [];
     this.deps.store.audit.each(range, (r) => {
-      rows.push([String(r.id), new Date(r.at).toISOString(), r.path, r.target, r.e164 ?? '', r.leadId === null ? '' : String(r.leadId), r.campaignId === null ? '' : String(r.campaignId), r.allowed ? 'allowed' : 'blocked', r.summary, r.checks, r.hash].map(safeCell));
+      rows.push(
+        [
+          String(r.id),
+          new Date(r.at).toISOString(),
+          r.path,
+          r.target,
+          r.e164 ?? '',
+          r.leadId === null ? '' : String(r.leadId),
+          r.campaignId === null ? '' : String(r.campaignId),
+          r.allowed ? 'allowed' : 'blocked',
+          r.summary,
+          r.checks,
+          r.hash,
+        ].map(safeCell),
+      );
     });
-    const csv = Papa.unparse({ fields: ['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain'], data: rows }, { quotes: true, newline: '\r\n' });
+    const csv = Papa.unparse(
+      { fields: ['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain'], data: rows },
+      { quotes: true, newline: '\r\n' },
+    );
     const day = new Date(this.now()).toISOString().slice(0, 10);
     return { csv, fileName: `ringside-compliance-audit-${day}.csv`, rows: rows.length };
   }
 }
 
 function toEntry(r: StoredAuditRecord): AuditEntry {
-  return { id: r.id, at: r.at, path: r.path, target: r.target, e164: r.e164, leadId: r.leadId, campaignId: r.campaignId, allowed: r.allowed, summary: r.summary, checks: r.checks };
+  return {
+    id: r.id,
+    at: r.at,
+    path: r.path,
+    target: r.target,
+    e164: r.e164,
+    leadId: r.leadId,
+    campaignId: r.campaignId,
+    allowed: r.allowed,
+    summary: r.summary,
+    checks: r.checks,
+  };
 }

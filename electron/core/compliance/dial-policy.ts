@@ -101,12 +101,15 @@ export class DialPolicy {
       policyChecks.push({ rule: 'policy', outcome: 'block', detail: DISPOSITION_FIRST });
     }
     if (!account) {
-      const decision = blockedDecision(attempt.target, null, [], "No SIP account yet: open Settings and enter your server and password.", policyChecks);
+      const decision = blockedDecision(attempt.target, null, [], 'No SIP account yet: open Settings and enter your server and password.', policyChecks);
       return { permit: { allowed: false, code: 'invalid-target', reason: decision.summary, decision }, lead: contextLead };
     }
     // On a monitoring call the PBX's monitoring codes are prefixes too: what follows them is read.
-    const monitorPrefixes = attempt.path === 'monitor' ? account.monitorCodes.map((c) => c.split('{ext}')[0] ?? '').filter((p) => /^[*#0-9]{1,8}$/.test(p)) : [];
-    const dialPlan = monitorPrefixes.length ? { ...account.dialPlan, featureCodes: [...new Set([...account.dialPlan.featureCodes, ...monitorPrefixes])] } : account.dialPlan;
+    const monitorPrefixes =
+      attempt.path === 'monitor' ? account.monitorCodes.map((c) => c.split('{ext}')[0] ?? '').filter((p) => /^[*#0-9]{1,8}$/.test(p)) : [];
+    const dialPlan = monitorPrefixes.length
+      ? { ...account.dialPlan, featureCodes: [...new Set([...account.dialPlan.featureCodes, ...monitorPrefixes])] }
+      : account.dialPlan;
     const read = readTarget(attempt.target, {
       dialPlan,
       accountDomain: account.domain,
@@ -121,7 +124,8 @@ export class DialPolicy {
     }
     const decided = read.readings.map((r) => this.decideReading(r, contextLead, attempt));
     const decision = combine(read, decided, policyChecks);
-    if (decision.allowed) return { permit: { allowed: true, uri: read.uri, display: read.display, decision }, lead: decided.find((d) => d.lead)?.lead ?? contextLead };
+    if (decision.allowed)
+      return { permit: { allowed: true, uri: read.uri, display: read.display, decision }, lead: decided.find((d) => d.lead)?.lead ?? contextLead };
     const code = policyChecks.some((c) => c.detail === DISPOSITION_FIRST) ? 'disposition-required' : 'blocked';
     return { permit: { allowed: false, code, reason: decision.summary, decision }, lead: decided.find((d) => d.lead)?.lead ?? contextLead };
   }
@@ -157,7 +161,11 @@ export class DialPolicy {
     };
   }
 
-  private decideReading(r: Reading, contextLead: Lead | null, attempt: DialAttempt): { reading: Reading; decision: ComplianceDecision | null; allowed: boolean; summary: string; lead: Lead | null } {
+  private decideReading(
+    r: Reading,
+    contextLead: Lead | null,
+    attempt: DialAttempt,
+  ): { reading: Reading; decision: ComplianceDecision | null; allowed: boolean; summary: string; lead: Lead | null } {
     if (r.kind !== 'number') {
       const what = r.kind === 'emergency' ? 'an emergency number' : r.kind === 'extension' ? 'an internal extension' : 'internal';
       return { reading: r, decision: null, allowed: true, summary: `${readingLabel(r)} is ${what}: no telemarketing rules apply.`, lead: null };
@@ -216,7 +224,8 @@ function combine(
   const allowed = !blocking && !policyBlock;
   let summary: string;
   if (policyBlock) summary = `Blocked: ${policyBlock.detail}`;
-  else if (base) summary = several && blocking ? `${base.summary} (one of ${decided.length} ways the PBX could read "${read.input.slice(0, 40)}")` : base.summary;
+  else if (base)
+    summary = several && blocking ? `${base.summary} (one of ${decided.length} ways the PBX could read "${read.input.slice(0, 40)}")` : base.summary;
   else summary = `Allowed: ${main?.summary ?? 'internal'}`;
   return {
     allowed,

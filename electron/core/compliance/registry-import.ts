@@ -235,7 +235,10 @@ function wordKey(word: string): number {
   for (let k = 0; k < word.length; k++) key = key * 32 + (word.charCodeAt(k) & 0x1f);
   return key;
 }
-const FLAG_KEYS = new Map<number, number>([...ADD_WORDS.map((w) => [wordKey(w), FLAG_ADD] as const), ...REMOVE_WORDS.map((w) => [wordKey(w), FLAG_REMOVE] as const)]);
+const FLAG_KEYS = new Map<number, number>([
+  ...ADD_WORDS.map((w) => [wordKey(w), FLAG_ADD] as const),
+  ...REMOVE_WORDS.map((w) => [wordKey(w), FLAG_REMOVE] as const),
+]);
 
 /**
  * The byte-level twin of parseRegistryLine over `b[start, end)` (no LF). Returns the number (add),
@@ -278,13 +281,15 @@ function parseLineBytes(b: Uint8Array, start: number, end: number, kind: number)
         if (digits < 9) head = head * 10 + d;
         else if (digits < 11) tail = tail * 10 + d;
         digits++;
-      } else if (c === 43 && isFirst) plus = true; // '+' only in front
+      } else if (c === 43 && isFirst)
+        plus = true; // '+' only in front
       else if (c !== 40 && c !== 41 && c !== 45 && c !== 46) shaped = false; // ( ) - .
     }
     if (first >= 0) blank = false;
     if (n === 0 && shaped && first >= 0) {
       let candidate = -1;
-      if (digits === 11 && head >= 100_000_000 && head < 200_000_000) candidate = (head - 100_000_000) * 100 + tail; // 1 + ten digits
+      if (digits === 11 && head >= 100_000_000 && head < 200_000_000)
+        candidate = (head - 100_000_000) * 100 + tail; // 1 + ten digits
       else if (!plus && digits === 10) candidate = head * 10 + tail;
       else if (!plus && digits === 7 && prev3 >= 0) candidate = prev3 * 1e7 + head;
       // NPA and NXX start with 2..9 (candidate < 1e10, so `top` is NPA * 10 + NXX's first digit).
@@ -631,7 +636,13 @@ async function openEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, label: string):
  * Reads a stream chunk by chunk; errors of the stream itself are reported naming `label`, the
  * sink's and the callback's own errors pass unchanged. Checks the abort signal after every chunk.
  */
-async function pump(stream: Readable, label: string, what: string, signal: AbortSignal | undefined, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<void> {
+async function pump(
+  stream: Readable,
+  label: string,
+  what: string,
+  signal: AbortSignal | undefined,
+  onChunk: (chunk: Buffer) => Promise<void> | void,
+): Promise<void> {
   const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
     for (;;) {
@@ -668,7 +679,8 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
   if (typeof sink?.add !== 'function' || typeof sink.checkpoint !== 'function') throw new Error('Registry import needs a sink with add() and checkpoint()');
   for (const f of files) {
     if (!kindSchema.safeParse(f.kind).success) throw new Error(`Unknown registry file kind ${JSON.stringify(f.kind)} for ${f.path}`);
-    if (f.kind !== 'full' && typeof (sink as Partial<ChangeSink>).remove !== 'function') throw new Error(`Registry file ${f.path} is a ${f.kind} list: it needs a sink with remove()`);
+    if (f.kind !== 'full' && typeof (sink as Partial<ChangeSink>).remove !== 'function')
+      throw new Error(`Registry file ${f.path} is a ${f.kind} list: it needs a sink with remove()`);
   }
   const ids: FileId[] = [];
   for (const f of files) ids.push({ path: resolve(f.path), kind: f.kind, ...(await statFile(f.path)) });

@@ -54,7 +54,24 @@
  * 0x01000193); directory and data use four such lanes (word i into lane i mod 4) folded by
  * FNV-1a with the word count, so any single corrupted word is always detected.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { registryNames, type RegistryName } from '../../../shared/compliance.js';
@@ -371,7 +388,15 @@ function linesBefore(w1: number, w2: number, w3: number, p: number): number {
   const d5 = (w3 >>> 10) & 0x7ff;
   const d6 = (w3 >>> 21) & 0x7ff;
   // (i - p) >> 31 is all ones when p > i.
-  return (d0 & (0 - p) >> 31) + (d1 & (1 - p) >> 31) + (d2 & (2 - p) >> 31) + (d3 & (3 - p) >> 31) + (d4 & (4 - p) >> 31) + (d5 & (5 - p) >> 31) + (d6 & (6 - p) >> 31);
+  return (
+    (d0 & ((0 - p) >> 31)) +
+    (d1 & ((1 - p) >> 31)) +
+    (d2 & ((2 - p) >> 31)) +
+    (d3 & ((3 - p) >> 31)) +
+    (d4 & ((4 - p) >> 31)) +
+    (d5 & ((5 - p) >> 31)) +
+    (d6 & ((6 - p) >> 31))
+  );
 }
 
 /** Receives early loads whose only purpose is to start a cache miss sooner. */
@@ -612,7 +637,8 @@ function discardTemp(fd: number, tmp: string): void {
 }
 
 function checkMeta(meta: { registry: string; snapshotAt: number }): void {
-  if (!(registryNames as readonly string[]).includes(meta.registry)) throw new RangeError(`registry must be one of ${registryNames.join(', ')}, not ${String(meta.registry)}`);
+  if (!(registryNames as readonly string[]).includes(meta.registry))
+    throw new RangeError(`registry must be one of ${registryNames.join(', ')}, not ${String(meta.registry)}`);
   if (!Number.isFinite(meta.snapshotAt)) throw new RangeError(`snapshotAt must be epoch milliseconds, not ${String(meta.snapshotAt)}`);
 }
 
@@ -681,7 +707,8 @@ export class RegistryIndexBuilder {
       } catch (e) {
         throw new Error(`DNC import checkpoint in ${workDir} is unreadable: ${(e as Error).message}`);
       }
-      const sizesOk = Array.isArray(manifest.sizes) && manifest.sizes.length === NPA_COUNT && manifest.sizes.every((s) => Number.isSafeInteger(s) && s >= 0 && s % 4 === 0);
+      const sizesOk =
+        Array.isArray(manifest.sizes) && manifest.sizes.length === NPA_COUNT && manifest.sizes.every((s) => Number.isSafeInteger(s) && s >= 0 && s % 4 === 0);
       if (manifest.format !== MANIFEST_FORMAT || !sizesOk || !Number.isSafeInteger(manifest.added)) {
         throw new Error(`DNC import checkpoint in ${workDir} is not a ${MANIFEST_FORMAT} manifest`);
       }
@@ -691,7 +718,8 @@ export class RegistryIndexBuilder {
     for (let i = 0; i < NPA_COUNT; i++) {
       const path = join(workDir, spillName(i));
       const actual = existsSync(path) ? statSync(path).size : 0;
-      if (actual < sizes[i]) throw new Error(`DNC import checkpoint in ${workDir} is damaged: ${spillName(i)} has ${actual} bytes, the checkpoint recorded ${sizes[i]}`);
+      if (actual < sizes[i])
+        throw new Error(`DNC import checkpoint in ${workDir} is damaged: ${spillName(i)} has ${actual} bytes, the checkpoint recorded ${sizes[i]}`);
       // Whatever was appended after the checkpoint is dropped: the caller re-adds from `added`.
       if (actual > sizes[i]) truncateSync(path, sizes[i]);
     }
@@ -750,7 +778,11 @@ export class RegistryIndexBuilder {
   }
 
   /** Encodes everything, writes outPath atomically (temp + fsync + rename), removes the work dir. */
-  async finish(outPath: string, meta: { registry: RegistryName; snapshotAt: number }, onProgress?: (doneNpas: number, totalNpas: number) => void): Promise<RegistryIndexMeta> {
+  async finish(
+    outPath: string,
+    meta: { registry: RegistryName; snapshotAt: number },
+    onProgress?: (doneNpas: number, totalNpas: number) => void,
+  ): Promise<RegistryIndexMeta> {
     this.assertOpen();
     checkMeta(meta);
     this.flushAll();
@@ -775,7 +807,7 @@ export class RegistryIndexBuilder {
         }
         const spill = openSync(join(this.workDir, spillName(a)), 'r');
         try {
-          for (let pos = 0; pos < size; ) {
+          for (let pos = 0; pos < size;) {
             const want = Math.min(chunkBytes.length, size - pos);
             const got = readFully(spill, chunkBytes.subarray(0, want), pos);
             if (got !== want) throw new Error(`DNC import work file ${spillName(a)} is shorter than recorded`);
@@ -875,7 +907,6 @@ let viewsOf: (index: RegistryIndex) => { dir: Uint32Array; data: Uint32Array };
 
 /** A loaded index: one buffer, typed-array views, no per-block objects. */
 export class RegistryIndex {
-
   private constructor(
     readonly meta: RegistryIndexMeta,
     /** Four words per block, see the file format. */
@@ -950,7 +981,8 @@ export class RegistryIndex {
     if (view.getUint32(12, true) !== BLOCKS || view.getUint32(40, true) !== DIR_BYTES) fail('unexpected directory size');
     const dataWords = view.getUint32(44, true);
     const expected = HEADER_BYTES + DIR_BYTES + dataWords * 4;
-    if (buffer.byteLength !== expected) fail(`${buffer.byteLength < expected ? 'truncated' : 'trailing bytes'}: ${buffer.byteLength} bytes, the header says ${expected}`);
+    if (buffer.byteLength !== expected)
+      fail(`${buffer.byteLength < expected ? 'truncated' : 'trailing bytes'}: ${buffer.byteLength} bytes, the header says ${expected}`);
     if (dataWords < 1) fail('no data pad word');
     const dir = new Uint32Array(buffer, HEADER_BYTES, DIR_WORDS);
     const data = new Uint32Array(buffer, HEADER_BYTES + DIR_BYTES, dataWords);
@@ -1075,7 +1107,12 @@ export class RegistryIndex {
  * repeats) count as `unchanged`, not errors. Any number that is not a 10-digit NANP integer with
  * area code 200-999 throws RangeError before anything is written.
  */
-export async function applyChanges(index: RegistryIndex, changes: { add: Iterable<number>; remove: Iterable<number> }, outPath: string, snapshotAt: number): Promise<{ meta: RegistryIndexMeta; added: number; removed: number; unchanged: number }> {
+export async function applyChanges(
+  index: RegistryIndex,
+  changes: { add: Iterable<number>; remove: Iterable<number> },
+  outPath: string,
+  snapshotAt: number,
+): Promise<{ meta: RegistryIndexMeta; added: number; removed: number; unchanged: number }> {
   checkMeta({ registry: index.meta.registry, snapshotAt });
   // Keys sort by block, then line: block × 16384 + line (< 2^34, exact in a double).
   const toKeys = (list: Iterable<number>): Float64Array => {

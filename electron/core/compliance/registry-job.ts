@@ -10,7 +10,11 @@ import type { RegistryImportView, RegistryName } from '../../../shared/complianc
 import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
 import { importRegistryFiles, type ChangeSink, type RegistryImportProgress } from './registry-import.js';
 
-export const REGISTRY_NAMES: Record<RegistryName, string> = { US: 'US National DNC Registry', CA: "Canada's National DNCL", GB: "the UK's Telephone Preference Service (TPS/CTPS)" };
+export const REGISTRY_NAMES: Record<RegistryName, string> = {
+  US: 'US National DNC Registry',
+  CA: "Canada's National DNCL",
+  GB: "the UK's Telephone Preference Service (TPS/CTPS)",
+};
 
 /** What the worker receives (structured-cloned). */
 export interface RegistryJob {

@@ -37,7 +37,10 @@ if (parentPort) {
     const { verdicts, ...outcome } = scrubRows(phones, { ...job.context, indexes, registryOfNpa: npaRegistryCache() });
     const t3 = performance.now();
     store.scrub.mark(verdicts);
-    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub worker: open ${(t1 - t0).toFixed(0)} ms, read ${(t2 - t1).toFixed(0)} ms, decide ${(t3 - t2).toFixed(0)} ms, mark ${(performance.now() - t3).toFixed(0)} ms`);
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1')
+      console.log(
+        `scrub worker: open ${(t1 - t0).toFixed(0)} ms, read ${(t2 - t1).toFixed(0)} ms, decide ${(t3 - t2).toFixed(0)} ms, mark ${(performance.now() - t3).toFixed(0)} ms`,
+      );
     port.postMessage({ type: 'done', outcome: { ...outcome, changed: verdicts.length } } satisfies ScrubWorkerMessage, [outcome.leadIds.buffer as ArrayBuffer]);
   } catch (e) {
     port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) } satisfies ScrubWorkerMessage);

@@ -101,7 +101,9 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
     listed.GB = out;
   }
   // Each registry's own exempt kinds, as its rule pack says (the gate decides by the same list).
-  const kindExemptBy = Object.fromEntries(registryNames.map((r) => [r, ctx.kindExempt && registryExemptKinds(r, ctx.policy).includes(ctx.campaignKind)])) as Record<RegistryName, boolean>;
+  const kindExemptBy = Object.fromEntries(
+    registryNames.map((r) => [r, ctx.kindExempt && registryExemptKinds(r, ctx.policy).includes(ctx.campaignKind)]),
+  ) as Record<RegistryName, boolean>;
   // Distinct leads, with a bitmap over lead ids (a Set of a million ids costs more).
   let maxLead = 0;
   for (let i = 0; i < n; i++) if (phones.leadId[i] > maxLead) maxLead = phones.leadId[i];
@@ -145,7 +147,8 @@ export function scrubRows(phones: ScrubPhones, ctx: ScrubContext): ScrubOutcome 
       o.internalDnc++;
     } else if (!reg) o.allowed++;
     else if (kindExemptBy[reg] || (e >= 0 && exemptByEvidence(reg, e))) o.exempt++;
-    else if (ctx.stale[reg]) o.noRegistry++; // the gate blocks these until a fresh registry is imported
+    else if (ctx.stale[reg])
+      o.noRegistry++; // the gate blocks these until a fresh registry is imported
     else if (listed[reg]?.[i]) {
       blocked = REGISTRY;
       o.registry++;

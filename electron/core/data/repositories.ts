@@ -21,8 +21,24 @@ export type NewLead = Omit<Lead, 'id' | 'campaignId' | 'status' | 'attempts' | '
 /** A lead with every field empty, to build on: `{ ...blankLead(), firstName, phones }`. */
 export function blankLead(): NewLead {
   return {
-    firstName: '', lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: '',
-    timeZone: null, source: '', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0, priority: 0, phones: [],
+    firstName: '',
+    lastName: '',
+    company: '',
+    email: '',
+    street: '',
+    city: '',
+    region: '',
+    postalCode: '',
+    country: '',
+    timeZone: null,
+    source: '',
+    customFields: {},
+    consentAt: null,
+    inquiryAt: null,
+    lastPurchaseAt: null,
+    score: 0,
+    priority: 0,
+    phones: [],
   };
 }
 

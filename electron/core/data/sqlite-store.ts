@@ -198,7 +198,10 @@ class SqliteStore implements Store {
       count: () => (this.q('SELECT COUNT(*) AS n FROM compliance_audit').get() as { n: number }).n,
       list: (offset, limit) => (this.q(`${AUDIT_SELECT} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as AuditRow[]).map(auditFromRow),
       each: (range, visit) => {
-        const rows = this.q(`${AUDIT_SELECT} WHERE at >= ? AND at <= ? ORDER BY id`).iterate(range.from ?? 0, range.to ?? Number.MAX_SAFE_INTEGER) as IterableIterator<AuditRow>;
+        const rows = this.q(`${AUDIT_SELECT} WHERE at >= ? AND at <= ? ORDER BY id`).iterate(
+          range.from ?? 0,
+          range.to ?? Number.MAX_SAFE_INTEGER,
+        ) as IterableIterator<AuditRow>;
         for (const row of rows) visit(auditFromRow(row));
       },
     };
@@ -263,8 +266,15 @@ class SqliteStore implements Store {
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
     const out: ScrubPhones = {
-      phoneId: new Float64Array(n), leadId: new Float64Array(n), nanp: new Float64Array(n), gb: new Float64Array(n), internalDnc: new Uint8Array(n),
-      evidenceOf: new Int32Array(n).fill(-1), evidence, blocked: new Uint8Array(n), blockedNames: [],
+      phoneId: new Float64Array(n),
+      leadId: new Float64Array(n),
+      nanp: new Float64Array(n),
+      gb: new Float64Array(n),
+      internalDnc: new Uint8Array(n),
+      evidenceOf: new Int32Array(n).fill(-1),
+      evidence,
+      blocked: new Uint8Array(n),
+      blockedNames: [],
     };
     // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, a +1 number's ten digits
     // (a +44 number's up to ten) too, a verdict matched against the few known ones in place: no
@@ -336,21 +346,24 @@ class SqliteStore implements Store {
       const e = evidenceOfLead.get(leadId);
       if (e !== undefined) out.evidenceOf[k] = e;
     }
-    if (process.env.RINGSIDE_SCRUB_TRACE === '1') console.log(`scrub read: phones ${(t1 - t0).toFixed(0)} ms, evidence ${(t2 - t1).toFixed(0)} ms, parse ${(performance.now() - t2).toFixed(0)} ms`);
+    if (process.env.RINGSIDE_SCRUB_TRACE === '1')
+      console.log(`scrub read: phones ${(t1 - t0).toFixed(0)} ms, evidence ${(t2 - t1).toFixed(0)} ms, parse ${(performance.now() - t2).toFixed(0)} ms`);
     return out;
   }
 
   private appendAudit(r: AuditRecord): StoredAuditRecord {
-    return this.db.transaction(() => {
-      // The chain's head is read inside the write transaction: another connection may append too.
-      const prev = (this.q('SELECT hash FROM compliance_audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? '';
-      const hash = auditHash(prev, r);
-      const info = this.q(
-        `INSERT INTO compliance_audit (at, path, target, e164, lead_id, campaign_id, allowed, summary, checks, hash)
+    return this.db
+      .transaction(() => {
+        // The chain's head is read inside the write transaction: another connection may append too.
+        const prev = (this.q('SELECT hash FROM compliance_audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? '';
+        const hash = auditHash(prev, r);
+        const info = this.q(
+          `INSERT INTO compliance_audit (at, path, target, e164, lead_id, campaign_id, allowed, summary, checks, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(r.at, r.path, r.target, r.e164, r.leadId, r.campaignId, r.allowed ? 1 : 0, r.summary, r.checks, hash);
-      return { ...r, id: Number(info.lastInsertRowid), hash };
-    }).immediate();
+        ).run(r.at, r.path, r.target, r.e164, r.leadId, r.campaignId, r.allowed ? 1 : 0, r.summary, r.checks, hash);
+        return { ...r, id: Number(info.lastInsertRowid), hash };
+      })
+      .immediate();
   }
 
   close(): void {
@@ -468,11 +481,7 @@ class SqliteStore implements Store {
     const search = q.search?.trim() ?? '';
     if (search) {
       const text = `%${escapeLike(search)}%`;
-      const terms = [
-        `(l.first_name || ' ' || l.last_name) LIKE @text ESCAPE '\\'`,
-        `l.company LIKE @text ESCAPE '\\'`,
-        `l.email LIKE @text ESCAPE '\\'`,
-      ];
+      const terms = [`(l.first_name || ' ' || l.last_name) LIKE @text ESCAPE '\\'`, `l.company LIKE @text ESCAPE '\\'`, `l.email LIKE @text ESCAPE '\\'`];
       params.text = text;
       const digits = search.replace(/\D/g, '');
       // A phone search: mostly digits ("+48 22 555", "(212) 555-01"), at least three of them.
@@ -488,7 +497,9 @@ class SqliteStore implements Store {
       `SELECT l.id, l.first_name, l.last_name, l.company, l.status, l.attempts, l.score, l.last_attempt_at, l.due_at,
               (SELECT p.e164 FROM lead_phones p WHERE p.lead_id = l.id ORDER BY p.position, p.id LIMIT 1) AS phone
          FROM leads l WHERE ${w} ORDER BY l.id LIMIT @limit OFFSET @offset`,
-    ).all(params) as Array<Pick<LeadDbRow, 'id' | 'first_name' | 'last_name' | 'company' | 'status' | 'attempts' | 'score' | 'last_attempt_at' | 'due_at'> & { phone: string | null }>;
+    ).all(params) as Array<
+      Pick<LeadDbRow, 'id' | 'first_name' | 'last_name' | 'company' | 'status' | 'attempts' | 'score' | 'last_attempt_at' | 'due_at'> & { phone: string | null }
+    >;
     return {
       total,
       rows: rows.map((r) => ({
@@ -539,7 +550,7 @@ class SqliteStore implements Store {
 
   /** Adds numbers the lead does not have yet, after its existing ones. */
   private addPhones(leadId: number, phones: NewLead['phones'], firstPosition: number | null): number {
-    let position = firstPosition ?? ((this.q('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM lead_phones WHERE lead_id = ?').get(leadId) as { p: number }).p);
+    let position = firstPosition ?? (this.q('SELECT COALESCE(MAX(position) + 1, 0) AS p FROM lead_phones WHERE lead_id = ?').get(leadId) as { p: number }).p;
     let added = 0;
     const insert = this.q(
       `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label)
@@ -554,10 +565,28 @@ class SqliteStore implements Store {
     return added;
   }
 
-  private addHistory(e: { leadId: number; at: number; kind: LeadHistoryEntry['kind']; direction?: string | null; phone?: string | null; outcome?: string | null; durationSec?: number | null; disposition?: string | null; note?: string | null }): void {
-    this.q(
-      'INSERT INTO history (lead_id, at, kind, direction, phone, outcome, duration_sec, disposition, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(e.leadId, e.at, e.kind, e.direction ?? null, e.phone ?? null, e.outcome ?? null, e.durationSec ?? null, e.disposition ?? null, e.note ?? null);
+  private addHistory(e: {
+    leadId: number;
+    at: number;
+    kind: LeadHistoryEntry['kind'];
+    direction?: string | null;
+    phone?: string | null;
+    outcome?: string | null;
+    durationSec?: number | null;
+    disposition?: string | null;
+    note?: string | null;
+  }): void {
+    this.q('INSERT INTO history (lead_id, at, kind, direction, phone, outcome, duration_sec, disposition, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      e.leadId,
+      e.at,
+      e.kind,
+      e.direction ?? null,
+      e.phone ?? null,
+      e.outcome ?? null,
+      e.durationSec ?? null,
+      e.disposition ?? null,
+      e.note ?? null,
+    );
   }
 
   private createLead(campaignId: number, lead: NewLead, now: number): Lead {
@@ -608,7 +637,9 @@ class SqliteStore implements Store {
       `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label, bad)
        VALUES (@leadId, (SELECT campaign_id FROM leads WHERE id = @leadId), @position, @e164, @raw, @label, @bad) ON CONFLICT (lead_id, e164) DO NOTHING`,
     );
-    phones.forEach((p, i) => insert.run({ leadId, position: i, e164: p.e164, raw: p.raw, label: p.label, bad: before.find((o) => o.e164 === p.e164)?.bad ? 1 : 0 }));
+    phones.forEach((p, i) =>
+      insert.run({ leadId, position: i, e164: p.e164, raw: p.raw, label: p.label, bad: before.find((o) => o.e164 === p.e164)?.bad ? 1 : 0 }),
+    );
   }
 
   private findByPhone(e164: string): Lead | null {
@@ -661,7 +692,9 @@ class SqliteStore implements Store {
   private importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number } {
     return this.db.transaction(() => {
       if (!this.q('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) throw new NotFoundError(`campaign ${campaignId}`);
-      const findDuplicate = this.q('SELECT p.lead_id AS id FROM lead_phones p CROSS JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? AND l.campaign_id = ? LIMIT 1').pluck();
+      const findDuplicate = this.q(
+        'SELECT p.lead_id AS id FROM lead_phones p CROSS JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? AND l.campaign_id = ? LIMIT 1',
+      ).pluck();
       let imported = 0;
       let merged = 0;
       let skipped = 0;
@@ -760,76 +793,101 @@ class SqliteStore implements Store {
            started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome`,
       ).run(c);
       if (c.leadId !== null) {
-        this.addHistory({ leadId: c.leadId, at: c.startedAt, kind: 'call', direction: c.direction, phone: c.phone, outcome: c.outcome, durationSec: talkSeconds(c) });
+        this.addHistory({
+          leadId: c.leadId,
+          at: c.startedAt,
+          kind: 'call',
+          direction: c.direction,
+          phone: c.phone,
+          outcome: c.outcome,
+          durationSec: talkSeconds(c),
+        });
       }
     })();
   }
 
   private recordDisposition(d: DispositionRecord): void {
-    this.db.transaction(() => {
-      const lead = this.q('SELECT status, attempts FROM leads WHERE id = ?').get(d.leadId) as { status: LeadStatus; attempts: number } | undefined;
-      if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
-      this.q(
-        `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at)
+    this.db
+      .transaction(() => {
+        const lead = this.q('SELECT status, attempts FROM leads WHERE id = ?').get(d.leadId) as { status: LeadStatus; attempts: number } | undefined;
+        if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
+        this.q(
+          `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(d.leadId, d.callId, d.code, d.label, d.effect, d.success ? 1 : 0, d.note, d.phone, d.at);
-      // The history row carries the label (what the agent sees) and the code as its outcome.
-      this.addHistory({ leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
-      // Whatever the outcome, this call settles any callback that was open.
-      this.q('UPDATE callbacks SET done = 1, done_at = ? WHERE lead_id = ? AND done = 0').run(d.at, d.leadId);
+        ).run(d.leadId, d.callId, d.code, d.label, d.effect, d.success ? 1 : 0, d.note, d.phone, d.at);
+        // The history row carries the label (what the agent sees) and the code as its outcome.
+        this.addHistory({ leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
+        // Whatever the outcome, this call settles any callback that was open.
+        this.q('UPDATE callbacks SET done = 1, done_at = ? WHERE lead_id = ? AND done = 0').run(d.at, d.leadId);
 
-      let status: LeadStatus = lead.status;
-      let dueAt: number | null | undefined; // undefined: unchanged
-      switch (d.effect) {
-        case 'closed':
-          status = 'closed';
-          dueAt = null;
-          break;
-        case 'retry':
-          status = 'active';
-          dueAt = d.retryAt;
-          break;
-        case 'callback': {
-          if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
-          status = 'callback';
-          dueAt = d.callback.dueAt;
-          this.q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(d.leadId, d.callback.dueAt, d.callback.timeZone, d.note, d.at);
-          this.addHistory({ leadId: d.leadId, at: d.at, kind: 'callback', note: `Callback ${new Date(d.callback.dueAt).toISOString()} (${d.callback.timeZone})${d.note ? `: ${d.note}` : ''}` });
-          break;
-        }
-        case 'bad-number': {
-          if (d.phone === null) this.q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ?').run(d.leadId);
-          else this.q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ? AND e164 = ?').run(d.leadId, d.phone);
-          const good = this.q('SELECT 1 FROM lead_phones WHERE lead_id = ? AND bad = 0 LIMIT 1').get(d.leadId);
-          if (!good) {
-            status = 'bad-number';
+        let status: LeadStatus = lead.status;
+        let dueAt: number | null | undefined; // undefined: unchanged
+        switch (d.effect) {
+          case 'closed':
+            status = 'closed';
             dueAt = null;
-          } else if (status === 'new' || status === 'callback') {
-            // Another number remains: the lead stays in the queue, due now.
+            break;
+          case 'retry':
             status = 'active';
-            dueAt = null;
+            dueAt = d.retryAt;
+            break;
+          case 'callback': {
+            if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
+            status = 'callback';
+            dueAt = d.callback.dueAt;
+            this.q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(
+              d.leadId,
+              d.callback.dueAt,
+              d.callback.timeZone,
+              d.note,
+              d.at,
+            );
+            this.addHistory({
+              leadId: d.leadId,
+              at: d.at,
+              kind: 'callback',
+              note: `Callback ${new Date(d.callback.dueAt).toISOString()} (${d.callback.timeZone})${d.note ? `: ${d.note}` : ''}`,
+            });
+            break;
           }
-          break;
+          case 'bad-number': {
+            if (d.phone === null) this.q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ?').run(d.leadId);
+            else this.q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ? AND e164 = ?').run(d.leadId, d.phone);
+            const good = this.q('SELECT 1 FROM lead_phones WHERE lead_id = ? AND bad = 0 LIMIT 1').get(d.leadId);
+            if (!good) {
+              status = 'bad-number';
+              dueAt = null;
+            } else if (status === 'new' || status === 'callback') {
+              // Another number remains: the lead stays in the queue, due now.
+              status = 'active';
+              dueAt = null;
+            }
+            break;
+          }
+          case 'dnc': {
+            const phones = d.phone === null ? (this.q('SELECT e164 FROM lead_phones WHERE lead_id = ?').pluck().all(d.leadId) as string[]) : [d.phone];
+            const add = this.q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
+            for (const p of phones) add.run(p, `disposition:${d.code}:lead:${d.leadId}`, d.at);
+            status = 'dnc';
+            dueAt = null;
+            break;
+          }
+          case 'none':
+            break;
         }
-        case 'dnc': {
-          const phones = d.phone === null ? (this.q('SELECT e164 FROM lead_phones WHERE lead_id = ?').pluck().all(d.leadId) as string[]) : [d.phone];
-          const add = this.q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
-          for (const p of phones) add.run(p, `disposition:${d.code}:lead:${d.leadId}`, d.at);
-          status = 'dnc';
+        if (lead.attempts >= d.maxAttempts && (status === 'new' || status === 'active')) {
+          status = 'max-attempts';
           dueAt = null;
-          break;
         }
-        case 'none':
-          break;
-      }
-      if (lead.attempts >= d.maxAttempts && (status === 'new' || status === 'active')) {
-        status = 'max-attempts';
-        dueAt = null;
-      }
-      this.q(
-        `UPDATE leads SET status = @status, due_at = CASE WHEN @keepDue THEN due_at ELSE @dueAt END, updated_at = @at WHERE id = @id`,
-      ).run({ id: d.leadId, status, keepDue: dueAt === undefined ? 1 : 0, dueAt: dueAt ?? null, at: d.at });
-    }).immediate();
+        this.q(`UPDATE leads SET status = @status, due_at = CASE WHEN @keepDue THEN due_at ELSE @dueAt END, updated_at = @at WHERE id = @id`).run({
+          id: d.leadId,
+          status,
+          keepDue: dueAt === undefined ? 1 : 0,
+          dueAt: dueAt ?? null,
+          at: d.at,
+        });
+      })
+      .immediate();
   }
 
   private stats(dayStart: number, dayEnd: number, day: string): AgentStats {
@@ -838,7 +896,10 @@ class SqliteStore implements Store {
               COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END), 0) AS talkMs
          FROM calls WHERE started_at >= ? AND started_at < ?`,
     ).get(dayStart, dayEnd) as { calls: number; connected: number; talkMs: number };
-    const byCode = this.q('SELECT code, COUNT(*) AS n, SUM(success) AS successes FROM dispositions WHERE at >= ? AND at < ? GROUP BY code').all(dayStart, dayEnd) as Array<{ code: string; n: number; successes: number }>;
+    const byCode = this.q('SELECT code, COUNT(*) AS n, SUM(success) AS successes FROM dispositions WHERE at >= ? AND at < ? GROUP BY code').all(
+      dayStart,
+      dayEnd,
+    ) as Array<{ code: string; n: number; successes: number }>;
     const dispositions: Record<string, number> = {};
     let successes = 0;
     for (const r of byCode) {

@@ -29,7 +29,9 @@ export async function previewCsv(path: string): Promise<CsvPreview> {
   const delimiter = detectDelimiter(head);
   // Parse only complete records of the head: cut after the last line break outside quotes.
   const parsed = Papa.parse<string[]>(head.length < 256 * 1024 ? head : head.slice(0, lastRecordEnd(head)), {
-    delimiter, skipEmptyLines: true, preview: previewRows + 1,
+    delimiter,
+    skipEmptyLines: true,
+    preview: previewRows + 1,
   });
   const [headers = [], ...rows] = parsed.data;
   if (headers.length === 0) throw new CsvFormatError('the file is empty');
@@ -117,7 +119,11 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
       row++;
       if (row === 0) {
         if (fields.length > maxColumns) throw new CsvFormatError(`the file has ${fields.length} columns (at most ${maxColumns})`);
-        mapRow = createRowMapper(fields.map((h) => h.trim()), opts.mapping, opts.defaultCountry);
+        mapRow = createRowMapper(
+          fields.map((h) => h.trim()),
+          opts.mapping,
+          opts.defaultCountry,
+        );
         continue;
       }
       state.rowsDone++;

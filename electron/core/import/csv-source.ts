@@ -72,7 +72,8 @@ export function detectDelimiter(head: string): CsvDelimiter {
   let nonEmpty = false;
   for (let i = 0; i < head.length && lines.length < 11; i++) {
     const c = head[i];
-    if (c === '"') inQuotes = !inQuotes; // a doubled quote toggles twice: still right
+    if (c === '"')
+      inQuotes = !inQuotes; // a doubled quote toggles twice: still right
     else if (inQuotes) continue;
     else if (c === '\n' || c === '\r') {
       if (nonEmpty) lines.push(counts);

@@ -86,7 +86,20 @@ export class ImportJobs {
         })
         .catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
-          emit('import:finished', { importId, done: true, cancelled: false, rowsDone: 0, bytesDone: 0, bytesTotal: 0, imported: 0, merged: 0, skipped: 0, failed: 1, errors: [{ row: 0, reason: `The import stopped: ${message}` }], ms: 0 });
+          emit('import:finished', {
+            importId,
+            done: true,
+            cancelled: false,
+            rowsDone: 0,
+            bytesDone: 0,
+            bytesTotal: 0,
+            imported: 0,
+            merged: 0,
+            skipped: 0,
+            failed: 1,
+            errors: [{ row: 0, reason: `The import stopped: ${message}` }],
+            ms: 0,
+          });
         })
         .finally(() => {
           this.running.delete(importId);

@@ -32,10 +32,15 @@ export interface RunImportOptions extends ImportJob {
 export function runImportInWorker(opts: RunImportOptions): Promise<Omit<ImportReport, 'importId'>> {
   const { onProgress, signal, workerPath, ...job } = opts;
   const url = workerPath === undefined ? workerUrl('import/import-worker') : typeof workerPath === 'string' ? pathToFileURL(workerPath) : workerPath;
-  return runWorker<WorkerMessage, Omit<ImportReport, 'importId'>>(url, { workerData: job, name: 'ringside-import' }, 'import worker', (m: WorkerMessage) => {
-    if (m.type === 'progress') onProgress(m.progress);
-    else return m.type === 'done' ? { value: m.report } : { error: new Error(m.message) };
-    return undefined;
-  }, signal);
+  return runWorker<WorkerMessage, Omit<ImportReport, 'importId'>>(
+    url,
+    { workerData: job, name: 'ringside-import' },
+    'import worker',
+    (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else return m.type === 'done' ? { value: m.report } : { error: new Error(m.message) };
+      return undefined;
+    },
+    signal,
+  );
 }
-

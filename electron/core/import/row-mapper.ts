@@ -18,7 +18,17 @@ export type RowResult = { lead: NewLead; notes: string[] } | { lead: null; reaso
 
 /** Longest text kept per field (as the lead editor allows); longer values are cut. */
 const maxLen: Partial<Record<LeadField, number>> = {
-  firstName: 100, lastName: 100, fullName: 200, company: 200, email: 254, street: 200, city: 100, region: 100, postalCode: 20, source: 100, timeZone: 64,
+  firstName: 100,
+  lastName: 100,
+  fullName: 200,
+  company: 200,
+  email: 254,
+  street: 200,
+  city: 100,
+  region: 100,
+  postalCode: 20,
+  source: 100,
+  timeZone: 64,
 };
 const maxCustomLen = 2000;
 const dateFields = new Set<LeadField>(['consentAt', 'inquiryAt', 'lastPurchaseAt']);
@@ -81,8 +91,24 @@ export function createRowMapper(headers: readonly string[], mapping: readonly Co
   return function mapRow(row: readonly string[]): RowResult {
     if (row.length !== columns) return { lead: null, reason: `${row.length} columns instead of ${columns}` };
     const lead: NewLead = {
-      firstName: '', lastName: '', company: '', email: '', street: '', city: '', region: '', postalCode: '', country: '', timeZone: null,
-      source: '', customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: 0, priority: 0, phones: [],
+      firstName: '',
+      lastName: '',
+      company: '',
+      email: '',
+      street: '',
+      city: '',
+      region: '',
+      postalCode: '',
+      country: '',
+      timeZone: null,
+      source: '',
+      customFields: {},
+      consentAt: null,
+      inquiryAt: null,
+      lastPurchaseAt: null,
+      score: 0,
+      priority: 0,
+      phones: [],
     };
     const notes: string[] = [];
     let fullName = '';

@@ -18,7 +18,6 @@ export function ensureWebSocket(): void {
   if (typeof g.WebSocket === 'undefined') g.WebSocket = WebSocketImpl;
 }
 
-
 export interface SipClientDeps {
   account: Account;
   sdhFactory: SessionDescriptionHandlerFactory;
@@ -124,7 +123,11 @@ export class SipClient {
     this.wanted = false;
     this.clearRetry();
     // Never hang on a server that does not answer: the agent wants out (or the app is quitting).
-    if (this.inFlight) await within(this.inFlight.catch(() => undefined), 3000);
+    if (this.inFlight)
+      await within(
+        this.inFlight.catch(() => undefined),
+        3000,
+      );
     if (this.registerer.state === RegistererState.Registered && this.ua.isConnected()) {
       const outcome = await within(this.sendRegister('unregister'), 3000);
       if (!outcome?.ok) this.deps.log.warn(`un-REGISTER answered ${outcome?.code ?? outcome?.reason ?? 'nothing in 3 s'}`);
@@ -136,7 +139,10 @@ export class SipClient {
     await this.unregister().catch(() => undefined);
     this.stopped = true;
     this.clearRetry();
-    await within(this.ua.stop().catch(() => undefined), 3000);
+    await within(
+      this.ua.stop().catch(() => undefined),
+      3000,
+    );
   }
 
   private async attempt(): Promise<void> {
@@ -181,13 +187,16 @@ export class SipClient {
       const onState = (state: RegistererState): void => {
         // sip.js moves to Unregistered before it calls onReject: give the reject (with its
         // status code) the first word.
-        if (kind === 'register' && (state === RegistererState.Unregistered || state === RegistererState.Terminated)) setTimeout(() => finish(false, null, null), 0);
+        if (kind === 'register' && (state === RegistererState.Unregistered || state === RegistererState.Terminated))
+          setTimeout(() => finish(false, null, null), 0);
       };
       this.registerer.stateChange.addListener(onState);
       const requestDelegate = {
         onAccept: () => finish(true, null, null),
-        onReject: (r: { message: { statusCode?: number; reasonPhrase?: string } }) => finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
-        onRedirect: (r: { message: { statusCode?: number; reasonPhrase?: string } }) => finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
+        onReject: (r: { message: { statusCode?: number; reasonPhrase?: string } }) =>
+          finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
+        onRedirect: (r: { message: { statusCode?: number; reasonPhrase?: string } }) =>
+          finish(false, r.message.statusCode ?? null, r.message.reasonPhrase ?? null),
       };
       const sent = kind === 'register' ? this.registerer.register({ requestDelegate }) : this.registerer.unregister({ requestDelegate });
       sent.catch((error: unknown) => finish(false, null, error instanceof Error ? error.message : String(error)));

@@ -85,13 +85,21 @@ export class AgentMonitoring {
     const identity = assertedIdentity(facts.pai, facts.from);
     // Who is asking comes first: a stranger learns nothing about this agent's calls.
     if (supervision.role === 'supervisor') return refuse(403, 'Forbidden', 'this app is not an agent');
-    if (!identity || !supervision.supervisors.some((s) => sameIdentity(s, identity))) return refuse(403, 'Forbidden', `${identity ?? 'unknown caller'} is not one of this agent's supervisors`);
+    if (!identity || !supervision.supervisors.some((s) => sameIdentity(s, identity)))
+      return refuse(403, 'Forbidden', `${identity ?? 'unknown caller'} is not one of this agent's supervisors`);
     const mode = parseMonitorMode(facts.mode);
     if (!mode) return refuse(400, 'Bad Request', `unknown monitoring mode "${String(facts.mode).slice(0, 20)}"`);
     if (supervision.teamSecret) {
       const now = this.now();
       for (const [sig, until] of this.usedSignatures) if (until < now) this.usedSignatures.delete(sig);
-      const auth = checkMonitorAuth({ header: facts.auth, teamSecret: supervision.teamSecret, supervisorAor: identity, agentAor: account.aor, mode, nowMs: now });
+      const auth = checkMonitorAuth({
+        header: facts.auth,
+        teamSecret: supervision.teamSecret,
+        supervisorAor: identity,
+        agentAor: account.aor,
+        mode,
+        nowMs: now,
+      });
       if (!auth.ok) return refuse(403, 'Forbidden', auth.why);
       if (this.usedSignatures.has(auth.sig)) return refuse(403, 'Forbidden', 'team signature already used');
       this.usedSignatures.set(auth.sig, now + 2 * MONITOR_AUTH_WINDOW_MS);

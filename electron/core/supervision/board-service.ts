@@ -13,7 +13,16 @@
  * Durations use the sender's clock only for differences between its own timestamps, plus the
  * receiver's clock since the message arrived, so clocks that disagree do not skew the alerts.
  */
-import { agentPresenceSchema, type AgentPresence, type BoardAgent, type BoardAlertKind, type BoardTotals, type BoardView, type MonitorMode, type Supervision } from '../../../shared/supervision.js';
+import {
+  agentPresenceSchema,
+  type AgentPresence,
+  type BoardAgent,
+  type BoardAlertKind,
+  type BoardTotals,
+  type BoardView,
+  type MonitorMode,
+  type Supervision,
+} from '../../../shared/supervision.js';
 import type { Logger } from '../lib/logger.js';
 import { presenceAuthParts, presenceContent } from './presence.js';
 import { normaliseAor, verifyTeam } from './team-auth.js';
@@ -127,7 +136,8 @@ export class BoardService {
     const entry = this.entries.get(key);
     if (!entry) return this.reject(key, 403, 'not on the team');
     const secret = this.supervision.teamSecret;
-    if (secret && !verifyTeam(secret, presenceAuthParts(key, this.deps.self, message.body), message.auth)) return this.reject(key, 403, 'wrong or missing team secret');
+    if (secret && !verifyTeam(secret, presenceAuthParts(key, this.deps.self, message.body), message.auth))
+      return this.reject(key, 403, 'wrong or missing team secret');
     let json: unknown;
     try {
       json = JSON.parse(message.body);
@@ -135,12 +145,14 @@ export class BoardService {
       return this.reject(key, 400, 'body is not JSON');
     }
     const parsed = agentPresenceSchema.safeParse(json);
-    if (!parsed.success) return this.reject(key, 400, `invalid body (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? '?'})`);
+    if (!parsed.success)
+      return this.reject(key, 400, `invalid body (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? '?'})`);
     const presence = parsed.data;
     const at = this.now();
     // Out of order: an older message must not undo a newer one. A stale agent may be a new run
     // of the app (whose clock went back): take it.
-    if (entry.presence && presence.seq <= entry.presence.seq && !this.isStale(entry, at)) return { accepted: false, status: 200, reason: 'older than the last message' };
+    if (entry.presence && presence.seq <= entry.presence.seq && !this.isStale(entry, at))
+      return { accepted: false, status: 200, reason: 'older than the last message' };
     // A heartbeat that repeats what the board shows needs no emit of its own: the durations the
     // renderer derives stay right, and the next real change carries the new times.
     const repeat = entry.presence !== null && !this.isStale(entry, at) && presenceContent(entry.presence) === presenceContent(presence);
@@ -195,7 +207,9 @@ export class BoardService {
       if (this.lastLogAt.size > 1000) this.lastLogAt.clear();
       this.lastLogAt.set(logKey, at);
       // The identity is untrusted text: quoted and clipped, never interpreted.
-      this.deps.log.warn(`ignored an agent-state message from ${JSON.stringify(key.slice(0, 80))}: ${reason} (${this.rejected} ignored so far; this reason from this sender is logged once a minute)`);
+      this.deps.log.warn(
+        `ignored an agent-state message from ${JSON.stringify(key.slice(0, 80))}: ${reason} (${this.rejected} ignored so far; this reason from this sender is logged once a minute)`,
+      );
     }
     this.changed();
     return { accepted: false, status, reason };
@@ -229,8 +243,10 @@ export class BoardService {
       const talking = this.elapsed(e, p.call.answeredAt ?? p.call.startedAt, at);
       if (talking >= longCallMin * MINUTE) out.push({ kind: 'long-call', text: `Call over ${longCallMin} min` });
     }
-    if (p.state === 'wrap-up' && this.elapsed(e, p.since, at) >= longWrapUpMin * MINUTE) out.push({ kind: 'long-wrap-up', text: `Wrap-up over ${longWrapUpMin} min` });
-    if (p.state === 'paused' && this.elapsed(e, p.since, at) >= longPauseMin * MINUTE) out.push({ kind: 'long-pause', text: `Paused over ${longPauseMin} min` });
+    if (p.state === 'wrap-up' && this.elapsed(e, p.since, at) >= longWrapUpMin * MINUTE)
+      out.push({ kind: 'long-wrap-up', text: `Wrap-up over ${longWrapUpMin} min` });
+    if (p.state === 'paused' && this.elapsed(e, p.since, at) >= longPauseMin * MINUTE)
+      out.push({ kind: 'long-pause', text: `Paused over ${longPauseMin} min` });
     return out;
   }
 

@@ -28,7 +28,13 @@ export function monitorAuthParts(supervisorAor: string, agentAor: string, mode: 
 }
 
 /** The extra headers of a supervisor's monitoring INVITE. `nowMs` is the supervisor's clock. */
-export function monitorRequestHeaders(opts: { mode: MonitorMode; supervisorAor: string; agentAor: string; teamSecret?: string | null; nowMs: number }): string[] {
+export function monitorRequestHeaders(opts: {
+  mode: MonitorMode;
+  supervisorAor: string;
+  agentAor: string;
+  teamSecret?: string | null;
+  nowMs: number;
+}): string[] {
   const headers = [`${MONITOR_HEADER}: ${opts.mode}`];
   if (opts.teamSecret) {
     const ts = Math.floor(opts.nowMs);
@@ -56,11 +62,19 @@ export function parseMonitorAuth(value: string | undefined | null): { ts: number
 export type MonitorAuthCheck = { ok: true; sig: string } | { ok: false; why: string };
 
 /** Checks the team-secret signature and its age. The caller rejects a signature seen before. */
-export function checkMonitorAuth(opts: { header: string | undefined | null; teamSecret: string; supervisorAor: string; agentAor: string; mode: MonitorMode; nowMs: number }): MonitorAuthCheck {
+export function checkMonitorAuth(opts: {
+  header: string | undefined | null;
+  teamSecret: string;
+  supervisorAor: string;
+  agentAor: string;
+  mode: MonitorMode;
+  nowMs: number;
+}): MonitorAuthCheck {
   const auth = parseMonitorAuth(opts.header);
   if (!auth) return { ok: false, why: opts.header ? 'malformed team signature' : 'no team signature' };
   if (Math.abs(opts.nowMs - auth.ts) > MONITOR_AUTH_WINDOW_MS) return { ok: false, why: 'team signature too old or from the future' };
-  if (!verifyTeam(opts.teamSecret, monitorAuthParts(opts.supervisorAor, opts.agentAor, opts.mode, auth.ts), auth.sig)) return { ok: false, why: 'wrong team signature' };
+  if (!verifyTeam(opts.teamSecret, monitorAuthParts(opts.supervisorAor, opts.agentAor, opts.mode, auth.ts), auth.sig))
+    return { ok: false, why: 'wrong team signature' };
   return { ok: true, sig: auth.sig };
 }
 

@@ -163,7 +163,16 @@ export class PresencePublisher {
     const last = this.lastLogAt.get(to);
     if (last !== undefined && at - last < LOG_EVERY_MS) return;
     this.lastLogAt.set(to, at);
-    const why = code === 404 || code === 480 ? 'not registered (offline?)' : code === 0 ? 'could not send' : code === 408 ? 'no answer' : code === 403 ? 'refused' : 'failed';
+    const why =
+      code === 404 || code === 480
+        ? 'not registered (offline?)'
+        : code === 0
+          ? 'could not send'
+          : code === 408
+            ? 'no answer'
+            : code === 403
+              ? 'refused'
+              : 'failed';
     this.deps.log.info(`agent state to supervisor ${to}: ${code || ''} ${why} (further failures to it are logged once a minute)`.replace('  ', ' '));
   }
 

@@ -71,7 +71,8 @@ export class SupervisorMonitoring {
     const account = this.deps.account();
     if (!account) throw new RingsideError('not-configured', 'No SIP account yet: open Settings and enter your server and password.');
     const { supervision } = account;
-    if (supervision.role === 'agent') throw new RingsideError('not-configured', 'This app is set up as an agent: monitoring needs the supervisor role (Settings).');
+    if (supervision.role === 'agent')
+      throw new RingsideError('not-configured', 'This app is set up as an agent: monitoring needs the supervisor role (Settings).');
     const member = supervision.team.find((a) => sameIdentity(a, agent));
     if (!member) throw new RingsideError('invalid-target', `${agent.replace(/^sips?:/, '')} is not on your team.`);
     if (sameIdentity(member, account.aor)) throw new RingsideError('invalid-target', 'You cannot monitor yourself.');
@@ -142,7 +143,8 @@ export class SupervisorMonitoring {
     if (!c || view.id !== c.callId) return;
     if (view.state === 'active' && c.state === 'connecting') this.set({ ...c, state: 'active', detail: null });
     else if (view.state === 'ended' && LIVE.has(c.state)) {
-      if (view.answeredAt !== null) this.set({ ...c, state: 'ended', detail: view.detail === 'You hung up.' ? 'Monitoring stopped.' : "The agent's call ended." });
+      if (view.answeredAt !== null)
+        this.set({ ...c, state: 'ended', detail: view.detail === 'You hung up.' ? 'Monitoring stopped.' : "The agent's call ended." });
       else this.set({ ...c, state: 'failed', detail: refusalText(c.agent, view.statusCode, view.detail) });
     }
   }
@@ -162,7 +164,13 @@ export class SupervisorMonitoring {
       this.deps.log.info(`monitoring ${agent} (${mode}) through the PBX: ${uri}`);
       return this.deps.dial(uri, options);
     }
-    options.extraHeaders = monitorRequestHeaders({ mode, supervisorAor: account.aor, agentAor: agent, teamSecret: supervision.teamSecret ?? null, nowMs: this.now() });
+    options.extraHeaders = monitorRequestHeaders({
+      mode,
+      supervisorAor: account.aor,
+      agentAor: agent,
+      teamSecret: supervision.teamSecret ?? null,
+      nowMs: this.now(),
+    });
     this.deps.log.info(`monitoring ${agent} (${mode})`);
     return this.deps.dial(agent, options);
   }

@@ -138,7 +138,11 @@ export class WorkspaceService {
   async dial(phoneIndex = 0, path: 'preview' | 'progressive' = 'preview'): Promise<CallSessionView> {
     const current = this.current;
     // The disposition-first rule and the bad-number mark are the dial policy's, like every other rule.
-    if (!current || current.stage !== 'preview') throw new RingsideError(this.dispositionRequired ? 'disposition-required' : 'illegal-state', this.dispositionRequired ? 'Choose a disposition for the last call first.' : 'No lead is waiting to be called.');
+    if (!current || current.stage !== 'preview')
+      throw new RingsideError(
+        this.dispositionRequired ? 'disposition-required' : 'illegal-state',
+        this.dispositionRequired ? 'Choose a disposition for the last call first.' : 'No lead is waiting to be called.',
+      );
     const lead = this.lead(current.leadId);
     const phone = lead.phones[phoneIndex];
     if (!phone) throw new RingsideError('invalid-target', 'The lead has no such phone number.');
@@ -205,9 +209,7 @@ export class WorkspaceService {
   /** A script answer goes into the lead (a field, or `custom.<name>`). */
   capture(leadId: number, field: string, value: string): Lead {
     const lead = this.lead(leadId);
-    const changes: LeadChanges = field.startsWith('custom.')
-      ? { customFields: { ...lead.customFields, [field.slice(7)]: value } }
-      : { [field]: value };
+    const changes: LeadChanges = field.startsWith('custom.') ? { customFields: { ...lead.customFields, [field.slice(7)]: value } } : { [field]: value };
     const updated = this.deps.store.leads.update(leadId, changes, this.now());
     this.deps.emit('lead:changed', updated);
     return updated;
@@ -293,7 +295,13 @@ export class WorkspaceService {
     if (view.answeredAt) note.answeredAt = view.answeredAt;
 
     // An inbound call from a known lead pops its card before answering (if nothing is pending).
-    if (view.direction === 'inbound' && view.state === 'incoming' && view.leadId && !this.dispositionRequired && (!this.current || this.current.stage === 'preview')) {
+    if (
+      view.direction === 'inbound' &&
+      view.state === 'incoming' &&
+      view.leadId &&
+      !this.dispositionRequired &&
+      (!this.current || this.current.stage === 'preview')
+    ) {
       const lead = this.deps.store.leads.get(view.leadId);
       if (lead) {
         const campaign = this.deps.store.campaigns.get(lead.campaignId);
@@ -302,7 +310,10 @@ export class WorkspaceService {
         this.current = {
           leadId: lead.id,
           callId: view.id,
-          phoneIndex: Math.max(0, lead.phones.findIndex((p) => view.remoteUri.includes(p.e164.slice(1)))),
+          phoneIndex: Math.max(
+            0,
+            lead.phones.findIndex((p) => view.remoteUri.includes(p.e164.slice(1))),
+          ),
           stage: 'call',
           countdownEndsAt: null,
           wrapUpStartedAt: null,
@@ -373,7 +384,12 @@ export class WorkspaceService {
         // Straight to the call: the UI hears about the lead with the call, not before it.
         this.preview(lead, campaign, false, false);
         const next = this.current as WorkspaceLead | null;
-        if (next) drop(this.dial(next.phoneIndex, 'progressive').catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'progressive dial');
+        if (next)
+          drop(
+            this.dial(next.phoneIndex, 'progressive').catch((e: unknown) => this.dialFailed(e)),
+            this.deps.log.warn,
+            'progressive dial',
+          );
         return;
       }
     }
@@ -382,8 +398,12 @@ export class WorkspaceService {
 
   private preview(lead: Lead, campaign: Campaign, allowCountdown = true, announce = true): void {
     const temperature = decideTemperature('outbound', lead, campaign.warmWindows, this.now());
-    const phoneIndex = Math.max(0, lead.phones.findIndex((p) => !p.bad));
-    const countdown = allowCountdown && campaign.dialMode === 'preview' && campaign.previewCountdownSec > 0 && this.agent.state === 'available' && this.deps.registered();
+    const phoneIndex = Math.max(
+      0,
+      lead.phones.findIndex((p) => !p.bad),
+    );
+    const countdown =
+      allowCountdown && campaign.dialMode === 'preview' && campaign.previewCountdownSec > 0 && this.agent.state === 'available' && this.deps.registered();
     this.clearCountdown();
     this.current = {
       leadId: lead.id,
@@ -402,7 +422,11 @@ export class WorkspaceService {
       this.countdown = setTimeout(() => {
         this.countdown = null;
         if (this.current?.leadId === leadId && this.current.stage === 'preview' && this.agent.state === 'available') {
-          drop(this.dial(phoneIndex).catch((e: unknown) => this.dialFailed(e)), this.deps.log.warn, 'preview auto-dial');
+          drop(
+            this.dial(phoneIndex).catch((e: unknown) => this.dialFailed(e)),
+            this.deps.log.warn,
+            'preview auto-dial',
+          );
         }
       }, campaign.previewCountdownSec * 1000);
     }
@@ -489,4 +513,3 @@ export class WorkspaceService {
     this.changed();
   }
 }
-

@@ -75,13 +75,7 @@ function Shell() {
             {complianceWarning ? <span aria-hidden="true">! </span> : null}
             Compliance
           </button>
-          <button
-            type="button"
-            className="btn btn-quiet"
-            aria-pressed={showSettings}
-            disabled={!hasAccount}
-            onClick={() => setSettingsOpen(!settingsOpen)}
-          >
+          <button type="button" className="btn btn-quiet" aria-pressed={showSettings} disabled={!hasAccount} onClick={() => setSettingsOpen(!settingsOpen)}>
             Settings
           </button>
         </div>

@@ -54,7 +54,12 @@ export function installDiagnostics(engine: MediaEngine, sessions: ReadonlyMap<st
     let energy = 0;
     for (const x of samples) energy += x * x;
     const amplitudes = toneAmplitudes(samples, c.sampleRate, freqs);
-    return { sampleRate: c.sampleRate, samples: size, rms: Math.sqrt(energy / size), tones: Object.fromEntries(freqs.map((f, i) => [String(f), amplitudes[i]])) };
+    return {
+      sampleRate: c.sampleRate,
+      samples: size,
+      rms: Math.sqrt(energy / size),
+      tones: Object.fromEntries(freqs.map((f, i) => [String(f), amplitudes[i]])),
+    };
   }
 
   (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {

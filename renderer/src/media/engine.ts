@@ -76,7 +76,13 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     const ready = await spares.take(iceServers);
     if (!ready) return null;
     // No track until the microphone is attached below.
-    const media: SessionMedia = { pc: ready.pc, track: null as unknown as MediaStreamTrack, remote: new MediaStream(), transceiver: ready.transceiver, answered: null };
+    const media: SessionMedia = {
+      pc: ready.pc,
+      track: null as unknown as MediaStreamTrack,
+      remote: new MediaStream(),
+      transceiver: ready.transceiver,
+      answered: null,
+    };
     keep(sessionId, media);
     // Attach the microphone while the INVITE is on its way.
     media.track = await mic.callTrack();
@@ -196,10 +202,12 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
 
   const unsubscribe = api.media.onRequest((request) => {
     const handler = handlers[request.op] as (r: MediaRequest) => Promise<object>;
-    handler(request).then(
-      (value) => api.media.respond({ requestId: request.requestId, ok: true, value: value as Record<string, unknown> }),
-      (error: unknown) => api.media.respond({ requestId: request.requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
-    ).catch((error: unknown) => console.error('[ringside] media reply failed', error));
+    handler(request)
+      .then(
+        (value) => api.media.respond({ requestId: request.requestId, ok: true, value: value as Record<string, unknown> }),
+        (error: unknown) => api.media.respond({ requestId: request.requestId, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      )
+      .catch((error: unknown) => console.error('[ringside] media reply failed', error));
   });
 
   function mixable(media: SessionMedia): MixableSession {

@@ -146,7 +146,8 @@ export function createMonitorMixer(): MonitorMixer {
     mix.toCustomerGain.gain.value = 0;
     // The customer gets the plain microphone back (if that call is still up).
     const sender = mix.target.sender;
-    if (sender && mix.target.pc.signalingState !== 'closed' && sender.track !== mix.target.track) void sender.replaceTrack(mix.target.track).catch(() => undefined);
+    if (sender && mix.target.pc.signalingState !== 'closed' && sender.track !== mix.target.track)
+      void sender.replaceTrack(mix.target.track).catch(() => undefined);
     for (const node of mix.nodes) node.disconnect();
     mix.toCustomer.stream.getTracks().forEach((t) => t.stop());
     for (const el of mix.keepAlive) {

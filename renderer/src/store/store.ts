@@ -13,7 +13,14 @@ import { createImportSlice, type ImportSlice } from './slices/import-slice';
 import { createLeadsSlice, type LeadsSlice } from './slices/leads-slice';
 import { createUiSlice, type UiSlice } from './slices/ui-slice';
 import { createMonitorSlice, type MonitorSlice } from './slices/monitor-slice';
-import { createCampaignsSlice, createStatsSlice, createWorkspaceSlice, type CampaignsSlice, type StatsSlice, type WorkspaceSlice } from './slices/workspace-slice';
+import {
+  createCampaignsSlice,
+  createStatsSlice,
+  createWorkspaceSlice,
+  type CampaignsSlice,
+  type StatsSlice,
+  type WorkspaceSlice,
+} from './slices/workspace-slice';
 
 export interface SnapshotSlice {
   /** Replace registration, account, calls, workspace, stats and compliance with what main answered to `app:ready`. */
@@ -51,7 +58,13 @@ export function createRingsideStore(): RingsideStore {
     ...createMonitorSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
-      set({ registration: snapshot.registration, account: snapshot.account, workspace: snapshot.workspace, stats: snapshot.stats, compliance: snapshot.compliance });
+      set({
+        registration: snapshot.registration,
+        account: snapshot.account,
+        workspace: snapshot.workspace,
+        stats: snapshot.stats,
+        compliance: snapshot.compliance,
+      });
       get().replaceCalls(snapshot.calls);
       set({ board: snapshot.board });
       set({ monitor: snapshot.monitor, monitored: snapshot.monitored });

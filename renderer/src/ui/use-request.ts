@@ -26,5 +26,5 @@ export async function request<T>(promise: Promise<Result<T>>): Promise<T | undef
 
 /** `request` for event handlers: fire, and let failures land in the alert region. */
 export function useRequest(): <T>(promise: Promise<Result<T>>) => void {
-  return useCallback(<T,>(promise: Promise<Result<T>>) => drop(request(promise)), []);
+  return useCallback(<T>(promise: Promise<Result<T>>) => drop(request(promise)), []);
 }

@@ -135,7 +135,10 @@ const bench = {
         answerArmed = false;
         const t0 = performance.now();
         const ok = onWire(isInviteOk, t0);
-        answerResult = su.answer().then(() => ok).then((t) => t - t0);
+        answerResult = su
+          .answer()
+          .then(() => ok)
+          .then((t) => t - t0);
         answerResult.catch(() => undefined);
       },
       onCallAnswered: () => setState('active'),

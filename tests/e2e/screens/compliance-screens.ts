@@ -46,7 +46,8 @@ const staleStatus: ComplianceStatus = {
     { name: 'US', loaded: true, snapshotAt: now - 40 * DAY, count: 245_318_002, ageDays: 40, stale: true },
     { name: 'CA', loaded: false, snapshotAt: null, count: 0, ageDays: null, stale: true },
   ],
-  banner: 'US National DNC Registry snapshot is 40 days old (limit 31): outbound telemarketing calls to US numbers are blocked until it is refreshed. Canada\'s National DNCL has not been imported: calls to Canadian numbers are blocked.',
+  banner:
+    "US National DNC Registry snapshot is 40 days old (limit 31): outbound telemarketing calls to US numbers are blocked until it is refreshed. Canada's National DNCL has not been imported: calls to Canadian numbers are blocked.",
 };
 
 const importing: ComplianceStatus = {
@@ -63,7 +64,11 @@ const importing: ComplianceStatus = {
       { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 1_048_221, text: '212,555O1O3' },
       { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 2_310_877, text: '646,55501' },
       { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 9_002_114, text: '<img src=x onerror=alert(1)>' },
-      { file: 'DNC_full_2026-11-26_area-codes-201-989.txt', line: 12_554_090, text: '917,5550100,extra,columns,that,should,not,be,here,and,a,very,long,tail,to,see,wrapping' },
+      {
+        file: 'DNC_full_2026-11-26_area-codes-201-989.txt',
+        line: 12_554_090,
+        text: '917,5550100,extra,columns,that,should,not,be,here,and,a,very,long,tail,to,see,wrapping',
+      },
     ],
     message: null,
     resumed: false,
@@ -91,7 +96,11 @@ const exemptDecision: ComplianceDecision = {
   checks: [
     { rule: 'internal-dnc', outcome: 'pass', detail: 'Not on the internal Do-Not-Call list.' },
     { rule: 'registry', outcome: 'exempt', detail: `Exempt from the US National DNC Registry: ${evidence}, valid until 2027-09-13.` },
-    { rule: 'calling-hours', outcome: 'pass', detail: 'Inside calling hours in every zone the number could be in: 09:42 in America/Chicago, 10:42 in America/New_York.' },
+    {
+      rule: 'calling-hours',
+      outcome: 'pass',
+      detail: 'Inside calling hours in every zone the number could be in: 09:42 in America/Chicago, 10:42 in America/New_York.',
+    },
   ],
   exemption: { basis: 'ebr-purchase', evidence, validUntil: '2027-09-13' },
   registry: 'US',
@@ -114,20 +123,34 @@ const hoursBlocked: ComplianceDecision = {
   localTimes: [{ zone: 'America/Los_Angeles', local: '07:42', window: '08:00–21:00', inside: false }],
 };
 
-const usPack = { id: 'US', name: 'United States: Telemarketing Sales Rule and TCPA', source: '16 CFR 310.4(b)(1)(iii)(B), (b)(1)(v), (b)(3)(iv), (c); 16 CFR 310.2(q); 47 CFR 64.1200(a)(1)–(3), (c)(1)–(2), (f)(5)' };
+const usPack = {
+  id: 'US',
+  name: 'United States: Telemarketing Sales Rule and TCPA',
+  source: '16 CFR 310.4(b)(1)(iii)(B), (b)(1)(v), (b)(3)(iv), (c); 16 CFR 310.2(q); 47 CFR 64.1200(a)(1)–(3), (c)(1)–(2), (f)(5)',
+};
 
 /** "9 *67 1 212 555 0143": the outside line, a caller-ID code, then a listed number in national form. */
 const viaPrefix = '9 *67 1 212 555 0143';
 const prefixDetail = '+12125550143 is on the US National DNC Registry (snapshot 2026-11-23) and no exemption applies.';
 const prefixBlocked: ComplianceDecision = {
   ...blockedDecision,
-  checks: [{ rule: 'target', outcome: 'pass', detail: 'Reaches +1 212 555 0143 (outside-line prefix 9, feature code *67, national form in US).' }, ...blockedDecision.checks],
+  checks: [
+    { rule: 'target', outcome: 'pass', detail: 'Reaches +1 212 555 0143 (outside-line prefix 9, feature code *67, national form in US).' },
+    ...blockedDecision.checks,
+  ],
   pack: usPack,
   target: {
     input: viaPrefix,
     uri: 'sip:9*6712125550143@pbx.example.com',
     readings: [
-      { kind: 'number', e164: '+12125550143', label: '+1 212 555 0143', via: ['outside-line prefix 9', 'feature code *67', 'national form in US'], allowed: false, summary: `Blocked: ${prefixDetail}` },
+      {
+        kind: 'number',
+        e164: '+12125550143',
+        label: '+1 212 555 0143',
+        via: ['outside-line prefix 9', 'feature code *67', 'national form in US'],
+        allowed: false,
+        summary: `Blocked: ${prefixDetail}`,
+      },
     ],
   },
 };
@@ -135,7 +158,11 @@ const prefixBlocked: ComplianceDecision = {
 const leadPrefixBlocked: ComplianceDecision = {
   ...prefixBlocked,
   checks: prefixBlocked.checks.map((c) => (c.rule === 'target' ? { ...c, detail: 'Reaches +1 212 555 0143 (international form).' } : c)),
-  target: { input: '+12125550143', uri: 'sip:+12125550143@pbx.example.com', readings: [{ ...prefixBlocked.target!.readings[0]!, via: ['international form'] }] },
+  target: {
+    input: '+12125550143',
+    uri: 'sip:+12125550143@pbx.example.com',
+    readings: [{ ...prefixBlocked.target!.readings[0]!, via: ['international form'] }],
+  },
 };
 
 const unreadableDetail = 'Can’t tell which telephone number this reaches — dial it in international form, +CC…';
@@ -157,7 +184,16 @@ const campaign: Campaign = {
   script: {
     coldStart: 'intro',
     warmStart: 'intro',
-    steps: [{ id: 'intro', title: 'Introduction', text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.', answers: [], capture: null, next: null }],
+    steps: [
+      {
+        id: 'intro',
+        title: 'Introduction',
+        text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.',
+        answers: [],
+        capture: null,
+        next: null,
+      },
+    ],
   },
   dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
   callerId: '',
@@ -204,11 +240,36 @@ function lead(overrides: Partial<Lead> = {}): Lead {
   };
 }
 
-function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | null, calls: CallSessionView[] = [], dialPlan: DialPlan = defaultDialPlan('US')): Snapshot {
+function snapshot(
+  compliance: ComplianceStatus,
+  decision: ComplianceDecision | null,
+  calls: CallSessionView[] = [],
+  dialPlan: DialPlan = defaultDialPlan('US'),
+): Snapshot {
   return {
     registration: { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempt: 0, connected: true },
-    account: { server: 'wss://pbx.example.com:8089/ws', aor: 'sip:1001@pbx.example.com', authUser: null, displayName: 'Sam Agent', expires: 300, hasPassword: true, source: 'settings', dialPlan, trustCallerId: false,
-      supervision: { role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false, featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } } },
+    account: {
+      server: 'wss://pbx.example.com:8089/ws',
+      aor: 'sip:1001@pbx.example.com',
+      authUser: null,
+      displayName: 'Sam Agent',
+      expires: 300,
+      hasPassword: true,
+      source: 'settings',
+      dialPlan,
+      trustCallerId: false,
+      supervision: {
+        role: 'agent',
+        supervisors: [],
+        team: [],
+        showMonitoring: true,
+        monitorVia: 'proxy',
+        hasTeamSecret: false,
+        featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' },
+        heartbeatSec: 5,
+        alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },
+      },
+    },
     calls,
     workspace: {
       agent: { state: 'available', pauseReason: null, since: now - 600_000, name: 'Sam Agent' },
@@ -221,7 +282,9 @@ function snapshot(compliance: ComplianceStatus, decision: ComplianceDecision | n
             stage: 'preview',
             countdownEndsAt: null,
             wrapUpStartedAt: null,
-            temperature: decision.exemption ? { kind: 'warm', reason: 'purchase 2026-03-14' } : { kind: 'cold', reason: 'Outbound call with no recorded interest' },
+            temperature: decision.exemption
+              ? { kind: 'warm', reason: 'purchase 2026-03-14' }
+              : { kind: 'cold', reason: 'Outbound call with no recorded interest' },
             scriptStart: 'intro',
             compliance: decision,
           }
@@ -288,7 +351,6 @@ function auditRows(): { total: number; rows: AuditEntry[] } {
 
 // ---- the fake, installed in the page before its scripts ----
 
-
 function responses(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     'campaign.list': ok([{ id: 1, name: campaign.name, kind: 'outbound', dialMode: 'preview', leads: 1200, due: 86 }]),
@@ -309,7 +371,8 @@ async function leftColumnFits(page: Page): Promise<string | null> {
     const right = bar.getBoundingClientRect().right;
     for (const el of Array.from(bar.querySelectorAll('*'))) {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.right > right + 1) return `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} sticks out of the left column by ${Math.round(r.right - right)}px`;
+      if (r.width > 0 && r.right > right + 1)
+        return `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} sticks out of the left column by ${Math.round(r.right - right)}px`;
     }
     if (bar.scrollWidth > bar.clientWidth + 1) return `the left column scrolls sideways (${bar.scrollWidth}px of ${bar.clientWidth}px)`;
     return null;
@@ -331,40 +394,63 @@ async function main(): Promise<void> {
     // The dial plan and the target-reading card, at the two common laptop and desktop sizes.
     for (const [size, viewport] of Object.entries(SIZES)) {
       // 7. Settings → Dial plan: a Polish PBX whose extensions would reach real numbers, and a bad feature code.
-      await scene(`dial-plan-${size}`, { snapshot: snapshot(freshStatus, null, [], { ...defaultDialPlan('PL'), outsideLinePrefixes: ['0'], internalDomains: ['pbx2.example.com'] }), responses: responses() }, async (page) => {
-        await page.getByRole('button', { name: 'Settings' }).click();
-        await page.getByLabel('Password', { exact: true }).fill('secret');
-        await page.getByLabel('Longest extension (digits)').fill('7');
-        await page.getByLabel(/Feature codes/).fill('#31#, *31#, hide');
-        await page.getByRole('button', { name: 'Save account' }).click();
-        await page.getByText('Not saved: fix the fields marked above.').waitFor();
-        // Both problems in view: the feature code above, the extension pattern below.
-        await page.getByLabel(/Feature codes/).evaluate((el) => el.scrollIntoView({ block: 'center' }));
-      }, viewport);
+      await scene(
+        `dial-plan-${size}`,
+        {
+          snapshot: snapshot(freshStatus, null, [], { ...defaultDialPlan('PL'), outsideLinePrefixes: ['0'], internalDomains: ['pbx2.example.com'] }),
+          responses: responses(),
+        },
+        async (page) => {
+          await page.getByRole('button', { name: 'Settings' }).click();
+          await page.getByLabel('Password', { exact: true }).fill('secret');
+          await page.getByLabel('Longest extension (digits)').fill('7');
+          await page.getByLabel(/Feature codes/).fill('#31#, *31#, hide');
+          await page.getByRole('button', { name: 'Save account' }).click();
+          await page.getByText('Not saved: fix the fields marked above.').waitFor();
+          // Both problems in view: the feature code above, the extension pattern below.
+          await page.getByLabel(/Feature codes/).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+        },
+        viewport,
+      );
 
       // 8. A listed number dialled through the outside line and a caller-ID code (typed), and the lead's own decision: the route, the pack.
-      await scene(`prefix-blocked-${size}`, { snapshot: snapshot(freshStatus, leadPrefixBlocked), responses: responses({ 'compliance.check': ok(prefixBlocked) }) }, async (page) => {
-        await page.getByLabel('Number or SIP address').fill(viaPrefix);
-        const typed = page.getByRole('region', { name: 'Number typed: why this call is blocked' });
-        // The typed one open, the lead's compact: both forms of the card in one picture.
-        await typed.getByRole('button', { name: 'Why?' }).click();
-      }, viewport);
+      await scene(
+        `prefix-blocked-${size}`,
+        { snapshot: snapshot(freshStatus, leadPrefixBlocked), responses: responses({ 'compliance.check': ok(prefixBlocked) }) },
+        async (page) => {
+          await page.getByLabel('Number or SIP address').fill(viaPrefix);
+          const typed = page.getByRole('region', { name: 'Number typed: why this call is blocked' });
+          // The typed one open, the lead's compact: both forms of the card in one picture.
+          await typed.getByRole('button', { name: 'Why?' }).click();
+        },
+        viewport,
+      );
 
       // 10. The campaign's calling window (countries without statutory hours), Sunday's ending before it starts.
-      await scene(`campaign-window-${size}`, { snapshot: snapshot(freshStatus, null), responses: responses() }, async (page) => {
-        await page.getByRole('button', { name: 'Edit campaign' }).click();
-        const dialog = page.getByRole('dialog', { name: /Campaign:/ });
-        await dialog.getByLabel('Sunday', { exact: true }).check();
-        await dialog.getByLabel('Sunday: until').fill('09:00');
-        await dialog.getByRole('button', { name: 'Save campaign' }).click();
-        await dialog.getByLabel('Monday–Friday: from').scrollIntoViewIfNeeded();
-      }, viewport);
+      await scene(
+        `campaign-window-${size}`,
+        { snapshot: snapshot(freshStatus, null), responses: responses() },
+        async (page) => {
+          await page.getByRole('button', { name: 'Edit campaign' }).click();
+          const dialog = page.getByRole('dialog', { name: /Campaign:/ });
+          await dialog.getByLabel('Sunday', { exact: true }).check();
+          await dialog.getByLabel('Sunday: until').fill('09:00');
+          await dialog.getByRole('button', { name: 'Save campaign' }).click();
+          await dialog.getByLabel('Monday–Friday: from').scrollIntoViewIfNeeded();
+        },
+        viewport,
+      );
 
       // 9. The dial box with a target the gate cannot read: refused before the call, Call disabled.
-      await scene(`unreadable-${size}`, { snapshot: snapshot(freshStatus, null), responses: responses({ 'compliance.check': ok(unreadable) }) }, async (page) => {
-        await page.getByLabel('Number or SIP address').fill(unreadable.target!.input);
-        await page.getByRole('region', { name: 'Number typed: why this call is blocked' }).waitFor();
-      }, viewport);
+      await scene(
+        `unreadable-${size}`,
+        { snapshot: snapshot(freshStatus, null), responses: responses({ 'compliance.check': ok(unreadable) }) },
+        async (page) => {
+          await page.getByLabel('Number or SIP address').fill(unreadable.target!.input);
+          await page.getByRole('region', { name: 'Number typed: why this call is blocked' }).waitFor();
+        },
+        viewport,
+      );
     }
 
     // 1. Stale registry: the banner; the lead on screen blocked by the registry (details open);
@@ -382,13 +468,32 @@ async function main(): Promise<void> {
 
     // 2b. During that lead's call: the call's own decision, on the lead card.
     const inCall = snapshot(freshStatus, exemptDecision, [activeCall]);
-    inCall.workspace = { ...inCall.workspace, agent: { ...inCall.workspace.agent, state: 'on-call' }, current: { ...inCall.workspace.current!, stage: 'call', callId: activeCall.id } };
+    inCall.workspace = {
+      ...inCall.workspace,
+      agent: { ...inCall.workspace.agent, state: 'on-call' },
+      current: { ...inCall.workspace.current!, stage: 'call', callId: activeCall.id },
+    };
     await scene('in-call', { snapshot: inCall, responses: responses() }, async (page) => {
       await page.getByRole('region', { name: 'This call: why this call is allowed' }).waitFor();
     });
 
     // 2c. A manual call (no lead): the card sits in the call panel.
-    const manual = snapshot(freshStatus, null, [{ ...activeCall, leadId: null, temperature: { kind: 'cold', reason: 'Outbound call with no recorded interest' }, compliance: { ...exemptDecision, allowed: true, exemption: null, summary: 'Allowed: every check passed.', checks: exemptDecision.checks.map((c) => (c.rule === 'registry' ? { ...c, outcome: 'pass' as const, detail: 'Not on the US National DNC Registry (snapshot 2026-11-23, 3 days old).' } : c)) } }]);
+    const manual = snapshot(freshStatus, null, [
+      {
+        ...activeCall,
+        leadId: null,
+        temperature: { kind: 'cold', reason: 'Outbound call with no recorded interest' },
+        compliance: {
+          ...exemptDecision,
+          allowed: true,
+          exemption: null,
+          summary: 'Allowed: every check passed.',
+          checks: exemptDecision.checks.map((c) =>
+            c.rule === 'registry' ? { ...c, outcome: 'pass' as const, detail: 'Not on the US National DNC Registry (snapshot 2026-11-23, 3 days old).' } : c,
+          ),
+        },
+      },
+    ]);
     manual.workspace = { ...manual.workspace, agent: { ...manual.workspace.agent, state: 'on-call' } };
     await scene('manual-call', { snapshot: manual, responses: responses() }, async (page) => {
       const card = page.getByRole('region', { name: 'This call: why this call is allowed' });
@@ -421,7 +526,17 @@ async function main(): Promise<void> {
       'panel-scrub',
       {
         snapshot: snapshot(freshStatus, null),
-        responses: responses({ 'compliance.scrub': ok({ campaignId: 1, leads: 1200, phones: 1531, allowed: 1318, exempt: 204, blocked: { internalDnc: 17, registry: 181, noRegistry: 15, total: 213 }, durationMs: 1840 }) }),
+        responses: responses({
+          'compliance.scrub': ok({
+            campaignId: 1,
+            leads: 1200,
+            phones: 1531,
+            allowed: 1318,
+            exempt: 204,
+            blocked: { internalDnc: 17, registry: 181, noRegistry: 15, total: 213 },
+            durationMs: 1840,
+          }),
+        }),
       },
       async (page) => {
         await page.getByRole('button', { name: 'Compliance' }).click();
@@ -434,7 +549,10 @@ async function main(): Promise<void> {
     // 6. Internal DNC: a pasted list, one of them not a number.
     await scene(
       'panel-dnc',
-      { snapshot: snapshot(freshStatus, null), responses: responses({ 'compliance.addToDnc': ok({ added: 2, already: 1, invalid: ['12ab: not a phone number'] }) }) },
+      {
+        snapshot: snapshot(freshStatus, null),
+        responses: responses({ 'compliance.addToDnc': ok({ added: 2, already: 1, invalid: ['12ab: not a phone number'] }) }),
+      },
       async (page) => {
         await page.getByRole('button', { name: 'Compliance' }).click();
         await page.getByRole('tab', { name: 'Internal DNC' }).click();

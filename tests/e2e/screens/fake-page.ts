@@ -59,7 +59,10 @@ export type Scene = (name: string, data: FakeData, act: (page: Page) => Promise<
  * installed), acts, checks that nothing errored, no dialog ran and the top bar stayed one row at
  * 1280 px (plus `check`), and saves test-results/<prefix>-<name>.png. Exit code 1 on any error.
  */
-export async function runScreens(opts: { prefix: string; now: number; check?: (page: Page) => Promise<string | null> }, scenes: (scene: Scene) => Promise<void>): Promise<void> {
+export async function runScreens(
+  opts: { prefix: string; now: number; check?: (page: Page) => Promise<string | null> },
+  scenes: (scene: Scene) => Promise<void>,
+): Promise<void> {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   const out = path.join(repo, 'test-results');
   const bundleDir = path.join(out, `${opts.prefix}-screens`, 'renderer');

@@ -43,7 +43,16 @@ describe('migrations', () => {
     expect(migrate(raw, extra)).toBe(latestVersion + 1);
     expect(migrate(raw, extra)).toBe(latestVersion + 1);
     // A failing migration leaves the previous version intact.
-    const broken = [...extra, { version: latestVersion + 2, up: (db: Database.Database) => { db.exec('CREATE TABLE half (x)'); throw new Error('boom'); } }];
+    const broken = [
+      ...extra,
+      {
+        version: latestVersion + 2,
+        up: (db: Database.Database) => {
+          db.exec('CREATE TABLE half (x)');
+          throw new Error('boom');
+        },
+      },
+    ];
     expect(() => migrate(raw, broken)).toThrow('boom');
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion + 1);
     expect(raw.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
@@ -81,7 +90,20 @@ describe('durability and concurrency', () => {
     const c = a.campaigns.save(campaignInput()).id;
     const lead = a.leads.create(c, newLead(), NOW);
     const b = openSqliteStore(file);
-    a.activity.recordDisposition({ leadId: lead.id, callId: 'x', code: 'callback', label: 'Callback', effect: 'callback', success: false, note: 'ring at 5', at: NOW, phone: null, retryAt: null, callback: { dueAt: NOW + 3600_000, timeZone: 'America/New_York' }, maxAttempts: 5 });
+    a.activity.recordDisposition({
+      leadId: lead.id,
+      callId: 'x',
+      code: 'callback',
+      label: 'Callback',
+      effect: 'callback',
+      success: false,
+      note: 'ring at 5',
+      at: NOW,
+      phone: null,
+      retryAt: null,
+      callback: { dueAt: NOW + 3600_000, timeZone: 'America/New_York' },
+      maxAttempts: 5,
+    });
     expect(b.leads.get(lead.id)).toMatchObject({ status: 'callback', dueAt: NOW + 3600_000 });
     expect(b.leads.callbacks(lead.id)).toHaveLength(1);
     a.close();
@@ -144,9 +166,23 @@ describe('speed on 100 k leads', () => {
 
   function bigRow(i: number): NewLead {
     return {
-      firstName: `Name${i}`, lastName: `Surname${i % 997}`, company: i % 10 === 0 ? `Company ${i % 313}` : '', email: `p${i}@example.com`,
-      street: '', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US', timeZone: 'America/Chicago', source: 'list-2025',
-      customFields: {}, consentAt: null, inquiryAt: null, lastPurchaseAt: null, score: i % 1000, priority: i % 3,
+      firstName: `Name${i}`,
+      lastName: `Surname${i % 997}`,
+      company: i % 10 === 0 ? `Company ${i % 313}` : '',
+      email: `p${i}@example.com`,
+      street: '',
+      city: 'Springfield',
+      region: 'IL',
+      postalCode: '62701',
+      country: 'US',
+      timeZone: 'America/Chicago',
+      source: 'list-2025',
+      customFields: {},
+      consentAt: null,
+      inquiryAt: null,
+      lastPurchaseAt: null,
+      score: i % 1000,
+      priority: i % 3,
       phones: [{ e164: `+1217${String(1_000_000 + i)}`, raw: `(217) ${i}`, label: null }],
     };
   }
@@ -182,7 +218,20 @@ describe('speed on 100 k leads', () => {
     for (let i = 0; i < 1000; i++) {
       const l = store.leads.next(campaignId, NOW)!;
       store.activity.recordAttempt(l.id, NOW);
-      store.activity.recordDisposition({ leadId: l.id, callId: null, code: 'no-answer', label: 'No answer', effect: 'retry', success: false, note: '', at: NOW, phone: null, retryAt: NOW + 7200_000, callback: null, maxAttempts: 5 });
+      store.activity.recordDisposition({
+        leadId: l.id,
+        callId: null,
+        code: 'no-answer',
+        label: 'No answer',
+        effect: 'retry',
+        success: false,
+        note: '',
+        at: NOW,
+        phone: null,
+        retryAt: NOW + 7200_000,
+        callback: null,
+        maxAttempts: 5,
+      });
       n++;
     }
     for (let i = 0; i < 2000; i++) store.dnc.add(`+1217${String(1_000_000 + i * 3 + 2)}`, 'registry', NOW);

@@ -29,7 +29,14 @@ describe('CSV import into the real SQLite store', () => {
     const { suggested } = await previewCsv(path);
     const progress: number[] = [];
     const report = await runImportInWorker({
-      dbPath, path, campaignId, mapping: suggested, duplicates: 'skip', defaultCountry: 'PL', batchSize: 1000, onProgress: (p) => progress.push(p.rowsDone),
+      dbPath,
+      path,
+      campaignId,
+      mapping: suggested,
+      duplicates: 'skip',
+      defaultCountry: 'PL',
+      batchSize: 1000,
+      onProgress: (p) => progress.push(p.rowsDone),
     });
     expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 3002, imported: 3000, skipped: 1, failed: 1 });
     expect(report.errors).toEqual([{ row: 3001, reason: 'row 3001: no valid phone number ("abc" is not a phone number)' }]);
@@ -43,9 +50,25 @@ describe('CSV import into the real SQLite store', () => {
 
   it('merges duplicates against leads already in the campaign', async () => {
     const { store, campaignId } = freshDb('merge');
-    const first = await importCsv({ path: fixture('duplicates.csv'), campaignId, mapping: ['firstName', 'lastName', 'phone', 'city'], duplicates: 'merge', defaultCountry: 'PL', leads: store.leads, onProgress: () => {} });
+    const first = await importCsv({
+      path: fixture('duplicates.csv'),
+      campaignId,
+      mapping: ['firstName', 'lastName', 'phone', 'city'],
+      duplicates: 'merge',
+      defaultCountry: 'PL',
+      leads: store.leads,
+      onProgress: () => {},
+    });
     expect(first).toMatchObject({ imported: 2, merged: 1 });
-    const again = await importCsv({ path: fixture('duplicates.csv'), campaignId, mapping: ['firstName', 'lastName', 'phone', 'city'], duplicates: 'skip', defaultCountry: 'PL', leads: store.leads, onProgress: () => {} });
+    const again = await importCsv({
+      path: fixture('duplicates.csv'),
+      campaignId,
+      mapping: ['firstName', 'lastName', 'phone', 'city'],
+      duplicates: 'skip',
+      defaultCountry: 'PL',
+      leads: store.leads,
+      onProgress: () => {},
+    });
     expect(again).toMatchObject({ imported: 0, merged: 0, skipped: 3 });
     const { rows } = store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
     expect(store.leads.get(rows[0].id)).toMatchObject({ firstName: 'Janek', lastName: 'Kowalski', city: 'Kraków' });
@@ -55,11 +78,23 @@ describe('CSV import into the real SQLite store', () => {
   it('cancel from the main thread stops the worker between batches, imported rows stay', async () => {
     const { dbPath, store, campaignId } = freshDb('cancel');
     const path = join(dir, 'big.csv');
-    writeFileSync(path, 'Name,Phone\n' + Array.from({ length: 20_000 }, (_, i) => `Lead ${i},+1 212 555 ${String(i % 10000).padStart(4, "0")}`).join('\n') + '\n');
+    writeFileSync(
+      path,
+      'Name,Phone\n' + Array.from({ length: 20_000 }, (_, i) => `Lead ${i},+1 212 555 ${String(i % 10000).padStart(4, '0')}`).join('\n') + '\n',
+    );
     const ac = new AbortController();
     const report = await runImportInWorker({
-      dbPath, path, campaignId, mapping: ['fullName', 'phone'], duplicates: 'merge', defaultCountry: 'US', batchSize: 500,
-      signal: ac.signal, onProgress: (p) => { if (p.rowsDone > 0) ac.abort(); },
+      dbPath,
+      path,
+      campaignId,
+      mapping: ['fullName', 'phone'],
+      duplicates: 'merge',
+      defaultCountry: 'US',
+      batchSize: 500,
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.rowsDone > 0) ac.abort();
+      },
     });
     expect(report.cancelled).toBe(true);
     expect(report.rowsDone).toBeLessThan(20_000);
@@ -70,6 +105,16 @@ describe('CSV import into the real SQLite store', () => {
   it('a worker failure (unknown campaign) rejects', async () => {
     const { dbPath, store } = freshDb('fail');
     store.close();
-    await expect(runImportInWorker({ dbPath, path: fixture('tab.csv'), campaignId: 999, mapping: ['fullName', 'phone'], duplicates: 'merge', defaultCountry: 'PL', onProgress: () => {} })).rejects.toThrow(/999/);
+    await expect(
+      runImportInWorker({
+        dbPath,
+        path: fixture('tab.csv'),
+        campaignId: 999,
+        mapping: ['fullName', 'phone'],
+        duplicates: 'merge',
+        defaultCountry: 'PL',
+        onProgress: () => {},
+      }),
+    ).rejects.toThrow(/999/);
   });
 });

@@ -8,16 +8,7 @@
  * back into digits. Digits received via SIP INFO (application/dtmf-relay) are recorded
  * separately.
  */
-import {
-  Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  type Session,
-  type Web,
-} from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Session, type Web } from 'sip.js';
 
 export type CallState = 'idle' | 'ringing-in' | 'calling' | 'established' | 'terminated';
 
@@ -122,7 +113,11 @@ function log(type: string, detail?: string): void {
   eventLog.push(ev);
   if (eventLog.length > 2000) eventLog.shift();
   const el = $('log');
-  if (el) el.textContent = eventLog.slice(-40).map((e) => `${e.rel} ${e.type}${e.detail ? ' ' + e.detail : ''}`).join('\n');
+  if (el)
+    el.textContent = eventLog
+      .slice(-40)
+      .map((e) => `${e.rel} ${e.type}${e.detail ? ' ' + e.detail : ''}`)
+      .join('\n');
 }
 
 function render(): void {

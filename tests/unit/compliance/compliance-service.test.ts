@@ -56,7 +56,16 @@ function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound', scrubWork
   });
   svc.init();
   const policy = policyOver(svc, store, campaign.id);
-  return { svc, gate: (q) => policy.decide({ target: q.uri, path: q.path, leadId: q.leadId }).decision, store, dataDir, events, clock, campaignId: campaign.id, dbPath };
+  return {
+    svc,
+    gate: (q) => policy.decide({ target: q.uri, path: q.path, leadId: q.leadId }).decision,
+    store,
+    dataDir,
+    events,
+    clock,
+    campaignId: campaign.id,
+    dbPath,
+  };
 }
 
 function policyOver(svc: ComplianceService, store: Store, campaignId: number): DialPolicy {
@@ -70,12 +79,19 @@ function policyOver(svc: ComplianceService, store: Store, campaignId: number): D
 }
 
 /** Imports a full registry list (the real importer and index) and waits for the end. */
-async function importRegistry(r: Rig, registry: 'US' | 'CA', numbers: string[], snapshotDate: string, mode: 'full' | 'changes' = 'full', name = `${registry}-${mode}.txt`): Promise<ComplianceStatus> {
+async function importRegistry(
+  r: Rig,
+  registry: 'US' | 'CA',
+  numbers: string[],
+  snapshotDate: string,
+  mode: 'full' | 'changes' = 'full',
+  name = `${registry}-${mode}.txt`,
+): Promise<ComplianceStatus> {
   const inbox = path.join(r.dataDir, 'registry-inbox');
   writeFileSync(path.join(inbox, name), numbers.join('\r\n') + '\r\n');
   r.svc.startImport({ registry, mode, files: [{ name, kind: mode === 'full' ? 'full' : 'changes' }], snapshotDate });
   // The import runs in a worker thread (started from source through tsx: up to seconds on a busy machine).
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
     const s = r.svc.status();
     if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) return s;
     await new Promise((res) => setTimeout(res, 10));
@@ -126,7 +142,11 @@ describe('compliance gate in main', () => {
 
     const log = r.svc.auditPage(0, 10);
     expect(log.total).toBe(3);
-    expect(log.rows.map((x) => [x.path, x.allowed])).toEqual([['progressive', true], ['preview', false], ['manual', false]]);
+    expect(log.rows.map((x) => [x.path, x.allowed])).toEqual([
+      ['progressive', true],
+      ['preview', false],
+      ['manual', false],
+    ]);
   });
 
   it('a registry snapshot older than 31 days blocks again, with the age in words', async () => {
@@ -154,7 +174,7 @@ describe('compliance gate in main', () => {
     expect(r.svc.addToInternalDnc(['(212) 555-0100', 'not a number'], 'manual')).toMatchObject({ added: 1, already: 0 });
     const blocked = r.gate({ uri: 'sip:+12125550100@pbx', path: 'preview', leadId: lead.id });
     expect(blocked?.allowed).toBe(false);
-    expect(blocked?.summary).toContain("internal Do-Not-Call list (no exemption applies)");
+    expect(blocked?.summary).toContain('internal Do-Not-Call list (no exemption applies)');
   });
 
   it('calling hours use the lead’s zone, else the number’s, and the state from the area code', async () => {
@@ -164,9 +184,17 @@ describe('compliance gate in main', () => {
     // Florida ends at 20:00 (a state override); the area code 305 says Florida.
     const policy = { regions: { 'US-FL': { weekday: { start: '08:00', end: '20:00' } } } };
     const strict = new ComplianceService({
-      store: r.store, dataDir: r.dataDir, currentCampaignId: () => r.campaignId, defaultCountry: () => 'US', emit: () => undefined,
-      log: { info: () => undefined, warn: () => undefined }, now: () => r.clock.now,
-      policy: { ...(await import('../../../shared/compliance')).defaultCompliancePolicy, callingHours: { ...(await import('../../../shared/calling-hours')).defaultCallingHours, ...policy } },
+      store: r.store,
+      dataDir: r.dataDir,
+      currentCampaignId: () => r.campaignId,
+      defaultCountry: () => 'US',
+      emit: () => undefined,
+      log: { info: () => undefined, warn: () => undefined },
+      now: () => r.clock.now,
+      policy: {
+        ...(await import('../../../shared/compliance')).defaultCompliancePolicy,
+        callingHours: { ...(await import('../../../shared/calling-hours')).defaultCallingHours, ...policy },
+      },
     });
     const d = policyOver(strict, r.store, r.campaignId).preview({ target: florida.uri, path: 'manual', leadId: null }).permit.decision;
     expect(d?.allowed).toBe(false);
@@ -252,10 +280,12 @@ describe('compliance gate in main', () => {
     const big = Array.from({ length: 200_000 }, (_, i) => String(3125550000 + i * 7));
     writeFileSync(path.join(r.dataDir, 'registry-inbox', 'big.txt'), big.join('\n') + '\n');
     r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'big.txt', kind: 'full' }], snapshotDate: '2026-11-24' });
-    expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'big.txt', kind: 'full' }], snapshotDate: '2026-11-24' })).toThrow(/already running/);
+    expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'big.txt', kind: 'full' }], snapshotDate: '2026-11-24' })).toThrow(
+      /already running/,
+    );
     r.svc.cancelImport();
     let s = r.svc.status();
-    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !['done', 'failed', 'cancelled'].includes(s.import?.phase ?? ''); ) {
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline && !['done', 'failed', 'cancelled'].includes(s.import?.phase ?? '');) {
       await new Promise((res) => setTimeout(res, 10));
       s = r.svc.status();
     }
@@ -270,6 +300,8 @@ describe('compliance gate in main', () => {
     const r = rig();
     expect(() => r.svc.startImport({ registry: 'US', mode: 'full', files: [{ name: 'missing.txt', kind: 'full' }] })).toThrow(/not in the registry inbox/);
     writeFileSync(path.join(r.dataDir, 'registry-inbox', 'c.txt'), '2125550100,A\n');
-    expect(() => r.svc.startImport({ registry: 'US', mode: 'changes', files: [{ name: 'c.txt', kind: 'changes' }] })).toThrow(/full US National DNC Registry list before/);
+    expect(() => r.svc.startImport({ registry: 'US', mode: 'changes', files: [{ name: 'c.txt', kind: 'changes' }] })).toThrow(
+      /full US National DNC Registry list before/,
+    );
   });
 });

@@ -63,7 +63,11 @@ const DEFAULT_CAMPAIGN_WINDOW: { weekday: HoursWindow | null; saturday: HoursWin
   sunday: null,
 };
 /** Existing business relationship, in calendar months (none in the UK). */
-const LAW_EBR: Record<Registry, { purchase: number; inquiry: number } | null> = { US: { purchase: 18, inquiry: 3 }, CA: { purchase: 18, inquiry: 6 }, GB: null };
+const LAW_EBR: Record<Registry, { purchase: number; inquiry: number } | null> = {
+  US: { purchase: 18, inquiry: 3 },
+  CA: { purchase: 18, inquiry: 6 },
+  GB: null,
+};
 /** Kinds the registry does not cover: PECR's direct marketing includes charities and politics. */
 const LAW_EXEMPT_KINDS: Record<Registry, string[]> = { US: ['charity', 'political', 'survey'], CA: ['charity', 'political', 'survey'], GB: ['survey'] };
 /** Snapshot age limit in days (UK: a number is protected 28 days after listing). */
@@ -249,8 +253,10 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
   if (gotEx !== wantEx) diffs.push(`exemption: got ${gotEx}, expected ${wantEx}`);
 
   const regDetail = actual.checks.find((c) => c.rule === 'registry')?.detail ?? '';
-  if (exp.registryReason === 'not-imported' && !regDetail.includes('has not been imported')) diffs.push(`registry detail should say not imported: "${regDetail}"`);
-  if (exp.registryReason === 'stale' && !regDetail.includes(`is ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit})`)) diffs.push(`registry detail should say ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit}): "${regDetail}"`);
+  if (exp.registryReason === 'not-imported' && !regDetail.includes('has not been imported'))
+    diffs.push(`registry detail should say not imported: "${regDetail}"`);
+  if (exp.registryReason === 'stale' && !regDetail.includes(`is ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit})`))
+    diffs.push(`registry detail should say ${exp.snapshotAgeDays} days old (limit ${exp.snapshotLimit}): "${regDetail}"`);
   if (exp.registryReason === 'listed' && !regDetail.includes(' is on the ')) diffs.push(`registry detail should say the number is listed: "${regDetail}"`);
 
   // The summary gives the first blocking reason, or why it is allowed.
@@ -263,21 +269,23 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
         : first === 'consent'
           ? "needs the subscriber's prior consent"
           : first === 'calling-hours'
-          ? exp.hoursReason === 'unknown-zone'
-            ? 'local time is unknown'
-            : exp.hoursReason === 'holiday'
-              ? 'is a public holiday'
-              : exp.pack === 'US' || exp.pack === 'CA'
-                ? 'Blocked: '
-                : "the campaign's calling window"
-          : exp.exemption
-            ? 'Allowed (exempt)'
-            : 'Allowed: every check passed.';
+            ? exp.hoursReason === 'unknown-zone'
+              ? 'local time is unknown'
+              : exp.hoursReason === 'holiday'
+                ? 'is a public holiday'
+                : exp.pack === 'US' || exp.pack === 'CA'
+                  ? 'Blocked: '
+                  : "the campaign's calling window"
+            : exp.exemption
+              ? 'Allowed (exempt)'
+              : 'Allowed: every check passed.';
   if (!actual.summary.includes(words)) diffs.push(`summary should contain "${words}": "${actual.summary}"`);
   if (!exp.allowed && !actual.summary.startsWith('Blocked')) diffs.push(`summary of a blocked call should start with Blocked: "${actual.summary}"`);
 
   {
-    const gotLt = actual.localTimes.map((t) => `${t.zone}=${t.inside ? 'in' : 'out'}@${t.local === 'unknown' ? '?' : t.local.slice(0, 5)}/${t.window}`).join(' ');
+    const gotLt = actual.localTimes
+      .map((t) => `${t.zone}=${t.inside ? 'in' : 'out'}@${t.local === 'unknown' ? '?' : t.local.slice(0, 5)}/${t.window}`)
+      .join(' ');
     const wantLt = exp.localTimes.map((t) => `${t.zone}=${t.inside ? 'in' : 'out'}@${t.hhmm ?? '?'}/${t.window}`).join(' ');
     if (gotLt !== wantLt) diffs.push(`local times: got [${gotLt}], expected [${wantLt}]`);
   }
@@ -285,7 +293,6 @@ function compare(actual: ComplianceDecision, exp: Expected): string[] {
 }
 
 // ───────────────────────────── generating cases ─────────────────────────────
-
 
 const US_ZONES = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu'];
 const CA_ZONES = ['America/Toronto', 'America/Halifax', 'America/St_Johns', 'America/Vancouver', 'America/Winnipeg', 'America/Regina'];
@@ -316,7 +323,16 @@ const wallFormats = new Map<string, Intl.DateTimeFormat>();
 function offsetAt(zone: string, ms: number): number {
   let f = wallFormats.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     wallFormats.set(zone, f);
   }
   const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
@@ -361,7 +377,7 @@ interface Case {
 function makeGenerator(seed: number) {
   const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const chance = (p: number) => rnd() < p;
 
   function policy(): CompliancePolicy {
@@ -388,7 +404,8 @@ function makeGenerator(seed: number) {
     const zones: string[] = [];
     for (let i = 0; i < n; i++) {
       if (chance(0.01)) zones.push('Mars/Olympus_Mons');
-      else if (i > 0 && chance(0.08)) zones.push(zones[0]); // duplicates happen
+      else if (i > 0 && chance(0.08))
+        zones.push(zones[0]); // duplicates happen
       else zones.push(chance(0.88) ? pick(home) : pick(ALL_ZONES));
     }
     return zones;
@@ -448,7 +465,12 @@ function makeGenerator(seed: number) {
     const r = rnd();
     if (r < 0.08) return null;
     // Another registry's lookup for this number (main should never send one): ignored.
-    if (r < 0.1) return { name: pick((['US', 'CA', 'GB'] as const).filter((n) => n !== country)), state: { loaded: true, snapshotAt: nowMs - DAY, count: 10 }, listed: false };
+    if (r < 0.1)
+      return {
+        name: pick((['US', 'CA', 'GB'] as const).filter((n) => n !== country)),
+        state: { loaded: true, snapshotAt: nowMs - DAY, count: 10 },
+        listed: false,
+      };
     if (r < 0.2) {
       return { name: country, state: { loaded: false, snapshotAt: chance(0.5) ? null : nowMs - int(0, 60) * DAY, count: 0 }, listed: null };
     }
@@ -492,7 +514,16 @@ function makeGenerator(seed: number) {
       policy: p,
       facts: {
         ...extra,
-        e164: country === 'US' ? '+12125550100' : country === 'CA' ? '+14165550100' : country === 'PL' ? '+48221234567' : country === 'GB' ? '+442071234567' : '+4930123456',
+        e164:
+          country === 'US'
+            ? '+12125550100'
+            : country === 'CA'
+              ? '+14165550100'
+              : country === 'PL'
+                ? '+48221234567'
+                : country === 'GB'
+                  ? '+442071234567'
+                  : '+4930123456',
         country,
         region,
         zones,
@@ -581,7 +612,10 @@ describe(`decideCompliance against the plain rules (${CASES} random cases, seed 
       if (exp.registry && ev) {
         // Cases exactly at the end of a relationship (now = D 00:00 UTC + N months).
         const months = LAW_EBR[exp.registry] ?? { purchase: 0, inquiry: 0 };
-        for (const [text, n] of [[ev.lastPurchaseAt, months.purchase], [ev.inquiryAt, months.inquiry]] as const) {
+        for (const [text, n] of [
+          [ev.lastPurchaseAt, months.purchase],
+          [ev.inquiryAt, months.inquiry],
+        ] as const) {
           const day = parseDay(text);
           if (day && addMonths(day.y, day.m, day.d, n) === c.facts.now) count('ebr-boundary');
         }
@@ -632,7 +666,9 @@ describe(`decideCompliance against the plain rules (${CASES} random cases, seed 
       'multi-zone:pass',
       'multi-zone:outside',
     ]) {
-      expect(seen.get(k) ?? 0, `seed ${SEED}: too few cases with ${k} (${JSON.stringify(Object.fromEntries(seen))})`).toBeGreaterThanOrEqual(CASES < 20_000 ? 1 : k === 'ebr-boundary' ? 10 : 50);
+      expect(seen.get(k) ?? 0, `seed ${SEED}: too few cases with ${k} (${JSON.stringify(Object.fromEntries(seen))})`).toBeGreaterThanOrEqual(
+        CASES < 20_000 ? 1 : k === 'ebr-boundary' ? 10 : 50,
+      );
     }
   });
 });

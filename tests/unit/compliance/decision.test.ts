@@ -297,7 +297,11 @@ describe('registry snapshot age and import', () => {
   });
 
   it('a stale snapshot does not block an exempt call', () => {
-    for (const o of [{ kind: 'charity' }, { evidence: evidence({ consentAt: '2026-03-02' }) }, { evidence: evidence({ lastPurchaseAt: '2026-01-15' }) }] as Opts[]) {
+    for (const o of [
+      { kind: 'charity' },
+      { evidence: evidence({ consentAt: '2026-03-02' }) },
+      { evidence: evidence({ lastPurchaseAt: '2026-01-15' }) },
+    ] as Opts[]) {
       const d = decideCompliance(facts({ ...o, snapshotAgeMs: 90 * DAY }));
       expect(d.allowed).toBe(true);
       expect(check(d, 'registry').outcome).toBe('exempt');

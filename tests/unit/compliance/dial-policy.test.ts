@@ -52,8 +52,19 @@ function rig(opts: { campaignCountry?: string; dispositionRequired?: boolean; te
     now: () => NOW,
   });
   compliance.init();
-  const account: DialAccount = { dialPlan: plan, domain: DOMAIN, team: opts.team ?? ['sip:agent7@other.example'], monitorCodes: ['*222{ext}', '*223{ext}', '*224{ext}'] };
-  const policy = new DialPolicy({ compliance, store, account: () => account, currentCampaignId: () => current.id, dispositionRequired: () => opts.dispositionRequired ?? false });
+  const account: DialAccount = {
+    dialPlan: plan,
+    domain: DOMAIN,
+    team: opts.team ?? ['sip:agent7@other.example'],
+    monitorCodes: ['*222{ext}', '*223{ext}', '*224{ext}'],
+  };
+  const policy = new DialPolicy({
+    compliance,
+    store,
+    account: () => account,
+    currentCampaignId: () => current.id,
+    dispositionRequired: () => opts.dispositionRequired ?? false,
+  });
   return { store, compliance, policy, campaigns: { us, pl, gb } };
 }
 
@@ -89,7 +100,8 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
       const { permit } = r.policy.preview({ target, path: (['manual', 'link', 'redial', 'transfer'] as const)[i % 4], leadId: null });
       if (permit.allowed) leaks.push(`${target} → ${permit.uri}`);
       const reading = permit.decision.target?.readings.find((x) => x.e164 === e164);
-      if (!reading || reading.allowed || !/internal Do-Not-Call/.test(reading.summary) || !permit.decision.summary.includes('+')) unnamed.push(`${target}: ${permit.decision.summary}`);
+      if (!reading || reading.allowed || !/internal Do-Not-Call/.test(reading.summary) || !permit.decision.summary.includes('+'))
+        unnamed.push(`${target}: ${permit.decision.summary}`);
     }
     expect(leaks).toEqual([]);
     expect(unnamed).toEqual([]);
@@ -153,9 +165,23 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     const only = tempStore();
     open.push(only.store);
     const pl = only.store.campaigns.save(campaignInput('PL', { defaultCountry: 'PL' }));
-    const compliance = new ComplianceService({ store: only.store, dataDir: null, currentCampaignId: () => pl.id, defaultCountry: () => 'PL', emit: () => undefined, log: { info: () => undefined, warn: () => undefined }, now: () => NOW });
+    const compliance = new ComplianceService({
+      store: only.store,
+      dataDir: null,
+      currentCampaignId: () => pl.id,
+      defaultCountry: () => 'PL',
+      emit: () => undefined,
+      log: { info: () => undefined, warn: () => undefined },
+      now: () => NOW,
+    });
     const plPlan = { ...defaultDialPlan('PL') };
-    const plPolicy = new DialPolicy({ compliance, store: only.store, account: () => ({ dialPlan: plPlan, domain: DOMAIN, team: [], monitorCodes: [] }), currentCampaignId: () => pl.id, dispositionRequired: () => false });
+    const plPolicy = new DialPolicy({
+      compliance,
+      store: only.store,
+      account: () => ({ dialPlan: plPlan, domain: DOMAIN, team: [], monitorCodes: [] }),
+      currentCampaignId: () => pl.id,
+      dispositionRequired: () => false,
+    });
     for (const [target, why] of cases) {
       const permit = (target === '2125550199' ? plPolicy : r.policy).decide({ target, path: 'manual', leadId: null });
       expect(permit.allowed, target).toBe(false);
@@ -176,12 +202,18 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     r.compliance.addToInternalDnc(['+48225550123'], 'manual');
     const permit = r.policy.preview({ target: '9 225550123', path: 'manual', leadId: null }).permit;
     expect(permit.allowed).toBe(false);
-    expect(permit.decision.target?.readings.find((x) => x.e164 === '+48225550123')).toMatchObject({ allowed: false, via: ['outside-line prefix 9', 'national form in PL'] });
+    expect(permit.decision.target?.readings.find((x) => x.e164 === '+48225550123')).toMatchObject({
+      allowed: false,
+      via: ['outside-line prefix 9', 'national form in PL'],
+    });
     // Ten digits that are a US number and a UK 03 number (national form, no trunk 0): both are
     // decided; the listed one decides, and the other is still shown.
     r.compliance.addToInternalDnc(['+13039284265'], 'manual');
     const both = r.policy.preview({ target: 'sip:3039284265@pbx.example.com;user=phone', path: 'transfer', leadId: null }).permit;
-    expect(both.decision.target?.readings.map((x) => [x.e164, x.allowed]).sort()).toEqual([['+13039284265', false], ['+443039284265', true]]);
+    expect(both.decision.target?.readings.map((x) => [x.e164, x.allowed]).sort()).toEqual([
+      ['+13039284265', false],
+      ['+443039284265', true],
+    ]);
     expect(both.allowed).toBe(false);
     expect(both.decision.summary).toMatch(/^Blocked: \+13039284265 is on the company's internal Do-Not-Call list.*one of 2 ways/);
     // Unlisted, the same two readings let it through.
@@ -197,14 +229,27 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     const free = rig();
     const lead = free.store.leads.create(free.campaigns.us.id, newLead({ phones: [phone('+12125550100'), phone('+12125550101')] }), NOW);
     free.store.activity.recordDisposition({
-      leadId: lead.id, callId: null, code: 'wrong', label: 'Wrong number', effect: 'bad-number', success: false, note: '', at: NOW,
-      phone: '+12125550100', retryAt: null, callback: null, maxAttempts: 5,
+      leadId: lead.id,
+      callId: null,
+      code: 'wrong',
+      label: 'Wrong number',
+      effect: 'bad-number',
+      success: false,
+      note: '',
+      at: NOW,
+      phone: '+12125550100',
+      retryAt: null,
+      callback: null,
+      maxAttempts: 5,
     });
     const bad = free.policy.decide({ target: '+1 212 555 0100', path: 'preview', leadId: lead.id });
     expect(bad).toMatchObject({ allowed: false, code: 'blocked' });
     expect(bad.decision.summary).toContain('+12125550100 is marked as a bad number');
     // The lead's other number is fine; each attempt left one audit record.
     expect(free.policy.decide({ target: '+12125550101', path: 'preview', leadId: lead.id }).allowed).toBe(true);
-    expect(free.compliance.auditPage(0, 10).rows.map((x) => [x.e164, x.allowed])).toEqual([['+12125550101', true], ['+12125550100', false]]);
+    expect(free.compliance.auditPage(0, 10).rows.map((x) => [x.e164, x.allowed])).toEqual([
+      ['+12125550101', true],
+      ['+12125550100', false],
+    ]);
   });
 });

@@ -98,7 +98,20 @@ describe('parseRegistryLine', () => {
   });
 
   it('reads the DNCL forms: separators, +1 / 1 prefix, quoted CSV with extra columns', () => {
-    for (const line of ['(613) 555-0123', '613-555-0123', '613 555 0123', '613.555.0123', '+1 613 555 0123', '16135550123', '1-613-555-0123', '"6135550123"', '"(613) 555-0123","Ottawa","ON"', 'Smith;"613-555-0123";x', 'ref 12,6135550123', '613,555-0123'])
+    for (const line of [
+      '(613) 555-0123',
+      '613-555-0123',
+      '613 555 0123',
+      '613.555.0123',
+      '+1 613 555 0123',
+      '16135550123',
+      '1-613-555-0123',
+      '"6135550123"',
+      '"(613) 555-0123","Ottawa","ON"',
+      'Smith;"613-555-0123";x',
+      'ref 12,6135550123',
+      '613,555-0123',
+    ])
       expect(parseRegistryLine(line, 'full', 'US'), line).toEqual({ n: 6135550123, action: 'add' });
     // the first field that is a valid number wins
     expect(parseRegistryLine('1015550123,6135550123', 'full', 'US')?.n).toBe(6135550123);
@@ -204,7 +217,10 @@ describe('importRegistryFiles', () => {
   });
 
   it('imports a Canadian DNCL CSV with formatted numbers and extra columns', async () => {
-    const path = file('dncl.csv', '"Phone","Registered","Province"\r\n"(613) 555-0123","2024-01-15","ON"\r\n"416-555-0199","2024-01-16","ON"\r\n"+1 604 555 0100",,BC\r\n"",,\r\n"555-0100","x","QC"\r\n');
+    const path = file(
+      'dncl.csv',
+      '"Phone","Registered","Province"\r\n"(613) 555-0123","2024-01-15","ON"\r\n"416-555-0199","2024-01-16","ON"\r\n"+1 604 555 0100",,BC\r\n"",,\r\n"555-0100","x","QC"\r\n',
+    );
     const sink = new MemorySink();
     const report = await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink });
     expect([...sink.set]).toEqual([6135550123, 4165550199, 6045550100]);
@@ -212,11 +228,15 @@ describe('importRegistryFiles', () => {
   });
 
   it('applies change lists in order: flagged changes, and split additions / deletions files', async () => {
-    const changes = file('changes.txt', 'Phone,Action,Date\n2015550123,A,2024-01-15\n201,5550124,add,2024-01-15\n2015550123,D,2024-01-16\n2025550125,x,2024-01-16\n2035550126,Deleted\n');
+    const changes = file(
+      'changes.txt',
+      'Phone,Action,Date\n2015550123,A,2024-01-15\n201,5550124,add,2024-01-15\n2015550123,D,2024-01-16\n2025550125,x,2024-01-16\n2035550126,Deleted\n',
+    );
     const additions = file('additions.txt', '2045550127\n2045550128,A\n2045550129,D\n');
     const deletions = file('deletions.txt', '2045550127\n2045550128,A\n');
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ registry: 'US',
+    const report = await importRegistryFiles({
+      registry: 'US',
       files: [
         { path: changes, kind: 'changes' },
         { path: additions, kind: 'additions' },
@@ -245,7 +265,15 @@ describe('importRegistryFiles', () => {
     const empty = file('empty.txt', '');
     const long = file('long.txt', `2015550123\n${'7'.repeat(50_000)}\r\n2025550124\n${'9'.repeat(3000)}`);
     const sink = new MemorySink();
-    const report = await importRegistryFiles({ registry: 'US', files: [{ path: empty, kind: 'full' }, { path: long, kind: 'full' }], sink, chunkBytes: 100 });
+    const report = await importRegistryFiles({
+      registry: 'US',
+      files: [
+        { path: empty, kind: 'full' },
+        { path: long, kind: 'full' },
+      ],
+      sink,
+      chunkBytes: 100,
+    });
     expect(sink.ops).toEqual([
       ['add', 2015550123],
       ['add', 2025550124],
@@ -263,7 +291,16 @@ describe('importRegistryFiles', () => {
     await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'changes' }], sink: addOnly })).rejects.toThrow(/remove\(\)/);
     const sink = new MemorySink();
     const missing = join(tmp.dir(), 'nope.txt');
-    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }, { path: missing, kind: 'full' }], sink })).rejects.toThrow(missing);
+    await expect(
+      importRegistryFiles({
+        registry: 'US',
+        files: [
+          { path, kind: 'full' },
+          { path: missing, kind: 'full' },
+        ],
+        sink,
+      }),
+    ).rejects.toThrow(missing);
     expect(sink.ops).toEqual([]);
     await expect(importRegistryFiles({ registry: 'US', files: [{ path: tmp.dir(), kind: 'full' }], sink })).rejects.toThrow(tmp.dir());
   });
@@ -287,7 +324,9 @@ describe('importRegistryFiles', () => {
 
   it('rejects a corrupt zip naming the file; numbers already handed over stay in the sink', async () => {
     const garbage = file('garbage.zip', 'this is not a zip at all');
-    await expect(importRegistryFiles({ registry: 'US', files: [{ path: garbage, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(new RegExp(`zip.*${garbage}`));
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path: garbage, kind: 'full' }], sink: new MemorySink() })).rejects.toThrow(
+      new RegExp(`zip.*${garbage}`),
+    );
     const good = await zip('good.zip', [
       { name: 'a.txt', content: '2015550123\n', compress: false },
       { name: 'b.txt', content: '2025550124\n'.repeat(5000) },
@@ -314,7 +353,13 @@ describe('importRegistryFiles', () => {
       }
     };
     const calls: Array<{ at: number; p: RegistryImportProgress }> = [];
-    await importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, chunkBytes: 4096, onProgress: (p) => calls.push({ at: Date.now(), p }) });
+    await importRegistryFiles({
+      registry: 'US',
+      files: [{ path, kind: 'full' }],
+      sink,
+      chunkBytes: 4096,
+      onProgress: (p) => calls.push({ at: Date.now(), p }),
+    });
     expect(calls.length).toBeGreaterThan(2);
     for (let k = 1; k < calls.length - 1; k++) {
       expect(calls[k].at - calls[k - 1].at).toBeGreaterThanOrEqual(95);
@@ -330,9 +375,13 @@ describe('importRegistryFiles', () => {
     sink.onAdd = () => {
       if (sink.ops.length === 100) controller.abort();
     };
-    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: controller.signal, chunkBytes: 1100 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: controller.signal, chunkBytes: 1100 }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(sink.ops.length).toBe(100);
-    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(importRegistryFiles({ registry: 'US', files: [{ path, kind: 'full' }], sink, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });
 
@@ -359,7 +408,9 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2025551234) controller.abort();
     };
-    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 333, checkpointEveryBytes: 5000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 333, checkpointEveryBytes: 5000 }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     const cp = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     expect(cp.filesDone).toBe(1);
     expect(cp.partial.offset).toBeGreaterThan(0);
@@ -392,12 +443,17 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2055550123) controller.abort(); // in the fifth file, after the checkpoint in the third
     };
-    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 8000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 8000 }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     const cp = JSON.parse(readFileSync(checkpointPath, 'utf8'));
     expect(cp.filesDone).toBe(2);
     expect(cp.counts.numbers).toBe(first.checkpoints.at(-1));
     const second = new MemorySink();
-    expect(await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, checkpointEveryBytes: 8000 })).toEqual({ ...reference, resumed: true });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, checkpointEveryBytes: 8000 })).toEqual({
+      ...reference,
+      resumed: true,
+    });
     expect(second.set.has(2035550000)).toBe(false); // the third file was checkpointed whole
     expect(second.set.has(2045550000)).toBe(true); // the fourth is read again
     expect(new Set([...first.set, ...second.set])).toEqual(new Set(await all(files)));
@@ -426,7 +482,9 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2025551000) controller.abort();
     };
-    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 1000 })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, checkpointEveryBytes: 1000 }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(JSON.parse(readFileSync(checkpointPath, 'utf8'))).toMatchObject({ filesDone: 0, partial: { entry: 1 } });
     const second = new MemorySink();
     const report = await importRegistryFiles({ registry: 'US', files, sink: second, checkpointPath, checkpointEveryBytes: 1000 });
@@ -445,7 +503,9 @@ describe('resume from a checkpoint', () => {
     first.onAdd = (n) => {
       if (n === 2015552000) controller.abort();
     };
-    await expect(importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 500, checkpointEveryBytes: 1000 })).rejects.toThrow();
+    await expect(
+      importRegistryFiles({ registry: 'US', files, sink: first, checkpointPath, signal: controller.signal, chunkBytes: 500, checkpointEveryBytes: 1000 }),
+    ).rejects.toThrow();
     expect(existsSync(checkpointPath)).toBe(true);
     utimesSync(path, new Date(), new Date(Date.now() + 5000)); // same name and size, another mtime
     const second = new MemorySink();
@@ -454,10 +514,19 @@ describe('resume from a checkpoint', () => {
     expect(second.set.has(2015550000)).toBe(true);
 
     writeFileSync(checkpointPath, '{"version":1,"files":[');
-    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({
+      resumed: false,
+      checkpointIgnored: true,
+    });
     writeFileSync(checkpointPath, JSON.stringify({ version: 1, files: [], filesDone: -1 }));
-    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: true });
-    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({ resumed: false, checkpointIgnored: false });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({
+      resumed: false,
+      checkpointIgnored: true,
+    });
+    expect(await importRegistryFiles({ registry: 'US', files, sink: new MemorySink(), checkpointPath })).toMatchObject({
+      resumed: false,
+      checkpointIgnored: false,
+    });
   });
 });
 
@@ -467,7 +536,9 @@ describe('sniffRegistryKind', () => {
     expect(await sniffRegistryKind(file('b.csv', '"(613) 555-0123","ON"\n'), 'US')).toBe('full');
     expect(await sniffRegistryKind(file('c.txt', 'Phone,Action,Date\r\n2015550123,A,2024-01-15\r\n2015550124,D,2024-01-15\r\n'), 'US')).toBe('changes');
     expect(await sniffRegistryKind(file('d.txt', ''), 'US')).toBe('full');
-    expect(await sniffRegistryKind(await zip('e.zip', [{ dir: 'x/' }, { name: 'x/changes.txt', content: `${'2015550123,deleted\n'.repeat(10_000)}` }]), 'US')).toBe('changes');
+    expect(
+      await sniffRegistryKind(await zip('e.zip', [{ dir: 'x/' }, { name: 'x/changes.txt', content: `${'2015550123,deleted\n'.repeat(10_000)}` }]), 'US'),
+    ).toBe('changes');
     expect(await sniffRegistryKind(await zip('f.zip', [{ name: 'full.txt', content: '2015550123\n'.repeat(10_000) }]), 'US')).toBe('full');
   });
 
@@ -485,7 +556,68 @@ describe('the byte loop agrees with parseRegistryLine', () => {
     const next = mulberry32(seed);
     return (k) => Math.floor(next() * k);
   }
-  const tokens = ['2015550123', '6135550123', '201', '5550123', '555-0123', '(613)', '613', '1', '+1', '+', '0', '9', '12', '2', ' ', ' ', '-', '.', '(', ')', '"', '"', ',', ',', ';', '\t', '|', 'A', 'a', 'add', 'ADDED', 'Addition', 'i', 'INSERT', 'd', 'Del', 'deleted', 'R', 'remove', 'removed', 'x', 'ON', 'Phone', 'é', 'ı', 'ſ', '\uFEFF', '😀', '\r', '\u0000', '\u202e', '2024-01-15', '01/15/2024', '１', '@', '`', '[', '{', '@A', 'd`'];
+  const tokens = [
+    '2015550123',
+    '6135550123',
+    '201',
+    '5550123',
+    '555-0123',
+    '(613)',
+    '613',
+    '1',
+    '+1',
+    '+',
+    '0',
+    '9',
+    '12',
+    '2',
+    ' ',
+    ' ',
+    '-',
+    '.',
+    '(',
+    ')',
+    '"',
+    '"',
+    ',',
+    ',',
+    ';',
+    '\t',
+    '|',
+    'A',
+    'a',
+    'add',
+    'ADDED',
+    'Addition',
+    'i',
+    'INSERT',
+    'd',
+    'Del',
+    'deleted',
+    'R',
+    'remove',
+    'removed',
+    'x',
+    'ON',
+    'Phone',
+    'é',
+    'ı',
+    'ſ',
+    '\uFEFF',
+    '😀',
+    '\r',
+    '\u0000',
+    '\u202e',
+    '2024-01-15',
+    '01/15/2024',
+    '１',
+    '@',
+    '`',
+    '[',
+    '{',
+    '@A',
+    'd`',
+  ];
 
   function randomLine(r: (k: number) => number): string {
     const shape = r(10);
@@ -494,7 +626,18 @@ describe('the byte loop agrees with parseRegistryLine', () => {
       const npa = `${r(10)}${r(10)}${r(10)}`;
       const nxx = `${r(10) < 8 ? 2 + r(8) : r(2)}${r(10)}${r(10)}`;
       const sub = `${r(10)}${r(10)}${r(10)}${r(10)}`;
-      const forms = [`${npa}${nxx}${sub}`, `${npa},${nxx}${sub}`, `(${npa}) ${nxx}-${sub}`, `+1 ${npa} ${nxx} ${sub}`, `1${npa}${nxx}${sub}`, `"${npa}-${nxx}-${sub}"`, `${npa}.${nxx}.${sub}`, `${npa}${nxx}${sub}${r(10)}`, `+${npa},${nxx}${sub}`, `${npa}, +${nxx}${sub}`];
+      const forms = [
+        `${npa}${nxx}${sub}`,
+        `${npa},${nxx}${sub}`,
+        `(${npa}) ${nxx}-${sub}`,
+        `+1 ${npa} ${nxx} ${sub}`,
+        `1${npa}${nxx}${sub}`,
+        `"${npa}-${nxx}-${sub}"`,
+        `${npa}.${nxx}.${sub}`,
+        `${npa}${nxx}${sub}${r(10)}`,
+        `+${npa},${nxx}${sub}`,
+        `${npa}, +${nxx}${sub}`,
+      ];
       let line = forms[r(forms.length)];
       if (r(3) === 0) line += `,${tokens[26 + r(15)]}`;
       if (r(4) === 0) line = `${tokens[26 + r(15)]},${line}`;
@@ -551,7 +694,31 @@ describe('the byte loop agrees with parseRegistryLine', () => {
 
   it('on the fast path’s near misses', async () => {
     // Lines that start like a plain number but are not one, cut at every chunk boundary.
-    const lines = ['2015550123', '201,5550123', '2015550123\r', '201555012', '20155501234', '201,555012', '2015550123 ', '201,55501234', '2011550123', '1015550123', '201.5550123', '201,5550123,', '2015550123\r\r', '201555a123', '2015550123;D', '201;5550123', '2015550:23', ':015550123', '201,:550123', '201555/123', '2019550123', '9999999999', '2002000000'];
+    const lines = [
+      '2015550123',
+      '201,5550123',
+      '2015550123\r',
+      '201555012',
+      '20155501234',
+      '201,555012',
+      '2015550123 ',
+      '201,55501234',
+      '2011550123',
+      '1015550123',
+      '201.5550123',
+      '201,5550123,',
+      '2015550123\r\r',
+      '201555a123',
+      '2015550123;D',
+      '201;5550123',
+      '2015550:23',
+      ':015550123',
+      '201,:550123',
+      '201555/123',
+      '2019550123',
+      '9999999999',
+      '2002000000',
+    ];
     let text = 'x\n';
     for (let k = 0; k < 400; k++) text += `${lines[k % lines.length]}\n`;
     const path = file('near.txt', text);

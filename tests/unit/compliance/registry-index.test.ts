@@ -297,7 +297,17 @@ describe('applyChanges', () => {
     expect(readdirSync(dir).sort()).toEqual(['index.rsdnc']);
 
     // A second change list on top of the first, from an iterable that is not an array.
-    const again = await applyChanges(next, { add: new Set([num(250, 555, 1)]), remove: (function* () { yield num(700, 0, 0); })() }, path.join(dir, 'v3.rsdnc'), 1_900_000_000_000);
+    const again = await applyChanges(
+      next,
+      {
+        add: new Set([num(250, 555, 1)]),
+        remove: (function* () {
+          yield num(700, 0, 0);
+        })(),
+      },
+      path.join(dir, 'v3.rsdnc'),
+      1_900_000_000_000,
+    );
     model.add(num(250, 555, 1));
     model.delete(num(700, 0, 0));
     expect(again).toMatchObject({ added: 1, removed: 1, unchanged: 0 });
@@ -306,7 +316,12 @@ describe('applyChanges', () => {
 
   it('starts from an empty index', async () => {
     const out = path.join(dir, 'fresh.rsdnc');
-    const result = await applyChanges(RegistryIndex.empty({ registry: 'CA', snapshotAt: 0 }), { add: [4_165_550_123, 4_165_550_123, 6_045_550_000], remove: [2_015_550_123] }, out, 77);
+    const result = await applyChanges(
+      RegistryIndex.empty({ registry: 'CA', snapshotAt: 0 }),
+      { add: [4_165_550_123, 4_165_550_123, 6_045_550_000], remove: [2_015_550_123] },
+      out,
+      77,
+    );
     expect(result).toMatchObject({ added: 2, removed: 0, unchanged: 2, meta: { registry: 'CA', snapshotAt: 77, count: 2 } });
     expectSameAs(RegistryIndex.load(out), new Set([4_165_550_123, 6_045_550_000]), 15);
   });

@@ -8,7 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { publicHolidayAt } from '../../../electron/core/compliance/holidays';
 import type { HoursRule } from '../../../shared/calling-hours';
 import { campaignSchema, defaultDispositions, type CampaignKind } from '../../../shared/campaign';
-import { decideCompliance, defaultCompliancePolicy, findExemption, registryExemptKinds, snapshotLimitDays, type ComplianceDecision, type ComplianceFacts, type EvidenceDates } from '../../../shared/compliance';
+import {
+  decideCompliance,
+  defaultCompliancePolicy,
+  findExemption,
+  registryExemptKinds,
+  snapshotLimitDays,
+  type ComplianceDecision,
+  type ComplianceFacts,
+  type EvidenceDates,
+} from '../../../shared/compliance';
 import { defaultRulePack, rulePackFor, rulePacks } from '../../../shared/rule-packs';
 
 const DAY = 86_400_000;
@@ -85,7 +94,14 @@ const plHours = (now: number, o: Opts = {}) => decide({ country: 'PL', kind: 'su
 
 describe('packs', () => {
   it('every decision names its pack and cites the law', () => {
-    for (const [country, id] of [['US', 'US'], ['CA', 'CA'], ['PL', 'PL'], ['GB', 'GB'], ['DE', 'default'], [null, 'default']] as const) {
+    for (const [country, id] of [
+      ['US', 'US'],
+      ['CA', 'CA'],
+      ['PL', 'PL'],
+      ['GB', 'GB'],
+      ['DE', 'default'],
+      [null, 'default'],
+    ] as const) {
       const d = decide({ country, kind: 'survey' });
       expect(d.pack?.id).toBe(id);
       expect(d.pack?.name.length).toBeGreaterThan(5);
@@ -264,7 +280,9 @@ describe('public holidays', () => {
     const d = plHours(now, { publicHoliday: holiday });
     expect(d.allowed).toBe(false);
     expect(firstBlock(d)).toBe('calling-hours');
-    expect(d.summary).toBe('Blocked: 11 November is a public holiday in PL (Narodowe Święto Niepodległości) and the campaign does not call on public holidays.');
+    expect(d.summary).toBe(
+      'Blocked: 11 November is a public holiday in PL (Narodowe Święto Niepodległości) and the campaign does not call on public holidays.',
+    );
     // Skipping holidays is the default; a campaign that calls on them is allowed inside its window.
     expect(plHours(now, { publicHoliday: holiday, skipPublicHolidays: true }).allowed).toBe(false);
     expect(plHours(now, { publicHoliday: holiday, skipPublicHolidays: false }).allowed).toBe(true);
@@ -462,10 +480,16 @@ describe('campaign: calling window and holidays', () => {
       const r = campaignSchema.safeParse({ ...base, callingWindow });
       return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(issues({ weekday: { start: '21:00', end: '08:00' } })).toEqual(['callingWindow.weekday.end: the window 21:00–08:00 must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)']);
+    expect(issues({ weekday: { start: '21:00', end: '08:00' } })).toEqual([
+      'callingWindow.weekday.end: the window 21:00–08:00 must end after it starts (the end is exclusive: 08:00–21:00 allows 08:00 to 20:59)',
+    ]);
     expect(issues({ weekday: { start: '09:00', end: '09:00' } })).toHaveLength(1);
-    expect(issues({ saturday: { start: '9:00', end: '18:00' } })).toEqual(['callingWindow.saturday.start: start "9:00" is not a 24-hour HH:mm time (e.g. 08:00)']);
-    expect(issues({ sunday: { start: '10:00', end: '24:30' } })).toEqual(['callingWindow.sunday.end: end "24:30" is not a 24-hour HH:mm time (e.g. 21:00, or 24:00 for midnight)']);
+    expect(issues({ saturday: { start: '9:00', end: '18:00' } })).toEqual([
+      'callingWindow.saturday.start: start "9:00" is not a 24-hour HH:mm time (e.g. 08:00)',
+    ]);
+    expect(issues({ sunday: { start: '10:00', end: '24:30' } })).toEqual([
+      'callingWindow.sunday.end: end "24:30" is not a 24-hour HH:mm time (e.g. 21:00, or 24:00 for midnight)',
+    ]);
     expect(issues({ sunday: { start: '10:00', end: '24:00' } })).toEqual([]);
     expect(issues({ weekday: { start: '10:00', end: '17:30' }, sunday: { start: '11:00', end: '15:00' } })).toEqual([]);
   });

@@ -294,7 +294,15 @@ describe('a GB import through the registry job', () => {
     mkdirSync(join(tmp.dir(), 'registry'));
     const tps = file('tps.txt', ['0207 9460100', '0207 9460101', '0113 4960102', '0800 1111'].map((l) => l.padEnd(12, ' ')).join('\r\n') + '\r\n');
     const ctps = file('ctps.csv', 'Telephone\n+44 29 2018 0103\n01632 960104\n');
-    const message = await runRegistryJob(job({ files: [{ path: tps, kind: 'full' }, { path: ctps, kind: 'full' }] }), hooks);
+    const message = await runRegistryJob(
+      job({
+        files: [
+          { path: tps, kind: 'full' },
+          { path: ctps, kind: 'full' },
+        ],
+      }),
+      hooks,
+    );
     expect(message).toMatch(/TPS\/CTPS.*5 numbers from 2 file\(s\); 1 bad line/);
     const index = RegistryIndex.load(job({}).target);
     expect(index.meta.registry).toBe('GB');
@@ -306,7 +314,16 @@ describe('a GB import through the registry job', () => {
 
     const adds = file('add.txt', '020 7946 0200\n');
     const flags = file('chg.txt', '02079460100,D\n');
-    const changed = await runRegistryJob(job({ mode: 'changes', files: [{ path: adds, kind: 'additions' }, { path: flags, kind: 'changes' }] }), hooks);
+    const changed = await runRegistryJob(
+      job({
+        mode: 'changes',
+        files: [
+          { path: adds, kind: 'additions' },
+          { path: flags, kind: 'changes' },
+        ],
+      }),
+      hooks,
+    );
     expect(changed).toMatch(/1 added, 1 removed.*now 5 numbers/);
     const after = RegistryIndex.load(job({}).target);
     expect(after.has(key('+442079460200'))).toBe(true);
@@ -317,7 +334,9 @@ describe('a GB import through the registry job', () => {
   it('is cancelled like any other import', async () => {
     mkdirSync(join(tmp.dir(), 'registry'));
     const tps = file('tps.txt', '02079460100\n'.repeat(1000));
-    await expect(runRegistryJob(job({ files: [{ path: tps, kind: 'full' }] }), { ...hooks, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(runRegistryJob(job({ files: [{ path: tps, kind: 'full' }] }), { ...hooks, signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });
 
@@ -405,8 +424,13 @@ describe('GB.rsdnc next to US.rsdnc and CA.rsdnc', () => {
       const listed = store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100')] }), NOW);
       store.leads.create(campaign.id, newLead({ phones: [phone('+442079460101')] }), NOW);
       const svc = new ComplianceService({
-        store, dataDir, currentCampaignId: () => campaign.id, defaultCountry: () => 'GB', emit: () => undefined,
-        log: { info: () => undefined, warn: () => undefined }, now: () => NOW,
+        store,
+        dataDir,
+        currentCampaignId: () => campaign.id,
+        defaultCountry: () => 'GB',
+        emit: () => undefined,
+        log: { info: () => undefined, warn: () => undefined },
+        now: () => NOW,
       });
       svc.init();
       expect(svc.status().registries.find((r) => r.name === 'GB')).toMatchObject({ loaded: true, count: 1, stale: false });

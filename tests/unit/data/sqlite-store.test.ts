@@ -17,7 +17,21 @@ beforeEach(() => {
 afterEach(() => store.close());
 
 function disposition(leadId: number, over: Partial<DispositionRecord>): DispositionRecord {
-  return { leadId, callId: null, code: 'no-answer', label: 'No answer', effect: 'retry', success: false, note: '', at: NOW, phone: null, retryAt: null, callback: null, maxAttempts: 5, ...over };
+  return {
+    leadId,
+    callId: null,
+    code: 'no-answer',
+    label: 'No answer',
+    effect: 'retry',
+    success: false,
+    note: '',
+    at: NOW,
+    phone: null,
+    retryAt: null,
+    callback: null,
+    maxAttempts: 5,
+    ...over,
+  };
 }
 
 describe('campaigns', () => {
@@ -55,7 +69,9 @@ describe('leads.next', () => {
     store.activity.recordAttempt(highAttemptedLongAgo.id, NOW - 60 * MIN);
     store.activity.recordAttempt(highAttemptedRecently.id, NOW - 5 * MIN);
     const cb = store.leads.create(campaignId, newLead({ priority: 0, score: 0 }), NOW);
-    store.activity.recordDisposition(disposition(cb.id, { code: 'callback', label: 'Callback', effect: 'callback', callback: { dueAt: NOW - MIN, timeZone: 'America/New_York' } }));
+    store.activity.recordDisposition(
+      disposition(cb.id, { code: 'callback', label: 'Callback', effect: 'callback', callback: { dueAt: NOW - MIN, timeZone: 'America/New_York' } }),
+    );
 
     const order: number[] = [];
     for (let i = 0; i < 8; i++) {
@@ -69,7 +85,9 @@ describe('leads.next', () => {
   it('a callback not yet due waits; it beats everything once due', () => {
     const top = store.leads.create(campaignId, newLead({ priority: 10, score: 1000 }), NOW);
     const cb = store.leads.create(campaignId, newLead(), NOW);
-    store.activity.recordDisposition(disposition(cb.id, { effect: 'callback', code: 'callback', callback: { dueAt: NOW + 30 * MIN, timeZone: 'Europe/Warsaw' } }));
+    store.activity.recordDisposition(
+      disposition(cb.id, { effect: 'callback', code: 'callback', callback: { dueAt: NOW + 30 * MIN, timeZone: 'Europe/Warsaw' } }),
+    );
     expect(store.leads.next(campaignId, NOW)?.id).toBe(top.id);
     expect(store.leads.next(campaignId, NOW, [top.id])).toBeNull();
     expect(store.leads.next(campaignId, NOW + 30 * MIN)?.id).toBe(cb.id);
@@ -111,8 +129,18 @@ describe('leads.next', () => {
 describe('activity.recordDisposition', () => {
   it('closed: status closed, disposition in history, open callback completed', () => {
     const l = store.leads.create(campaignId, newLead(), NOW);
-    store.activity.recordDisposition(disposition(l.id, { effect: 'callback', code: 'callback', label: 'Callback', note: 'after 5', callback: { dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago' } }));
-    expect(store.leads.callbacks(l.id)).toEqual([{ id: expect.any(Number), leadId: l.id, dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago', note: 'after 5', done: false }]);
+    store.activity.recordDisposition(
+      disposition(l.id, {
+        effect: 'callback',
+        code: 'callback',
+        label: 'Callback',
+        note: 'after 5',
+        callback: { dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago' },
+      }),
+    );
+    expect(store.leads.callbacks(l.id)).toEqual([
+      { id: expect.any(Number), leadId: l.id, dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago', note: 'after 5', done: false },
+    ]);
     store.activity.recordDisposition(disposition(l.id, { effect: 'closed', code: 'sale', label: 'Sale', success: true, at: NOW + 61 * MIN }));
     const after = store.leads.get(l.id)!;
     expect(after.status).toBe('closed');
@@ -132,7 +160,9 @@ describe('activity.recordDisposition', () => {
 
   it('callback: status callback, due at the callback time, callback row', () => {
     const l = store.leads.create(campaignId, newLead(), NOW);
-    store.activity.recordDisposition(disposition(l.id, { effect: 'callback', code: 'callback', callback: { dueAt: NOW + 5 * MIN, timeZone: 'Europe/Warsaw' } }));
+    store.activity.recordDisposition(
+      disposition(l.id, { effect: 'callback', code: 'callback', callback: { dueAt: NOW + 5 * MIN, timeZone: 'Europe/Warsaw' } }),
+    );
     expect(store.leads.get(l.id)).toMatchObject({ status: 'callback', dueAt: NOW + 5 * MIN });
     expect(store.leads.callbacks(l.id)).toHaveLength(1);
     expect(() => store.activity.recordDisposition(disposition(l.id, { effect: 'callback', callback: null }))).toThrow();
@@ -213,10 +243,46 @@ describe('activity', () => {
     const l = store.leads.create(campaignId, newLead(), NOW);
     const dayStart = NOW - 10 * 3600_000;
     const dayEnd = dayStart + 24 * 3600_000;
-    store.activity.recordCall({ callId: 'a', leadId: l.id, direction: 'outbound', phone: l.phones[0].e164, startedAt: NOW, answeredAt: NOW + 5000, endedAt: NOW + 65_000, outcome: 'completed' });
-    store.activity.recordCall({ callId: 'b', leadId: null, direction: 'inbound', phone: '+48225550123', startedAt: NOW + MIN, answeredAt: NOW + MIN + 1000, endedAt: NOW + MIN + 31_000, outcome: 'completed' });
-    store.activity.recordCall({ callId: 'c', leadId: l.id, direction: 'outbound', phone: l.phones[0].e164, startedAt: NOW + 2 * MIN, answeredAt: null, endedAt: NOW + 2 * MIN + 20_000, outcome: 'no-answer' });
-    store.activity.recordCall({ callId: 'old', leadId: null, direction: 'outbound', phone: '+1', startedAt: dayStart - 1, answeredAt: dayStart, endedAt: dayStart + 10_000, outcome: 'completed' });
+    store.activity.recordCall({
+      callId: 'a',
+      leadId: l.id,
+      direction: 'outbound',
+      phone: l.phones[0].e164,
+      startedAt: NOW,
+      answeredAt: NOW + 5000,
+      endedAt: NOW + 65_000,
+      outcome: 'completed',
+    });
+    store.activity.recordCall({
+      callId: 'b',
+      leadId: null,
+      direction: 'inbound',
+      phone: '+48225550123',
+      startedAt: NOW + MIN,
+      answeredAt: NOW + MIN + 1000,
+      endedAt: NOW + MIN + 31_000,
+      outcome: 'completed',
+    });
+    store.activity.recordCall({
+      callId: 'c',
+      leadId: l.id,
+      direction: 'outbound',
+      phone: l.phones[0].e164,
+      startedAt: NOW + 2 * MIN,
+      answeredAt: null,
+      endedAt: NOW + 2 * MIN + 20_000,
+      outcome: 'no-answer',
+    });
+    store.activity.recordCall({
+      callId: 'old',
+      leadId: null,
+      direction: 'outbound',
+      phone: '+1',
+      startedAt: dayStart - 1,
+      answeredAt: dayStart,
+      endedAt: dayStart + 10_000,
+      outcome: 'completed',
+    });
     store.activity.recordDisposition(disposition(l.id, { code: 'sale', effect: 'closed', success: true, at: NOW + 2 * MIN }));
     store.activity.recordDisposition(disposition(l.id, { code: 'no-answer', at: NOW + 3 * MIN }));
     store.activity.recordDisposition(disposition(l.id, { code: 'no-answer', at: NOW + 4 * MIN }));
@@ -242,7 +308,10 @@ describe('leads', () => {
     expect(store.leads.findByPhone('+12125550301')?.id).toBe(b.id);
     const u = store.leads.update(a.id, { firstName: 'Ann', customFields: { size: 'L' }, phones: [phone('+12125550301'), phone('+12125550300')] }, NOW + 10);
     expect(u).toMatchObject({ firstName: 'Ann', customFields: { size: 'L' }, updatedAt: NOW + 10 });
-    expect(u.phones.map((p) => [p.e164, p.bad])).toEqual([['+12125550301', false], ['+12125550300', true]]);
+    expect(u.phones.map((p) => [p.e164, p.bad])).toEqual([
+      ['+12125550301', false],
+      ['+12125550300', true],
+    ]);
     expect(store.leads.history(a.id)[0]).toMatchObject({ kind: 'edit', note: 'Changed firstName, customFields, phones' });
     expect(store.leads.findByPhone('+12125550301')?.id).toBe(a.id);
     expect(store.leads.findByPhone('+19999999999')).toBeNull();
@@ -250,7 +319,11 @@ describe('leads', () => {
   });
 
   it('importBatch: new, merged (non-empty fields win, phones added) and duplicates within the batch', () => {
-    const existing = store.leads.create(campaignId, newLead({ firstName: 'Old', company: 'Acme', phones: [phone('+12125550400')], customFields: { a: '1', b: '2' } }), NOW);
+    const existing = store.leads.create(
+      campaignId,
+      newLead({ firstName: 'Old', company: 'Acme', phones: [phone('+12125550400')], customFields: { a: '1', b: '2' } }),
+      NOW,
+    );
     const batch = [
       newLead({ firstName: 'New', company: '', score: 70, phones: [phone('+12125550401'), phone('+12125550400')], customFields: { b: '3', c: '' } }),
       newLead({ firstName: 'Fresh', phones: [phone('+12125550500')] }),
@@ -263,7 +336,11 @@ describe('leads', () => {
     const fresh = store.leads.findByPhone('+12125550500')!;
     expect(fresh).toMatchObject({ firstName: 'Twin', lastName: batch[1].lastName, email: 'twin@example.com', status: 'new' });
 
-    const again = [newLead({ firstName: 'Skip', phones: [phone('+12125550401')] }), newLead({ phones: [phone('+12125550600')] }), newLead({ phones: [phone('+12125550600')] })];
+    const again = [
+      newLead({ firstName: 'Skip', phones: [phone('+12125550401')] }),
+      newLead({ phones: [phone('+12125550600')] }),
+      newLead({ phones: [phone('+12125550600')] }),
+    ];
     expect(store.leads.importBatch(campaignId, again, 'skip', NOW + 6)).toEqual({ imported: 1, merged: 0, skipped: 2 });
     expect(store.leads.get(existing.id)!.firstName).toBe('New');
     // Another campaign may hold the same number: not a duplicate there.
@@ -274,7 +351,14 @@ describe('leads', () => {
 
   it('list: paging, total, status filter, search by name / company / e-mail / phone digits', () => {
     const ids: number[] = [];
-    for (let i = 0; i < 25; i++) ids.push(store.leads.create(campaignId, newLead({ company: i % 5 === 0 ? 'Acme Corp' : 'Other', email: i === 7 ? 'seven@example.com' : '', phones: [phone(`+4822555${String(1000 + i)}`)] }), NOW).id);
+    for (let i = 0; i < 25; i++)
+      ids.push(
+        store.leads.create(
+          campaignId,
+          newLead({ company: i % 5 === 0 ? 'Acme Corp' : 'Other', email: i === 7 ? 'seven@example.com' : '', phones: [phone(`+4822555${String(1000 + i)}`)] }),
+          NOW,
+        ).id,
+      );
     store.leads.update(ids[3], { firstName: 'Zoë', lastName: 'O%Brien' }, NOW);
     store.activity.recordDisposition(disposition(ids[4], { effect: 'closed' }));
     const page = store.leads.list({ campaignId, offset: 10, limit: 10 });

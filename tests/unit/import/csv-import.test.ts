@@ -17,7 +17,14 @@ async function run(path: string, extra: Partial<ImportCsvOptions> = {}) {
   const mapping = extra.mapping ?? (await previewCsv(path)).suggested;
   const progress: number[] = [];
   const report = await importCsv({
-    path, campaignId: 1, mapping, duplicates: 'merge', defaultCountry: 'PL', leads, onProgress: (p) => progress.push(p.rowsDone), ...extra,
+    path,
+    campaignId: 1,
+    mapping,
+    duplicates: 'merge',
+    defaultCountry: 'PL',
+    leads,
+    onProgress: (p) => progress.push(p.rowsDone),
+    ...extra,
   });
   return { report, leads, progress };
 }
@@ -61,11 +68,29 @@ describe('previewCsv', () => {
 
   it('suggestions: synonyms, extra phones, unknown and repeated headers', async () => {
     const path = join(dir, 'headers.csv');
-    writeFileSync(path, 'NAZWISKO,imie,Mobile,Telefon,Tel,Phone,Zgoda,Zapytanie,Ostatni zakup,Wynik,Priorytet,ZIP,Ulica,Źródło,Ulubiony kolor!,Company,Firma\n');
+    writeFileSync(
+      path,
+      'NAZWISKO,imie,Mobile,Telefon,Tel,Phone,Zgoda,Zapytanie,Ostatni zakup,Wynik,Priorytet,ZIP,Ulica,Źródło,Ulubiony kolor!,Company,Firma\n',
+    );
     const p = await previewCsv(path);
     expect(p.suggested).toEqual([
-      'lastName', 'firstName', 'phone', 'phone2', 'phone3', 'custom:Phone', 'consentAt', 'inquiryAt', 'lastPurchaseAt', 'score', 'priority',
-      'postalCode', 'street', 'source', 'custom:Ulubiony kolor', 'company', 'custom:Firma',
+      'lastName',
+      'firstName',
+      'phone',
+      'phone2',
+      'phone3',
+      'custom:Phone',
+      'consentAt',
+      'inquiryAt',
+      'lastPurchaseAt',
+      'score',
+      'priority',
+      'postalCode',
+      'street',
+      'source',
+      'custom:Ulubiony kolor',
+      'company',
+      'custom:Firma',
     ]);
   });
 
@@ -82,7 +107,15 @@ describe('importCsv', () => {
   it('imports UTF-8 BOM comma file with dates in both formats', async () => {
     const { report, leads } = await run(fixture('utf8-bom-comma.csv'));
     expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 2, imported: 2, failed: 0, errors: [] });
-    expect(leads.leads[0]).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', email: 'jan@example.pl', city: 'Kraków', consentAt: '2024-03-05', country: 'PL', timeZone: 'Europe/Warsaw' /* derived from the +48 number */ });
+    expect(leads.leads[0]).toMatchObject({
+      firstName: 'Jan',
+      lastName: 'Kowalski',
+      email: 'jan@example.pl',
+      city: 'Kraków',
+      consentAt: '2024-03-05',
+      country: 'PL',
+      timeZone: 'Europe/Warsaw' /* derived from the +48 number */,
+    });
     expect(leads.leads[0].phones).toEqual([{ e164: '+48501234567', raw: '+48 501 234 567', label: 'Phone' }]);
     expect(leads.leads[1]).toMatchObject({ consentAt: '2024-03-05', country: 'US' });
     expect(leads.leads[1].phones[0].e164).toBe('+12125550187');
@@ -114,7 +147,12 @@ describe('importCsv', () => {
     const mapping: ColumnTarget[] = ['fullName', 'phone', 'custom:Notes', 'company'];
     const { leads, report } = await run(fixture('quoted.csv'), { mapping });
     expect(report).toMatchObject({ rowsDone: 2, imported: 2, failed: 0 });
-    expect(leads.leads[0]).toMatchObject({ firstName: 'John', lastName: 'Doe', company: 'Acme "Best" Inc', customFields: { Notes: 'line one\nline two, with comma; and semicolon' } });
+    expect(leads.leads[0]).toMatchObject({
+      firstName: 'John',
+      lastName: 'Doe',
+      company: 'Acme "Best" Inc',
+      customFields: { Notes: 'line one\nline two, with comma; and semicolon' },
+    });
     expect(leads.leads[1].customFields.Notes).toBe('she said "call me"\nafter 5pm');
   });
 

@@ -8,7 +8,9 @@ export class FakeLeads {
 
   importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip') {
     this.batches.push(leads.length);
-    let imported = 0, merged = 0, skipped = 0;
+    let imported = 0,
+      merged = 0,
+      skipped = 0;
     for (const lead of leads) {
       const existing = lead.phones.map((p) => this.byPhone.get(`${campaignId}:${p.e164}`)).find((l) => l !== undefined);
       if (!existing) {

@@ -5,7 +5,7 @@ import { normalisePhone } from '../../../shared/phone';
 /** Deterministic pseudo-random digits. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const d = (r: () => number, n: number): string => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');

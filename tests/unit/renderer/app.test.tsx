@@ -14,7 +14,6 @@ function setup(calls: Snapshot['calls'] = []) {
   return mount(snapshot);
 }
 
-
 describe('App', () => {
   it('shows an empty state without calls', () => {
     setup();

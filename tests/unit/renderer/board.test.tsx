@@ -20,7 +20,16 @@ const { mount, settle } = appHarness();
 
 function presence(over: Partial<AgentPresence> = {}): AgentPresence {
   return {
-    v: 1, seq: 1, sentAt: now, name: 'Agent', state: 'available', pauseReason: null, since: now - 60_000, registered: true, call: null, campaign: 'Solar Q4',
+    v: 1,
+    seq: 1,
+    sentAt: now,
+    name: 'Agent',
+    state: 'available',
+    pauseReason: null,
+    since: now - 60_000,
+    registered: true,
+    call: null,
+    campaign: 'Solar Q4',
     today: { calls: 0, connected: 0, talkSec: 0, successes: 0 },
     ...over,
   };
@@ -28,17 +37,39 @@ function presence(over: Partial<AgentPresence> = {}): AgentPresence {
 
 function agent(user: string, p: Partial<AgentPresence> | null, over: Partial<BoardAgent> = {}): BoardAgent {
   const pr = p ? presence({ name: user, ...p }) : null;
-  return { aor: `sip:${user.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.com`, name: pr?.name ?? user.toLowerCase(), presence: pr, lastHeardAt: pr ? now : null, stale: false, state: pr?.state ?? 'offline', alerts: [], monitoring: null, ...over };
+  return {
+    aor: `sip:${user.toLowerCase().replace(/[^a-z0-9]/g, '')}@example.com`,
+    name: pr?.name ?? user.toLowerCase(),
+    presence: pr,
+    lastHeardAt: pr ? now : null,
+    stale: false,
+    state: pr?.state ?? 'offline',
+    alerts: [],
+    monitoring: null,
+    ...over,
+  };
 }
 
 const onCallCall = { direction: 'outbound' as const, temperature: 'cold' as const, campaign: 'Solar Q4', answeredAt: now - 125_000, startedAt: now - 140_000 };
 
 function team(): BoardView {
   const agents = [
-    agent('Zoe', { state: 'on-call', call: onCallCall, today: { calls: 12, connected: 7, talkSec: 1500, successes: 2 } }, { alerts: [{ kind: 'long-call', text: 'Call over 10 min' }] }),
-    agent('Adam', { state: 'paused', pauseReason: 'Lunch', since: now - 20 * 60_000, today: { calls: 3, connected: 1, talkSec: 200, successes: 0 } }, { alerts: [{ kind: 'long-pause', text: 'Paused over 15 min' }] }),
+    agent(
+      'Zoe',
+      { state: 'on-call', call: onCallCall, today: { calls: 12, connected: 7, talkSec: 1500, successes: 2 } },
+      { alerts: [{ kind: 'long-call', text: 'Call over 10 min' }] },
+    ),
+    agent(
+      'Adam',
+      { state: 'paused', pauseReason: 'Lunch', since: now - 20 * 60_000, today: { calls: 3, connected: 1, talkSec: 200, successes: 0 } },
+      { alerts: [{ kind: 'long-pause', text: 'Paused over 15 min' }] },
+    ),
     agent('Maya', { state: 'available', campaign: 'Inbound care', today: { calls: 20, connected: 11, talkSec: 2400, successes: 5 } }),
-    agent('Ivan', { state: 'on-call', call: { ...onCallCall, direction: 'inbound', temperature: 'warm' } }, { stale: true, state: 'offline', lastHeardAt: now - 40_000, alerts: [{ kind: 'stale', text: 'No word for over 15 s' }] }),
+    agent(
+      'Ivan',
+      { state: 'on-call', call: { ...onCallCall, direction: 'inbound', temperature: 'warm' } },
+      { stale: true, state: 'offline', lastHeardAt: now - 40_000, alerts: [{ kind: 'stale', text: 'No word for over 15 s' }] },
+    ),
     agent('Evil', { name: EVIL, state: 'paused', pauseReason: '<script>alert(1)</script>', campaign: '<b>bold</b>' }),
     agent('Nora', null),
   ];
@@ -248,7 +279,12 @@ describe('supervision settings', () => {
     await settle();
     expect(fake.api.account.save).toHaveBeenCalledTimes(1);
     const saved = savedInput(fake, 0);
-    expect(saved.supervision).toMatchObject({ role: 'both', supervisors: ['sip:supervisor1@example.com'], team: ['sip:agent1@example.com', 'sip:agent2@example.com'], alerts: { longCallMin: 12 } });
+    expect(saved.supervision).toMatchObject({
+      role: 'both',
+      supervisors: ['sip:supervisor1@example.com'],
+      team: ['sip:agent1@example.com', 'sip:agent2@example.com'],
+      alerts: { longCallMin: 12 },
+    });
     // Nothing typed: the saved secret is kept (not sent at all).
     expect(saved.supervision).not.toHaveProperty('teamSecret');
   });

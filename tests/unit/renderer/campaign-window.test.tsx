@@ -33,7 +33,12 @@ describe('campaign editor: calling window', () => {
   });
 
   it('refuses a window that ends before it starts, by its field', async () => {
-    const { fake, dialog } = await openEditor(campaign({ callingWindow: { weekday: { start: '08:00', end: '21:00' }, saturday: null, sunday: { start: '10:00', end: '14:00' } }, skipPublicHolidays: true }));
+    const { fake, dialog } = await openEditor(
+      campaign({
+        callingWindow: { weekday: { start: '08:00', end: '21:00' }, saturday: null, sunday: { start: '10:00', end: '14:00' } },
+        skipPublicHolidays: true,
+      }),
+    );
     const until = within(dialog).getByLabelText('Sunday: until');
     fireEvent.change(until, { target: { value: '09:00' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save campaign' }));

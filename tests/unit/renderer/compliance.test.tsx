@@ -53,7 +53,9 @@ describe('compliance: the "why" card', () => {
     await settle();
     const card = screen.getByRole('region', { name: 'Before the call: why this call is blocked' });
     expect(within(card).getByRole('heading', { name: 'Blocked' })).toBeTruthy();
-    expect(within(card).getByText(/is on the US National DNC Registry \(snapshot 2026-11-24\) and no exemption applies/, { selector: '.cc-summary' })).toBeTruthy();
+    expect(
+      within(card).getByText(/is on the US National DNC Registry \(snapshot 2026-11-24\) and no exemption applies/, { selector: '.cc-summary' }),
+    ).toBeTruthy();
     // Compact: one chip per check, outcome in words for assistive tech.
     const chips = within(card).getByRole('list', { name: 'Checks' });
     expect(chips.textContent).toContain('Registry US: Blocks the call');
@@ -85,7 +87,7 @@ describe('compliance: the "why" card', () => {
     expect(within(card).getByText(/Exempt from the US National DNC Registry/)).toBeTruthy();
   });
 
-  it('shows a manual call\'s decision in the call panel', async () => {
+  it("shows a manual call's decision in the call panel", async () => {
     const { emit } = setup();
     act(() => emit('call:state-changed', call({ id: 'o1', direction: 'outbound', state: 'active', compliance: exemptDecision() })));
     const card = screen.getByRole('region', { name: 'This call: why this call is allowed' });
@@ -93,9 +95,12 @@ describe('compliance: the "why" card', () => {
     expect(card.closest('.call-panel')).toBeTruthy();
   });
 
-  it('shows the lead\'s call decision once, on the lead card', async () => {
+  it("shows the lead's call decision once, on the lead card", async () => {
     const live = call({ id: 'o1', direction: 'outbound', state: 'active', leadId: 7, compliance: exemptDecision() });
-    setup({ calls: [live], workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead({ stage: 'call', callId: 'o1', compliance: allowedDecision() }) } });
+    setup({
+      calls: [live],
+      workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead({ stage: 'call', callId: 'o1', compliance: allowedDecision() }) },
+    });
     await settle();
     const cards = screen.getAllByRole('region', { name: /why this call is/ });
     expect(cards).toHaveLength(1);
@@ -106,7 +111,7 @@ describe('compliance: the "why" card', () => {
 });
 
 describe('compliance: dial buttons', () => {
-  it('disables Call now and the phone\'s Call button, with the reason visible', async () => {
+  it("disables Call now and the phone's Call button, with the reason visible", async () => {
     const { api } = setup(previewing(registryBlocked()));
     await settle();
     const callNow = screen.getByRole('button', { name: 'Call now' }) as HTMLButtonElement;
@@ -123,7 +128,7 @@ describe('compliance: dial buttons', () => {
     expect(api.workspace.dial).not.toHaveBeenCalled();
   });
 
-  it('shows the gate\'s refusal when main blocks a dial the card allowed', async () => {
+  it("shows the gate's refusal when main blocks a dial the card allowed", async () => {
     const { api } = setup(previewing(allowedDecision()));
     const refusal = 'Blocked: outside calling hours: 21:02 in America/Chicago (window 08:00–21:00).';
     api.workspace.dial.mockImplementation(() => Promise.resolve<Result<never>>({ ok: false, code: 'blocked', message: refusal }));
@@ -163,7 +168,9 @@ describe('compliance: dial buttons', () => {
   it('ignores a slow answer for a number the agent has already changed', async () => {
     const { api } = setup();
     const slow = deferred<Result<ComplianceDecision>>();
-    api.compliance.check.mockImplementationOnce(() => slow.promise).mockImplementationOnce(() => Promise.resolve({ ok: true as const, value: allowedDecision() }));
+    api.compliance.check
+      .mockImplementationOnce(() => slow.promise)
+      .mockImplementationOnce(() => Promise.resolve({ ok: true as const, value: allowedDecision() }));
     const input = screen.getByLabelText('Number or SIP address');
     fireEvent.change(input, { target: { value: '+15125550101' } });
     await wait(300);
@@ -178,7 +185,9 @@ describe('compliance: dial buttons', () => {
 
   it('shows a blocked manual dial under the dial box', async () => {
     const { api } = setup();
-    api.call.dial.mockImplementation(() => Promise.resolve<Result<never>>({ ok: false, code: 'blocked', message: 'Blocked: +15125550101 is on the company\'s internal Do-Not-Call list.' }));
+    api.call.dial.mockImplementation(() =>
+      Promise.resolve<Result<never>>({ ok: false, code: 'blocked', message: "Blocked: +15125550101 is on the company's internal Do-Not-Call list." }),
+    );
     const input = screen.getByLabelText('Number or SIP address');
     fireEvent.change(input, { target: { value: '+15125550101' } });
     fireEvent.submit(input.closest('form')!);
@@ -311,7 +320,13 @@ describe('compliance: panel', () => {
     expect(api.compliance.cancelImport).toHaveBeenCalled();
 
     act(() =>
-      emit('compliance:changed', complianceStatus({ inboxFiles: inbox, import: { ...running, phase: 'done', bytesDone: running.bytesTotal, message: 'Imported 245,000,000 numbers (31 bad lines skipped).' } })),
+      emit(
+        'compliance:changed',
+        complianceStatus({
+          inboxFiles: inbox,
+          import: { ...running, phase: 'done', bytesDone: running.bytesTotal, message: 'Imported 245,000,000 numbers (31 bad lines skipped).' },
+        }),
+      ),
     );
     expect(within(dialog).getByText('Imported 245,000,000 numbers (31 bad lines skipped).')).toBeTruthy();
     expect(within(dialog).queryByRole('button', { name: 'Cancel import' })).toBeNull();
@@ -319,7 +334,9 @@ describe('compliance: panel', () => {
 
   it('shows an import request that fails inside the dialog', async () => {
     const { api } = setup({ compliance: complianceStatus({ inboxFiles: inbox }) });
-    api.compliance.importRegistry.mockImplementation(() => Promise.resolve<Result<never>>({ ok: false, code: 'invalid-data', message: 'ca-dncl.csv is not in the inbox any more' }));
+    api.compliance.importRegistry.mockImplementation(() =>
+      Promise.resolve<Result<never>>({ ok: false, code: 'invalid-data', message: 'ca-dncl.csv is not in the inbox any more' }),
+    );
     const dialog = openPanel();
     fireEvent.click(within(dialog).getByLabelText('Import ca-dncl.csv'));
     fireEvent.click(within(dialog).getByRole('button', { name: /Start import/ }));
@@ -348,7 +365,9 @@ describe('compliance: panel', () => {
 
   it('adds pasted numbers to the internal DNC list and leaves the invalid ones in the box', async () => {
     const { api } = setup();
-    api.compliance.addToDnc.mockImplementationOnce(() => Promise.resolve({ ok: true as const, value: { added: 2, already: 0, invalid: ['12ab: not a phone number'] } }));
+    api.compliance.addToDnc.mockImplementationOnce(() =>
+      Promise.resolve({ ok: true as const, value: { added: 2, already: 0, invalid: ['12ab: not a phone number'] } }),
+    );
     await settle();
     const dialog = openPanel();
     fireEvent.click(within(dialog).getByRole('tab', { name: 'Internal DNC' }));
@@ -431,10 +450,20 @@ describe('compliance: panel', () => {
 
 describe('compliance: untrusted text', () => {
   it('renders hostile summaries, details, banners and audit rows as text', async () => {
-    const hostile = registryBlocked({ summary: `Blocked: ${EVIL}`, checks: [{ rule: 'registry', outcome: 'block', detail: EVIL }], localTimes: [{ zone: EVIL, local: '10:00', window: EVIL, inside: false }] });
+    const hostile = registryBlocked({
+      summary: `Blocked: ${EVIL}`,
+      checks: [{ rule: 'registry', outcome: 'block', detail: EVIL }],
+      localTimes: [{ zone: EVIL, local: '10:00', window: EVIL, inside: false }],
+    });
     const { api } = setup({ ...previewing(hostile), compliance: complianceStatus({ banner: EVIL, inboxFiles: [{ name: EVIL, size: 10, modifiedAt: 0 }] }) });
     api.compliance.audit.mockImplementation(() =>
-      Promise.resolve({ ok: true as const, value: { total: 1, rows: [{ id: 1, at: Date.now(), path: EVIL, target: EVIL, e164: null, leadId: null, campaignId: null, allowed: false, summary: EVIL, checks: '[]' }] } }),
+      Promise.resolve({
+        ok: true as const,
+        value: {
+          total: 1,
+          rows: [{ id: 1, at: Date.now(), path: EVIL, target: EVIL, e164: null, leadId: null, campaignId: null, allowed: false, summary: EVIL, checks: '[]' }],
+        },
+      }),
     );
     await settle();
     const card = screen.getByRole('region', { name: /why this call is blocked/ });

@@ -56,7 +56,7 @@ describe('settings: dial plan', () => {
     expect(screen.getByText('Not saved: fix the fields marked above.').getAttribute('role')).toBe('alert');
   });
 
-  it('shows the cross-field problems together with a field\'s own, not one after the other', async () => {
+  it("shows the cross-field problems together with a field's own, not one after the other", async () => {
     const { fake, section } = openSettings(defaultDialPlan('PL'));
     fireEvent.change(field(section, 'Longest extension (digits)'), { target: { value: '6' } });
     fireEvent.change(field(section, /Feature codes/), { target: { value: '#31#, hide' } });
@@ -80,7 +80,7 @@ describe('settings: dial plan', () => {
     expect(errorOf(field(section, 'International prefixes'))).toBe('At least one international prefix, e.g. 00');
   });
 
-  it('fills a country\'s defaults and saves the plan and trusted caller ID', async () => {
+  it("fills a country's defaults and saves the plan and trusted caller ID", async () => {
     const { fake, section } = openSettings();
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'secret' } });
     fireEvent.change(within(section).getByLabelText('PBX country'), { target: { value: 'GB' } });
@@ -108,7 +108,7 @@ describe('settings: dial plan', () => {
     expect(savedInput(fake).dialPlan).toEqual({ ...defaultDialPlan('US'), extensions: null });
   });
 
-  it('shows a provisioned account\'s plan read-only', () => {
+  it("shows a provisioned account's plan read-only", () => {
     mount(snapshotOf({ account: { ...account, source: 'provisioned', dialPlan: { ...defaultDialPlan('US'), outsideLinePrefixes: ['9'] } } }));
     act(() => store.getState().setSettingsOpen(true));
     const section = screen.getByRole('group', { name: 'Dial plan' }) as HTMLFieldSetElement;

@@ -31,7 +31,14 @@ describe('the "why" card: what the target reached and whose rules decided', () =
 
   it('shows each reading, the one that decided, and the pack with its legal source, when expanded', () => {
     const two = prefixBlocked();
-    two.target!.readings.push({ kind: 'extension', e164: null, label: 'extension 91212', via: ['extension pattern 3–5 digits'], allowed: true, summary: 'Allowed: extension 91212 — internal.' });
+    two.target!.readings.push({
+      kind: 'extension',
+      e164: null,
+      label: 'extension 91212',
+      via: ['extension pattern 3–5 digits'],
+      allowed: true,
+      summary: 'Allowed: extension 91212 — internal.',
+    });
     const c = card(two, true);
     expect(within(c).getByRole('heading', { name: 'Reaches one of 2 — the strictest decides' })).toBeTruthy();
     const list = c.querySelector('.cc-readings') as HTMLElement;

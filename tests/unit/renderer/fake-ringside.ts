@@ -23,10 +23,19 @@ export const account: AccountView = {
   displayName: 'Agent One',
   expires: 300,
   hasPassword: true,
-  source: 'settings', dialPlan: defaultDialPlan('US'), trustCallerId: false,
+  source: 'settings',
+  dialPlan: defaultDialPlan('US'),
+  trustCallerId: false,
   supervision: {
-    role: 'agent', supervisors: [], team: [], showMonitoring: true, monitorVia: 'proxy', hasTeamSecret: false,
-    featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, heartbeatSec: 5, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },
+    role: 'agent',
+    supervisors: [],
+    team: [],
+    showMonitoring: true,
+    monitorVia: 'proxy',
+    hasTeamSecret: false,
+    featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' },
+    heartbeatSec: 5,
+    alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },
   },
 };
 
@@ -103,8 +112,28 @@ export function lead(overrides: Partial<Lead> = {}): Lead {
 }
 
 const history: LeadHistoryEntry[] = [
-  { id: 1, at: Date.now() - 86_400_000, kind: 'call', direction: 'outbound', phone: '+15125550101', outcome: 'no-answer', durationSec: 0, disposition: null, note: null },
-  { id: 2, at: Date.now() - 86_000_000, kind: 'disposition', direction: null, phone: null, outcome: null, durationSec: null, disposition: 'No answer', note: 'try mornings' },
+  {
+    id: 1,
+    at: Date.now() - 86_400_000,
+    kind: 'call',
+    direction: 'outbound',
+    phone: '+15125550101',
+    outcome: 'no-answer',
+    durationSec: 0,
+    disposition: null,
+    note: null,
+  },
+  {
+    id: 2,
+    at: Date.now() - 86_000_000,
+    kind: 'disposition',
+    direction: null,
+    phone: null,
+    outcome: null,
+    durationSec: null,
+    disposition: 'No answer',
+    note: 'try mornings',
+  },
 ];
 
 export function campaign(overrides: Partial<Campaign> = {}): Campaign {
@@ -116,7 +145,17 @@ export function campaign(overrides: Partial<Campaign> = {}): Campaign {
       coldStart: 'intro',
       warmStart: 'warm',
       steps: [
-        { id: 'intro', title: 'Introduction', text: 'Hello {{lead.firstName}}, this is {{agent.name}} from {{campaign.name}}.', answers: [{ label: 'Interested', value: 'yes', next: 'roof' }, { label: 'Not now', value: 'no', next: 'bye' }], capture: 'custom.interest', next: null },
+        {
+          id: 'intro',
+          title: 'Introduction',
+          text: 'Hello {{lead.firstName}}, this is {{agent.name}} from {{campaign.name}}.',
+          answers: [
+            { label: 'Interested', value: 'yes', next: 'roof' },
+            { label: 'Not now', value: 'no', next: 'bye' },
+          ],
+          capture: 'custom.interest',
+          next: null,
+        },
         { id: 'warm', title: 'Warm opener', text: 'Hi {{lead.firstName}}, thanks for your inquiry.', answers: [], capture: null, next: 'roof' },
         { id: 'roof', title: 'Roof', text: 'What kind of roof do you have in {{lead.city}}?', answers: [], capture: 'custom.roofType', next: 'bye' },
         { id: 'bye', title: 'Close', text: 'Thank you for your time.', answers: [], capture: null, next: null },
@@ -247,13 +286,34 @@ export const scrubReport: ScrubReport = {
 };
 
 export function snapshotOf(overrides: Partial<Snapshot> = {}): Snapshot {
-  return { registration: registered, account, calls: [], workspace: idleWorkspace, stats: emptyStats, compliance: complianceStatus(), board: null, monitor: null, monitored: null, ...overrides };
+  return {
+    registration: registered,
+    account,
+    calls: [],
+    workspace: idleWorkspace,
+    stats: emptyStats,
+    compliance: complianceStatus(),
+    board: null,
+    monitor: null,
+    monitored: null,
+    ...overrides,
+  };
 }
 
 export function leadRows(q: RequestPayload<'lead:list'>, total: number): { total: number; rows: LeadRow[] } {
   const rows: LeadRow[] = [];
   for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) {
-    rows.push({ id: i + 1, name: `Lead ${i + 1}`, company: `Company ${i + 1}`, phone: `+1512555${String(i).padStart(4, '0')}`, status: 'new', attempts: 0, score: i % 100, lastAttemptAt: null, dueAt: null });
+    rows.push({
+      id: i + 1,
+      name: `Lead ${i + 1}`,
+      company: `Company ${i + 1}`,
+      phone: `+1512555${String(i).padStart(4, '0')}`,
+      status: 'new',
+      attempts: 0,
+      score: i % 100,
+      lastAttemptAt: null,
+      dueAt: null,
+    });
   }
   return { total, rows };
 }
@@ -306,7 +366,9 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     account: { get: vi.fn(() => ok(snapshot.account)), save: vi.fn(() => ok(account)), onChanged: vi.fn(on('account:changed')) },
     sip: { register: vi.fn(() => ok(registered)), unregister: vi.fn(() => ok(registered)), onRegistrationChanged: vi.fn(on('registration:changed')) },
     call: {
-      dial: vi.fn((target: string) => ok(call({ id: 'new', direction: 'outbound', state: 'dialing', remoteUri: target, remoteName: target, answeredAt: null }))),
+      dial: vi.fn((target: string) =>
+        ok(call({ id: 'new', direction: 'outbound', state: 'dialing', remoteUri: target, remoteName: target, answeredAt: null })),
+      ),
       accept: vi.fn((id: string) => ok(current(id))),
       reject: vi.fn((id: string) => ok(current(id))),
       hangup: vi.fn((id: string) => ok(current(id))),
@@ -347,7 +409,9 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       onChanged: vi.fn(on('workspace:changed')),
     },
     agent: {
-      setState: vi.fn((state: 'available' | 'paused' | 'offline', reason?: string) => ok({ ...ws(), agent: { ...ws().agent, state, pauseReason: reason ?? null } })),
+      setState: vi.fn((state: 'available' | 'paused' | 'offline', reason?: string) =>
+        ok({ ...ws(), agent: { ...ws().agent, state, pauseReason: reason ?? null } }),
+      ),
       stats: vi.fn(() => ok(snapshot.stats)),
       onStatsChanged: vi.fn(on('stats:changed')),
     },
@@ -364,19 +428,50 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       status: vi.fn(() => ok(snapshot.compliance)),
       check: vi.fn((_q: RequestPayload<'compliance:check'>) => ok(allowedDecision())),
       importRegistry: vi.fn((r: RequestPayload<'compliance:import-registry'>) =>
-        ok(complianceStatus({ import: { registry: r.registry, mode: r.mode, phase: 'reading', bytesDone: 0, bytesTotal: 1000, numbers: 0, badLines: 0, badExamples: [], message: null, resumed: false } })),
+        ok(
+          complianceStatus({
+            import: {
+              registry: r.registry,
+              mode: r.mode,
+              phase: 'reading',
+              bytesDone: 0,
+              bytesTotal: 1000,
+              numbers: 0,
+              badLines: 0,
+              badExamples: [],
+              message: null,
+              resumed: false,
+            },
+          }),
+        ),
       ),
       cancelImport: vi.fn(() => ok(complianceStatus())),
       addToDnc: vi.fn((numbers: string[]) => ok({ added: numbers.length, already: 0, invalid: [] as string[] })),
       scrub: vi.fn((campaignId: number) => ok({ ...scrubReport, campaignId })),
       audit: vi.fn((offset: number, limit: number) => ok(auditRows(offset, limit, options.auditTotal ?? 3))),
-      exportAudit: vi.fn((_range?: { from?: number; to?: number }) => ok({ csv: 'at,path,target,allowed,summary\n1,manual,+15125550100,true,Allowed\n', fileName: 'ringside-audit.csv', rows: 1 })),
+      exportAudit: vi.fn((_range?: { from?: number; to?: number }) =>
+        ok({ csv: 'at,path,target,allowed,summary\n1,manual,+15125550100,true,Allowed\n', fileName: 'ringside-audit.csv', rows: 1 }),
+      ),
       onChanged: vi.fn(on('compliance:changed')),
     },
-    board: { get: vi.fn(() => ok(snapshot.board ?? { agents: [], totals: { agents: 0, onCall: 0, available: 0, calls: 0, connected: 0, talkSec: 0, successes: 0, conversion: 0 }, history: [], rejected: 0 })), onChanged: vi.fn(on('board:changed')) },
+    board: {
+      get: vi.fn(() =>
+        ok(
+          snapshot.board ?? {
+            agents: [],
+            totals: { agents: 0, onCall: 0, available: 0, calls: 0, connected: 0, talkSec: 0, successes: 0, conversion: 0 },
+            history: [],
+            rejected: 0,
+          },
+        ),
+      ),
+      onChanged: vi.fn(on('board:changed')),
+    },
     monitor: {
       start: vi.fn((agent: string, mode: MonitorMode) => ok<MonitorView>({ agent, mode, via: 'proxy', state: 'connecting', callId: null, detail: null })),
-      setMode: vi.fn((mode: MonitorMode) => ok<MonitorView>({ agent: 'sip:agent1@example.com', mode, via: 'proxy', state: 'active', callId: 'm1', detail: null })),
+      setMode: vi.fn((mode: MonitorMode) =>
+        ok<MonitorView>({ agent: 'sip:agent1@example.com', mode, via: 'proxy', state: 'active', callId: 'm1', detail: null }),
+      ),
       stop: vi.fn(() => ok(null)),
       onChanged: vi.fn(on('monitor:changed')),
       onMonitoredChanged: vi.fn(on('monitored:changed')),
@@ -417,7 +512,16 @@ export function prefixBlocked(overrides: Partial<ComplianceDecision> = {}): Comp
     target: {
       input: '9 1 212 555 0199',
       uri: 'sip:912125550199@example.com',
-      readings: [{ kind: 'number', e164: '+12125550199', label: '+1 212 555 0199', via: ['outside-line prefix 9', 'national form in US'], allowed: false, summary: `Blocked: ${detail}` }],
+      readings: [
+        {
+          kind: 'number',
+          e164: '+12125550199',
+          label: '+1 212 555 0199',
+          via: ['outside-line prefix 9', 'national form in US'],
+          allowed: false,
+          summary: `Blocked: ${detail}`,
+        },
+      ],
     },
     ...overrides,
   });
@@ -449,6 +553,12 @@ export function extensionAllowed(ext = '1001'): ComplianceDecision {
     registry: null,
     localTimes: [],
     pack: null,
-    target: { input: ext, uri: `sip:${ext}@example.com`, readings: [{ kind: 'extension', e164: null, label: `extension ${ext}`, via: ['extension pattern 3–5 digits'], allowed: true, summary: `Allowed: ${detail}.` }] },
+    target: {
+      input: ext,
+      uri: `sip:${ext}@example.com`,
+      readings: [
+        { kind: 'extension', e164: null, label: `extension ${ext}`, via: ['extension pattern 3–5 digits'], allowed: true, summary: `Allowed: ${detail}.` },
+      ],
+    },
   };
 }

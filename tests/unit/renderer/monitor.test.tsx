@@ -23,8 +23,16 @@ describe('supervisor: the monitor bar', () => {
     setup({ monitor: session });
     const bar = screen.getByRole('region', { name: 'Monitoring' });
     expect(within(bar).getByText('agent1')).toBeTruthy();
-    expect(within(bar).getByRole('radio', { name: /Listen/ }).getAttribute('aria-checked')).toBe('true');
-    expect(within(bar).getByRole('radio', { name: /Whisper/ }).getAttribute('aria-checked')).toBe('false');
+    expect(
+      within(bar)
+        .getByRole('radio', { name: /Listen/ })
+        .getAttribute('aria-checked'),
+    ).toBe('true');
+    expect(
+      within(bar)
+        .getByRole('radio', { name: /Whisper/ })
+        .getAttribute('aria-checked'),
+    ).toBe('false');
     expect(within(bar).getByRole('status').textContent).toMatch(/Live.*Nobody hears you/);
   });
 
@@ -44,7 +52,9 @@ describe('supervisor: the monitor bar', () => {
   });
 
   it('says why a request was refused, with Close instead of Stop and no mode switch', () => {
-    setup({ monitor: { ...session, state: 'failed', callId: null, detail: "agent1@example.com's app refused: you are not one of this agent's supervisors (403)." } });
+    setup({
+      monitor: { ...session, state: 'failed', callId: null, detail: "agent1@example.com's app refused: you are not one of this agent's supervisors (403)." },
+    });
     expect(screen.getByText(/refused: you are not one of this agent's supervisors/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Close' })).toBeTruthy();
     expect(screen.getByText('Could not monitor')).toBeTruthy();
@@ -52,7 +62,16 @@ describe('supervisor: the monitor bar', () => {
   });
 
   it('marks the monitoring call in the call list', () => {
-    setup({ calls: [call({ id: 'm1', direction: 'outbound', remoteName: 'agent1', monitor: { side: 'supervisor', mode: 'whisper', peer: 'sip:agent1@example.com', target: null } })] });
+    setup({
+      calls: [
+        call({
+          id: 'm1',
+          direction: 'outbound',
+          remoteName: 'agent1',
+          monitor: { side: 'supervisor', mode: 'whisper', peer: 'sip:agent1@example.com', target: null },
+        }),
+      ],
+    });
     const pill = document.querySelector('.call-list .monitor-pill') as HTMLElement;
     expect(pill.textContent).toBe('Monitoring, Whisper');
     expect(pill.querySelector('svg')).toBeTruthy();
@@ -90,7 +109,10 @@ describe('agent: being monitored', () => {
   });
 
   it('a snapshot with a monitoring call keeps it out too', () => {
-    setup({ calls: [call({ id: 'c1' }), call({ id: 'm1', monitor: agentSide })], monitored: { supervisor: 'sip:supervisor1@example.com', mode: 'barge', since: Date.now() } });
+    setup({
+      calls: [call({ id: 'c1' }), call({ id: 'm1', monitor: agentSide })],
+      monitored: { supervisor: 'sip:supervisor1@example.com', mode: 'barge', since: Date.now() },
+    });
     expect(store.getState().order).toEqual(['c1']);
     expect(screen.getByText(/Being monitored by/).textContent).toMatch(/\(barge\)/);
   });

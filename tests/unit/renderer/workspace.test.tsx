@@ -16,7 +16,6 @@ const { bind, mount, settle } = appHarness({
   },
 });
 
-
 function setup(overrides: Partial<Snapshot> = {}, options: { leadTotal?: number } = {}) {
   const snapshot = snapshotOf({ workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead() }, ...overrides });
   return mount(snapshot, options);
@@ -41,7 +40,9 @@ describe('workspace', () => {
     const { api } = setup();
     await settle();
     const script = screen.getByRole('complementary', { name: 'Script' });
-    expect(within(script).getByText((_, el) => el?.className === 'script-text' && el.textContent === 'Hello Maria, this is Agent One from Solar leads Q4.')).toBeTruthy();
+    expect(
+      within(script).getByText((_, el) => el?.className === 'script-text' && el.textContent === 'Hello Maria, this is Agent One from Solar leads Q4.'),
+    ).toBeTruthy();
     fireEvent.click(within(script).getByRole('button', { name: 'Interested' }));
     await settle();
     expect(api.workspace.capture).toHaveBeenCalledWith(7, 'custom.interest', 'yes');
@@ -58,7 +59,14 @@ describe('workspace', () => {
   });
 
   it('hotkey "2" disposes with the right code, but not while typing in an input', async () => {
-    const { api } = setup({ workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead({ stage: 'wrap-up', wrapUpStartedAt: Date.now() - 5000 }), dispositionRequired: true } });
+    const { api } = setup({
+      workspace: {
+        ...idleWorkspace,
+        campaignId: 1,
+        current: workspaceLead({ stage: 'wrap-up', wrapUpStartedAt: Date.now() - 5000 }),
+        dispositionRequired: true,
+      },
+    });
     await settle();
     const note = screen.getByLabelText('Note');
     fireEvent.keyDown(note, { key: '2' });
@@ -73,7 +81,14 @@ describe('workspace', () => {
   });
 
   it('says a disposition is required and shows the wrap-up timer over the limit', async () => {
-    setup({ workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead({ stage: 'wrap-up', wrapUpStartedAt: Date.now() - 90_000 }), dispositionRequired: true } });
+    setup({
+      workspace: {
+        ...idleWorkspace,
+        campaignId: 1,
+        current: workspaceLead({ stage: 'wrap-up', wrapUpStartedAt: Date.now() - 90_000 }),
+        dispositionRequired: true,
+      },
+    });
     await settle();
     expect(screen.getByText('Choose a disposition before the next call')).toBeTruthy();
     expect(screen.getByRole('timer').className).toContain('is-over');
@@ -104,7 +119,9 @@ describe('workspace', () => {
   it('renders hostile lead and script text as text', async () => {
     const evil = '<img src=x onerror=alert(1)>';
     const fake = fakeRingside(snapshotOf({ workspace: { ...idleWorkspace, campaignId: 1, current: workspaceLead() } }));
-    fake.api.lead.get.mockImplementation((id: number) => Promise.resolve({ ok: true as const, value: { lead: lead({ id, firstName: evil, lastName: '' }), history: [], callbacks: [] } }));
+    fake.api.lead.get.mockImplementation((id: number) =>
+      Promise.resolve({ ok: true as const, value: { lead: lead({ id, firstName: evil, lastName: '' }), history: [], callbacks: [] } }),
+    );
     const c = campaign();
     c.script.steps[0].text = `Say ${evil} to {{lead.firstName}}`;
     fake.api.campaign.get.mockImplementation(() => Promise.resolve({ ok: true as const, value: c }));
@@ -153,7 +170,20 @@ describe('workspace', () => {
     act(() => emit('import:progress', { importId: 'imp1', rowsDone: 1, bytesDone: 60, bytesTotal: 120, imported: 1, merged: 0, skipped: 0, failed: 0 }));
     expect((within(dialog).getByLabelText('Import progress') as HTMLProgressElement).value).toBe(60);
     act(() =>
-      emit('import:finished', { importId: 'imp1', rowsDone: 2, bytesDone: 120, bytesTotal: 120, imported: 1, merged: 0, skipped: 0, failed: 1, done: true, cancelled: false, errors: [{ row: 2, reason: 'no valid phone number' }], ms: 40 }),
+      emit('import:finished', {
+        importId: 'imp1',
+        rowsDone: 2,
+        bytesDone: 120,
+        bytesTotal: 120,
+        imported: 1,
+        merged: 0,
+        skipped: 0,
+        failed: 1,
+        done: true,
+        cancelled: false,
+        errors: [{ row: 2, reason: 'no valid phone number' }],
+        ms: 40,
+      }),
     );
     const errors = within(dialog).getByRole('table', { name: 'Rows not imported' });
     expect(within(errors).getByText('no valid phone number')).toBeTruthy();

@@ -65,7 +65,10 @@ describe('calling hours', () => {
   });
 
   it('countries without a rule here are not limited by it', () => {
-    expect(checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: at('2026-11-25T23:00', 'Europe/Warsaw') })).toMatchObject({ allowed: true, reason: 'No calling-hours rule for PL.' });
+    expect(checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: at('2026-11-25T23:00', 'Europe/Warsaw') })).toMatchObject({
+      allowed: true,
+      reason: 'No calling-hours rule for PL.',
+    });
   });
 
   it('the statutory hours are the rule packs’: US and Canada only', () => {
@@ -86,12 +89,15 @@ describe('calling hours', () => {
     expect(checkCallingHours({ country: 'PL', region: 'MZ', zones, now: at('2026-11-25T09:30', 'Europe/Warsaw'), policy, rule: window }).allowed).toBe(false);
     // A country or region named like an Object.prototype key is no rule.
     expect(checkCallingHours({ country: 'constructor', zones, now: Date.now() }).allowed).toBe(true);
-    expect(checkCallingHours({ country: 'US', region: 'constructor', zones: ['America/New_York'], now: at('2026-11-25T12:00', 'America/New_York') }).allowed).toBe(true);
+    expect(
+      checkCallingHours({ country: 'US', region: 'constructor', zones: ['America/New_York'], now: at('2026-11-25T12:00', 'America/New_York') }).allowed,
+    ).toBe(true);
   });
 
   it('a window ending at 24:00 includes the last minute of the day', () => {
     const rule = { weekday: { start: '00:00', end: '24:00' }, saturday: null, sunday: null };
-    const at = (iso: string) => checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: DateTime.fromISO(iso, { zone: 'Europe/Warsaw' }).toMillis(), rule });
+    const at = (iso: string) =>
+      checkCallingHours({ country: 'PL', zones: ['Europe/Warsaw'], now: DateTime.fromISO(iso, { zone: 'Europe/Warsaw' }).toMillis(), rule });
     expect(at('2026-11-25T23:59:30').allowed).toBe(true);
     expect(at('2026-11-25T00:00').allowed).toBe(true);
     expect(at('2026-11-28T12:00').allowed).toBe(false); // Saturday: no window

@@ -62,7 +62,15 @@ describe('dial targets', () => {
 
 describe('call state machine', () => {
   it('allows the normal life of a call', () => {
-    for (const [a, b] of [['dialing', 'ringing'], ['ringing', 'active'], ['active', 'held'], ['held', 'active'], ['active', 'ended'], ['incoming', 'answering'], ['answering', 'active']] as const) {
+    for (const [a, b] of [
+      ['dialing', 'ringing'],
+      ['ringing', 'active'],
+      ['active', 'held'],
+      ['held', 'active'],
+      ['active', 'ended'],
+      ['incoming', 'answering'],
+      ['answering', 'active'],
+    ] as const) {
       expect(() => assertCallTransition(a, b)).not.toThrow();
     }
   });

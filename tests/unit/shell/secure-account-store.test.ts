@@ -133,7 +133,9 @@ describe('SecureAccountStore', () => {
     expect(loaded!.problems).toHaveLength(3);
     expect(loaded!.problems[0]).toMatch(/^The saved SIP password can no longer be decrypted/);
     expect(loaded!.problems[1]).toMatch(/^The saved supervision team secret can no longer be decrypted/);
-    expect(loaded!.problems[2]).toMatch(/^The saved credential of ICE server 2 \(turn:turn\.example\.com:3478\?transport=udp, turns:turn\.example\.com:5349\) can no longer be decrypted/);
+    expect(loaded!.problems[2]).toMatch(
+      /^The saved credential of ICE server 2 \(turn:turn\.example\.com:3478\?transport=udp, turns:turn\.example\.com:5349\) can no longer be decrypted/,
+    );
     expect(vi.mocked(console.warn).mock.calls).toEqual(loaded!.problems.map((p) => [`[ringside] ${p}`]));
 
     // Entering the secrets again saves them under the new key.

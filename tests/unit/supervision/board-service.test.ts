@@ -85,7 +85,9 @@ describe('BoardService: who is accepted', () => {
 
   it('without an asserted identity the From decides; case, port and parameters do not matter', () => {
     const { service } = board();
-    expect(service.receive({ from: 'sip:Agent1@127.0.0.1:5060;transport=ws', asserted: null, body: JSON.stringify(presence()), auth: null }).accepted).toBe(true);
+    expect(service.receive({ from: 'sip:Agent1@127.0.0.1:5060;transport=ws', asserted: null, body: JSON.stringify(presence()), auth: null }).accepted).toBe(
+      true,
+    );
     expect(service.receive({ from: 'sip:agent9@127.0.0.1', asserted: null, body: JSON.stringify(presence({ seq: 2 })), auth: null }).accepted).toBe(false);
   });
 
@@ -95,7 +97,11 @@ describe('BoardService: who is accepted', () => {
     const good = signTeam('s3cret', presenceAuthParts(A1, SUP, body));
     expect(service.receive(fromAgent(body, { auth: good })).accepted).toBe(true);
     const body2 = JSON.stringify(presence({ seq: 2, state: 'paused', pauseReason: 'Break' }));
-    expect(service.receive(fromAgent(body2, { auth: signTeam('wrong', presenceAuthParts(A1, SUP, body2)) }))).toMatchObject({ accepted: false, status: 403, reason: 'wrong or missing team secret' });
+    expect(service.receive(fromAgent(body2, { auth: signTeam('wrong', presenceAuthParts(A1, SUP, body2)) }))).toMatchObject({
+      accepted: false,
+      status: 403,
+      reason: 'wrong or missing team secret',
+    });
     expect(service.receive(fromAgent(body2, { auth: null })).accepted).toBe(false);
     expect(service.receive(fromAgent(body2, { auth: good })).accepted).toBe(false);
     // Signed for another supervisor: not valid here.
@@ -139,7 +145,11 @@ describe('BoardService: stale, alerts, totals, history', () => {
   it('turns an agent stale after 3 heartbeats of silence, emits it, and takes it back when it speaks again (even a new run with a lower seq)', () => {
     const { service, emits } = board({ heartbeatSec: 1 });
     service.start();
-    service.receive(fromAgent(presence({ seq: 100, state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: 'Solar', answeredAt: clock, startedAt: clock } })));
+    service.receive(
+      fromAgent(
+        presence({ seq: 100, state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: 'Solar', answeredAt: clock, startedAt: clock } }),
+      ),
+    );
     clock += 3000;
     vi.advanceTimersByTime(1000);
     expect(agent(service.view()).stale).toBe(false);
@@ -171,7 +181,15 @@ describe('BoardService: stale, alerts, totals, history', () => {
     const skew = -2 * 3_600_000;
     const sent = clock + skew;
     service.receive(
-      fromAgent(presence({ seq: 1, sentAt: sent, state: 'on-call', since: sent - 9 * MIN, call: { direction: 'inbound', temperature: 'warm', campaign: null, answeredAt: sent - 9 * MIN, startedAt: sent - 9.5 * MIN } })),
+      fromAgent(
+        presence({
+          seq: 1,
+          sentAt: sent,
+          state: 'on-call',
+          since: sent - 9 * MIN,
+          call: { direction: 'inbound', temperature: 'warm', campaign: null, answeredAt: sent - 9 * MIN, startedAt: sent - 9.5 * MIN },
+        }),
+      ),
     );
     expect(agent(service.view()).alerts).toEqual([]);
     clock += MIN;
@@ -192,7 +210,9 @@ describe('BoardService: stale, alerts, totals, history', () => {
   it('an alert that comes due on its own is emitted by the timer', () => {
     const { service, emits } = board({ heartbeatSec: 60, alerts: { longCallMin: 1, longWrapUpMin: 3, longPauseMin: 15 } });
     service.start();
-    service.receive(fromAgent(presence({ state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock } })));
+    service.receive(
+      fromAgent(presence({ state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock } })),
+    );
     vi.advanceTimersByTime(200);
     expect(agent(emits.at(-1)!).alerts).toEqual([]);
     clock += MIN;
@@ -203,8 +223,21 @@ describe('BoardService: stale, alerts, totals, history', () => {
 
   it('team totals: agents, on call, available, today’s sums and conversion = successes / connected', () => {
     const { service } = board();
-    service.receive(fromAgent(presence({ state: 'on-call', call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock }, today: { calls: 10, connected: 6, talkSec: 900, successes: 2 } })));
-    service.receive({ from: A2, asserted: `<${A2}>`, body: JSON.stringify(presence({ name: 'Agent Two', today: { calls: 5, connected: 2, talkSec: 300, successes: 1 } })), auth: null });
+    service.receive(
+      fromAgent(
+        presence({
+          state: 'on-call',
+          call: { direction: 'outbound', temperature: 'cold', campaign: null, answeredAt: clock, startedAt: clock },
+          today: { calls: 10, connected: 6, talkSec: 900, successes: 2 },
+        }),
+      ),
+    );
+    service.receive({
+      from: A2,
+      asserted: `<${A2}>`,
+      body: JSON.stringify(presence({ name: 'Agent Two', today: { calls: 5, connected: 2, talkSec: 300, successes: 1 } })),
+      auth: null,
+    });
     expect(service.view().totals).toEqual({ agents: 2, onCall: 1, available: 1, calls: 15, connected: 8, talkSec: 1200, successes: 3, conversion: 3 / 8 });
   });
 

@@ -50,13 +50,20 @@ describe('monitoring headers', () => {
     const sig = 'a'.repeat(64);
     expect(parseMonitorAuth(`ts=${now}; sig=${sig}`)).toEqual({ ts: now, sig });
     expect(parseMonitorAuth(`sig=${sig.toUpperCase()};ts=${now}`)).toEqual({ ts: now, sig });
-    for (const junk of [undefined, '', `ts=${now}`, `ts=abc; sig=${sig}`, `ts=${now}; sig=xyz`, `ts=${now}; sig=${sig}; ts`, 'x'.repeat(400)]) expect(parseMonitorAuth(junk)).toBeNull();
+    for (const junk of [undefined, '', `ts=${now}`, `ts=abc; sig=${sig}`, `ts=${now}; sig=xyz`, `ts=${now}; sig=${sig}; ts`, 'x'.repeat(400)])
+      expect(parseMonitorAuth(junk)).toBeNull();
   });
 });
 
 describe('team signature on a monitoring request', () => {
   const headerFor = (opts: { secret: string; mode?: 'listen' | 'whisper' | 'barge'; at?: number; from?: string; to?: string }) =>
-    monitorRequestHeaders({ mode: opts.mode ?? 'listen', supervisorAor: opts.from ?? sup, agentAor: opts.to ?? agent, teamSecret: opts.secret, nowMs: opts.at ?? now })[1].replace(/^X-Ringside-Auth: /, '');
+    monitorRequestHeaders({
+      mode: opts.mode ?? 'listen',
+      supervisorAor: opts.from ?? sup,
+      agentAor: opts.to ?? agent,
+      teamSecret: opts.secret,
+      nowMs: opts.at ?? now,
+    })[1].replace(/^X-Ringside-Auth: /, '');
   const check = (header: string | undefined, over: Partial<{ mode: 'listen' | 'whisper' | 'barge'; nowMs: number; supervisorAor: string }> = {}) =>
     checkMonitorAuth({ header, teamSecret: 'team', supervisorAor: sup, agentAor: agent, mode: 'listen', nowMs: now, ...over });
 

@@ -16,8 +16,25 @@ function account(user: string, supervision: Record<string, unknown>): Account {
 
 function call(over: Partial<CallSessionView>): CallSessionView {
   return {
-    id: 'c1', direction: 'outbound', state: 'active', temperature: temperatureForDirection('outbound'), remoteUri: 'sip:customer1@127.0.0.1', remoteName: 'customer1',
-    muted: false, pending: null, createdAt: now, answeredAt: now, endedAt: null, outcome: null, statusCode: null, detail: null, dtmfInBand: false, leadId: null, compliance: null, monitor: null, ...over,
+    id: 'c1',
+    direction: 'outbound',
+    state: 'active',
+    temperature: temperatureForDirection('outbound'),
+    remoteUri: 'sip:customer1@127.0.0.1',
+    remoteName: 'customer1',
+    muted: false,
+    pending: null,
+    createdAt: now,
+    answeredAt: now,
+    endedAt: null,
+    outcome: null,
+    statusCode: null,
+    detail: null,
+    dtmfInBand: false,
+    leadId: null,
+    compliance: null,
+    monitor: null,
+    ...over,
   };
 }
 
@@ -37,14 +54,23 @@ describe('agent side: who may listen', () => {
     };
     return { service: new AgentMonitoring(deps), deps, emitted, calls };
   }
-  const ask = (over: Partial<MonitorRequestFacts> = {}): MonitorRequestFacts => ({ mode: 'listen', auth: undefined, pai: '<sip:supervisor1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1', ...over });
+  const ask = (over: Partial<MonitorRequestFacts> = {}): MonitorRequestFacts => ({
+    mode: 'listen',
+    auth: undefined,
+    pai: '<sip:supervisor1@127.0.0.1>',
+    from: 'sip:supervisor1@127.0.0.1',
+    ...over,
+  });
 
   it('rings an ordinary call as before', () => {
     expect(agent().service.screen(ask({ mode: undefined }))).toEqual({ kind: 'ring' });
   });
 
   it('answers an allowed supervisor while a call is active', () => {
-    expect(agent().service.screen(ask())).toEqual({ kind: 'answer', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } });
+    expect(agent().service.screen(ask())).toEqual({
+      kind: 'answer',
+      monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' },
+    });
   });
 
   it('trusts the asserted identity over a forged From', () => {
@@ -68,7 +94,14 @@ describe('agent side: who may listen', () => {
   });
 
   it('with a team secret: a fresh, right, unused signature only', () => {
-    const signed = (secret: string, at = now) => monitorRequestHeaders({ mode: 'listen', supervisorAor: 'sip:supervisor1@127.0.0.1', agentAor: 'sip:agent1@127.0.0.1', teamSecret: secret, nowMs: at })[1].split(': ')[1];
+    const signed = (secret: string, at = now) =>
+      monitorRequestHeaders({
+        mode: 'listen',
+        supervisorAor: 'sip:supervisor1@127.0.0.1',
+        agentAor: 'sip:agent1@127.0.0.1',
+        teamSecret: secret,
+        nowMs: at,
+      })[1].split(': ')[1];
     expect(agent({ teamSecret: 'team' }).service.screen(ask())).toMatchObject({ kind: 'reject', code: 403 });
     expect(agent({ teamSecret: 'team' }).service.screen(ask({ auth: signed('wrong') }))).toMatchObject({ kind: 'reject', code: 403 });
     expect(agent({ teamSecret: 'team' }).service.screen(ask({ auth: signed('team', now - 10 * 60_000) }))).toMatchObject({ kind: 'reject', code: 403 });
@@ -76,7 +109,9 @@ describe('agent side: who may listen', () => {
     const auth = signed('team');
     expect(service.screen(ask({ auth }))).toMatchObject({ kind: 'answer' });
     // The session ends; the same signature again is a replay.
-    service.onCall(call({ id: 'm1', direction: 'inbound', state: 'answering', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }));
+    service.onCall(
+      call({ id: 'm1', direction: 'inbound', state: 'answering', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }),
+    );
     service.onCall(call({ id: 'm1', state: 'ended', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@127.0.0.1', target: 'c1' } }));
     expect(calls.length).toBe(1);
     expect(service.screen(ask({ auth }))).toMatchObject({ kind: 'reject', code: 403 });
@@ -151,7 +186,11 @@ describe('supervisor side', () => {
     const { service, deps } = supervisor();
     const view = await service.start('sip:Agent1@127.0.0.1', 'listen');
     expect(view).toMatchObject({ agent: 'sip:agent1@127.0.0.1', mode: 'listen', via: 'proxy', state: 'connecting', callId: 'm1' });
-    expect(deps.dial).toHaveBeenCalledWith('sip:agent1@127.0.0.1', { monitor: { side: 'supervisor', mode: 'listen', peer: 'sip:agent1@127.0.0.1', target: null }, muted: true, extraHeaders: ['X-Ringside-Monitor: listen'] });
+    expect(deps.dial).toHaveBeenCalledWith('sip:agent1@127.0.0.1', {
+      monitor: { side: 'supervisor', mode: 'listen', peer: 'sip:agent1@127.0.0.1', target: null },
+      muted: true,
+      extraHeaders: ['X-Ringside-Monitor: listen'],
+    });
   });
 
   it('signs with the team secret', async () => {
@@ -205,7 +244,11 @@ describe('supervisor side', () => {
   });
 
   it('PBX mode dials the feature code, and a mode change dials the other one', async () => {
-    const { service, deps } = supervisor({ monitorVia: 'pbx', featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' }, team: ['sip:1001@127.0.0.1'] });
+    const { service, deps } = supervisor({
+      monitorVia: 'pbx',
+      featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' },
+      team: ['sip:1001@127.0.0.1'],
+    });
     await service.start('sip:1001@127.0.0.1', 'listen');
     expect(deps.dial).toHaveBeenLastCalledWith('sip:*2221001@127.0.0.1', expect.objectContaining({ muted: true }));
     expect((deps.dial.mock.calls[0][1] as { extraHeaders?: string[] }).extraHeaders).toBeUndefined();

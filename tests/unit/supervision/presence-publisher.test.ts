@@ -16,8 +16,24 @@ let clock = 1_800_000_000_000;
 function call(over: Partial<CallSessionView> = {}): CallSessionView {
   const direction = over.direction ?? 'outbound';
   return {
-    id: 'c1', direction, state: 'active', temperature: temperatureForDirection(direction), remoteUri: 'sip:+15125550101@x', remoteName: 'x', muted: false, pending: null,
-    createdAt: clock - 30_000, answeredAt: clock - 20_000, endedAt: null, outcome: null, statusCode: null, detail: null, dtmfInBand: true, leadId: null, compliance: null, monitor: null,
+    id: 'c1',
+    direction,
+    state: 'active',
+    temperature: temperatureForDirection(direction),
+    remoteUri: 'sip:+15125550101@x',
+    remoteName: 'x',
+    muted: false,
+    pending: null,
+    createdAt: clock - 30_000,
+    answeredAt: clock - 20_000,
+    endedAt: null,
+    outcome: null,
+    statusCode: null,
+    detail: null,
+    dtmfInBand: true,
+    leadId: null,
+    compliance: null,
+    monitor: null,
     ...over,
   };
 }
@@ -35,18 +51,45 @@ function inputs(over: Partial<PresenceInputs> = {}): PresenceInputs {
 
 describe('buildPresence', () => {
   it('builds a body the supervisor’s schema accepts, with the customer call’s direction, temperature, campaign and times', () => {
-    const p = buildPresence(inputs({ agent: { state: 'on-call', pauseReason: null, since: clock - 20_000, name: 'Agent One' }, calls: [call({ direction: 'inbound' })], campaignOfCall: () => 'Inbound care' }), 7, clock);
+    const p = buildPresence(
+      inputs({
+        agent: { state: 'on-call', pauseReason: null, since: clock - 20_000, name: 'Agent One' },
+        calls: [call({ direction: 'inbound' })],
+        campaignOfCall: () => 'Inbound care',
+      }),
+      7,
+      clock,
+    );
     expect(agentPresenceSchema.parse(p)).toEqual(p);
-    expect(p).toMatchObject({ v: 1, seq: 7, sentAt: clock, state: 'on-call', registered: true, campaign: 'Solar Q4', today: { calls: 4, connected: 2, talkSec: 300, successes: 1 } });
+    expect(p).toMatchObject({
+      v: 1,
+      seq: 7,
+      sentAt: clock,
+      state: 'on-call',
+      registered: true,
+      campaign: 'Solar Q4',
+      today: { calls: 4, connected: 2, talkSec: 300, successes: 1 },
+    });
     expect(p.call).toEqual({ direction: 'inbound', temperature: 'warm', campaign: 'Inbound care', answeredAt: clock - 20_000, startedAt: clock - 30_000 });
   });
 
   it('leaves out monitoring calls and ended calls; "on call" only through a monitoring call is not on call', () => {
     const monitoring = call({ id: 'm1', monitor: { side: 'agent', mode: 'listen', peer: 'sip:supervisor1@x', target: 'c9' } });
-    const p = buildPresence(inputs({ agent: { state: 'on-call', pauseReason: null, since: clock, name: 'A' }, calls: [monitoring, call({ id: 'old', state: 'ended' })] }), 1, clock);
+    const p = buildPresence(
+      inputs({ agent: { state: 'on-call', pauseReason: null, since: clock, name: 'A' }, calls: [monitoring, call({ id: 'old', state: 'ended' })] }),
+      1,
+      clock,
+    );
     expect(p.call).toBeNull();
     expect(p.state).toBe('available');
-    const q = buildPresence(inputs({ agent: { state: 'on-call', pauseReason: null, since: clock, name: 'A' }, calls: [monitoring, call({ id: 'c9', state: 'ringing', answeredAt: null })] }), 2, clock);
+    const q = buildPresence(
+      inputs({
+        agent: { state: 'on-call', pauseReason: null, since: clock, name: 'A' },
+        calls: [monitoring, call({ id: 'c9', state: 'ringing', answeredAt: null })],
+      }),
+      2,
+      clock,
+    );
     expect(q.state).toBe('on-call');
     expect(q.call).toMatchObject({ answeredAt: null, direction: 'outbound', temperature: 'cold' });
   });
@@ -201,7 +244,7 @@ describe('PresencePublisher', () => {
   });
 
   it('stop says "signed off" (offline, not registered, no call) and sends nothing more', async () => {
-    current = inputs({ calls: [call()] , agent: { state: 'on-call', pauseReason: null, since: clock, name: 'Agent One' } });
+    current = inputs({ calls: [call()], agent: { state: 'on-call', pauseReason: null, since: clock, name: 'Agent One' } });
     const p = publisher({ supervisors: ['sip:supervisor1@127.0.0.1'], heartbeatSec: 1 });
     p.start();
     await advance(1);

@@ -1,5 +1,14 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { campaignKinds, campaignSchema, defaultDispositions, dialModes, dispositionEffects, type CallingWindow, type Campaign, type CampaignInput } from '../../../../shared/campaign';
+import {
+  campaignKinds,
+  campaignSchema,
+  defaultDispositions,
+  dialModes,
+  dispositionEffects,
+  type CallingWindow,
+  type Campaign,
+  type CampaignInput,
+} from '../../../../shared/campaign';
 import { defaultCampaignCallingWindow } from '../../../../shared/rule-packs';
 import { store } from '../../store/store';
 import { useApi } from '../../ui/api-context';
@@ -56,7 +65,17 @@ export function newCampaignDraft(): Draft {
       coldStart: 'intro',
       warmStart: 'intro',
       steps: [
-        { id: 'intro', title: 'Introduction', text: 'Hello {{lead.firstName}}, this is {{agent.name}} calling about {{campaign.name}}. Do you have a minute?', answers: [{ label: 'Yes', value: 'yes', next: 'close' }, { label: 'Not now', value: 'no', next: null }], capture: null, next: null },
+        {
+          id: 'intro',
+          title: 'Introduction',
+          text: 'Hello {{lead.firstName}}, this is {{agent.name}} calling about {{campaign.name}}. Do you have a minute?',
+          answers: [
+            { label: 'Yes', value: 'yes', next: 'close' },
+            { label: 'Not now', value: 'no', next: null },
+          ],
+          capture: null,
+          next: null,
+        },
         { id: 'close', title: 'Close', text: 'Thank you, {{lead.firstName}}. Can I confirm your e-mail address?', answers: [], capture: 'email', next: null },
       ],
     },
@@ -159,8 +178,10 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
     </div>
   );
 
-  const setDispo = (i: number, patch: Partial<Draft['dispositions'][number]>) => up({ dispositions: draft.dispositions.map((d, j) => (j === i ? { ...d, ...patch } : d)) });
-  const setStep = (i: number, patch: Partial<Draft['script']['steps'][number]>) => up({ script: { ...draft.script, steps: draft.script.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) } });
+  const setDispo = (i: number, patch: Partial<Draft['dispositions'][number]>) =>
+    up({ dispositions: draft.dispositions.map((d, j) => (j === i ? { ...d, ...patch } : d)) });
+  const setStep = (i: number, patch: Partial<Draft['script']['steps'][number]>) =>
+    up({ script: { ...draft.script, steps: draft.script.steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) } });
   const nextSelect = (label: string, value: string | null, set: (v: string | null) => void) => (
     <select aria-label={label} value={value ?? ''} onChange={(e) => set(e.target.value || null)}>
       <option value="">(end)</option>
@@ -206,20 +227,29 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               ))}
             </select>
           </div>
-          {draft.dialMode === 'preview' ? text('previewCountdownSec', 'Preview countdown (s, 0 = manual)', shown(draft.previewCountdownSec), (v) => up({ previewCountdownSec: num(v) })) : null}
+          {draft.dialMode === 'preview'
+            ? text('previewCountdownSec', 'Preview countdown (s, 0 = manual)', shown(draft.previewCountdownSec), (v) => up({ previewCountdownSec: num(v) }))
+            : null}
           {text('maxAttempts', 'Max attempts', shown(draft.maxAttempts), (v) => up({ maxAttempts: num(v) }))}
           {text('wrapUpLimitSec', 'Wrap-up limit (s)', shown(draft.wrapUpLimitSec), (v) => up({ wrapUpLimitSec: num(v) }))}
           {text('defaultCountry', 'Default country', draft.defaultCountry, (v) => up({ defaultCountry: v.toUpperCase() }))}
           {text('callerId', 'Caller ID', draft.callerId, (v) => up({ callerId: v }))}
-          {text('warmWindows.inquiryDays', 'Warm: inquiry within (days)', shown(draft.warmWindows.inquiryDays), (v) => up({ warmWindows: { ...draft.warmWindows, inquiryDays: num(v) } }))}
-          {text('warmWindows.purchaseDays', 'Warm: purchase within (days)', shown(draft.warmWindows.purchaseDays), (v) => up({ warmWindows: { ...draft.warmWindows, purchaseDays: num(v) } }))}
-          {text('warmWindows.consentDays', 'Warm: consent within (days)', shown(draft.warmWindows.consentDays), (v) => up({ warmWindows: { ...draft.warmWindows, consentDays: num(v) } }))}
+          {text('warmWindows.inquiryDays', 'Warm: inquiry within (days)', shown(draft.warmWindows.inquiryDays), (v) =>
+            up({ warmWindows: { ...draft.warmWindows, inquiryDays: num(v) } }),
+          )}
+          {text('warmWindows.purchaseDays', 'Warm: purchase within (days)', shown(draft.warmWindows.purchaseDays), (v) =>
+            up({ warmWindows: { ...draft.warmWindows, purchaseDays: num(v) } }),
+          )}
+          {text('warmWindows.consentDays', 'Warm: consent within (days)', shown(draft.warmWindows.consentDays), (v) =>
+            up({ warmWindows: { ...draft.warmWindows, consentDays: num(v) } }),
+          )}
         </fieldset>
 
         <fieldset className="calling-window">
           <legend>Calling window</legend>
           <p className="field-hint" id={`${id}-window-hint`}>
-            In the called party’s local time, for countries whose law sets no calling hours (Poland, the UK and others). US and Canadian statutory hours always apply instead.
+            In the called party’s local time, for countries whose law sets no calling hours (Poland, the UK and others). US and Canadian statutory hours always
+            apply instead.
           </p>
           <div className="cw-rows" role="group" aria-describedby={`${id}-window-hint`}>
             {DAYS.map(({ day, label }) => {
@@ -229,14 +259,40 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               return (
                 <div className="cw-row" key={day}>
                   <label className="field-check cw-day">
-                    <input type="checkbox" checked={w !== null} onChange={(e) => set(e.target.checked ? (defaultCampaignCallingWindow[day] ? { ...defaultCampaignCallingWindow[day]! } : { start: '10:00', end: '18:00' }) : null)} />
+                    <input
+                      type="checkbox"
+                      checked={w !== null}
+                      onChange={(e) =>
+                        set(
+                          e.target.checked
+                            ? defaultCampaignCallingWindow[day]
+                              ? { ...defaultCampaignCallingWindow[day]! }
+                              : { start: '10:00', end: '18:00' }
+                            : null,
+                        )
+                      }
+                    />
                     {label}
                   </label>
                   {w ? (
                     <>
-                      <input type="time" step={60} aria-label={`${label}: from`} value={w.start} aria-invalid={errors[`${key}.start`] ? true : undefined} onChange={(e) => set({ ...w, start: e.target.value })} />
+                      <input
+                        type="time"
+                        step={60}
+                        aria-label={`${label}: from`}
+                        value={w.start}
+                        aria-invalid={errors[`${key}.start`] ? true : undefined}
+                        onChange={(e) => set({ ...w, start: e.target.value })}
+                      />
                       <span aria-hidden="true">–</span>
-                      <input type="time" step={60} aria-label={`${label}: until`} value={w.end} aria-invalid={errors[`${key}.end`] ? true : undefined} onChange={(e) => set({ ...w, end: e.target.value })} />
+                      <input
+                        type="time"
+                        step={60}
+                        aria-label={`${label}: until`}
+                        value={w.end}
+                        aria-invalid={errors[`${key}.end`] ? true : undefined}
+                        onChange={(e) => set({ ...w, end: e.target.value })}
+                      />
                     </>
                   ) : (
                     <span className="cw-none">No calls</span>
@@ -281,14 +337,22 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
                     <input type="text" aria-label={`Disposition ${i + 1} label`} value={d.label} onChange={(e) => setDispo(i, { label: e.target.value })} />
                   </td>
                   <td>
-                    <select aria-label={`Disposition ${i + 1} effect`} value={d.effect} onChange={(e) => setDispo(i, { effect: e.target.value as Draft['dispositions'][number]['effect'] })}>
+                    <select
+                      aria-label={`Disposition ${i + 1} effect`}
+                      value={d.effect}
+                      onChange={(e) => setDispo(i, { effect: e.target.value as Draft['dispositions'][number]['effect'] })}
+                    >
                       {dispositionEffects.map((x) => (
                         <option key={x}>{x}</option>
                       ))}
                     </select>
                   </td>
                   <td>
-                    <select aria-label={`Disposition ${i + 1} hotkey`} value={d.hotkey ?? ''} onChange={(e) => setDispo(i, { hotkey: e.target.value ? Number(e.target.value) : null })}>
+                    <select
+                      aria-label={`Disposition ${i + 1} hotkey`}
+                      value={d.hotkey ?? ''}
+                      onChange={(e) => setDispo(i, { hotkey: e.target.value ? Number(e.target.value) : null })}
+                    >
                       <option value="">none</option>
                       {[1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => (
                         <option key={k} value={k}>
@@ -298,13 +362,29 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
                     </select>
                   </td>
                   <td>
-                    <input type="text" inputMode="numeric" aria-label={`Disposition ${i + 1} retry minutes`} value={shown(d.retryMinutes)} onChange={(e) => setDispo(i, { retryMinutes: e.target.value.trim() ? num(e.target.value) : null })} />
+                    <input
+                      type="text"
+                      inputMode="numeric"
+                      aria-label={`Disposition ${i + 1} retry minutes`}
+                      value={shown(d.retryMinutes)}
+                      onChange={(e) => setDispo(i, { retryMinutes: e.target.value.trim() ? num(e.target.value) : null })}
+                    />
                   </td>
                   <td>
-                    <input type="checkbox" aria-label={`Disposition ${i + 1} counts as success`} checked={d.success} onChange={(e) => setDispo(i, { success: e.target.checked })} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Disposition ${i + 1} counts as success`}
+                      checked={d.success}
+                      onChange={(e) => setDispo(i, { success: e.target.checked })}
+                    />
                   </td>
                   <td>
-                    <button type="button" className="btn btn-sm" aria-label={`Remove disposition ${d.label || i + 1}`} onClick={() => up({ dispositions: draft.dispositions.filter((_, j) => j !== i) })}>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      aria-label={`Remove disposition ${d.label || i + 1}`}
+                      onClick={() => up({ dispositions: draft.dispositions.filter((_, j) => j !== i) })}
+                    >
                       Remove
                     </button>
                   </td>
@@ -312,7 +392,13 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               ))}
             </tbody>
           </table>
-          <button type="button" className="btn btn-sm" onClick={() => up({ dispositions: [...draft.dispositions, { code: '', label: '', effect: 'none', hotkey: null, retryMinutes: null, success: false }] })}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() =>
+              up({ dispositions: [...draft.dispositions, { code: '', label: '', effect: 'none', hotkey: null, retryMinutes: null, success: false }] })
+            }
+          >
             Add disposition
           </button>
         </fieldset>
@@ -344,9 +430,20 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               <div className="step-row">
                 <input type="text" aria-label={`Step ${i + 1} id`} value={s.id} onChange={(e) => setStep(i, { id: e.target.value })} />
                 <input type="text" aria-label={`Step ${i + 1} title`} value={s.title} onChange={(e) => setStep(i, { title: e.target.value })} />
-                <input type="text" aria-label={`Step ${i + 1} capture field`} placeholder="capture (e.g. email, custom.roof)" value={s.capture ?? ''} onChange={(e) => setStep(i, { capture: e.target.value || null })} />
+                <input
+                  type="text"
+                  aria-label={`Step ${i + 1} capture field`}
+                  placeholder="capture (e.g. email, custom.roof)"
+                  value={s.capture ?? ''}
+                  onChange={(e) => setStep(i, { capture: e.target.value || null })}
+                />
                 {nextSelect(`Step ${i + 1} next`, s.next, (v) => setStep(i, { next: v }))}
-                <button type="button" className="btn btn-sm" aria-label={`Remove step ${s.id || i + 1}`} onClick={() => up({ script: { ...draft.script, steps: draft.script.steps.filter((_, j) => j !== i) } })}>
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  aria-label={`Remove step ${s.id || i + 1}`}
+                  onClick={() => up({ script: { ...draft.script, steps: draft.script.steps.filter((_, j) => j !== i) } })}
+                >
                   Remove
                 </button>
               </div>
@@ -356,10 +453,29 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               <textarea aria-label={`Step ${i + 1} text`} rows={3} value={s.text} onChange={(e) => setStep(i, { text: e.target.value })} />
               {s.answers.map((a, k) => (
                 <div className="answer-row" key={k}>
-                  <input type="text" aria-label={`Step ${i + 1} answer ${k + 1} label`} placeholder="Answer" value={a.label} onChange={(e) => setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, label: e.target.value } : x)) })} />
-                  <input type="text" aria-label={`Step ${i + 1} answer ${k + 1} value`} placeholder="Value (defaults to the label)" value={a.value ?? ''} onChange={(e) => setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, value: e.target.value || undefined } : x)) })} />
-                  {nextSelect(`Step ${i + 1} answer ${k + 1} next`, a.next, (v) => setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, next: v } : x)) }))}
-                  <button type="button" className="btn btn-sm" aria-label={`Remove answer ${k + 1} of step ${i + 1}`} onClick={() => setStep(i, { answers: s.answers.filter((_, j) => j !== k) })}>
+                  <input
+                    type="text"
+                    aria-label={`Step ${i + 1} answer ${k + 1} label`}
+                    placeholder="Answer"
+                    value={a.label}
+                    onChange={(e) => setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, label: e.target.value } : x)) })}
+                  />
+                  <input
+                    type="text"
+                    aria-label={`Step ${i + 1} answer ${k + 1} value`}
+                    placeholder="Value (defaults to the label)"
+                    value={a.value ?? ''}
+                    onChange={(e) => setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, value: e.target.value || undefined } : x)) })}
+                  />
+                  {nextSelect(`Step ${i + 1} answer ${k + 1} next`, a.next, (v) =>
+                    setStep(i, { answers: s.answers.map((x, j) => (j === k ? { ...x, next: v } : x)) }),
+                  )}
+                  <button
+                    type="button"
+                    className="btn btn-sm"
+                    aria-label={`Remove answer ${k + 1} of step ${i + 1}`}
+                    onClick={() => setStep(i, { answers: s.answers.filter((_, j) => j !== k) })}
+                  >
                     Remove
                   </button>
                 </div>
@@ -369,7 +485,21 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
               </button>
             </div>
           ))}
-          <button type="button" className="btn btn-sm" onClick={() => up({ script: { ...draft.script, steps: [...draft.script.steps, { id: `step${draft.script.steps.length + 1}`, title: 'New step', text: '', answers: [], capture: null, next: null }] } })}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() =>
+              up({
+                script: {
+                  ...draft.script,
+                  steps: [
+                    ...draft.script.steps,
+                    { id: `step${draft.script.steps.length + 1}`, title: 'New step', text: '', answers: [], capture: null, next: null },
+                  ],
+                },
+              })
+            }
+          >
             Add step
           </button>
         </fieldset>

@@ -1,7 +1,13 @@
 import type { CampaignSummary } from '../../../../shared/workspace';
 
 /** A labelled campaign picker ("Choose…" until one is picked). */
-export function CampaignSelect(props: { id: string; label: string; campaigns: CampaignSummary[]; value: number | null; onChange: (id: number | null) => void }) {
+export function CampaignSelect(props: {
+  id: string;
+  label: string;
+  campaigns: CampaignSummary[];
+  value: number | null;
+  onChange: (id: number | null) => void;
+}) {
   const { id, label, campaigns, value, onChange } = props;
   return (
     <div className="field">

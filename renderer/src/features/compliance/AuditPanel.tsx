@@ -123,7 +123,9 @@ export function AuditPanel() {
         <button type="button" className="btn btn-sm" disabled={page === 0} onClick={() => setPage((p) => Math.max(0, p - 1))}>
           Newer
         </button>
-        <span className="cx-range">{data ? (total === 0 ? 'No entries' : `${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}`) : 'Loading…'}</span>
+        <span className="cx-range">
+          {data ? (total === 0 ? 'No entries' : `${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}`) : 'Loading…'}
+        </span>
         <button type="button" className="btn btn-sm" disabled={last >= total} onClick={() => setPage((p) => p + 1)}>
           Older
         </button>

@@ -37,7 +37,11 @@ export function ComplianceCard({
   const decided = decidingReading(decision);
   const pack = decision.pack ?? null;
   return (
-    <section className={`compliance-card verdict-${verdict}`} role="region" aria-label={`${context}: why this call is ${verdict === 'blocked' ? 'blocked' : 'allowed'}`}>
+    <section
+      className={`compliance-card verdict-${verdict}`}
+      role="region"
+      aria-label={`${context}: why this call is ${verdict === 'blocked' ? 'blocked' : 'allowed'}`}
+    >
       <header className="cc-head">
         <span className="cc-icon" aria-hidden="true">
           {icon}

@@ -34,7 +34,14 @@ export function InternalDncPanel() {
       </h3>
       <p className="hint">Numbers here are never called, whatever the campaign or the lead’s consent. The “Do not call” disposition adds to it too.</p>
       <label htmlFor={`${id}-numbers`}>Numbers (one per line, or paste a list)</label>
-      <textarea id={`${id}-numbers`} rows={6} style={{ width: '100%', maxWidth: '32rem', display: 'block' }} value={text} onChange={(e) => setText(e.target.value)} placeholder={'+1 212 555 0100\n(416) 555-0199'} />
+      <textarea
+        id={`${id}-numbers`}
+        rows={6}
+        style={{ width: '100%', maxWidth: '32rem', display: 'block' }}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={'+1 212 555 0100\n(416) 555-0199'}
+      />
       <div className="row">
         <button type="button" className="btn btn-primary" disabled={busy || numbers.length === 0} onClick={() => void add()}>
           {busy ? 'Adding…' : `Add ${numbers.length || ''} to the list`.replace('  ', ' ')}
@@ -48,7 +55,10 @@ export function InternalDncPanel() {
       {result ? (
         <p role="status">
           {formatCount(result.added)} added, {formatCount(result.already)} already on the list
-          {result.invalid.length ? `; ${result.invalid.length} not ${result.invalid.length === 1 ? 'a valid number' : 'valid numbers'} (left in the box): ${result.invalid.slice(0, 5).join('; ')}` : ''}.
+          {result.invalid.length
+            ? `; ${result.invalid.length} not ${result.invalid.length === 1 ? 'a valid number' : 'valid numbers'} (left in the box): ${result.invalid.slice(0, 5).join('; ')}`
+            : ''}
+          .
         </p>
       ) : null}
     </section>

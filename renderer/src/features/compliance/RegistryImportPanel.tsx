@@ -110,7 +110,12 @@ export function RegistryImportPanel() {
                   <td className="num">{formatBytes(f.size)}</td>
                   <td>{DateTime.fromMillis(f.modifiedAt).toFormat('yyyy-MM-dd HH:mm')}</td>
                   <td>
-                    <select aria-label={`Kind of ${f.name}`} value={kindOf(f.name)} disabled={running} onChange={(e) => setKinds((k) => ({ ...k, [f.name]: e.target.value as RegistryFileKindView }))}>
+                    <select
+                      aria-label={`Kind of ${f.name}`}
+                      value={kindOf(f.name)}
+                      disabled={running}
+                      onChange={(e) => setKinds((k) => ({ ...k, [f.name]: e.target.value as RegistryFileKindView }))}
+                    >
                       {(Object.keys(KIND_LABEL) as RegistryFileKindView[]).map((k) => (
                         <option key={k} value={k}>
                           {KIND_LABEL[k]}

@@ -53,7 +53,9 @@ export function ScrubPanel() {
       <h3 id={`${id}-title`} className="section-title">
         Scrub a campaign's list
       </h3>
-      <p className="field-hint">Checks every phone of every lead against the internal Do-Not-Call list and the national registries, and marks the leads that cannot be called.</p>
+      <p className="field-hint">
+        Checks every phone of every lead against the internal Do-Not-Call list and the national registries, and marks the leads that cannot be called.
+      </p>
       <div className="cx-options">
         <CampaignSelect id={`${id}-campaign`} label="Campaign" campaigns={campaigns} value={campaignId} onChange={setCampaignId} />
         <button type="button" className="btn btn-primary" disabled={campaignId === null || running} onClick={scrub}>

@@ -17,7 +17,11 @@ export function downloadText(text: string, fileName: string, type = 'text/csv'):
 /** A file name without folders or odd characters, ending in `.csv`. */
 export function safeFileName(name: string, fallback = 'ringside-audit.csv'): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const clean = base.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^[.\s]+/, '').slice(0, 120).trim();
+  const clean = base
+    .replace(/[^A-Za-z0-9._ -]/g, '_')
+    .replace(/^[.\s]+/, '')
+    .slice(0, 120)
+    .trim();
   if (!clean) return fallback;
   return /\.csv$/i.test(clean) ? clean : `${clean}.csv`;
 }

@@ -4,7 +4,7 @@ import type { Result } from '../../../../shared/result';
 /** A request whose failure is shown next to the control that sent it. */
 export function useInlineRequest(): [string | null, <T>(promise: Promise<Result<T>>) => Promise<T | undefined>, (e: string | null) => void] {
   const [error, setError] = useState<string | null>(null);
-  const run = async <T,>(promise: Promise<Result<T>>): Promise<T | undefined> => {
+  const run = async <T>(promise: Promise<Result<T>>): Promise<T | undefined> => {
     setError(null);
     try {
       const r = await promise;

@@ -134,7 +134,13 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
           </div>
         );
       })}
-      <SupervisionFields values={supervision} onChange={setSupervision} errors={supervisionErrs} readOnly={readOnly} hasTeamSecret={account?.supervision.hasTeamSecret ?? false} />
+      <SupervisionFields
+        values={supervision}
+        onChange={setSupervision}
+        errors={supervisionErrs}
+        readOnly={readOnly}
+        hasTeamSecret={account?.supervision.hasTeamSecret ?? false}
+      />
       <DialPlanFields values={dialPlan} onChange={setDialPlan} errors={dialPlanErrs} readOnly={readOnly} />
       <div className="form-actions">
         {readOnly ? null : (

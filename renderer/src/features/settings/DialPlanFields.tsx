@@ -16,7 +16,8 @@ export interface DialPlanValues {
   internalDomains: string;
   trustCallerId: boolean;
 }
-export type DialPlanField = 'plan' | 'country' | 'outsideLinePrefixes' | 'internationalPrefixes' | 'nationalPrefix' | 'featureCodes' | 'extensions' | 'internalDomains';
+export type DialPlanField =
+  'plan' | 'country' | 'outsideLinePrefixes' | 'internationalPrefixes' | 'nationalPrefix' | 'featureCodes' | 'extensions' | 'internalDomains';
 export type DialPlanErrors = Partial<Record<DialPlanField, string[]>>;
 
 const LISTS = ['outsideLinePrefixes', 'internationalPrefixes', 'featureCodes', 'internalDomains'] as const;
@@ -211,7 +212,11 @@ export function DialPlanFields({
             ))}
           </select>
           {readOnly ? null : (
-            <button type="button" className="btn btn-sm" onClick={() => onChange({ ...dialPlanValues(defaultDialPlan(v.country), v.trustCallerId), internalDomains: v.internalDomains })}>
+            <button
+              type="button"
+              className="btn btn-sm"
+              onClick={() => onChange({ ...dialPlanValues(defaultDialPlan(v.country), v.trustCallerId), internalDomains: v.internalDomains })}
+            >
               Use defaults for this country
             </button>
           )}
@@ -232,21 +237,11 @@ export function DialPlanFields({
         <div className="dp-ext-row" role="group" aria-labelledby={`${id}-extensions-label`}>
           <label className="dp-inline">
             From
-            <input
-              {...extInput}
-              value={v.extMin}
-              aria-label="Shortest extension (digits)"
-              onChange={(e) => set('extMin', e.target.value)}
-            />
+            <input {...extInput} value={v.extMin} aria-label="Shortest extension (digits)" onChange={(e) => set('extMin', e.target.value)} />
           </label>
           <label className="dp-inline">
             to
-            <input
-              {...extInput}
-              value={v.extMax}
-              aria-label="Longest extension (digits)"
-              onChange={(e) => set('extMax', e.target.value)}
-            />
+            <input {...extInput} value={v.extMax} aria-label="Longest extension (digits)" onChange={(e) => set('extMax', e.target.value)} />
             digits
           </label>
           <label className="field-check dp-inline">

@@ -20,16 +20,13 @@ export function Keypad({ onKey, label, disabled = false }: { onKey: (key: string
   return (
     <div className="keypad" role="group" aria-label={label}>
       {KEYS.map(({ key, letters }) => (
-        <button
-          key={key}
-          type="button"
-          className="key"
-          disabled={disabled}
-          aria-label={SPOKEN[key] ?? key}
-          onClick={() => onKey(key)}
-        >
-          <span className="key-digit" aria-hidden="true">{key}</span>
-          <span className="key-letters" aria-hidden="true">{letters}</span>
+        <button key={key} type="button" className="key" disabled={disabled} aria-label={SPOKEN[key] ?? key} onClick={() => onKey(key)}>
+          <span className="key-digit" aria-hidden="true">
+            {key}
+          </span>
+          <span className="key-letters" aria-hidden="true">
+            {letters}
+          </span>
         </button>
       ))}
     </div>

@@ -74,7 +74,10 @@ export function Board() {
   const t = board.totals;
   const alerts = board.agents.reduce((n, a) => n + a.alerts.length, 0);
 
-  const sortBy = (key: BoardSortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' || key === 'campaign' || key === 'state' ? 'asc' : 'desc' }));
+  const sortBy = (key: BoardSortKey) =>
+    setSort((s) =>
+      s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' || key === 'campaign' || key === 'state' ? 'asc' : 'desc' },
+    );
 
   return (
     <section className="board" aria-label="Live board">
@@ -104,7 +107,14 @@ export function Board() {
         <label htmlFor={`${filterId}-text`} className="sr-only">
           Filter by name, address, campaign, reason or alert
         </label>
-        <input id={`${filterId}-text`} type="search" placeholder="Filter: name, campaign, reason…" value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+        <input
+          id={`${filterId}-text`}
+          type="search"
+          placeholder="Filter: name, campaign, reason…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          spellCheck={false}
+        />
         <span className="board-count" role="status" aria-live="polite">
           {rows.length === board.agents.length ? `${rows.length} agents` : `${rows.length} of ${board.agents.length} agents`}
           {alerts > 0 ? ` · ${alerts} alert${alerts === 1 ? '' : 's'}` : ''}
@@ -158,7 +168,11 @@ export function Board() {
             ))}
           </tbody>
         </table>
-        {rows.length === 0 ? <p className="empty-state">{board.agents.length === 0 ? 'No agents on your team yet: add their SIP addresses in Settings.' : 'No agent matches the filter.'}</p> : null}
+        {rows.length === 0 ? (
+          <p className="empty-state">
+            {board.agents.length === 0 ? 'No agents on your team yet: add their SIP addresses in Settings.' : 'No agent matches the filter.'}
+          </p>
+        ) : null}
       </div>
     </section>
   );
@@ -225,7 +239,14 @@ function BoardRow({ agent: a, now }: { agent: BoardAgent; now: number }) {
           {campaign ?? '—'}
         </span>
       </td>
-      <td className="col-today" title={p ? `${p.today.calls} calls, ${p.today.connected} connected, ${p.today.successes} successes, ${formatDuration(p.today.talkSec * 1000)} talk time` : undefined}>
+      <td
+        className="col-today"
+        title={
+          p
+            ? `${p.today.calls} calls, ${p.today.connected} connected, ${p.today.successes} successes, ${formatDuration(p.today.talkSec * 1000)} talk time`
+            : undefined
+        }
+      >
         {p ? (
           <>
             <span className="board-num">

@@ -36,7 +36,8 @@ export function BoardChart({ history }: { history: BoardView['history'] }) {
   const span = Math.max(1, last.at - t0);
   const x = (at: number) => PAD.left + ((at - t0) / span) * (W - PAD.left - PAD.right);
   const y = (v: number) => PAD.top + (1 - v / top) * (H - PAD.top - PAD.bottom);
-  const line = (pick: (h: BoardView['history'][number]) => number) => history.map((h, i) => `${i === 0 ? 'M' : 'L'}${x(h.at).toFixed(1)},${y(pick(h)).toFixed(1)}`).join(' ');
+  const line = (pick: (h: BoardView['history'][number]) => number) =>
+    history.map((h, i) => `${i === 0 ? 'M' : 'L'}${x(h.at).toFixed(1)},${y(pick(h)).toFixed(1)}`).join(' ');
   const summary = `Calls and successes today, ${hhmm(t0)} to ${hhmm(last.at)}: now ${last.calls} calls and ${last.successes} successes, ${last.onCall} on call.`;
   return (
     <figure className="board-chart">

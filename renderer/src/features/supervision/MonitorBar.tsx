@@ -83,7 +83,12 @@ export function MonitorBar() {
         <span className={`mb-state state-${monitor.state}`}>{stateText(monitor)}</span>
         {live ? <span className="mb-hint">{supervisorHint[monitor.mode]}</span> : null}
       </p>
-      <button type="button" className={live ? 'btn btn-danger btn-sm mb-stop' : 'btn btn-sm mb-stop'} disabled={busy} onClick={() => run(request(api.monitor.stop()))}>
+      <button
+        type="button"
+        className={live ? 'btn btn-danger btn-sm mb-stop' : 'btn btn-sm mb-stop'}
+        disabled={busy}
+        onClick={() => run(request(api.monitor.stop()))}
+      >
         {live ? 'Stop monitoring' : 'Close'}
       </button>
     </section>

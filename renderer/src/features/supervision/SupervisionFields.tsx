@@ -117,7 +117,8 @@ export function SupervisionFields({
   const set = <K extends keyof SupervisionValues>(key: K, value: SupervisionValues[K]) => onChange({ ...v, [key]: value });
   const isAgent = v.role !== 'supervisor';
   const isSupervisor = v.role !== 'agent';
-  const described = (field: SupervisionField, hint = false) => [errors[field] ? `${id}-${field}-error` : null, hint ? `${id}-${field}-hint` : null].filter(Boolean).join(' ') || undefined;
+  const described = (field: SupervisionField, hint = false) =>
+    [errors[field] ? `${id}-${field}-error` : null, hint ? `${id}-${field}-hint` : null].filter(Boolean).join(' ') || undefined;
   const error = (field: SupervisionField) =>
     errors[field] ? (
       <span id={`${id}-${field}-error`} className="field-error">

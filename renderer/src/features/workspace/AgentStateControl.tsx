@@ -32,7 +32,9 @@ export function AgentStateControl() {
       <div className={`agent-badge agent-${agent.state}`} role="status" aria-live="polite">
         <span className="agent-dot" aria-hidden="true" />
         <span className="agent-label">{LABEL[agent.state]}</span>
-        {agent.state === 'paused' && agent.pauseReason ? <span className="agent-reason">{automatic ? `${agent.pauseReason} (automatic)` : agent.pauseReason}</span> : null}
+        {agent.state === 'paused' && agent.pauseReason ? (
+          <span className="agent-reason">{automatic ? `${agent.pauseReason} (automatic)` : agent.pauseReason}</span>
+        ) : null}
         {since ? (
           <span className="agent-since">
             <span className="sr-only">for </span>
@@ -53,7 +55,12 @@ export function AgentStateControl() {
             <option key={r}>{r}</option>
           ))}
       </select>
-      <button type="button" className="btn btn-quiet" aria-pressed={agent.state === 'paused' && !automatic} onClick={() => send(api.agent.setState('paused', reason))}>
+      <button
+        type="button"
+        className="btn btn-quiet"
+        aria-pressed={agent.state === 'paused' && !automatic}
+        onClick={() => send(api.agent.setState('paused', reason))}
+      >
         Pause
       </button>
       <button type="button" className="btn btn-quiet" aria-pressed={agent.state === 'offline'} onClick={() => send(api.agent.setState('offline'))}>

@@ -120,11 +120,24 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
         {!campaign ? <span className="empty-note">Loading dispositions…</span> : null}
       </div>
       {callbackFor ? (
-        <CallbackPicker lead={lead} note={note} onCancel={() => setCallbackFor(null)} onSave={(cb, cbNote) => dispose(callbackFor, cb, cbNote)} saving={saving} />
+        <CallbackPicker
+          lead={lead}
+          note={note}
+          onCancel={() => setCallbackFor(null)}
+          onSave={(cb, cbNote) => dispose(callbackFor, cb, cbNote)}
+          saving={saving}
+        />
       ) : (
         <div className="dispo-note">
           <label htmlFor={`${id}-note`}>Note</label>
-          <input id={`${id}-note`} type="text" maxLength={2000} value={note} placeholder="Optional note saved with the disposition" onChange={(e) => setNote(e.target.value)} />
+          <input
+            id={`${id}-note`}
+            type="text"
+            maxLength={2000}
+            value={note}
+            placeholder="Optional note saved with the disposition"
+            onChange={(e) => setNote(e.target.value)}
+          />
         </div>
       )}
     </section>
@@ -136,7 +149,11 @@ function WrapUpTimer({ startedAt, limitSec }: { startedAt: number; limitSec: num
   const elapsed = Math.max(0, now - startedAt);
   const over = elapsed > limitSec * 1000;
   return (
-    <span className={over ? 'wrapup-timer is-over' : 'wrapup-timer'} role="timer" aria-label={`After-call work ${formatDuration(elapsed)} of ${formatDuration(limitSec * 1000)}${over ? ', over the limit' : ''}`}>
+    <span
+      className={over ? 'wrapup-timer is-over' : 'wrapup-timer'}
+      role="timer"
+      aria-label={`After-call work ${formatDuration(elapsed)} of ${formatDuration(limitSec * 1000)}${over ? ', over the limit' : ''}`}
+    >
       After-call work <strong>{formatDuration(elapsed)}</strong> / {formatDuration(limitSec * 1000)}
       {over ? ' — over the limit' : ''}
     </span>

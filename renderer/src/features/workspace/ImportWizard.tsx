@@ -102,7 +102,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       {stage === 'preview' && preview ? (
         <div className="import-preview">
           <p className="import-meta">
-            Encoding <strong>{preview.encoding}</strong> · delimiter <strong>{DELIMITER[preview.delimiter]}</strong> · {preview.headers.length} columns · {(preview.bytes / 1024).toFixed(0)} KiB
+            Encoding <strong>{preview.encoding}</strong> · delimiter <strong>{DELIMITER[preview.delimiter]}</strong> · {preview.headers.length} columns ·{' '}
+            {(preview.bytes / 1024).toFixed(0)} KiB
           </p>
           <div className="table-wrap">
             <table className="preview-table">
@@ -117,7 +118,11 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                 <tr className="mapping-row">
                   {preview.headers.map((h, i) => (
                     <td key={i}>
-                      <select aria-label={`Map column ${h}`} value={mapping[i] ?? 'ignore'} onChange={(e) => setMapping((m) => m.map((x, j) => (j === i ? (e.target.value as ColumnTarget) : x)))}>
+                      <select
+                        aria-label={`Map column ${h}`}
+                        value={mapping[i] ?? 'ignore'}
+                        onChange={(e) => setMapping((m) => m.map((x, j) => (j === i ? (e.target.value as ColumnTarget) : x)))}
+                      >
                         {targets(h).map((t) => (
                           <option key={t} value={t}>
                             {t === 'ignore' ? '— ignore —' : t}
@@ -216,7 +221,11 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                   ))}
                 </tbody>
               </table>
-              {report.failed > report.errors.length ? <p className="field-hint">Showing the first {report.errors.length} of {report.failed} failed rows.</p> : null}
+              {report.failed > report.errors.length ? (
+                <p className="field-hint">
+                  Showing the first {report.errors.length} of {report.failed} failed rows.
+                </p>
+              ) : null}
             </div>
           ) : null}
           <div className="form-actions">

@@ -79,7 +79,11 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
   const gate: DialGate = {
     blocked: decision !== null && !decision.allowed,
     reasonId: `${id}-gate`,
-    dial: (phoneIndex) => drop(requestDial(api.workspace.dial(phoneIndex)).then((r) => setRefused(r.ok ? null : r.blocked)), 'Dialling'),
+    dial: (phoneIndex) =>
+      drop(
+        requestDial(api.workspace.dial(phoneIndex)).then((r) => setRefused(r.ok ? null : r.blocked)),
+        'Dialling',
+      ),
   };
   if (!detail) {
     return (
@@ -114,11 +118,7 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
           </p>
         ) : null}
         <PhoneList lead={lead} current={current} gate={gate} />
-        {editing ? (
-          <LeadEditor lead={lead} onDone={() => setEditing(false)} />
-        ) : (
-          <LeadFacts lead={lead} onEdit={() => setEditing(true)} />
-        )}
+        {editing ? <LeadEditor lead={lead} onDone={() => setEditing(false)} /> : <LeadFacts lead={lead} onEdit={() => setEditing(true)} />}
         <LeadHistory history={history} callbacks={callbacks} />
       </div>
       {current ? <DispositionBar current={current} lead={lead} /> : null}
@@ -130,7 +130,11 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
 function LeadClock({ lead }: { lead: Lead }) {
   const now = useNow(true, 15_000);
   if (!isValidZone(lead.timeZone)) {
-    return <span className="lead-clock lead-clock-unknown">Time zone unknown (your time {DateTime.fromMillis(now).toFormat('HH:mm')}, {agentZone()})</span>;
+    return (
+      <span className="lead-clock lead-clock-unknown">
+        Time zone unknown (your time {DateTime.fromMillis(now).toFormat('HH:mm')}, {agentZone()})
+      </span>
+    );
   }
   const t = DateTime.fromMillis(now, { zone: lead.timeZone });
   return (
@@ -275,7 +279,13 @@ function historyItems(history: LeadHistoryEntry[], callbacks: Callback[]): Histo
     return { at: h.at, key: `h${h.id}`, kind: h.kind, what, detail: h.note ?? '' };
   });
   for (const c of callbacks) {
-    items.push({ at: c.dueAt, key: `c${c.id}`, kind: 'callback', what: c.done ? 'Callback (done)' : 'Callback due', detail: [dateTime(c.dueAt, c.timeZone) + ` ${c.timeZone}`, c.note].filter(Boolean).join(' · ') });
+    items.push({
+      at: c.dueAt,
+      key: `c${c.id}`,
+      kind: 'callback',
+      what: c.done ? 'Callback (done)' : 'Callback due',
+      detail: [dateTime(c.dueAt, c.timeZone) + ` ${c.timeZone}`, c.note].filter(Boolean).join(' · '),
+    });
   }
   return items.sort((a, b) => b.at - a.at);
 }

@@ -123,7 +123,9 @@ export function LeadEditor({ lead, onDone }: { lead: Lead; onDone: () => void })
       <div className="editor-grid">
         {TEXT_FIELDS.map(([k, label]) => field(k, label, draft.text[k], (v) => setDraft((d) => ({ ...d, text: { ...d.text, [k]: v } }))))}
         {field('timeZone', 'Time zone (IANA)', draft.timeZone, (v) => setDraft((d) => ({ ...d, timeZone: v })), { placeholder: 'America/Chicago' })}
-        {DATE_FIELDS.map(([k, label]) => field(k, label, draft.dates[k], (v) => setDraft((d) => ({ ...d, dates: { ...d.dates, [k]: v } })), { placeholder: 'YYYY-MM-DD' }))}
+        {DATE_FIELDS.map(([k, label]) =>
+          field(k, label, draft.dates[k], (v) => setDraft((d) => ({ ...d, dates: { ...d.dates, [k]: v } })), { placeholder: 'YYYY-MM-DD' }),
+        )}
         {field('score', 'Score (0–1000)', draft.score, (v) => setDraft((d) => ({ ...d, score: v })), { inputMode: 'numeric' })}
         {field('priority', 'Priority (0–10)', draft.priority, (v) => setDraft((d) => ({ ...d, priority: v })), { inputMode: 'numeric' })}
       </div>
@@ -147,9 +149,24 @@ export function LeadEditor({ lead, onDone }: { lead: Lead; onDone: () => void })
         <legend>Custom fields</legend>
         {draft.custom.map(([k, v], i) => (
           <div className="custom-row" key={i}>
-            <input type="text" aria-label={`Custom field ${i + 1} name`} value={k} onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((c, j) => (j === i ? [e.target.value, c[1]] : c)) }))} />
-            <input type="text" aria-label={`Custom field ${k || i + 1} value`} value={v} onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((c, j) => (j === i ? [c[0], e.target.value] : c)) }))} />
-            <button type="button" className="btn btn-sm" aria-label={`Remove custom field ${k || i + 1}`} onClick={() => setDraft((d) => ({ ...d, custom: d.custom.filter((_, j) => j !== i) }))}>
+            <input
+              type="text"
+              aria-label={`Custom field ${i + 1} name`}
+              value={k}
+              onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((c, j) => (j === i ? [e.target.value, c[1]] : c)) }))}
+            />
+            <input
+              type="text"
+              aria-label={`Custom field ${k || i + 1} value`}
+              value={v}
+              onChange={(e) => setDraft((d) => ({ ...d, custom: d.custom.map((c, j) => (j === i ? [c[0], e.target.value] : c)) }))}
+            />
+            <button
+              type="button"
+              className="btn btn-sm"
+              aria-label={`Remove custom field ${k || i + 1}`}
+              onClick={() => setDraft((d) => ({ ...d, custom: d.custom.filter((_, j) => j !== i) }))}
+            >
               Remove
             </button>
           </div>

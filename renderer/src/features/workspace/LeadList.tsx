@@ -101,7 +101,14 @@ export function LeadList({ onOpened }: { onOpened: () => void }) {
         <label htmlFor={`${id}-search`} className="sr-only">
           Search leads
         </label>
-        <input id={`${id}-search`} type="search" placeholder="Search name, company, phone" value={search} maxLength={100} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          id={`${id}-search`}
+          type="search"
+          placeholder="Search name, company, phone"
+          value={search}
+          maxLength={100}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         <label htmlFor={`${id}-status`} className="sr-only">
           Status filter
         </label>

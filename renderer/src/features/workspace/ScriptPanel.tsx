@@ -80,7 +80,14 @@ function ScriptRunner({ campaign, lead, start }: { campaign: Campaign; lead: Lea
       {ended || !step ? (
         <div className="script-step">
           <p className="script-end">End of script.</p>
-          <button type="button" className="btn btn-sm" onClick={() => { setPath([first]); setEnded(false); }}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => {
+              setPath([first]);
+              setEnded(false);
+            }}
+          >
             Start again
           </button>
         </div>

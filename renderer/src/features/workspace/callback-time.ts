@@ -36,7 +36,7 @@ export function quickPicks(zone: string, now: number): QuickPick[] {
   const tomorrow = t.plus({ days: 1 });
   picks.push({ label: 'Tomorrow 10:00', at: tomorrow.set({ hour: 10, minute: 0 }).toFormat(LOCAL_FORMAT) });
   picks.push({ label: 'Tomorrow 14:00', at: tomorrow.set({ hour: 14, minute: 0 }).toFormat(LOCAL_FORMAT) });
-  const monday = t.plus({ days: ((8 - t.weekday) % 7) || 7 }).set({ hour: 10, minute: 0 });
+  const monday = t.plus({ days: (8 - t.weekday) % 7 || 7 }).set({ hour: 10, minute: 0 });
   picks.push({ label: 'Monday 10:00', at: monday.toFormat(LOCAL_FORMAT) });
   return picks;
 }

@@ -9,7 +9,7 @@
  *   invalid extra phone when another phone is valid, an invalid e-mail, an unknown time zone
  *   (left null: the workspace derives it from the number).
  */
-import type { NewLead } from '../data/repositories.js';
+import { blankLead, type NewLead } from '../data/repositories.js';
 import type { ColumnTarget, LeadField } from '../../../shared/workspace.js';
 import { PhoneNormaliser } from './phone-cache.js';
 import { cachedTimeZone } from '../data/time-zone.js';
@@ -90,26 +90,7 @@ export function createRowMapper(headers: readonly string[], mapping: readonly Co
 
   return function mapRow(row: readonly string[]): RowResult {
     if (row.length !== columns) return { lead: null, reason: `${row.length} columns instead of ${columns}` };
-    const lead: NewLead = {
-      firstName: '',
-      lastName: '',
-      company: '',
-      email: '',
-      street: '',
-      city: '',
-      region: '',
-      postalCode: '',
-      country: '',
-      timeZone: null,
-      source: '',
-      customFields: {},
-      consentAt: null,
-      inquiryAt: null,
-      lastPurchaseAt: null,
-      score: 0,
-      priority: 0,
-      phones: [],
-    };
+    const lead: NewLead = blankLead();
     const notes: string[] = [];
     let fullName = '';
     for (const { col, field } of fieldCols) {

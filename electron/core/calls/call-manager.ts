@@ -2,7 +2,7 @@
  * Every call session of the agent: dialling, ringing, answering, hold, mute, DTMF, transfer,
  * hang-up. sip.js sessions live here; the renderer sees only CallSessionView values.
  */
-import { Invitation, Inviter, SessionState, UserAgent, type Info, type Session } from 'sip.js';
+import { Invitation, Inviter, SessionState, UserAgent, type Info, type Session, type SessionDescriptionHandlerFactory } from 'sip.js';
 import {
   assertCallTransition,
   outcomeForStatus,
@@ -14,10 +14,12 @@ import {
   type CallTemperature,
 } from '../../../shared/call-session.js';
 import type { ComplianceDecision, DialPath } from '../../../shared/compliance.js';
+import type { RTCIceServerLike } from '../../../shared/contract.js';
 import type { DialPermit } from '../compliance/dial-policy.js';
 import { RingsideError } from '../../../shared/result.js';
 import { drop } from '../lib/drop.js';
-import type { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
+import type { MediaBridge } from '../media/media-bridge.js';
+import { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
 import type { Logger } from '../lib/logger.js';
 
 /** What the call manager needs of the SIP side; SipClient provides it. */
@@ -114,19 +116,26 @@ export class CallManager {
     return [...this.calls.values()].filter((c) => LIVE.includes(c.view.state)).length;
   }
 
-  /** The id the SDH factory should use for a sip.js session. */
-  idFor(session: Session): string {
-    const id = this.bySession.get(session);
-    if (!id) throw new Error('session not known to the call manager');
-    return id;
+  /**
+   * The media of each session on a line: a proxy description handler per call, whose offers and
+   * answers the renderer's media engine makes, and whose negotiation results the call view shows.
+   */
+  mediaFactory(media: MediaBridge, ice: { iceServers: RTCIceServerLike[]; iceTimeoutMs: number }): SessionDescriptionHandlerFactory {
+    return (session) => {
+      const id = this.bySession.get(session);
+      if (!id) throw new Error('session not known to the call manager');
+      const sdh = new ProxySessionDescriptionHandler(id, media, {
+        ...ice,
+        onNegotiated: (info) => this.noteNegotiated(id, info),
+        onError: (m, e) => this.deps.log.warn(m, e),
+      });
+      const entry = this.calls.get(id);
+      if (entry) entry.sdh = sdh;
+      return sdh;
+    };
   }
 
-  attachSdh(id: string, sdh: ProxySessionDescriptionHandler): void {
-    const entry = this.calls.get(id);
-    if (entry) entry.sdh = sdh;
-  }
-
-  noteNegotiated(id: string, info: { direction: string | null; dtmfInBand: boolean }): void {
+  private noteNegotiated(id: string, info: { direction: string | null; dtmfInBand: boolean }): void {
     const entry = this.calls.get(id);
     if (!entry) return;
     entry.lastDirection = info.direction;

@@ -11,6 +11,7 @@
  * part of the same decision.
  */
 import type { ComplianceCheck, ComplianceDecision, DialPath, TargetReadingView, TargetView } from '../../../shared/compliance.js';
+import { aorDomain, type Account } from '../../../shared/account.js';
 import type { DialPlan } from '../../../shared/dial-plan.js';
 import type { Lead } from '../../../shared/lead.js';
 import { readingLabel, readTarget, type Reading, type TargetRead } from '../../../shared/target-reading.js';
@@ -42,6 +43,19 @@ export interface DialAccount {
   team: readonly string[];
   /** The PBX's monitoring dial strings with `{ext}` (listen / whisper / barge), for monitoring calls. */
   monitorCodes: readonly string[];
+}
+
+/** What of an account the policy reads: its dial plan, domain, team and monitoring codes. */
+export function dialAccountOf(account: Account | null): DialAccount | null {
+  if (!account) return null;
+  const { supervision } = account;
+  const codes = supervision.featureCodes;
+  return {
+    dialPlan: account.dialPlan,
+    domain: aorDomain(account.aor),
+    team: [...supervision.team, ...supervision.supervisors],
+    monitorCodes: [codes.listen, codes.whisper, codes.barge],
+  };
 }
 
 export interface DialPolicyDeps {

@@ -22,7 +22,6 @@ export class EventHub {
   private seq = 0;
   private queue: Queued[] = [];
   private mediaQueue: Queued[] = [];
-  private readonly taps = new Set<(channel: EventChannel) => void>();
 
   constructor(private readonly maxQueue = 2000) {}
 
@@ -52,16 +51,7 @@ export class EventHub {
     }
   }
 
-  /** A main-side observer of every emit (e.g. the presence publisher); returns its remover. */
-  onEmit(tap: (channel: EventChannel) => void): () => void {
-    this.taps.add(tap);
-    return () => {
-      this.taps.delete(tap);
-    };
-  }
-
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
-    for (const tap of this.taps) tap(channel);
     const item: Queued = { channel, payload };
     if (channel === 'media:request') {
       const owner = this.mediaOwner();
@@ -72,10 +62,6 @@ export class EventHub {
     const ready = [...this.peers.values()].filter((p) => p.ready);
     if (ready.length === 0) this.push(this.queue, item);
     for (const p of ready) this.deliver(p, item);
-  }
-
-  hasMediaOwner(): boolean {
-    return this.mediaOwner() !== null;
   }
 
   private mediaOwner(): Peer | null {

@@ -19,11 +19,12 @@ export class RequestRouter {
 
   constructor(private readonly log: Logger) {}
 
-  register<C extends RequestChannel>(handlers: Handlers<C>): void {
+  register<C extends RequestChannel>(handlers: Handlers<C>): this {
     for (const channel of Object.keys(handlers) as C[]) {
       if (this.handlers.has(channel)) throw new Error(`${channel} already has a handler`);
       this.handlers.set(channel, handlers[channel] as (payload: unknown, peer: number) => unknown);
     }
+    return this;
   }
 
   /** Every channel of the contract has its handler (called once everything is registered). */

@@ -30,6 +30,8 @@ export interface WorkspaceDeps {
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
   registered(): boolean;
   agentName(): string;
+  /** Told when anything the supervisors' board shows of this agent changes (state, campaign, figures). */
+  agentChanged?(): void;
   log: Logger;
   now?: () => number;
   /** The agent's zone, for "today" (defaults to the system zone). */
@@ -201,7 +203,7 @@ export class WorkspaceService {
     setImmediate(() => {
       const updated = this.deps.store.leads.get(lead.id);
       if (updated) this.deps.emit('lead:changed', updated);
-      this.deps.emit('stats:changed', this.stats());
+      this.statsChanged();
     });
     return result;
   }
@@ -359,7 +361,7 @@ export class WorkspaceService {
     } else if (this.agent.state === 'on-call' && !this.deps.liveCalls().some((c) => c.id !== view.id && LIVE.has(c.state))) {
       this.setAgent(this.after.state, this.after.reason);
     }
-    this.deps.emit('stats:changed', this.stats());
+    this.statsChanged();
   }
 
   /** New leads arrived (an import finished): an idle dialler picks them up. */
@@ -493,6 +495,12 @@ export class WorkspaceService {
 
   private changed(): void {
     this.deps.emit('workspace:changed', this.view());
+    this.deps.agentChanged?.();
+  }
+
+  private statsChanged(): void {
+    this.deps.emit('stats:changed', this.stats());
+    this.deps.agentChanged?.();
   }
 
   /** Only before the call: during and after it the call carries the decision it was dialled on. */

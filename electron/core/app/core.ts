@@ -1,0 +1,48 @@
+/** What the core needs from its host (the shell, the browser-mode server, a test) and what it offers. */
+import type { CallSessionView } from '../../../shared/call-session.js';
+import type { CompliancePolicy } from '../../../shared/compliance.js';
+import type { Snapshot } from '../../../shared/contract.js';
+import type { RegistrationView } from '../../../shared/registration-state.js';
+import type { Result } from '../../../shared/result.js';
+import type { CallManager } from '../calls/call-manager.js';
+import type { Store } from '../data/repositories.js';
+import type { RendererHost } from '../ipc/connection.js';
+import type { Logger } from '../lib/logger.js';
+import type { AccountStore } from '../sip/account-store.js';
+import type { BackoffOptions } from '../sip/backoff.js';
+import type { WorkspaceService } from '../workspace/workspace-service.js';
+
+export interface CoreDeps {
+  accounts: AccountStore;
+  /** Domain data (campaigns, leads, calls, dispositions, DNC). */
+  store: Store;
+  /** The SQLite file behind `store`, for the import worker's own connection. */
+  dbPath?: string;
+  log?: Logger;
+  backoff?: BackoffOptions;
+  mediaTimeoutMs?: number;
+  /** Register as soon as an account is known (default true). */
+  autoRegister?: boolean;
+  /** Folder for registry indexes and the registry inbox; defaults to the database's folder. */
+  dataDir?: string | null;
+  /** The clock the compliance gate decides by (tests pin it). */
+  now?: () => number;
+  compliancePolicy?: CompliancePolicy;
+}
+
+/** One renderer's connection to the core. */
+export type { CoreConnection } from '../ipc/connection.js';
+
+export interface Core extends RendererHost {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  snapshot(): Snapshot;
+  /** A tel:/sip: link handed over by the operating system: dialled through the gate like any other. */
+  dialLink(url: string): Promise<Result<CallSessionView>>;
+  /** Reconnect and re-register now (e.g. after the computer wakes up), if registration is wanted. */
+  reconnect(): Promise<void>;
+  /** For tests and benchmarks in the same process. */
+  readonly calls: CallManager;
+  readonly workspace: WorkspaceService;
+  readonly registration: RegistrationView;
+}

@@ -1,0 +1,161 @@
+/**
+ * The account in use and its line to the SIP server: loading and saving the account (secrets
+ * kept when the form leaves them blank), one SipClient per account, and the registration state
+ * everybody else reads. Switching accounts hands over in order: the old line is told to go
+ * (calls ended, supervisors told), stopped, then the new one is built and registered.
+ */
+import type { Invitation, Message, SessionDescriptionHandlerFactory } from 'sip.js';
+import type { Account, AccountView } from '../../../shared/account.js';
+import type { EventPayloads } from '../../../shared/contract.js';
+import type { RegistrationView } from '../../../shared/registration-state.js';
+import { RingsideError } from '../../../shared/result.js';
+import type { ChannelsOf, Handlers } from '../ipc/router.js';
+import type { CoreEvents } from '../lib/core-events.js';
+import { drop } from '../lib/drop.js';
+import type { Emitter } from '../lib/emitter.js';
+import type { Logger } from '../lib/logger.js';
+import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
+import type { BackoffOptions } from './backoff.js';
+import { SipClient } from './sip-client.js';
+
+export interface SipLineDeps {
+  accounts: AccountStore;
+  events: Emitter<CoreEvents>;
+  emit<C extends 'account:changed' | 'registration:changed'>(channel: C, payload: EventPayloads[C]): void;
+  /** Register as soon as an account is known. */
+  autoRegister: boolean;
+  backoff?: BackoffOptions;
+  onInvite(invitation: Invitation): void;
+  onMessage(message: Message): void;
+  onConnection(connected: boolean): void;
+  /** The media of each session on this account's line. */
+  sdhFactory(account: Account): SessionDescriptionHandlerFactory;
+  /** The old line is about to go: end what runs on it while it still stands. */
+  leaving(): Promise<void>;
+  /** The new account and its line (or none) are in place. */
+  joined(account: Account | null, client: SipClient | null): void;
+  log: Logger;
+}
+
+const unregistered: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
+
+export class SipLine {
+  private stored: StoredAccount | null = null;
+  private client: SipClient | null = null;
+  private current: RegistrationView = unregistered;
+
+  constructor(private readonly deps: SipLineDeps) {}
+
+  get account(): Account | null {
+    return this.stored?.account ?? null;
+  }
+
+  get sip(): SipClient | null {
+    return this.client;
+  }
+
+  get registration(): RegistrationView {
+    return this.current;
+  }
+
+  /** What Settings shows: no secret leaves the core, only whether one is set. */
+  view(): AccountView | null {
+    if (!this.stored) return null;
+    const a = this.stored.account;
+    const { teamSecret, ...supervision } = a.supervision;
+    return {
+      server: a.server,
+      aor: a.aor,
+      authUser: a.authUser ?? null,
+      displayName: a.displayName ?? null,
+      expires: a.expires,
+      hasPassword: a.password.length > 0,
+      source: this.stored.source,
+      supervision: { ...supervision, hasTeamSecret: Boolean(teamSecret) },
+      dialPlan: a.dialPlan,
+      trustCallerId: a.trustCallerId,
+    };
+  }
+
+  /** Throws the "no SIP account yet" error when there is none. */
+  require(): SipClient {
+    if (!this.client) throw new RingsideError('not-configured', 'No SIP account yet: open Settings and enter your server and password.');
+    return this.client;
+  }
+
+  async load(): Promise<void> {
+    await this.use(await this.deps.accounts.load());
+  }
+
+  async close(): Promise<void> {
+    await this.use(null);
+  }
+
+  /** Reconnect and re-register now, if registration is wanted. */
+  async reconnect(): Promise<void> {
+    if (this.client && this.current.state !== 'unregistered') await this.client.register();
+  }
+
+  handlers(): Handlers<ChannelsOf<'account'> | ChannelsOf<'sip'>> {
+    return {
+      'account:get': () => this.view(),
+      'account:save': async (p) => {
+        if (this.stored?.source === 'provisioned')
+          throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
+        const merged = withSavedSecrets(p, this.account);
+        await this.deps.accounts.save(merged);
+        await this.use({ account: merged, source: 'settings' });
+        return this.view() as AccountView;
+      },
+      'sip:register': async () => {
+        const client = this.require();
+        await client.register();
+        return client.registration;
+      },
+      'sip:unregister': async () => {
+        const client = this.require();
+        await client.unregister();
+        return client.registration;
+      },
+    };
+  }
+
+  private async use(next: StoredAccount | null): Promise<void> {
+    const old = this.client;
+    this.client = null;
+    if (old) {
+      await this.deps.leaving();
+      await old.stop();
+    }
+    this.stored = next;
+    const account = next?.account ?? null;
+    this.deps.events.emit('account', account);
+    this.deps.emit('account:changed', this.view());
+    if (account) {
+      this.client = this.build(account);
+      this.setRegistration(this.client.registration);
+    }
+    this.deps.joined(account, this.client);
+    if (this.client && this.deps.autoRegister) drop(this.client.register(), this.deps.log.warn, 'register');
+  }
+
+  private setRegistration(view: RegistrationView): void {
+    this.current = view;
+    this.deps.emit('registration:changed', view);
+    this.deps.events.emit('registration', view);
+  }
+
+  private build(account: Account): SipClient {
+    const { deps } = this;
+    return new SipClient({
+      account,
+      log: deps.log,
+      backoff: deps.backoff,
+      onInvite: (invitation) => deps.onInvite(invitation),
+      onMessage: (message) => deps.onMessage(message),
+      onRegistration: (view) => this.setRegistration(view),
+      onConnection: (connected) => deps.onConnection(connected),
+      sdhFactory: deps.sdhFactory(account),
+    });
+  }
+}

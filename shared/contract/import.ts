@@ -1,5 +1,6 @@
 /** The CSV import: the file streamed in chunks (base64), previewed, mapped, then run in a worker. */
 import { z } from 'zod';
+import { importChunkMaxChars } from '../import.js';
 import { leadFields, type ImportPreview, type ImportProgress, type ImportReport } from '../workspace.js';
 import { id, rowId } from './common.js';
 import { event, request } from './define.js';
@@ -10,13 +11,19 @@ const customColumn = z.custom<`custom:${string}`>(
   'a custom field is custom:<name> (letters, digits, space, _ or -; at most 40)',
 );
 const columnTarget = z.union([z.enum(leadFields), z.literal('ignore'), customColumn]);
+/** One chunk of the file as base64 (the standard alphabet, padded), at most one chunk long. */
+const chunkData = z
+  .string()
+  .max(importChunkMaxChars)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+  .refine((s) => s.length % 4 === 0, 'not base64 (its length is not a multiple of 4)');
 const run = z.object({ importId: id, campaignId: rowId, mapping: z.array(columnTarget).max(200), duplicates: z.enum(['merge', 'skip']) }).strict();
 
 export const importRequests = {
   'import:begin': request<{ importId: string }>()(
     z.object({ fileName: z.string().min(1).max(255), size: z.number().int().min(1).max(2_000_000_000) }).strict(),
   ),
-  'import:chunk': request<{ received: number }>()(z.object({ importId: id, seq: z.number().int().min(0), data: z.string().max(2_800_000) }).strict()),
+  'import:chunk': request<{ received: number }>()(z.object({ importId: id, seq: z.number().int().min(0), data: chunkData }).strict()),
   'import:preview': request<ImportPreview>()(z.object({ importId: id }).strict()),
   'import:run': request<{ started: true }>()(run),
   'import:cancel': request<null>()(z.object({ importId: id }).strict()),

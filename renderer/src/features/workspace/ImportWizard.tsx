@@ -1,8 +1,8 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ColumnTarget, ImportPreview } from '../../../../shared/workspace';
 import { leadFields } from '../../../../shared/workspace';
 import { store, useRingside } from '../../store/store';
-import { CHUNK_BYTES, chunkBase64 } from './file-chunks';
+import { uploadFile } from './upload-file';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
 import { CampaignSelect } from '../campaigns/CampaignSelect';
@@ -13,7 +13,7 @@ type Stage = 'pick' | 'upload' | 'preview' | 'run';
 
 const DELIMITER: Record<ImportPreview['delimiter'], string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
-/** CSV import: upload in 1 MiB chunks, preview, map columns, run with live progress, report. */
+/** CSV import: upload in chunks, preview, map columns, run with live progress, report. */
 export function ImportWizard({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const id = useId();
@@ -28,6 +28,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [duplicates, setDuplicates] = useState<'merge' | 'skip'>('merge');
   const [campaignId, setCampaignId] = useState<number | null>(workspaceCampaign ?? campaigns[0]?.id ?? null);
   const cancelled = useRef(false);
+  /** The upload the core holds for us until it is imported: released if the wizard closes first. */
+  const held = useRef<string | null>(null);
   const progress = useRingside((s) => (importId && s.importProgress?.importId === importId ? s.importProgress : null));
   const report = useRingside((s) => (importId && s.importReport?.importId === importId ? s.importReport : null));
 
@@ -36,29 +38,44 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     store.getState().clearImport();
     setStage('upload');
     setSent(0);
-    const begun = await request(api.importer.begin(f.name, f.size));
-    if (!begun) return setStage('pick');
-    setImportId(begun.importId);
-    const chunks = Math.ceil(f.size / CHUNK_BYTES);
-    for (let seq = 0; seq < chunks; seq++) {
-      if (cancelled.current) return;
-      const data = await chunkBase64(f, seq);
-      const ok = await request(api.importer.chunk(begun.importId, seq, data));
-      if (!ok) return setStage('pick');
-      setSent(Math.min(f.size, (seq + 1) * CHUNK_BYTES));
+    const uploaded = await uploadFile(api.importer, f, {
+      onBegun: (begun) => {
+        held.current = begun;
+        setImportId(begun);
+      },
+      onProgress: setSent,
+      cancelled: () => cancelled.current,
+    });
+    if (uploaded === null) return;
+    if (!uploaded.ok) {
+      store.getState().pushError(uploaded.message);
+      return setStage('pick');
     }
-    const p = await request(api.importer.preview(begun.importId));
+    const p = await request(api.importer.preview(uploaded.value.importId));
     if (!p) return setStage('pick');
     setPreview(p);
     setMapping(p.suggested.length === p.headers.length ? p.suggested : p.headers.map((_, i) => p.suggested[i] ?? 'ignore'));
     setStage('preview');
   };
 
+  useEffect(
+    () => () => {
+      cancelled.current = true;
+      if (held.current) void api.importer.cancel(held.current);
+    },
+    [api],
+  );
+
   const run = async () => {
     if (!importId || campaignId === null) return;
     setStage('run');
+    // From here the core owns the file: it is deleted when the import ends.
+    held.current = null;
     const started = await request(api.importer.run({ importId, campaignId, mapping, duplicates }));
-    if (!started) setStage('preview');
+    if (!started) {
+      held.current = importId;
+      setStage('preview');
+    }
   };
 
   const cancel = () => {

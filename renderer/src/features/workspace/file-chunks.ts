@@ -1,6 +1,5 @@
 /** Reading a picked file in slices, as base64, for `import:chunk`. */
-
-export const CHUNK_BYTES = 1024 * 1024;
+import { importChunkBytes } from '../../../../shared/import';
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -19,7 +18,12 @@ function readArrayBuffer(blob: Blob): Promise<ArrayBuffer> {
   });
 }
 
+/** How many `import:chunk` requests the file takes. */
+export function chunkCount(file: Blob, size = importChunkBytes): number {
+  return Math.ceil(file.size / size);
+}
+
 /** One slice of the file as base64. */
-export async function chunkBase64(file: Blob, seq: number, size = CHUNK_BYTES): Promise<string> {
+export async function chunkBase64(file: Blob, seq: number, size = importChunkBytes): Promise<string> {
   return toBase64(new Uint8Array(await readArrayBuffer(file.slice(seq * size, (seq + 1) * size))));
 }

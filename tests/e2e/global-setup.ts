@@ -1,7 +1,7 @@
-// Builds the renderer once (vite build) so the browser-mode core serves what users get.
+// Builds the renderer once, as users get it plus the test-only diagnostics (`--mode e2e`), for the browser-mode core to serve.
 import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
   if (process.env.RINGSIDE_SKIP_BUILD === '1') return;
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--mode', 'e2e', '--logLevel', 'warn'], { stdio: 'inherit' });
 }

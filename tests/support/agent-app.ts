@@ -27,6 +27,8 @@ export async function startAgentApp(opts: {
   extra?: Record<string, unknown>;
   dataDir?: string;
   port?: number;
+  /** A renderer build with the test diagnostics (`vite build --mode e2e`); default dist/renderer. */
+  rendererDir?: string;
 }): Promise<AgentApp> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ringside-agent-'));
   const config = path.join(dir, 'provisioning.json');
@@ -41,7 +43,7 @@ export async function startAgentApp(opts: {
     env: {
       ...process.env,
       RINGSIDE_CONFIG: config,
-      RINGSIDE_RENDERER_DIR: path.join(repo, 'dist/renderer'),
+      RINGSIDE_RENDERER_DIR: opts.rendererDir ?? path.join(repo, 'dist/renderer'),
       // Each app gets its own database unless the test wants to reopen one.
       RINGSIDE_DATA_DIR: opts.dataDir ?? dir,
       ...(opts.port ? { RINGSIDE_PORT: String(opts.port) } : {}),

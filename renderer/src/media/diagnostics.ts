@@ -1,13 +1,15 @@
 /**
- * `window.ringsideDiagnostics`: read-only counters for support staff and the end-to-end tests,
- * no control. The tests read it through page.evaluate, so its name and shape are their contract:
+ * `window.ringsideDiagnostics`: read-only counters and tone analysis for the end-to-end tests
+ * and the benchmark, no control. Only a build made for them (`vite build --mode e2e`) loads this
+ * module; what users install has neither it nor the global. The tests read it through
+ * page.evaluate, so its name and shape are their contract:
  * softphone.test.ts reads `sessions`, `rtpStats` (RTP both ways, hold) and `sparesUsed` (a call
  * went out on the spare offer); supervision-monitor.test.ts reads `heardTones`, `sessions`,
  * `monitorMixes` and `senderTrack`; tests/support/agent-ui.ts and the bench read `sessions` and
  * `rtpStats`.
  */
 import type { MediaEngine } from './engine';
-import { toneAmplitudes, type MonitorMixer } from './monitor-mix';
+import type { MonitorMixer } from './monitor-mix';
 
 /** What this window plays, by frequency (diagnostics and the monitoring tests). */
 export interface HeardTones {
@@ -75,4 +77,31 @@ export function installDiagnostics(engine: MediaEngine, sessions: ReadonlyMap<st
       return media ? { trackId: track?.id ?? null, isCallMicrophone: track === media.track } : null;
     },
   };
+}
+
+/**
+ * Amplitude (linear, full scale 1) of each frequency in `samples`, by Goertzel with a Hann
+ * window: a sine of amplitude A at f reads ≈ A.
+ */
+export function toneAmplitudes(samples: Float32Array, sampleRate: number, freqs: readonly number[]): number[] {
+  const n = samples.length;
+  const windowed = new Float32Array(n);
+  let wsum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    windowed[i] = samples[i] * w;
+    wsum += w;
+  }
+  return freqs.map((f) => {
+    const k = 2 * Math.cos((2 * Math.PI * f) / sampleRate);
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const s0 = windowed[i] + k * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    const power = Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2);
+    return (2 * Math.sqrt(power)) / wsum;
+  });
 }

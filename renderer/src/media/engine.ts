@@ -5,7 +5,6 @@
  * spare offer, the ICE wait and the diagnostics hooks are the modules next to this one.
  */
 import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
-import { installDiagnostics } from './diagnostics';
 import { gathered } from './ice';
 import { openMicrophone, setMuted } from './mic';
 import { createMonitorMixer, type MixableSession } from './monitor-mix';
@@ -256,6 +255,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       mixer.dispose();
     },
   };
-  installDiagnostics(engine, sessions, () => spares.used(), mixer);
+  // Vite replaces MODE at build time, so a user's build drops this branch and the module with it.
+  if (import.meta.env.MODE === 'e2e') void import('./diagnostics').then((d) => d.installDiagnostics(engine, sessions, () => spares.used(), mixer));
   return engine;
 }

@@ -195,30 +195,3 @@ export function createMonitorMixer(): MonitorMixer {
     },
   };
 }
-
-/**
- * Amplitude (linear, full scale 1) of each frequency in `samples`, by Goertzel with a Hann
- * window: a sine of amplitude A at f reads ≈ A.
- */
-export function toneAmplitudes(samples: Float32Array, sampleRate: number, freqs: readonly number[]): number[] {
-  const n = samples.length;
-  const windowed = new Float32Array(n);
-  let wsum = 0;
-  for (let i = 0; i < n; i++) {
-    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
-    windowed[i] = samples[i] * w;
-    wsum += w;
-  }
-  return freqs.map((f) => {
-    const k = 2 * Math.cos((2 * Math.PI * f) / sampleRate);
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < n; i++) {
-      const s0 = windowed[i] + k * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-    }
-    const power = Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2);
-    return (2 * Math.sqrt(power)) / wsum;
-  });
-}

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/contract';
 import type { MonitorView } from '../../../shared/supervision';
-import { toneAmplitudes } from '../../../renderer/src/media/monitor-mix';
+import { toneAmplitudes } from '../../../renderer/src/media/diagnostics';
 import { store } from '../../../renderer/src/store/store';
 import { call, snapshotOf } from './fake-ringside';
 import { appHarness } from './app-harness';

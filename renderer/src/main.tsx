@@ -8,7 +8,7 @@ import { connectRingside } from './ipc/connect';
 import { App } from './app/App';
 import { ErrorScreen } from './app/ErrorScreen';
 import { startMediaEngine } from './media/engine';
-import { bindStore } from './ipc/ipc-bridge';
+import { bindStore } from './ipc/store-sync';
 import { store } from './store/store';
 import './styles.css';
 

@@ -1,4 +1,4 @@
-/** Transport-neutral calls; both the preload and the browser bridge build the API from these. */
+/** Transport-neutral calls; both the preload and the browser-mode connection (renderer/src/ipc/connect.ts) build the API from these. */
 import type { EventChannel, EventPayloads, RequestChannel, RequestPayload, RequestResults } from '../contract.js';
 import type { Result } from '../result.js';
 

@@ -1,6 +1,6 @@
 /**
  * The renderer's one zustand store, built from typed slices (zustand's slices pattern). Only
- * `ipc-bridge.ts` writes main's events into it; components read it through selectors.
+ * `ipc/store-sync.ts` writes main's events into it; components read it through selectors.
  */
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Snapshot } from '../../../shared/contract';

@@ -3,7 +3,7 @@ import type { Result } from '../../../shared/result';
 import { store } from '../store/store';
 
 /** Runs a request we deliberately do not await, so that its rejection is still seen. */
-export function drop(promise: Promise<unknown>, what = 'request'): void {
+export function alertOnFailure(promise: Promise<unknown>, what = 'request'): void {
   promise.catch((error: unknown) => {
     store.getState().pushError(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   });
@@ -26,5 +26,5 @@ export async function request<T>(promise: Promise<Result<T>>): Promise<T | undef
 
 /** `request` for event handlers: fire, and let failures land in the alert region. */
 export function useRequest(): <T>(promise: Promise<Result<T>>) => void {
-  return useCallback(<T>(promise: Promise<Result<T>>) => drop(request(promise)), []);
+  return useCallback(<T>(promise: Promise<Result<T>>) => alertOnFailure(request(promise)), []);
 }

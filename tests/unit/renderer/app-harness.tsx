@@ -7,7 +7,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeAll, vi } from 'vitest';
 import type { RingsideApi, Snapshot } from '../../../shared/contract';
 import { App } from '../../../renderer/src/app/App';
-import { bindStore } from '../../../renderer/src/ipc/ipc-bridge';
+import { bindStore } from '../../../renderer/src/ipc/store-sync';
 import { resetStore, store } from '../../../renderer/src/store/store';
 import { fakeMedia, fakeRingside } from './fake-ringside';
 

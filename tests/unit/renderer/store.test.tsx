@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindStore } from '../../../renderer/src/ipc/ipc-bridge';
+import { bindStore } from '../../../renderer/src/ipc/store-sync';
 import { resetStore, store } from '../../../renderer/src/store/store';
 import { account, call, fakeRingside, idleWorkspace, registered, snapshotOf } from './fake-ringside';
 

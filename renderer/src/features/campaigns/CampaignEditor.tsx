@@ -13,7 +13,7 @@ import { defaultCampaignCallingWindow } from '../../../../shared/rule-packs';
 import { store } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { Modal } from '../../ui/Modal';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 type Draft = {
   id?: number;
@@ -100,7 +100,7 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
 
   useEffect(() => {
     if (campaignId === null) return;
-    drop(
+    alertOnFailure(
       request(api.campaign.get(campaignId)).then((c) => {
         if (c) setDraft(draftOf(c));
       }),
@@ -131,7 +131,7 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
       return;
     }
     setErrors({});
-    drop(
+    alertOnFailure(
       request(api.campaign.save(parsed.data)).then((c) => {
         if (!c) return;
         store.getState().setCampaignDetail(c);
@@ -143,7 +143,7 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
 
   const exportJson = () => {
     if (draft.id === undefined) return;
-    drop(
+    alertOnFailure(
       request(api.campaign.exportJson(draft.id)).then((r) => {
         if (!r) return;
         const url = URL.createObjectURL(new Blob([r.json], { type: 'application/json' }));
@@ -157,7 +157,7 @@ export function CampaignEditor({ campaignId, onClose }: { campaignId: number | n
   };
 
   const importJson = (file: File) => {
-    drop(
+    alertOnFailure(
       file.text().then((json) =>
         request(api.campaign.importJson(json)).then((c) => {
           if (!c) return;

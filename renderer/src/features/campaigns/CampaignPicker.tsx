@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useRingside } from '../../store/store';
 import { useCampaignList } from '../workspace/use-campaign';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 /** Which campaign the agent works on (its queue feeds the dialler). */
 export function CampaignPicker() {
@@ -24,7 +24,7 @@ export function CampaignPicker() {
         onChange={(e) => {
           const next = Number(e.target.value);
           if (!next) return;
-          drop(
+          alertOnFailure(
             request(api.workspace.selectCampaign(next)).then((w) => {
               if (w) setWorkspace(w);
             }),

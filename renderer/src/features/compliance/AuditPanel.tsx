@@ -4,7 +4,7 @@ import type { AuditEntry } from '../../../../shared/compliance';
 import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { downloadText } from './download-file';
-import { drop } from '../../ui/use-request';
+import { alertOnFailure } from '../../ui/use-request';
 import { formatCount } from './compliance-format';
 import { InlineError } from './InlineError';
 import { useInlineRequest } from './use-inline-request';
@@ -28,7 +28,7 @@ export function AuditPanel() {
   // Fetched again when a new decision is logged (auditEntries moves) or the page changes.
   useEffect(() => {
     const mine = ++latest.current;
-    drop(
+    alertOnFailure(
       api.compliance.audit(page * AUDIT_PAGE, AUDIT_PAGE).then((r) => {
         if (mine !== latest.current) return;
         if (r.ok) setData(r.value);
@@ -47,7 +47,7 @@ export function AuditPanel() {
       setError('The "from" day is after the "to" day.');
       return;
     }
-    drop(
+    alertOnFailure(
       run(api.compliance.exportAudit(range)).then((r) => {
         if (!r) return;
         downloadText(r.csv, r.fileName);

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { store } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { Modal } from '../../ui/Modal';
-import { drop } from '../../ui/use-request';
+import { alertOnFailure } from '../../ui/use-request';
 import { AuditPanel } from './AuditPanel';
 import { InternalDncPanel } from './InternalDncPanel';
 import { RegistriesPanel } from './RegistriesPanel';
@@ -28,7 +28,7 @@ export function CompliancePanel({ onClose }: { onClose: () => void }) {
   const [section, setSection] = useState<Section>('registries');
   // Files copied into the inbox since the last event show up when the panel opens.
   useEffect(() => {
-    drop(
+    alertOnFailure(
       api.compliance.status().then((r) => {
         if (r.ok) store.getState().setCompliance(r.value);
       }),

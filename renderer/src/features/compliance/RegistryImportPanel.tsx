@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { registryNames, type RegistryFileKindView, type RegistryName } from '../../../../shared/compliance';
 import { store, useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { drop } from '../../ui/use-request';
+import { alertOnFailure } from '../../ui/use-request';
 import { formatBytes, registryLabel } from './compliance-format';
 import { ImportProgress } from './ImportProgress';
 import { InlineError } from './InlineError';
@@ -44,7 +44,7 @@ export function RegistryImportPanel() {
       return;
     }
     setStarting(true);
-    drop(
+    alertOnFailure(
       run(
         api.compliance.importRegistry({
           registry,
@@ -61,7 +61,7 @@ export function RegistryImportPanel() {
   };
 
   const cancel = () =>
-    drop(
+    alertOnFailure(
       run(api.compliance.cancelImport()).then((s) => {
         if (s) store.getState().setCompliance(s);
       }),

@@ -3,7 +3,7 @@ import type { ScrubReport } from '../../../../shared/compliance';
 import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { CampaignSelect } from '../campaigns/CampaignSelect';
-import { drop } from '../../ui/use-request';
+import { alertOnFailure } from '../../ui/use-request';
 import { formatCount } from './compliance-format';
 import { InlineError } from './InlineError';
 import { useInlineRequest } from './use-inline-request';
@@ -26,7 +26,7 @@ export function ScrubPanel() {
     if (campaignId === null || running) return;
     setRunning(true);
     setReport(null);
-    drop(
+    alertOnFailure(
       run(api.compliance.scrub(campaignId)).then((r) => {
         setRunning(false);
         if (r) setReport(r);

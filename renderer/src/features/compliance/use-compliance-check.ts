@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ComplianceDecision } from '../../../../shared/compliance';
 import { useApi } from '../../ui/api-context';
-import { drop } from '../../ui/use-request';
+import { alertOnFailure } from '../../ui/use-request';
 
 export interface CheckAnswer {
   target: string;
@@ -23,7 +23,7 @@ export function useComplianceCheck(target: string | null, delayMs = 250): CheckA
     const mine = ++latest.current;
     if (!target) return;
     const timer = setTimeout(() => {
-      drop(
+      alertOnFailure(
         api.compliance.check({ target }).then((r) => {
           if (mine !== latest.current) return;
           setAnswer(r.ok ? { target, decision: r.value, error: null } : { target, decision: null, error: r.message });

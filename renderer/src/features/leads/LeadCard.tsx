@@ -4,17 +4,17 @@ import { outcomeLabel, type CallOutcome } from '../../../../shared/call-session'
 import { leadName, type Callback, type Lead, type LeadHistoryEntry } from '../../../../shared/lead';
 import type { WorkspaceLead } from '../../../../shared/workspace';
 import { useRingside } from '../../store/store';
-import { agentZone, isValidZone } from './callback-time';
+import { agentZone, isValidZone } from '../workspace/callback-time';
 import { useLeadDetail } from './use-lead-detail';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
 import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from '../softphone/dial-request';
-import { DispositionBar } from './DispositionBar';
+import { DispositionBar } from '../workspace/DispositionBar';
 import { LeadEditor } from './LeadEditor';
 import { TemperatureChip } from '../softphone/TemperatureChip';
 import { useNow } from '../../ui/use-now';
-import { drop, useRequest } from '../../ui/use-request';
+import { alertOnFailure, useRequest } from '../../ui/use-request';
 
 const STATUS_LABEL: Record<Lead['status'], string> = {
   new: 'New',
@@ -80,7 +80,7 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
     blocked: decision !== null && !decision.allowed,
     reasonId: `${id}-gate`,
     dial: (phoneIndex) =>
-      drop(
+      alertOnFailure(
         requestDial(api.workspace.dial(phoneIndex)).then((r) => setRefused(r.ok ? null : r.blocked)),
         'Dialling',
       ),

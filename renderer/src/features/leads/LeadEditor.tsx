@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { leadPatchSchema, type Lead, type LeadPatch } from '../../../../shared/lead';
 import { store } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 type TextKey = 'firstName' | 'lastName' | 'company' | 'email' | 'street' | 'city' | 'region' | 'postalCode' | 'country' | 'source';
 type DateKey = 'consentAt' | 'inquiryAt' | 'lastPurchaseAt';
@@ -86,7 +86,7 @@ export function LeadEditor({ lead, onDone }: { lead: Lead; onDone: () => void })
     }
     setErrors({});
     setSaving(true);
-    drop(
+    alertOnFailure(
       request(api.lead.update(lead.id, parsed.data as LeadPatch)).then((r) => {
         setSaving(false);
         if (!r) return;

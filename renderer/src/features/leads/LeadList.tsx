@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { leadStatuses, type LeadRow, type LeadStatus } from '../../../../shared/lead';
 import { store, useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 const PAGE = 200;
 const ROW_HEIGHT = 34;
@@ -40,7 +40,7 @@ export function LeadList({ onOpened }: { onOpened: () => void }) {
     if (campaignId === null || inFlight.current.has(offset)) return;
     inFlight.current.add(offset);
     const gen = generation.current;
-    drop(
+    alertOnFailure(
       request(api.lead.list({ campaignId, offset, limit: PAGE, ...(query ? { search: query } : {}), ...(status ? { status } : {}) })).then((r) => {
         if (gen !== generation.current) return;
         inFlight.current.delete(offset);
@@ -80,7 +80,7 @@ export function LeadList({ onOpened }: { onOpened: () => void }) {
   }, [firstIndex, lastIndex, total, pages]);
 
   const open = (row: LeadRow) => {
-    drop(
+    alertOnFailure(
       request(api.workspace.openLead(row.id)).then((w) => {
         if (!w) return;
         store.getState().setWorkspace(w);

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 import type { LeadDetail } from '../../store/slices/leads-slice';
 import { store, useRingside } from '../../store/store';
 
@@ -14,7 +14,7 @@ export function useLeadDetail(id: number | null, refresh: unknown = null): LeadD
   useEffect(() => {
     if (id === null) return;
     let live = true;
-    drop(
+    alertOnFailure(
       request(api.lead.get(id)).then((d) => {
         if (live && d) store.getState().setLeadDetail(d);
       }),

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { accountSchema, type AccountInput } from '../../../../shared/account';
 import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../supervision/SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 
@@ -79,7 +79,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     setInvalid(hasErrors);
     if (hasErrors) return;
     setSaving(true);
-    drop(
+    alertOnFailure(
       request(api.account.save(input)).then((view) => {
         setSaving(false);
         if (!view) return;

@@ -11,7 +11,7 @@ import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
 import { TemperatureChip } from './TemperatureChip';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 const DTMF_KEY = /^[0-9*#]$/;
 
@@ -49,7 +49,7 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
   const act = <T,>(action: Action, promise: () => Promise<Result<T>>, then?: (value: T) => void) => {
     if (busy.has(action)) return;
     setBusy((b) => new Set(b).add(action));
-    drop(
+    alertOnFailure(
       request(promise()).then((value) => {
         setBusy((b) => {
           const next = new Set(b);
@@ -63,7 +63,7 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
 
   const sendTone = (key: string) => {
     setTonesSent((t) => (t + key).slice(-24));
-    drop(request(api.call.dtmf(call.id, key)));
+    alertOnFailure(request(api.call.dtmf(call.id, key)));
   };
 
   const onPanelKeyDown = (e: KeyboardEvent<HTMLElement>) => {
@@ -85,7 +85,7 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
     if (busy.has('transfer')) return;
     setBusy((b) => new Set(b).add('transfer'));
     // A transfer target passes the dial gate too: its refusal is shown under the box.
-    drop(
+    alertOnFailure(
       requestDial(api.call.transfer(call.id, transferTarget.trim())).then((r) => {
         setBusy((b) => {
           const next = new Set(b);

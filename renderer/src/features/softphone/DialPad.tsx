@@ -7,7 +7,7 @@ import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from './dial-request';
 import { Keypad } from './Keypad';
 import { useComplianceCheck } from '../compliance/use-compliance-check';
-import { drop, useRequest } from '../../ui/use-request';
+import { alertOnFailure, useRequest } from '../../ui/use-request';
 
 /**
  * The dial box: a number or SIP address, checked with the shared `parseDialTarget` before any
@@ -53,7 +53,7 @@ export function DialPad() {
     }
     setError(null);
     setBusy(true);
-    drop(
+    alertOnFailure(
       requestDial(api.call.dial(value.trim())).then((r) => {
         setBusy(false);
         if (r.ok) setValue('');

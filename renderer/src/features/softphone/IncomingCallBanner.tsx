@@ -3,7 +3,7 @@ import ringUrl from '../../../../assets/ringtone.wav?url';
 import type { CallSessionView } from '../../../../shared/call-session';
 import { leadName } from '../../../../shared/lead';
 import { useRingside } from '../../store/store';
-import { useLeadDetail } from '../workspace/use-lead-detail';
+import { useLeadDetail } from '../leads/use-lead-detail';
 import { useApi } from '../../ui/api-context';
 import { useRequest } from '../../ui/use-request';
 

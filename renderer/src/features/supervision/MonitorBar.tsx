@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { monitorModes, type MonitorMode, type MonitorView } from '../../../../shared/supervision';
 import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 export const modeLabel: Record<MonitorMode, string> = { listen: 'Listen', whisper: 'Whisper', barge: 'Barge' };
 
@@ -47,7 +47,7 @@ export function MonitorBar() {
   const live = monitor.state === 'connecting' || monitor.state === 'active';
   const run = (promise: Promise<unknown>) => {
     setBusy(true);
-    drop(promise.finally(() => setBusy(false)));
+    alertOnFailure(promise.finally(() => setBusy(false)));
   };
   return (
     <section className={`monitor-bar is-${monitor.state}`} aria-label="Monitoring">

@@ -9,7 +9,7 @@ import { useCampaign } from './use-campaign';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
 import { useNow } from '../../ui/use-now';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 /** Whether a key press belongs to a text field (hotkeys must not steal typing). */
 export function isTypingTarget(target: EventTarget | null): boolean {
@@ -48,7 +48,7 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
     if (saving) return;
     setSaving(true);
     const text = (callbackNote ?? note).trim();
-    drop(
+    alertOnFailure(
       request(api.workspace.dispose(callback ? { code: d.code, note: text, callback } : { code: d.code, note: text })).then((w) => {
         setSaving(false);
         if (!w) return;

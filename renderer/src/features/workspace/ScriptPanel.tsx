@@ -5,7 +5,7 @@ import { useRingside } from '../../store/store';
 import { mergeSegments, type MergeContext } from './script-merge';
 import { useCampaign } from './use-campaign';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 
 /** The campaign script for the lead on screen: merged text, branching answers, captures. */
 export function ScriptPanel() {
@@ -43,7 +43,7 @@ function ScriptRunner({ campaign, lead, start }: { campaign: Campaign; lead: Lea
     else setPath((p) => [...p, next]);
   };
   const capture = (s: ScriptStep, value: string) => {
-    if (s.capture) drop(request(api.workspace.capture(lead.id, s.capture, value)));
+    if (s.capture) alertOnFailure(request(api.workspace.capture(lead.id, s.capture, value)));
   };
   const back = () => {
     setFree('');

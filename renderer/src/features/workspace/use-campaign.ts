@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Campaign } from '../../../../shared/campaign';
 import { useApi } from '../../ui/api-context';
-import { drop, request } from '../../ui/use-request';
+import { alertOnFailure, request } from '../../ui/use-request';
 import { store, useRingside } from '../../store/store';
 
 /** The full campaign (script, dispositions), fetched once and cached in the store. */
@@ -11,7 +11,7 @@ export function useCampaign(id: number | null): Campaign | null {
   useEffect(() => {
     if (id === null || campaign) return;
     let live = true;
-    drop(
+    alertOnFailure(
       request(api.campaign.get(id)).then((c) => {
         if (live && c) store.getState().setCampaignDetail(c);
       }),
@@ -27,7 +27,7 @@ export function useCampaign(id: number | null): Campaign | null {
 export function useCampaignList(): void {
   const api = useApi();
   useEffect(() => {
-    drop(
+    alertOnFailure(
       request(api.campaign.list()).then((list) => {
         if (list) store.getState().setCampaigns(list);
       }),

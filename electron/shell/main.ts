@@ -2,16 +2,16 @@
  * The Electron shell: app lifecycle, the window, and IPC wiring. Thin on purpose: everything
  * with logic is in electron/core, which runs (and is tested) without Electron.
  */
-import { app, ipcMain, powerMonitor, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, ipcMain, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
-import { requestSchemas, type RequestChannel } from '../../shared/contract';
-import { fail } from '../../shared/result';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/sip/account-store';
-import { createCore, type CoreConnection } from '../core/app/create-core';
+import { createCore } from '../core/app/create-core';
 import { drop } from '../core/lib/drop';
 import { openSqliteStore } from '../core/data/sqlite-store';
+import { registerRequestHandlers } from './ipc';
+import { rendererEntry } from './own-page';
 import { SecureAccountStore } from './secure-account-store';
-import { createWindow, rendererEntry } from './window';
+import { createWindow } from './window';
 
 const dev = !app.isPackaged && process.env.RINGSIDE_DEV === '1';
 const appRoot = app.getAppPath();
@@ -42,29 +42,8 @@ async function boot(): Promise<void> {
     callback(permission === 'media' && contents.getURL().startsWith(entry.replace(/index\.html$/, '')));
   });
 
-  const connections = new Map<number, CoreConnection>();
-  const connectionFor = (contents: WebContents): CoreConnection => {
-    let c = connections.get(contents.id);
-    if (!c) {
-      c = core.connect({ send: (channel, payload) => !contents.isDestroyed() && contents.send(channel, payload) });
-      connections.set(contents.id, c);
-      contents.once('destroyed', () => {
-        c?.close();
-        connections.delete(contents.id);
-      });
-    }
-    return c;
-  };
-
-  // Every request is checked: it must come from our own top frame, and its payload is
-  // validated against the contract inside core.handle.
-  for (const channel of Object.keys(requestSchemas) as RequestChannel[]) {
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown) => {
-      const frame = event.senderFrame;
-      if (!frame || frame.parent !== null || !frame.url.startsWith(entry)) return fail('forbidden', 'Request from an unexpected frame');
-      return connectionFor(event.sender).handle(channel, payload);
-    });
-  }
+  // Every request must come from our own top frame; its payload is validated inside the core.
+  registerRequestHandlers(ipcMain, core, entry);
 
   await core.start();
   for (const scheme of ['tel', 'sip']) if (!app.isDefaultProtocolClient(scheme)) app.setAsDefaultProtocolClient(scheme);

@@ -5,11 +5,12 @@
  * window is hidden.
  */
 import { BrowserWindow, shell, type WebContents } from 'electron';
-import { join } from 'node:path';
+import { drop } from '../core/lib/drop';
+import { isOwnPage } from './own-page';
 
 export interface WindowOptions {
   preload: string;
-  /** file:// URL of the renderer's index.html. */
+  /** The canonical file:// URL of the renderer's index.html (rendererEntry). */
   entry: string;
   dev: boolean;
 }
@@ -38,13 +39,14 @@ export function createWindow({ preload, entry, dev }: WindowOptions): BrowserWin
   });
   harden(win.webContents, entry);
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(entry);
+  drop(win.loadURL(entry), undefined, 'load the window');
   return win;
 }
 
 function harden(contents: WebContents, entry: string): void {
   contents.on('will-navigate', (event, url) => {
-    if (url !== entry) event.preventDefault();
+    // Only a reload of our own page; nothing the page links to replaces it.
+    if (!isOwnPage(url, entry)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
@@ -58,5 +60,3 @@ function harden(contents: WebContents, entry: string): void {
 
 /** https: prefixes that may open in the system browser (none yet: the app links nowhere). */
 const ALLOWED_EXTERNAL: readonly string[] = [];
-
-export const rendererEntry = (appRoot: string): string => `file://${join(appRoot, 'dist', 'renderer', 'index.html')}`;

@@ -10,6 +10,7 @@ import { drop } from '../core/lib/drop';
 import { openSqliteStore } from '../core/data/sqlite-store';
 import { registerRequestHandlers } from './ipc';
 import { rendererEntry } from './own-page';
+import { installPermissionHandlers } from './permissions';
 import { SecureAccountStore } from './secure-account-store';
 import { createWindow } from './window';
 
@@ -38,9 +39,7 @@ async function boot(): Promise<void> {
   const entry = rendererEntry(appRoot);
 
   // Only the microphone, only for our own page.
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => {
-    callback(permission === 'media' && contents.getURL().startsWith(entry.replace(/index\.html$/, '')));
-  });
+  installPermissionHandlers(session.defaultSession, entry);
 
   // Every request must come from our own top frame; its payload is validated inside the core.
   registerRequestHandlers(ipcMain, core, entry);

@@ -1,6 +1,7 @@
 /**
  * The Electron shell: app lifecycle, the window, and IPC wiring. Thin on purpose: everything
- * with logic is in electron/core, which runs (and is tested) without Electron.
+ * with logic is in electron/core, which runs (and is tested) without Electron; what the shell
+ * decides itself (sender, permissions, quitting) is in small modules beside this one.
  */
 import { app, ipcMain, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { createCore } from '../core/app/create-core';
 import { drop } from '../core/lib/drop';
 import { openSqliteStore } from '../core/data/sqlite-store';
 import { registerRequestHandlers } from './ipc';
+import { claimSingleInstance, stopBeforeQuit } from './lifecycle';
 import { rendererEntry } from './own-page';
 import { installPermissionHandlers } from './permissions';
 import { SecureAccountStore } from './secure-account-store';
@@ -17,17 +19,15 @@ import { createWindow } from './window';
 const dev = !app.isPackaged && process.env.RINGSIDE_DEV === '1';
 const appRoot = app.getAppPath();
 
-if (!app.requestSingleInstanceLock()) app.quit();
-
 /** tel: and sip: links open Ringside (the OS hands them over); each goes through the dial gate. */
 const LINK = /^(tel|sips?):/i;
 const pendingLinks: string[] = process.argv.filter((a) => LINK.test(a));
 let openLink: ((url: string) => void) | null = null;
-app.on('open-url', (event, url) => {
-  event.preventDefault();
+// A link that arrives before the core is up waits for it.
+const takeLink = (url: string): void => {
   if (openLink) openLink(url);
   else pendingLinks.push(url);
-});
+};
 
 async function boot(): Promise<void> {
   await app.whenReady();
@@ -40,7 +40,6 @@ async function boot(): Promise<void> {
 
   // Only the microphone, only for our own page.
   installPermissionHandlers(session.defaultSession, entry);
-
   // Every request must come from our own top frame; its payload is validated inside the core.
   registerRequestHandlers(ipcMain, core, entry);
 
@@ -60,25 +59,27 @@ async function boot(): Promise<void> {
 
   // After sleep the socket is dead long before TCP notices: reconnect right away.
   powerMonitor.on('resume', () => drop(core.reconnect(), undefined, 'reconnect after resume'));
-  app.on('before-quit', () =>
-    drop(
-      core.stop().finally(() => store.close()),
-      undefined,
-      'stop core',
-    ),
-  );
+  // Quitting waits for the core: calls hung up and the SIP account unregistered before the process goes.
+  stopBeforeQuit(app, { stop: () => core.stop().finally(() => store.close()) });
   app.on('window-all-closed', () => app.quit());
-  app.on('second-instance', (_event, argv) => {
-    for (const a of argv) if (LINK.test(a)) openLink?.(a);
-  });
   for (const url of pendingLinks.splice(0)) openLink(url);
 }
 
-drop(
-  boot(),
-  (m, e) => {
-    console.error(`[ringside] ${m}`, e);
-    app.exit(1);
-  },
-  'boot',
-);
+// A second instance only hands its command line (a link) to the first one and goes.
+if (claimSingleInstance(app)) {
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    takeLink(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    for (const a of argv) if (LINK.test(a)) takeLink(a);
+  });
+  drop(
+    boot(),
+    (m, e) => {
+      console.error(`[ringside] ${m}`, e);
+      app.exit(1);
+    },
+    'boot',
+  );
+}

@@ -1,13 +1,15 @@
 /**
  * The secret fields of an account and how the settings file keeps them: each one encrypted next
  * to where it lives (`passwordEncrypted`, `supervision.teamSecretEncrypted`,
- * `iceServers[i].credentialEncrypted`), never in clear. The cipher is a parameter so that this
- * walk over the fields needs no Electron; the shell passes safeStorage.
+ * `iceServers[i].credentialEncrypted`), never in clear; without a safe cipher, not at all. The
+ * cipher is a parameter so that this walk over the fields needs no Electron; the shell passes
+ * safeStorage.
  */
 import type { Account } from '../../shared/account';
 
 /** Encrypts to and from base64 text; `decrypt` throws when the text cannot be decrypted. */
 export interface SecretCipher {
+  /** Whether what it encrypts is actually protected; when false nothing is sealed with it, nor opened. */
   available(): boolean;
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
@@ -52,6 +54,16 @@ export function sealAccount(account: Account, cipher: SecretCipher): SealedAccou
   };
 }
 
+/**
+ * The account with no secret at all, for a desktop with no safe place to keep them: the rest is
+ * saved so that only the secrets need entering again after a restart.
+ */
+export function stripSecrets(account: Account): SealedAccount {
+  const { password: _password, supervision, iceServers, ...rest } = account;
+  const { teamSecret: _teamSecret, ...openSupervision } = supervision;
+  return { ...rest, supervision: openSupervision, iceServers: iceServers.map(({ credential: _credential, ...server }) => server) };
+}
+
 interface OpenedSecret {
   value?: string;
   /** What the file should hold for this secret after loading. */
@@ -68,7 +80,10 @@ function unreadable(what: string): string {
 }
 
 function noKeychain(what: string): string {
-  return `This desktop has no secure storage (no system keychain), so the saved ${what} cannot be read. Ask your administrator for a provisioning file.`;
+  return (
+    `This desktop has no secure storage (no system keychain), so the saved ${what} cannot be read. ` +
+    `Enter it again in Settings for this session, or ask your administrator for a provisioning file.`
+  );
 }
 
 function openSecret(what: string, clear: unknown, sealed: unknown, cipher: SecretCipher, problems: string[]): OpenedSecret {

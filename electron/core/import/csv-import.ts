@@ -184,8 +184,9 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
               }
             },
             (e: unknown) => {
-              parser.abort();
+              // abort() calls `complete` at once: settle with the error first, or it would be lost.
               fail(e);
+              parser.abort();
             },
           );
         },

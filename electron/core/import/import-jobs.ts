@@ -1,58 +1,65 @@
 /**
  * The CSV import's life in the core: a file uploaded in chunks, previewed, imported into a
  * campaign by a worker thread with its own database connection (progress and the end arrive as
- * events), cancelled, and its upload discarded whatever the outcome. Errors the agent can act on
- * come back as invalid-data, in the importer's own words.
+ * events), cancelled, and its upload deleted whatever the outcome — a failed preview, a cancel,
+ * the renderer's connection closing, an idle timeout, the end of the import. Errors the agent can
+ * act on come back as invalid-data, in the importer's own words.
  */
 import type { EventChannel, EventPayloads, RequestData, RequestResults } from '../../../shared/contract.js';
-import { RingsideError } from '../../../shared/result.js';
+import { RingsideError, type Result } from '../../../shared/result.js';
 import type { Store } from '../data/repositories.js';
 import { drop } from '../lib/drop.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
 import { CsvFormatError, previewCsv } from './csv-import.js';
 import { runImportInWorker } from './import-runner.js';
-import { ImportUploads, UploadError } from './upload.js';
+import { ImportUploads, legacyUploadDir, removeUploadLeftovers, uploadDir, type ImportUploadsOptions } from './upload.js';
 
 export interface ImportJobsDeps {
   store: Store;
-  /** The SQLite file the worker opens; imports need one. */
+  /** The SQLite file the worker opens; imports need one. Uploads go in `import-uploads` beside it. */
   dbPath: string | null;
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
   /** A campaign's leads changed (the workspace re-reads its queue). */
   onImported(campaignId: number): void;
   log: Logger;
+  /** Upload limits and clock (tests); the folder defaults to `uploadDir(dbPath)`. */
+  uploads?: Partial<ImportUploadsOptions>;
 }
 
-/** Upload and importer errors the agent can act on become invalid-data, with their own words. */
-function asDataError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof UploadError || error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
-    throw error;
-  }
+/** A failed result becomes the error the router answers with. */
+function unwrap<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw new RingsideError(r.code, r.message);
 }
 
 export class ImportJobs {
-  private readonly uploads = new ImportUploads();
+  private readonly uploads: ImportUploads;
   private readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly deps: ImportJobsDeps) {}
+  constructor(private readonly deps: ImportJobsDeps) {
+    const dir = deps.uploads?.dir ?? uploadDir(deps.dbPath);
+    this.uploads = new ImportUploads({ ...deps.uploads, dir });
+    // The core starts: files a killed import or a crashed run left behind (whole lead lists) go.
+    const removed = removeUploadLeftovers(dir, { legacyDir: deps.uploads?.dir ? null : legacyUploadDir() });
+    if (removed > 0) deps.log.info(`removed ${removed} upload file(s) left by an earlier run`);
+  }
 
-  begin(p: RequestData<'import:begin'>): RequestResults['import:begin'] {
-    return { importId: asDataError(() => this.uploads.begin(p.fileName, p.size)) };
+  begin(p: RequestData<'import:begin'>, peer: number | null = null): RequestResults['import:begin'] {
+    return { importId: unwrap(this.uploads.begin(p.fileName, p.size, peer)) };
   }
 
   chunk(p: RequestData<'import:chunk'>): RequestResults['import:chunk'] {
-    return { received: asDataError(() => this.uploads.chunk(p.importId, p.seq, p.data)) };
+    return { received: unwrap(this.uploads.chunk(p.importId, p.seq, p.data)) };
   }
 
   async preview(p: RequestData<'import:preview'>): Promise<RequestResults['import:preview']> {
-    const path = asDataError(() => this.uploads.path(p.importId));
+    const path = unwrap(this.uploads.path(p.importId));
     try {
       return { ...(await previewCsv(path)), importId: p.importId };
     } catch (error) {
+      // A file that cannot be previewed cannot be imported either: it goes now.
+      this.uploads.discard(p.importId);
       if (error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
       throw error;
     }
@@ -65,9 +72,14 @@ export class ImportJobs {
     const campaign = store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
     if (this.running.has(importId)) throw new RingsideError('illegal-state', 'This import is already running.');
-    const path = asDataError(() => this.uploads.path(importId));
+    const path = unwrap(this.uploads.claim(importId));
     const controller = new AbortController();
     this.running.set(importId, controller);
+    const ended = (): void => {
+      // The file goes before the report does: once the agent sees the end, the list is off the disk.
+      this.running.delete(importId);
+      this.uploads.discard(importId);
+    };
     drop(
       runImportInWorker({
         dbPath,
@@ -78,13 +90,15 @@ export class ImportJobs {
         defaultCountry: campaign.defaultCountry,
         signal: controller.signal,
         onProgress: (progress) => emit('import:progress', { ...progress, importId }),
-      })
-        .then((report) => {
+      }).then(
+        (report) => {
+          ended();
           emit('import:finished', { ...report, importId });
           emit('campaigns:changed', store.campaigns.list(Date.now()));
           this.deps.onImported(campaignId);
-        })
-        .catch((error: unknown) => {
+        },
+        (error: unknown) => {
+          ended();
           const message = error instanceof Error ? error.message : String(error);
           emit('import:finished', {
             importId,
@@ -100,11 +114,8 @@ export class ImportJobs {
             errors: [{ row: 0, reason: `The import stopped: ${message}` }],
             ms: 0,
           });
-        })
-        .finally(() => {
-          this.running.delete(importId);
-          this.uploads.discard(importId);
-        }),
+        },
+      ),
       this.deps.log.warn,
       'import',
     );
@@ -118,9 +129,17 @@ export class ImportJobs {
     return null;
   }
 
+  /**
+   * A renderer's connection closed: the uploads it began and has not started importing are
+   * deleted (a running import goes on, and deletes its file when it ends).
+   */
+  connectionClosed(peer: number): void {
+    this.uploads.releaseOwner(peer);
+  }
+
   handlers(): Handlers<ChannelsOf<'import'>> {
     return {
-      'import:begin': (p) => this.begin(p),
+      'import:begin': (p, peer) => this.begin(p, peer),
       'import:chunk': (p) => this.chunk(p),
       'import:preview': (p) => this.preview(p),
       'import:run': (p) => this.run(p),
@@ -128,8 +147,9 @@ export class ImportJobs {
     };
   }
 
-  /** The core stops: every running import is cancelled (its upload is discarded when it ends). */
+  /** The core stops: every running import is cancelled (its file goes when it ends), every other upload now. */
   stopAll(): void {
     for (const running of this.running.values()) running.abort();
+    this.uploads.close();
   }
 }

@@ -128,4 +128,26 @@ describe('CSV upload in browser mode', () => {
       company: `Zakład Ślusarski „Źdźbło” nr ${rows - 1}`,
     });
   }, 120_000);
+
+  it('four failed uploads do not use up the upload slots: the fifth goes through', async () => {
+    // More data than announced; a chunk out of order; an empty file whose preview fails; a cancel.
+    const tooMuch = await api.importer.begin('a.csv', 3);
+    if (!tooMuch.ok) throw new Error(tooMuch.message);
+    expect(await api.importer.chunk(tooMuch.value.importId, 0, btoa('abcdef'))).toMatchObject({ ok: false, code: 'invalid-data' });
+    const outOfOrder = await api.importer.begin('b.csv', 3);
+    if (!outOfOrder.ok) throw new Error(outOfOrder.message);
+    expect(await api.importer.chunk(outOfOrder.value.importId, 1, btoa('abc'))).toMatchObject({ ok: false, code: 'invalid-data' });
+    const empty = await uploadFile(api.importer, new File(['\n\n'], 'empty.csv'));
+    if (!empty?.ok) throw new Error('the empty file did not upload');
+    expect(await api.importer.preview(empty.value.importId)).toMatchObject({ ok: false, code: 'invalid-data' });
+    let parts = 0;
+    const cancelled = await uploadFile(api.importer, new File([bigCsv(2).text], 'cancelled.csv'), { cancelled: () => ++parts > 2 });
+    expect(cancelled).toBeNull();
+
+    const good = await uploadFile(api.importer, new File(['Name;Phone\nJan Nowak;+48 500 100 200\n'], 'good.csv'));
+    expect(good).toMatchObject({ ok: true });
+    if (!good?.ok) return;
+    expect(await api.importer.preview(good.value.importId)).toMatchObject({ ok: true, value: { headers: ['Name', 'Phone'] } });
+    expect(await api.importer.cancel(good.value.importId)).toEqual({ ok: true, value: null });
+  });
 });

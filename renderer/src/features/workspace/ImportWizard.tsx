@@ -51,6 +51,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       store.getState().pushError(uploaded.message);
       return setStage('pick');
     }
+    // A file that cannot be previewed is deleted by the core, its slot freed.
     const p = await request(api.importer.preview(uploaded.value.importId));
     if (!p) return setStage('pick');
     setPreview(p);

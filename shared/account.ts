@@ -43,6 +43,11 @@ export const accountSchema = z.object({
     )
     .max(8)
     .default([]),
+  /**
+   * How often the link to the SIP server is checked with a WebSocket ping, seconds; a ping left
+   * unanswered for as long (5 s at most) means the link is dead and a new one is opened. 0: off.
+   */
+  keepAliveSec: z.number().int().min(0).max(300).default(15),
   /** Upper bound on ICE gathering before the SDP is sent anyway, ms. */
   iceGatheringTimeoutMs: z.number().int().min(50).max(10000).default(500),
   /** Agent, supervisor or both; who may see and monitor whom. */
@@ -65,6 +70,7 @@ export interface AccountView {
   authUser: string | null;
   displayName: string | null;
   expires: number;
+  keepAliveSec: number;
   hasPassword: boolean;
   /** Where it came from: the settings store, or a provisioning file that the agent cannot edit. */
   source: 'settings' | 'provisioned';

@@ -39,7 +39,7 @@ export interface Core extends RendererHost {
   snapshot(): Snapshot;
   /** A tel:/sip: link handed over by the operating system: dialled through the gate like any other. */
   dialLink(url: string): Promise<Result<CallSessionView>>;
-  /** Reconnect and re-register now (e.g. after the computer wakes up), if registration is wanted. */
+  /** The computer woke up (or its network changed): check the SIP link, replace it if dead, register again. */
   reconnect(): Promise<void>;
   /** For tests and benchmarks in the same process. */
   readonly calls: CallManager;

@@ -167,7 +167,7 @@ export function createCore(deps: CoreDeps): Core {
       return line.registration;
     },
     snapshot,
-    reconnect: () => line.reconnect(),
+    reconnect: () => line.checkLink(),
     async start() {
       if (started) throw new Error('core already started');
       started = true;

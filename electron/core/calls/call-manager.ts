@@ -23,7 +23,7 @@ import { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
 import type { Logger } from '../lib/logger.js';
 
 /** What the call manager needs of the SIP side; SipClient provides it. */
-export interface SipLine {
+export interface LineHandle {
   readonly ua: UserAgent;
   readonly isRegistered: boolean;
   readonly aor: string;
@@ -74,7 +74,7 @@ export interface DialOptions {
 export type InviteVerdict = { kind: 'ring' } | { kind: 'reject'; code: number; reason: string } | { kind: 'answer'; monitor: CallMonitor };
 
 export interface CallManagerDeps {
-  line: () => SipLine | null;
+  line: () => LineHandle | null;
   /** Looks at every incoming INVITE first (monitoring requests); without it every call rings. */
   screen?(invitation: Invitation): InviteVerdict;
   /**
@@ -457,7 +457,7 @@ export class CallManager {
   /** Passes a target through the dial policy; throws with its reason if refused. */
   private resolve(
     target: string,
-    line: SipLine,
+    line: LineHandle,
     context: DialContext,
   ): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision } {
     void line;
@@ -615,7 +615,7 @@ export class CallManager {
     return entry;
   }
 
-  private requireLine(): SipLine {
+  private requireLine(): LineHandle {
     const line = this.deps.line();
     if (!line || !line.isRegistered) throw new RingsideError('not-registered', 'Not registered to the SIP server: calls cannot be placed.');
     return line;

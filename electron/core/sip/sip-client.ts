@@ -10,13 +10,20 @@ import type { Account } from '../../../shared/account.js';
 import type { RegistrationView } from '../../../shared/registration-state.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { drop } from '../lib/drop.js';
+import { LinkWatch } from './link-watch.js';
 import { RegistrationMachine } from './registration-machine.js';
 
-/** sip.js's transport uses the global WebSocket; Node 20 has none, so take it from `ws`. */
+/**
+ * sip.js's transport uses the global WebSocket. Node 20 has none, and the one newer Node and
+ * Electron's main process have cannot send pings, which the link watch needs: use `ws`.
+ */
 export function ensureWebSocket(): void {
   const g = globalThis as { WebSocket?: unknown };
-  if (typeof g.WebSocket === 'undefined') g.WebSocket = WebSocketImpl;
+  if (g.WebSocket !== WebSocketImpl) g.WebSocket = WebSocketImpl;
 }
+
+/** After a wake or a network change, a pong must come back this fast or the link is replaced. */
+const WAKE_PROBE_MS = 1500;
 
 export interface SipClientDeps {
   account: Account;
@@ -63,6 +70,9 @@ export class SipClient {
   private failures = 0;
   /** Settles the REGISTER we are waiting on, if any (the socket can die under it). */
   private settleRegister: ((ok: boolean, code: number | null, reason: string | null) => void) | null = null;
+  private readonly link: LinkWatch;
+  /** Told when the transport reports the socket gone. */
+  private onceDisconnected: (() => void)[] = [];
 
   constructor(private readonly deps: SipClientDeps) {
     ensureWebSocket();
@@ -70,6 +80,8 @@ export class SipClient {
     this.backoff = deps.backoff ?? { baseMs: 1000, capMs: 30_000 };
     this.now = deps.now ?? Date.now;
     this.machine = new RegistrationMachine(account.aor, deps.onRegistration);
+    const keepAliveMs = account.keepAliveSec * 1000;
+    this.link = new LinkWatch({ intervalMs: keepAliveMs, timeoutMs: Math.min(keepAliveMs || 5000, 5000), log: deps.log });
     const uri = UserAgent.makeURI(account.aor);
     if (!uri) throw new Error(`Invalid SIP address ${account.aor}`);
     this.ua = new UserAgent({
@@ -77,7 +89,8 @@ export class SipClient {
       displayName: account.displayName,
       authorizationUsername: account.authUser || uri.user,
       authorizationPassword: account.password,
-      transportOptions: { server: account.server, connectionTimeout: 5, keepAliveInterval: 25 },
+      // The link watch's WebSocket pings replace sip.js's CRLF keep-alives, which expect no answer.
+      transportOptions: { server: account.server, connectionTimeout: 5 },
       // We reconnect ourselves, with backoff and jitter, and re-register after.
       reconnectionAttempts: 0,
       sessionDescriptionHandlerFactory: deps.sdhFactory,
@@ -91,7 +104,10 @@ export class SipClient {
         onInvite: (invitation) => deps.onInvite(invitation),
         ...(deps.onMessage ? { onMessage: (message: Message) => deps.onMessage?.(message) } : {}),
         onDisconnect: (error) => this.onDisconnect(error),
-        onConnect: () => deps.onConnection?.(true),
+        onConnect: () => {
+          this.link.watch((this.ua.transport as { ws?: unknown }).ws);
+          deps.onConnection?.(true);
+        },
       },
     });
     this.registerer = new Registerer(this.ua, { expires: account.expires, refreshFrequency: 85 });
@@ -135,9 +151,27 @@ export class SipClient {
     if (this.machine.state !== 'unregistered') this.machine.transition('unregistered', { error: null, retryAt: null, attempt: 0 });
   }
 
+  /**
+   * The computer woke up or its network changed: the socket may be dead without anybody knowing.
+   * Ping it; if no pong comes back at once, open a new one. Either way register again, since the
+   * server may have let the registration lapse meanwhile. Incoming calls reach us again as soon
+   * as this resolves, not after a 32 s REGISTER timeout on a dead socket.
+   */
+  async checkLink(): Promise<void> {
+    if (this.stopped || !this.wanted) return;
+    this.failures = 0;
+    if (this.ua.isConnected() && !(await this.link.probe(WAKE_PROBE_MS)) && this.ua.isConnected()) {
+      // The dead socket is torn down: wait for the transport to say so, then connect afresh.
+      await within(new Promise<void>((resolve) => this.onceDisconnected.push(resolve)), 2000);
+    }
+    if (this.stopped || !this.wanted) return;
+    await this.register();
+  }
+
   async stop(): Promise<void> {
     await this.unregister().catch(() => undefined);
     this.stopped = true;
+    this.link.stop();
     this.clearRetry();
     await within(
       this.ua.stop().catch(() => undefined),
@@ -220,6 +254,10 @@ export class SipClient {
   }
 
   private onDisconnect(error?: Error): void {
+    this.link.stop();
+    const waiting = this.onceDisconnected;
+    this.onceDisconnected = [];
+    for (const resolve of waiting) resolve();
     this.deps.onConnection?.(false);
     if (this.stopped) return;
     this.machine.patch({ connected: false });

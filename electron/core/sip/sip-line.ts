@@ -16,6 +16,7 @@ import type { Emitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/logger.js';
 import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { BackoffOptions } from './backoff.js';
+import { watchHost, type HostWatchOptions } from './host-watch.js';
 import { SipClient } from './sip-client.js';
 
 export interface SipLineDeps {
@@ -35,6 +36,8 @@ export interface SipLineDeps {
   /** The new account and its line (or none) are in place. */
   joined(account: Account | null, client: SipClient | null): void;
   log: Logger;
+  /** How wakes and network changes are noticed (tests speed it up); null: not watched. */
+  hostWatch?: Omit<HostWatchOptions, 'onEvent'> | null;
 }
 
 const unregistered: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
@@ -43,6 +46,7 @@ export class SipLine {
   private stored: StoredAccount | null = null;
   private client: SipClient | null = null;
   private current: RegistrationView = unregistered;
+  private stopWatch: (() => void) | null = null;
 
   constructor(private readonly deps: SipLineDeps) {}
 
@@ -69,6 +73,7 @@ export class SipLine {
       authUser: a.authUser ?? null,
       displayName: a.displayName ?? null,
       expires: a.expires,
+      keepAliveSec: a.keepAliveSec,
       hasPassword: a.password.length > 0,
       source: this.stored.source,
       supervision: { ...supervision, hasTeamSecret: Boolean(teamSecret) },
@@ -84,16 +89,29 @@ export class SipLine {
   }
 
   async load(): Promise<void> {
+    if (this.deps.hostWatch !== null && !this.stopWatch) {
+      this.stopWatch = watchHost({
+        ...this.deps.hostWatch,
+        onEvent: (event) => {
+          this.deps.log.info(
+            event === 'wake' ? 'the computer woke up: checking the link to the SIP server' : 'the network changed: checking the link to the SIP server',
+          );
+          drop(this.checkLink(), this.deps.log.warn, 'check the SIP link');
+        },
+      });
+    }
     await this.use(await this.deps.accounts.load());
   }
 
   async close(): Promise<void> {
+    this.stopWatch?.();
+    this.stopWatch = null;
     await this.use(null);
   }
 
-  /** Reconnect and re-register now, if registration is wanted. */
-  async reconnect(): Promise<void> {
-    if (this.client && this.current.state !== 'unregistered') await this.client.register();
+  /** After a wake or a network change: make sure the link is alive (or replace it) and register again. */
+  async checkLink(): Promise<void> {
+    await this.client?.checkLink();
   }
 
   handlers(): Handlers<ChannelsOf<'account'> | ChannelsOf<'sip'>> {

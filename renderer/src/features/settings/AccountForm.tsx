@@ -52,7 +52,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       password: values.password,
       ...(values.authUser.trim() ? { authUser: values.authUser } : {}),
       ...(values.displayName.trim() ? { displayName: values.displayName } : {}),
-      ...(account ? { expires: account.expires } : {}),
+      ...(account ? { expires: account.expires, keepAliveSec: account.keepAliveSec } : {}),
       supervision: supervisionInput(supervision),
       // The account schema checks the plan with validDialPlanSchema: field rules and cross-field problems.
       dialPlan: dialPlanInput(dialPlan),

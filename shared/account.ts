@@ -78,6 +78,14 @@ export interface AccountView {
   supervision: Omit<Supervision, 'teamSecret'> & { hasTeamSecret: boolean };
   dialPlan: DialPlan;
   trustCallerId: boolean;
+  /**
+   * Where the password and other secrets are kept: encrypted by the operating system's key store,
+   * or, where there is none worth the name (Linux's fixed-key `basic_text`), only in memory for this
+   * run, to be entered again after a restart.
+   */
+  secretsStorage: 'encrypted' | 'memory-only';
+  /** What went wrong reading the saved account (a secret that no longer decrypts, …), in words for the agent. */
+  problems: string[];
 }
 
 /** The SIP domain (host part) of an AOR, used to turn a dialled number into a URI. */

@@ -10,12 +10,18 @@ import { RingsideError } from '../../../shared/result.js';
 export interface StoredAccount {
   account: Account;
   source: 'settings' | 'provisioned';
+  /** Where the secrets are kept (default: encrypted, or a provisioning file the call center protects). */
+  secretsStorage?: 'encrypted' | 'memory-only';
+  /** What went wrong reading it, for the agent to see. */
+  problems?: readonly string[];
 }
 
 export interface AccountStore {
   load(): Promise<StoredAccount | null>;
   /** Persists the account; throws RingsideError('invalid-account') if it cannot be changed. */
   save(account: Account): Promise<void>;
+  /** Where a saved secret would go now, when the store can tell. */
+  secretsStorage?(): 'encrypted' | 'memory-only';
 }
 
 /** Reads and validates a provisioning file: `{ "account": { server, aor, password, ... } }`. */

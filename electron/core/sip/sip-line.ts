@@ -79,6 +79,8 @@ export class SipLine {
       supervision: { ...supervision, hasTeamSecret: Boolean(teamSecret) },
       dialPlan: a.dialPlan,
       trustCallerId: a.trustCallerId,
+      secretsStorage: this.stored.secretsStorage ?? 'encrypted',
+      problems: [...(this.stored.problems ?? [])],
     };
   }
 
@@ -122,7 +124,7 @@ export class SipLine {
           throw new RingsideError('invalid-account', 'This account is provisioned by your call center and cannot be changed here.');
         const merged = withSavedSecrets(p, this.account);
         await this.deps.accounts.save(merged);
-        await this.use({ account: merged, source: 'settings' });
+        await this.use({ account: merged, source: 'settings', secretsStorage: this.deps.accounts.secretsStorage?.() });
         return this.view() as AccountView;
       },
       'sip:register': async () => {

@@ -117,3 +117,18 @@ describe('settings: dial plan', () => {
     expect(within(section).queryByRole('button', { name: 'Use defaults for this country' })).toBeNull();
   });
 });
+
+describe('settings: where the password is kept', () => {
+  it('says when the password is kept only for this run, and shows what went wrong reading the saved account', () => {
+    mount(snapshotOf({ account: { ...account, secretsStorage: 'memory-only', problems: ['The saved team secret cannot be decrypted any more.'] } }));
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByText(/kept only until Ringside closes/)).toBeTruthy();
+    expect(screen.getByText('The saved team secret cannot be decrypted any more.').closest('[role="alert"]')).toBeTruthy();
+  });
+
+  it('says nothing of the kind with an encrypted store', () => {
+    mount(snapshotOf({ account }));
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.queryByText(/kept only until Ringside closes/)).toBeNull();
+  });
+});

@@ -100,6 +100,19 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       ) : account ? null : (
         <p className="note">Enter the details your administrator gave you to start taking calls.</p>
       )}
+      {account?.secretsStorage === 'memory-only' ? (
+        <p className="note is-warning" role="status">
+          This computer has no secure key store for Ringside, so your password is kept only until Ringside closes and you will be asked for it again next time.
+          Ask your IT to set up the system keyring (GNOME Keyring or KWallet) to have it remembered safely.
+        </p>
+      ) : null}
+      {account?.problems.length ? (
+        <ul className="note is-warning" role="alert">
+          {account.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
       {FIELDS.map((f) => {
         const id = `${formId}-${f.name}`;
         const error = errors[f.name];

@@ -59,6 +59,11 @@ export const accountSchema = z.object({
    * without passing `verstat` on). Off: only a `verstat=TN-Validation-Passed` caller counts as an inquiry.
    */
   trustCallerId: z.boolean().default(false),
+  /**
+   * A tel:/sip: link from another app dials at once (a CRM the call center trusts). Off: the
+   * number opens in the dial box with its compliance card, and only the agent's Call dials it.
+   */
+  autoDialLinks: z.boolean().default(false),
 });
 export type Account = z.infer<typeof accountSchema>;
 export type AccountInput = z.input<typeof accountSchema>;
@@ -78,6 +83,7 @@ export interface AccountView {
   supervision: Omit<Supervision, 'teamSecret'> & { hasTeamSecret: boolean };
   dialPlan: DialPlan;
   trustCallerId: boolean;
+  autoDialLinks: boolean;
   /**
    * Where the password and other secrets are kept: encrypted by the operating system's key store,
    * or, where there is none worth the name (Linux's fixed-key `basic_text`), only in memory for this

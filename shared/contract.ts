@@ -21,7 +21,7 @@ import type { Invoke, Subscribe } from './contract/transport.js';
 import { agentApi, workspaceApi, workspaceEvents, workspaceRequests } from './contract/workspace.js';
 
 export type { Snapshot } from './contract/app.js';
-export { mediaRespondSchema, type MediaOp, type MediaReplies, type MediaRequest, type RTCIceServerLike } from './contract/call.js';
+export { mediaRespondSchema, type MediaOp, type MediaReplies, type MediaRequest, type OfferedLink, type RTCIceServerLike } from './contract/call.js';
 export type { Invoke, Subscribe } from './contract/transport.js';
 
 const requests = {

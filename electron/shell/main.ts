@@ -47,11 +47,12 @@ async function boot(): Promise<void> {
   for (const scheme of ['tel', 'sip']) if (!app.isDefaultProtocolClient(scheme)) app.setAsDefaultProtocolClient(scheme);
   openLink = (url) => {
     if (!LINK.test(url) || url.length > 512) return;
-    // The result (a call, or the gate's refusal) reaches the window as usual; a refusal is logged.
+    // The number opens in the window's dial box for the agent to confirm (or dials, where the
+    // account trusts links); what went wrong is shown there too, and logged.
     drop(
-      core.dialLink(url).then((r) => (r.ok ? undefined : console.warn(`[ringside] link not dialled: ${r.message}`))),
+      core.openLink(url).then((r) => (r.ok ? undefined : console.warn(`[ringside] link not opened: ${r.message}`))),
       undefined,
-      'dial link',
+      'open link',
     );
   };
   const preload = join(appRoot, 'dist', 'electron', 'preload', 'preload.cjs');

@@ -80,8 +80,16 @@ export const callRequests = {
   'media:respond': request<null>()(mediaRespondSchema),
 } as const;
 
+/** A tel:/sip: link another app handed over, waiting for the agent to look at it and press Call. */
+export interface OfferedLink {
+  url: string;
+  /** What goes into the dial box: the number or SIP address of the link. */
+  target: string;
+}
+
 export const callEvents = {
   'call:state-changed': event<CallSessionView>(),
+  'call:link-offered': event<OfferedLink>(),
   'call:removed': event<{ id: string }>(),
   'media:request': event<MediaRequest>(),
 } as const;
@@ -101,6 +109,7 @@ export const callApi = (invoke: Invoke, subscribe: Subscribe) => ({
   dismiss: (id: string) => invoke('call:dismiss', { id }),
   onStateChanged: (l: (c: CallSessionView) => void) => subscribe('call:state-changed', l),
   onRemoved: (l: (e: { id: string }) => void) => subscribe('call:removed', l),
+  onLinkOffered: (l: (link: OfferedLink) => void) => subscribe('call:link-offered', l),
 });
 
 export const mediaApi = (invoke: Invoke, subscribe: Subscribe) => ({

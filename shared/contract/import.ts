@@ -1,6 +1,6 @@
 /** The CSV import: the file streamed in chunks (base64), previewed, mapped, then run in a worker. */
 import { z } from 'zod';
-import { importChunkMaxChars } from '../import.js';
+import { defaultDuplicateMode, duplicateModes, importChunkMaxChars, type ImportOutcome } from '../import.js';
 import { leadFields, type ImportPreview, type ImportProgress, type ImportReport } from '../workspace.js';
 import { id, rowId } from './common.js';
 import { event, request } from './define.js';
@@ -17,7 +17,15 @@ const chunkData = z
   .max(importChunkMaxChars)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
   .refine((s) => s.length % 4 === 0, 'not base64 (its length is not a multiple of 4)');
-const run = z.object({ importId: id, campaignId: rowId, mapping: z.array(columnTarget).max(200), duplicates: z.enum(['merge', 'skip']) }).strict();
+const run = z
+  .object({
+    importId: id,
+    campaignId: rowId,
+    mapping: z.array(columnTarget).max(200),
+    /** Merge (fill empty fields only) unless Skip or Replace is chosen. */
+    duplicates: z.enum(duplicateModes).default(defaultDuplicateMode),
+  })
+  .strict();
 
 export const importRequests = {
   'import:begin': request<{ importId: string }>()(
@@ -30,8 +38,8 @@ export const importRequests = {
 } as const;
 
 export const importEvents = {
-  'import:progress': event<ImportProgress>(),
-  'import:finished': event<ImportReport>(),
+  'import:progress': event<ImportProgress & Pick<ImportOutcome, 'replaced'>>(),
+  'import:finished': event<ImportReport & ImportOutcome>(),
 } as const;
 
 export const importApi = (invoke: Invoke, subscribe: Subscribe) => ({

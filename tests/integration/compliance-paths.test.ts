@@ -320,16 +320,34 @@ describe('links from other apps', () => {
     expect(await peer.request('compliance:scrub', { campaignId: 9999 })).toMatchObject({ ok: false, code: 'not-found' });
   });
 
-  it('a tel: link the OS hands over is gated like a dial, and the refusal is shown to the agent', async () => {
+  it('a tel: link the OS hands over opens in the dial box and dials nothing until the agent confirms', async () => {
     const { store } = tempStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-links-'));
     const { core, peer } = await agent(store, dataDir);
     await importUsRegistry(peer, dataDir);
-    const r = await core.dialLink('tel:+1-212-555-0198;phone-context=example.com');
+    const r = await core.openLink('tel:+1-212-555-0198;phone-context=example.com');
+    expect(r).toMatchObject({ ok: true, value: { kind: 'offered', link: { target: '+1-212-555-0198' } } });
+    const offered = await peer.waitFor('call:link-offered', () => true);
+    expect(offered.url).toBe('tel:+1-212-555-0198;phone-context=example.com');
+    expect(core.calls.list()).toHaveLength(0);
+    // The agent's Call goes through the gate like any dial: a listed number is refused.
+    expect(await peer.request('call:dial-link', { url: offered.url })).toMatchObject({ ok: false, code: 'blocked' });
+    // A bad escape or another scheme is refused in words, never thrown.
+    expect(await core.openLink('tel:%E0%A4%A')).toMatchObject({ ok: true, value: { kind: 'offered', link: { target: '%E0%A4%A' } } });
+    expect(await core.openLink('javascript:alert(1)')).toMatchObject({ ok: false, code: 'bad-request' });
+    await peer.waitFor('workspace:changed', (w) => /was not opened/.test(w.notice ?? ''));
+  });
+
+  it('where the account trusts links, a link dials at once, gated like a dial, and a refusal is shown to the agent', async () => {
+    const { store } = tempStore();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-links-'));
+    const { core, peer } = await agent(store, dataDir, undefined, { autoDialLinks: true });
+    await importUsRegistry(peer, dataDir);
+    const r = await core.openLink('tel:+1-212-555-0198;phone-context=example.com');
     expect(r).toMatchObject({ ok: false, code: 'blocked' });
     const shown = await peer.waitFor('workspace:changed', (w) => /was not dialled/.test(w.notice ?? ''));
     expect(shown.notice).toContain('US National DNC Registry');
-    expect(await core.dialLink('javascript:alert(1)')).toMatchObject({ ok: false, code: 'bad-request' });
-    expect(await core.dialLink('tel:not-a-number')).toMatchObject({ ok: false, code: 'invalid-target' });
+    expect(await core.openLink('javascript:alert(1)')).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(await core.openLink('tel:not-a-number')).toMatchObject({ ok: false, code: 'invalid-target' });
   });
 });

@@ -1,10 +1,10 @@
 /** What the core needs from its host (the shell, the browser-mode server, a test) and what it offers. */
-import type { CallSessionView } from '../../../shared/call-session.js';
 import type { CompliancePolicy } from '../../../shared/compliance.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { RegistrationView } from '../../../shared/registration-state.js';
 import type { Result } from '../../../shared/result.js';
 import type { CallManager } from '../calls/call-manager.js';
+import type { LinkOutcome } from '../calls/link-offer.js';
 import type { Store } from '../data/repositories.js';
 import type { RendererHost } from '../ipc/connection.js';
 import type { Logger } from '../lib/logger.js';
@@ -37,8 +37,12 @@ export interface Core extends RendererHost {
   start(): Promise<void>;
   stop(): Promise<void>;
   snapshot(): Snapshot;
-  /** A tel:/sip: link handed over by the operating system: dialled through the gate like any other. */
-  dialLink(url: string): Promise<Result<CallSessionView>>;
+  /**
+   * A tel:/sip: link handed over by the operating system: opened in the dial box with its
+   * compliance card for the agent to confirm, or dialled through the gate at once where the
+   * account trusts links.
+   */
+  openLink(url: string): Promise<Result<LinkOutcome>>;
   /** The computer woke up (or its network changed): check the SIP link, replace it if dead, register again. */
   reconnect(): Promise<void>;
   /** For tests and benchmarks in the same process. */

@@ -12,6 +12,7 @@ import type { Result } from '../../../shared/result.js';
 import { callHandlers } from '../calls/call-handlers.js';
 import { CallManager } from '../calls/call-manager.js';
 import { callerIdVerified } from '../calls/caller-id.js';
+import { openLink } from '../calls/link-offer.js';
 import { campaignHandlers } from '../campaigns/campaign-handlers.js';
 import { complianceHandlers } from '../compliance/compliance-handlers.js';
 import { ComplianceService } from '../compliance/compliance-service.js';
@@ -186,12 +187,12 @@ export function createCore(deps: CoreDeps): Core {
         close: () => hub.remove(peer),
       };
     },
-    async dialLink(url) {
-      // A link from the OS (tel:/sip: handler): the same validation and gate as a renderer's dial.
-      const r = (await router.handle('call:dial-link', { url }, -1)) as Result<CallSessionView>;
-      // Nobody clicked a button in our window: the refusal has to be shown there.
-      if (!r.ok) workspace.notify(`The link ${url.slice(0, 60)} was not dialled: ${r.message}`);
-      return r;
-    },
+    openLink: (url) =>
+      openLink(url, {
+        autoDial: () => line.account?.autoDialLinks ?? false,
+        dial: (link) => router.handle('call:dial-link', { url: link }, -1) as Promise<Result<CallSessionView>>,
+        offer: (link) => hub.emit('call:link-offered', link),
+        notify: (text) => workspace.notify(text),
+      }),
   };
 }

@@ -9,6 +9,7 @@ import type { CallDirection } from '../../../shared/call-session.js';
 import type { AuditEntry } from '../../../shared/compliance.js';
 import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
+import type { DuplicateMode, ImportConflict } from '../../../shared/import.js';
 
 /**
  * A lead as an import or an inbound call creates it: the Lead's own data, without what the
@@ -83,7 +84,36 @@ export interface LeadRepository {
    * merged (non-empty incoming fields overwrite, phones are added) or skipped.
    */
   importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number };
+  /**
+   * Imports a batch of file rows in one transaction, saying what became of each. A row whose
+   * number a lead of the campaign already has (one written earlier in the batch included) is
+   * merged — empty fields filled, nothing overwritten, differing values written into the lead's
+   * history — skipped, or written over the lead (old values into the history), as `mode` says.
+   * New numbers are added to the lead unless another lead of the campaign has them.
+   * `source` names the file in the history.
+   */
+  importRows(campaignId: number, rows: readonly ImportRow[], mode: DuplicateMode, now: number, source: string): ImportRowResult[];
 }
+
+/** One row of an imported file: its 1-based data row number and the lead it makes. */
+export interface ImportRow {
+  row: number;
+  lead: NewLead;
+}
+
+/** What became of one imported row. */
+export type ImportRowResult =
+  | { outcome: 'imported'; leadId: number }
+  | {
+      outcome: DuplicateMode;
+      /** The lead that had the number. */
+      leadId: number;
+      /** Its name before the row touched it. */
+      name: string;
+      /** Fields the row filled, numbers it added. */
+      filled: string[];
+      conflicts: ImportConflict[];
+    };
 
 export interface CallRecord {
   callId: string;

@@ -8,6 +8,8 @@ import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { campaignSchema, type Campaign, type CampaignInput } from '../../../shared/campaign.js';
 import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow, type LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
+import { historyNote, planMerge, type MergePlan } from '../../../shared/import-merge.js';
+import type { DuplicateMode } from '../../../shared/import.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrations.js';
 import { createHash } from 'node:crypto';
 import type {
@@ -18,6 +20,8 @@ import type {
   CampaignRepository,
   DispositionRecord,
   DncRepository,
+  ImportRow,
+  ImportRowResult,
   LeadChanges,
   LeadQuery,
   LeadRepository,
@@ -172,6 +176,7 @@ class SqliteStore implements Store {
       history: (leadId, limit) => this.history(leadId, limit ?? 200),
       callbacks: (leadId) => this.callbacks(leadId),
       importBatch: (campaignId, leads, duplicates, now) => this.importBatch(campaignId, leads, duplicates, now),
+      importRows: (campaignId, rows, mode, now, source) => this.importRows(campaignId, rows, mode, now, source),
     };
     this.activity = {
       recordAttempt: (leadId, at) => this.recordAttempt(leadId, at),
@@ -771,6 +776,50 @@ class SqliteStore implements Store {
     });
     this.addPhones(leadId, lead.phones, null);
     this.addHistory({ leadId, at: now, kind: 'import', note: 'Merged from an import' });
+  }
+
+  private importRows(campaignId: number, rows: readonly ImportRow[], mode: DuplicateMode, now: number, source: string): ImportRowResult[] {
+    return this.db.transaction(() => {
+      if (!this.q('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) throw new NotFoundError(`campaign ${campaignId}`);
+      const leadWith = this.q(
+        'SELECT p.lead_id AS id FROM lead_phones p CROSS JOIN leads l ON l.id = p.lead_id WHERE p.e164 = ? AND l.campaign_id = ? LIMIT 1',
+      ).pluck();
+      return rows.map(({ row, lead }): ImportRowResult => {
+        // Rows written earlier in this batch are visible here: duplicates within the batch count too.
+        let existing: number | undefined;
+        for (const p of lead.phones) {
+          existing = leadWith.get(p.e164, campaignId) as number | undefined;
+          if (existing !== undefined) break;
+        }
+        if (existing === undefined) return { outcome: 'imported', leadId: this.insertLead(campaignId, lead, now) };
+        const before = this.mustGetLead(existing);
+        const name = leadName(before);
+        if (mode === 'skip') return { outcome: 'skip', leadId: existing, name, filled: [], conflicts: [] };
+        const plan = planMerge(before, lead, mode);
+        // A number another lead of the campaign has stays that lead's alone.
+        const added = lead.phones.filter((p) => leadWith.get(p.e164, campaignId) === undefined);
+        this.applyMerge(existing, plan, now);
+        this.addPhones(existing, added, null);
+        const filled = [...plan.filled, ...added.map((p) => `number ${p.e164}`)];
+        this.addHistory({ leadId: existing, at: now, kind: 'import', note: historyNote(source, row, mode, filled, plan.conflicts) });
+        return { outcome: mode, leadId: existing, name, filled, conflicts: plan.conflicts };
+      });
+    })();
+  }
+
+  /** Writes the fields a merge plan changes (and the lead's update time). */
+  private applyMerge(leadId: number, plan: MergePlan, now: number): void {
+    const sets = ['updated_at = @now'];
+    const params: Record<string, unknown> = { id: leadId, now };
+    for (const [f, v] of Object.entries(plan.set) as Array<[ScalarField, string | number | null]>) {
+      sets.push(`${scalarColumns[f]} = @${f}`);
+      params[f] = typeof v === 'number' ? Math.trunc(v) : v;
+    }
+    if (plan.customFields) {
+      sets.push('custom_fields = @customFields');
+      params.customFields = JSON.stringify(plan.customFields);
+    }
+    this.q(`UPDATE leads SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
 
   // -------------------------------------------------------------------------------- activity

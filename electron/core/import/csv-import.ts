@@ -4,13 +4,18 @@
  */
 import { stat } from 'node:fs/promises';
 import Papa from 'papaparse';
-import type { LeadRepository, NewLead } from '../data/repositories.js';
+import type { ImportRow, LeadRepository } from '../data/repositories.js';
+import { duplicateMessage } from '../../../shared/import-merge.js';
+import { maxListedDuplicates, type DuplicateMode, type ImportDuplicate, type ImportOutcome } from '../../../shared/import.js';
 import type { ColumnTarget, ImportPreview, ImportProgress, ImportReport, ImportRowError } from '../../../shared/workspace.js';
 import { suggestMapping } from './column-suggest.js';
+import { CreatedRows } from './created-rows.js';
 import { detectDelimiter, detectEncoding, openTextStream, readHead, type CsvDelimiter, type CsvEncoding } from './csv-source.js';
 import { createRowMapper } from './row-mapper.js';
 
 export type CsvPreview = Omit<ImportPreview, 'importId'>;
+export type CsvImportProgress = Omit<ImportProgress, 'importId'> & { replaced: number };
+export type CsvImportReport = Omit<ImportReport, 'importId'> & ImportOutcome & { replaced: number };
 
 /** The most columns a file may have (the `import:run` mapping allows 200). */
 export const maxColumns = 200;
@@ -55,13 +60,16 @@ export interface ImportCsvOptions {
   campaignId: number;
   /** One target per column (missing trailing entries are ignored columns). */
   mapping: readonly ColumnTarget[];
-  duplicates: 'merge' | 'skip';
+  /** What a row whose number a lead already has becomes (see `DuplicateMode`). */
+  duplicates: DuplicateMode;
+  /** The file's name, for the history of leads it merges into. */
+  source?: string;
   /** ISO 3166 alpha-2 region for numbers written without a country code (a row's country column wins). */
   defaultCountry: string;
-  leads: Pick<LeadRepository, 'importBatch'>;
-  onProgress: (p: Omit<ImportProgress, 'importId'>) => void;
+  leads: Pick<LeadRepository, 'importRows'>;
+  onProgress: (p: CsvImportProgress) => void;
   signal?: AbortSignal;
-  /** Leads per `importBatch` call (one transaction each); default 5000. */
+  /** Rows per `importRows` call (one transaction each); default 5000. */
   batchSize?: number;
   now?: () => number;
   /** Known from the preview; detected again when absent. */
@@ -75,10 +83,12 @@ export interface ImportCsvOptions {
  * Imports the file. Row numbers in errors are 1-based data rows (header = 0, empty lines not
  * counted). A row that cannot be imported adds one error and counts in `failed`; a row imported
  * with a dropped value adds an "imported without …" entry and does not count in `failed`.
+ * A row whose number a lead already has counts in `merged`, `skipped` or `replaced` and is
+ * listed in `duplicates` (the first 1000) with the row or lead it matched.
  * Cancelling (`signal`) stops between batches: batches already written stay, the report says
- * `cancelled: true`. A failing `importBatch` (e.g. unknown campaign) rejects the promise.
+ * `cancelled: true`. A failing `importRows` (e.g. unknown campaign) rejects the promise.
  */
-export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportReport, 'importId'>> {
+export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport> {
   const now = opts.now ?? Date.now;
   const started = now();
   const batchSize = Math.max(1, opts.batchSize ?? 5000);
@@ -87,8 +97,11 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
   const encoding = opts.encoding ?? (await detectEncoding(opts.path));
   const delimiter = opts.delimiter ?? detectDelimiter(await readHead(opts.path, encoding, 64 * 1024));
 
-  const state = { rowsDone: 0, bytesDone: 0, bytesTotal, imported: 0, merged: 0, skipped: 0, failed: 0 };
+  const state = { rowsDone: 0, bytesDone: 0, bytesTotal, imported: 0, merged: 0, skipped: 0, replaced: 0, failed: 0 };
   const errors: ImportRowError[] = [];
+  const duplicates: ImportDuplicate[] = [];
+  let duplicatesNotListed = 0;
+  const created = new CreatedRows();
   const report = (row: number, reason: string) => {
     if (errors.length < maxErrors) errors.push({ row, reason: `row ${row}: ${reason}` });
   };
@@ -100,13 +113,34 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
     opts.onProgress({ ...state });
   };
 
-  let batch: NewLead[] = [];
+  let batch: ImportRow[] = [];
   const flush = () => {
     if (batch.length === 0) return;
-    const r = opts.leads.importBatch(opts.campaignId, batch, opts.duplicates, now());
-    state.imported += r.imported;
-    state.merged += r.merged;
-    state.skipped += r.skipped;
+    const results = opts.leads.importRows(opts.campaignId, batch, opts.duplicates, now(), opts.source ?? '');
+    results.forEach((r, i) => {
+      const { row } = batch[i];
+      if (r.outcome === 'imported') {
+        state.imported++;
+        created.add(r.leadId, row);
+        return;
+      }
+      if (r.outcome === 'merge') state.merged++;
+      else if (r.outcome === 'skip') state.skipped++;
+      else state.replaced++;
+      if (duplicates.length >= maxListedDuplicates) {
+        duplicatesNotListed++;
+        return;
+      }
+      const earlier = created.rowOf(r.leadId);
+      const d: Omit<ImportDuplicate, 'message'> = {
+        row,
+        sameAs: earlier === null ? { leadId: r.leadId, name: r.name } : { row: earlier },
+        action: r.outcome,
+        filled: r.filled,
+        conflicts: r.conflicts,
+      };
+      duplicates.push({ ...d, message: duplicateMessage(d) });
+    });
     batch = [];
   };
 
@@ -134,7 +168,7 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
         continue;
       }
       for (const note of r.notes) report(row, note);
-      batch.push(r.lead);
+      batch.push({ row, lead: r.lead });
       if (batch.length >= batchSize) {
         if (opts.signal?.aborted) {
           cancelled = true;
@@ -207,5 +241,6 @@ export async function importCsv(opts: ImportCsvOptions): Promise<Omit<ImportRepo
   if (!cancelled) state.bytesDone = bytesTotal;
   else state.bytesDone = Math.min(state.bytesDone, bytesTotal);
   opts.onProgress({ ...state });
-  return { ...state, done: true, cancelled, errors, ms: now() - started };
+  const outcome: ImportOutcome = duplicates.length > 0 ? { duplicates, ...(duplicatesNotListed > 0 ? { duplicatesNotListed } : {}) } : {};
+  return { ...state, ...outcome, done: true, cancelled, errors, ms: now() - started };
 }

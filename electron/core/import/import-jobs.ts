@@ -87,6 +87,7 @@ export class ImportJobs {
         campaignId,
         mapping,
         duplicates,
+        source: this.uploads.fileName(importId) ?? '',
         defaultCountry: campaign.defaultCountry,
         signal: controller.signal,
         onProgress: (progress) => emit('import:progress', { ...progress, importId }),

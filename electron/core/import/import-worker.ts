@@ -27,6 +27,7 @@ if (parentPort) {
         campaignId: job.campaignId,
         mapping: job.mapping,
         duplicates: job.duplicates,
+        source: job.source,
         defaultCountry: job.defaultCountry,
         batchSize: job.batchSize,
         leads: store.leads,

@@ -79,6 +79,7 @@ export class SipLine {
       supervision: { ...supervision, hasTeamSecret: Boolean(teamSecret) },
       dialPlan: a.dialPlan,
       trustCallerId: a.trustCallerId,
+      autoDialLinks: a.autoDialLinks,
       secretsStorage: this.stored.secretsStorage ?? 'encrypted',
       problems: [...(this.stored.problems ?? [])],
     };

@@ -13,6 +13,7 @@ export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
     api.account.onChanged((a) => s().setAccount(a)),
     api.call.onStateChanged((c) => s().upsertCall(c)),
     api.call.onRemoved((e) => s().removeCall(e.id)),
+    api.call.onLinkOffered((link) => s().offerLink(link)),
     api.workspace.onChanged((w) => s().setWorkspace(w)),
     api.lead.onChanged((l) => s().updateLead(l)),
     api.agent.onStatsChanged((st) => s().setStats(st)),

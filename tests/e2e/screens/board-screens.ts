@@ -170,6 +170,7 @@ const account: AccountView = {
   displayName: 'Rita Supervisor',
   expires: 300,
   keepAliveSec: 15,
+  autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],
   hasPassword: true,

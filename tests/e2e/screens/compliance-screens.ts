@@ -255,6 +255,7 @@ function snapshot(
       displayName: 'Sam Agent',
       expires: 300,
       keepAliveSec: 15,
+      autoDialLinks: false,
       secretsStorage: 'encrypted',
       problems: [],
       hasPassword: true,

@@ -48,18 +48,30 @@ describe('CSV import into the real SQLite store', () => {
     store.close();
   });
 
-  it('merges duplicates against leads already in the campaign', async () => {
-    const { store, campaignId } = freshDb('merge');
-    const first = await importCsv({
+  it('merges duplicates in the worker: empty fields filled, differing values kept in the history, reported by row', async () => {
+    const { dbPath, store, campaignId } = freshDb('merge');
+    const first = await runImportInWorker({
+      dbPath,
       path: fixture('duplicates.csv'),
       campaignId,
       mapping: ['firstName', 'lastName', 'phone', 'city'],
       duplicates: 'merge',
+      source: 'duplicates.csv',
       defaultCountry: 'PL',
-      leads: store.leads,
       onProgress: () => {},
     });
     expect(first).toMatchObject({ imported: 2, merged: 1 });
+    expect(first.duplicates?.map((d) => d.message)).toEqual([
+      "row 2: same number as row 1; first name differs — kept 'Jan'; city differs — kept 'Warszawa', the other values are in the history",
+    ]);
+    const { rows } = store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
+    const lead = store.leads.get(rows[0].id)!;
+    expect(lead).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', city: 'Warszawa' });
+    expect(store.leads.history(lead.id)[0]).toMatchObject({
+      kind: 'import',
+      note: "Import of duplicates.csv, row 2 (same number): first name in the file was 'Janek', kept 'Jan'; city in the file was 'Kraków', kept 'Warszawa'.",
+    });
+
     const again = await importCsv({
       path: fixture('duplicates.csv'),
       campaignId,
@@ -70,8 +82,11 @@ describe('CSV import into the real SQLite store', () => {
       onProgress: () => {},
     });
     expect(again).toMatchObject({ imported: 0, merged: 0, skipped: 3 });
-    const { rows } = store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
-    expect(store.leads.get(rows[0].id)).toMatchObject({ firstName: 'Janek', lastName: 'Kowalski', city: 'Kraków' });
+    expect(again.duplicates?.map((d) => d.message)).toEqual([
+      'row 1: same number as an existing lead (Jan Kowalski); skipped',
+      'row 2: same number as an existing lead (Jan Kowalski); skipped',
+      'row 3: same number as an existing lead (Piotr Nowak); skipped',
+    ]);
     store.close();
   });
 

@@ -6,27 +6,27 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCsv, previewCsv, type ImportCsvOptions } from '../../../electron/core/import/csv-import.js';
 import type { ColumnTarget } from '../../../shared/workspace.js';
-import { FakeLeads } from './fake-leads.js';
+import { importRig, type ImportRig } from './import-rig.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ringside-import-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(path: string, extra: Partial<ImportCsvOptions> = {}) {
-  const leads = (extra.leads as FakeLeads | undefined) ?? new FakeLeads();
-  const mapping = extra.mapping ?? (await previewCsv(path)).suggested;
+async function run(path: string, extra: Partial<ImportCsvOptions> & { rig?: ImportRig } = {}) {
+  const { rig = importRig(), ...options } = extra;
+  const mapping = options.mapping ?? (await previewCsv(path)).suggested;
   const progress: number[] = [];
   const report = await importCsv({
     path,
-    campaignId: 1,
+    campaignId: rig.campaignId,
     mapping,
     duplicates: 'merge',
     defaultCountry: 'PL',
-    leads,
+    leads: rig.leads,
     onProgress: (p) => progress.push(p.rowsDone),
-    ...extra,
+    ...options,
   });
-  return { report, leads, progress };
+  return { report, leads: rig.all(), rig, progress };
 }
 
 describe('previewCsv', () => {
@@ -107,7 +107,7 @@ describe('importCsv', () => {
   it('imports UTF-8 BOM comma file with dates in both formats', async () => {
     const { report, leads } = await run(fixture('utf8-bom-comma.csv'));
     expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 2, imported: 2, failed: 0, errors: [] });
-    expect(leads.leads[0]).toMatchObject({
+    expect(leads[0]).toMatchObject({
       firstName: 'Jan',
       lastName: 'Kowalski',
       email: 'jan@example.pl',
@@ -116,14 +116,14 @@ describe('importCsv', () => {
       country: 'PL',
       timeZone: 'Europe/Warsaw' /* derived from the +48 number */,
     });
-    expect(leads.leads[0].phones).toEqual([{ e164: '+48501234567', raw: '+48 501 234 567', label: 'Phone' }]);
-    expect(leads.leads[1]).toMatchObject({ consentAt: '2024-03-05', country: 'US' });
-    expect(leads.leads[1].phones[0].e164).toBe('+12125550187');
+    expect(leads[0].phones).toEqual([{ e164: '+48501234567', raw: '+48 501 234 567', label: 'Phone', bad: false }]);
+    expect(leads[1]).toMatchObject({ consentAt: '2024-03-05', country: 'US' });
+    expect(leads[1].phones[0].e164).toBe('+12125550187');
   });
 
   it('Polish letters survive (UTF-8 and Windows-1250)', async () => {
     const { leads } = await run(fixture('utf8-semicolon.csv'));
-    expect(leads.leads.map((l) => [l.firstName, l.lastName, l.company, l.city])).toEqual([
+    expect(leads.map((l) => [l.firstName, l.lastName, l.company, l.city])).toEqual([
       ['Zażółć', 'Gęślą-Jaźń', 'Łódzkie Zakłady Sp. z o.o.', 'Łódź'],
       ['Łucja', 'Ćwik', 'Ściółka S.A.', 'Gdańsk'],
     ]);
@@ -131,13 +131,13 @@ describe('importCsv', () => {
     writeFileSync(path, iconv.encode('Imię;Nazwisko;Telefon;Uwagi\nŻaneta;Ąćęłńóśźż;501 234 567;ĄĆĘŁŃÓŚŹŻ\n', 'win1250'));
     const r = await run(path);
     expect(r.report.imported).toBe(1);
-    expect(r.leads.leads[0]).toMatchObject({ firstName: 'Żaneta', lastName: 'Ąćęłńóśźż', customFields: { Uwagi: 'ĄĆĘŁŃÓŚŹŻ' } });
+    expect(r.leads[0]).toMatchObject({ firstName: 'Żaneta', lastName: 'Ąćęłńóśźż', customFields: { Uwagi: 'ĄĆĘŁŃÓŚŹŻ' } });
   });
 
   it('tab file: full name split, score and priority', async () => {
     const { leads, report } = await run(fixture('tab.csv'));
     expect(report.failed).toBe(0);
-    expect(leads.leads.map((l) => [l.firstName, l.lastName, l.score, l.priority, l.phones[0].e164])).toEqual([
+    expect(leads.map((l) => [l.firstName, l.lastName, l.score, l.priority, l.phones[0].e164])).toEqual([
       ['John', 'Doe', 250, 3, '+14155550134'],
       ['Anna', 'Kowalski', 10, 0, '+48600100200'],
     ]);
@@ -147,13 +147,13 @@ describe('importCsv', () => {
     const mapping: ColumnTarget[] = ['fullName', 'phone', 'custom:Notes', 'company'];
     const { leads, report } = await run(fixture('quoted.csv'), { mapping });
     expect(report).toMatchObject({ rowsDone: 2, imported: 2, failed: 0 });
-    expect(leads.leads[0]).toMatchObject({
+    expect(leads[0]).toMatchObject({
       firstName: 'John',
       lastName: 'Doe',
       company: 'Acme "Best" Inc',
       customFields: { Notes: 'line one\nline two, with comma; and semicolon' },
     });
-    expect(leads.leads[1].customFields.Notes).toBe('she said "call me"\nafter 5pm');
+    expect(leads[1].customFields.Notes).toBe('she said "call me"\nafter 5pm');
   });
 
   it('bad rows: row numbers and reasons, the rest imported', async () => {
@@ -171,22 +171,9 @@ describe('importCsv', () => {
       { row: 7, reason: 'row 7: imported without e-mail: "not-an-email" is not an e-mail address' },
       { row: 8, reason: 'row 8: 7 columns instead of 6' },
     ]);
-    expect(leads.leads.map((l) => l.firstName)).toEqual(['Good', 'Two', 'Bad', 'Good']);
-    expect(leads.leads[3]).toMatchObject({ consentAt: '2023-06-15', score: 1000 });
-    expect(leads.leads[2].email).toBe('');
-  });
-
-  it('duplicates within the file and against existing leads: merge vs skip', async () => {
-    const merge = await run(fixture('duplicates.csv'));
-    expect(merge.report).toMatchObject({ imported: 2, merged: 1, skipped: 0 });
-    expect(merge.leads.leads[0]).toMatchObject({ firstName: 'Janek', lastName: 'Kowalski', city: 'Kraków' });
-
-    const skip = await run(fixture('duplicates.csv'), { duplicates: 'skip' });
-    expect(skip.report).toMatchObject({ imported: 2, merged: 0, skipped: 1 });
-    expect(skip.leads.leads[0]).toMatchObject({ firstName: 'Jan', city: 'Warszawa' });
-
-    const again = await run(fixture('duplicates.csv'), { leads: skip.leads, duplicates: 'merge' });
-    expect(again.report).toMatchObject({ imported: 0, merged: 3, skipped: 0 });
+    expect(leads.map((l) => l.firstName)).toEqual(['Good', 'Two', 'Bad', 'Good']);
+    expect(leads[3]).toMatchObject({ consentAt: '2023-06-15', score: 1000 });
+    expect(leads[2].email).toBe('');
   });
 
   it('time zone column validated, country column drives phone parsing', async () => {
@@ -194,9 +181,9 @@ describe('importCsv', () => {
     writeFileSync(path, 'Name,Phone,Country,Time zone\nA B,(415) 555-0134,us,America/Los_Angeles\nC D,501 234 567,PL,Mars/Olympus\n');
     const { leads, report } = await run(path, { mapping: ['fullName', 'phone', 'country', 'timeZone'] });
     expect(report.imported).toBe(2);
-    expect(leads.leads[0]).toMatchObject({ country: 'US', timeZone: 'America/Los_Angeles' });
-    expect(leads.leads[0].phones[0].e164).toBe('+14155550134');
-    expect(leads.leads[1]).toMatchObject({ country: 'PL', timeZone: 'Europe/Warsaw' /* bad zone dropped, derived from the number */ });
+    expect(leads[0]).toMatchObject({ country: 'US', timeZone: 'America/Los_Angeles' });
+    expect(leads[0].phones[0].e164).toBe('+14155550134');
+    expect(leads[1]).toMatchObject({ country: 'PL', timeZone: 'Europe/Warsaw' /* bad zone dropped, derived from the number */ });
     expect(report.errors).toEqual([{ row: 2, reason: 'row 2: imported without time zone: "Mars/Olympus" is not a known time zone' }]);
   });
 
@@ -208,7 +195,7 @@ describe('importCsv', () => {
     const full = await run(path, { batchSize: 5000, now: () => (clock += 40) });
     expect(full.report).toMatchObject({ rowsDone: n, imported: n, failed: 0, cancelled: false });
     expect(full.report.bytesDone).toBe(full.report.bytesTotal);
-    expect(full.leads.batches).toEqual([5000, 5000, 2000]);
+    expect(full.rig.batches).toEqual([5000, 5000, 2000]);
     expect(full.progress.length).toBeGreaterThan(1);
     expect(full.progress.at(-1)).toBe(n);
 
@@ -216,17 +203,17 @@ describe('importCsv', () => {
     expect(silent.progress).toEqual([n]); // the clock never moved: only the final report
 
     const ac = new AbortController();
-    const leads = new FakeLeads();
-    const orig = leads.importBatch.bind(leads);
-    leads.importBatch = (...a) => {
-      const r = orig(...a);
+    const rig = importRig();
+    const importRows = rig.leads.importRows;
+    rig.leads.importRows = (...a) => {
+      const r = importRows(...a);
       ac.abort();
       return r;
     };
-    const cancelled = await run(path, { leads, signal: ac.signal, batchSize: 5000 });
+    const cancelled = await run(path, { rig, signal: ac.signal, batchSize: 5000 });
     expect(cancelled.report.cancelled).toBe(true);
     expect(cancelled.report.imported).toBe(5000);
-    expect(leads.leads).toHaveLength(5000);
+    expect(cancelled.leads).toHaveLength(5000);
   }, 30_000);
 
   it('a file of only a header imports nothing', async () => {

@@ -183,6 +183,38 @@ describe('compliance: dial buttons', () => {
     expect((screen.getByRole('button', { name: 'Call' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it('a link from another app opens in the dial box with its card, and only Call dials it (as the link)', async () => {
+    const { api, emit } = setup();
+    api.compliance.check.mockImplementation(() => Promise.resolve({ ok: true as const, value: allowedDecision() }));
+    await act(async () => emit('call:link-offered', { url: 'tel:+15125550101;ext=1', target: '+15125550101' }));
+    const input = screen.getByLabelText('Number or SIP address') as HTMLInputElement;
+    expect(input.value).toBe('+15125550101');
+    expect(screen.getByText(/From a link in another app: check the card, then press Call/)).toBeTruthy();
+    await wait(300);
+    expect(screen.getByRole('region', { name: 'Number from a link: why this call is allowed' })).toBeTruthy();
+    expect(api.call.dialLink).not.toHaveBeenCalled();
+    expect(api.call.dial).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Call' }));
+    await settle();
+    expect(api.call.dialLink).toHaveBeenCalledWith('tel:+15125550101;ext=1');
+    expect(api.call.dial).not.toHaveBeenCalled();
+  });
+
+  it('an offered link the agent edits or dismisses is no longer the link', async () => {
+    const { api, emit } = setup();
+    await act(async () => emit('call:link-offered', { url: 'tel:+15125550101', target: '+15125550101' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    const input = screen.getByLabelText('Number or SIP address') as HTMLInputElement;
+    expect(input.value).toBe('');
+    await act(async () => emit('call:link-offered', { url: 'tel:+15125550101', target: '+15125550101' }));
+    fireEvent.change(input, { target: { value: '+15125550102' } });
+    expect(screen.queryByText(/From a link in another app/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Call' }));
+    await settle();
+    expect(api.call.dial).toHaveBeenCalledWith('+15125550102');
+    expect(api.call.dialLink).not.toHaveBeenCalled();
+  });
+
   it('shows a blocked manual dial under the dial box', async () => {
     const { api } = setup();
     api.call.dial.mockImplementation(() =>

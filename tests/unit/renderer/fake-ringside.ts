@@ -23,6 +23,7 @@ export const account: AccountView = {
   displayName: 'Agent One',
   expires: 300,
   keepAliveSec: 15,
+  autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],
   hasPassword: true,
@@ -341,6 +342,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     'registration:changed': new Set(),
     'call:state-changed': new Set(),
     'call:removed': new Set(),
+    'call:link-offered': new Set(),
     'account:changed': new Set(),
     'media:request': new Set(),
     'workspace:changed': new Set(),
@@ -385,6 +387,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       dismiss: vi.fn(() => ok(null)),
       onStateChanged: vi.fn(on('call:state-changed')),
       onRemoved: vi.fn(on('call:removed')),
+      onLinkOffered: vi.fn(on('call:link-offered')),
     },
     media: { respond: vi.fn(() => ok(null)), onRequest: vi.fn(on('media:request')) },
     campaign: {

@@ -12,7 +12,7 @@ const world = vi.hoisted(() => {
     storeClosed: 0,
     finishStop: () => undefined as void,
     handled: [] as Array<[unknown, unknown]>,
-    dialled: [] as string[],
+    opened: [] as string[],
   };
   return state;
 });
@@ -37,8 +37,8 @@ vi.mock('../../../electron/core/app/create-core', () => ({
         },
         close: () => undefined,
       }),
-      dialLink: async (url: string) => {
-        world.dialled.push(url);
+      openLink: async (url: string) => {
+        world.opened.push(url);
         return { ok: true, value: null };
       },
       reconnect: async () => undefined,
@@ -64,7 +64,7 @@ vi.mock('../../../electron/shell/secure-account-store', () => ({
 }));
 
 beforeEach(() => {
-  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], dialled: [] });
+  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], opened: [] });
 });
 
 /** Runs main.ts afresh with the stand-in set up by `arrange`; returns the stand-in it used. */
@@ -147,20 +147,20 @@ describe('main', () => {
     expect(world.storeClosed).toBe(1);
   });
 
-  it('a link handed over by a second instance is dialled once the core is up', async () => {
+  it('a link handed over by a second instance is opened once the core is up', async () => {
     const fake = await runMain((f) => {
       f.app.readyAtOnce = false;
     });
     // Before the app is ready: kept until the core can dial it.
     fake.app.emit('second-instance', {}, ['ringside', '--flag', 'tel:+12025550123']);
     await new Promise((r) => setTimeout(r, 20));
-    expect(world.dialled).toEqual([]);
+    expect(world.opened).toEqual([]);
     fake.app.becomeReady();
     await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
-    expect(world.dialled).toEqual(['tel:+12025550123']);
+    expect(world.opened).toEqual(['tel:+12025550123']);
     expect(fake.app.protocolClients).toEqual(new Set(['tel', 'sip']));
     // Once up, a link is dialled as it comes.
     fake.app.emit('second-instance', {}, ['ringside', 'sip:1001@pbx.example.com']);
-    expect(world.dialled).toEqual(['tel:+12025550123', 'sip:1001@pbx.example.com']);
+    expect(world.opened).toEqual(['tel:+12025550123', 'sip:1001@pbx.example.com']);
   });
 });

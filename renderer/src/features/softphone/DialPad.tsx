@@ -1,7 +1,7 @@
-import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { aorDomain } from '../../../../shared/account';
 import { parseDialTarget } from '../../../../shared/dial-target';
-import { useRingside } from '../../store/store';
+import { store, useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { ComplianceCard } from '../compliance/ComplianceCard';
 import { requestDial } from './dial-request';
@@ -30,6 +30,18 @@ export function DialPad() {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The link the box holds, while its text is still the link's: Call then dials the link itself. */
+  const [link, setLink] = useState<{ url: string; target: string } | null>(null);
+  const offered = useRingside((s) => s.offeredLink);
+  useEffect(() => {
+    if (!offered) return;
+    store.getState().offerLink(null);
+    setValue(offered.target);
+    setLink(offered);
+    setError(null);
+    inputRef.current?.focus();
+  }, [offered]);
+  const fromLink = link !== null && link.target === value;
   const domain = aor ? aorDomain(aor) : 'invalid';
   const checkTarget = useMemo(() => {
     const trimmed = value.trim();
@@ -54,10 +66,12 @@ export function DialPad() {
     setError(null);
     setBusy(true);
     alertOnFailure(
-      requestDial(api.call.dial(value.trim())).then((r) => {
+      requestDial(fromLink ? api.call.dialLink(link.url) : api.call.dial(value.trim())).then((r) => {
         setBusy(false);
-        if (r.ok) setValue('');
-        else if (r.blocked) setError(r.blocked);
+        if (r.ok) {
+          setValue('');
+          setLink(null);
+        } else if (r.blocked) setError(r.blocked);
       }),
       'Dialling',
     );
@@ -100,6 +114,21 @@ export function DialPad() {
             Call
           </button>
         </div>
+        {fromLink ? (
+          <p className="dial-link-note" role="status">
+            From a link in another app: check the card, then press Call.{' '}
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => {
+                setValue('');
+                setLink(null);
+              }}
+            >
+              Dismiss
+            </button>
+          </p>
+        ) : null}
         {error ? (
           <p id={`${id}-error`} className="field-error" role="alert">
             {error}
@@ -107,7 +136,7 @@ export function DialPad() {
         ) : null}
       </form>
       {check?.decision ? (
-        <ComplianceCard decision={check.decision} context="Number typed" summaryId={`${id}-check`} />
+        <ComplianceCard decision={check.decision} context={fromLink ? 'Number from a link' : 'Number typed'} summaryId={`${id}-check`} />
       ) : check?.error ? (
         <p className="field-hint">Not checked: {check.error}</p>
       ) : null}

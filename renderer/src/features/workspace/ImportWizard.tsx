@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { defaultDuplicateMode, type DuplicateMode } from '../../../../shared/import';
 import type { ColumnTarget, ImportPreview } from '../../../../shared/workspace';
 import { leadFields } from '../../../../shared/workspace';
 import { store, useRingside } from '../../store/store';
@@ -13,6 +14,21 @@ type Stage = 'pick' | 'upload' | 'preview' | 'run';
 
 const DELIMITER: Record<ImportPreview['delimiter'], string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
+/** The three answers to "this row's number is already on a lead", Merge first: it loses nothing. */
+const DUPLICATE_CHOICES: Array<{ mode: DuplicateMode; label: string; hint: string }> = [
+  {
+    mode: 'merge',
+    label: 'Merge',
+    hint: "Fill in the lead's empty fields from the row and add its new numbers. Nothing the lead has is overwritten: where the row differs, its value goes into the lead's history.",
+  },
+  { mode: 'skip', label: 'Skip', hint: 'Leave the lead exactly as it is and import nothing from the row.' },
+  {
+    mode: 'replace',
+    label: 'Replace',
+    hint: "Write the row's values over the lead's (empty cells change nothing). The old values go into the lead's history.",
+  },
+];
+
 /** CSV import: upload in chunks, preview, map columns, run with live progress, report. */
 export function ImportWizard({ onClose }: { onClose: () => void }) {
   const api = useApi();
@@ -25,7 +41,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [importId, setImportId] = useState<string | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnTarget[]>([]);
-  const [duplicates, setDuplicates] = useState<'merge' | 'skip'>('merge');
+  const [duplicates, setDuplicates] = useState<DuplicateMode>(defaultDuplicateMode);
   const [campaignId, setCampaignId] = useState<number | null>(workspaceCampaign ?? campaigns[0]?.id ?? null);
   const cancelled = useRef(false);
   /** The upload the core holds for us until it is imported: released if the wizard closes first. */
@@ -163,14 +179,16 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             </table>
           </div>
           <div className="import-options">
-            <fieldset>
-              <legend>Leads already in the campaign (same phone)</legend>
-              <label>
-                <input type="radio" name={`${id}-dup`} checked={duplicates === 'merge'} onChange={() => setDuplicates('merge')} /> Merge
-              </label>
-              <label>
-                <input type="radio" name={`${id}-dup`} checked={duplicates === 'skip'} onChange={() => setDuplicates('skip')} /> Skip
-              </label>
+            <fieldset aria-describedby={`${id}-dup-hint`}>
+              <legend>A row whose number a lead already has (in the campaign, or an earlier row)</legend>
+              {DUPLICATE_CHOICES.map((c) => (
+                <label key={c.mode}>
+                  <input type="radio" name={`${id}-dup`} checked={duplicates === c.mode} onChange={() => setDuplicates(c.mode)} /> {c.label}
+                </label>
+              ))}
+              <span id={`${id}-dup-hint`} className="field-hint">
+                {DUPLICATE_CHOICES.find((c) => c.mode === duplicates)?.hint}
+              </span>
             </fieldset>
             <CampaignSelect id={`${id}-campaign`} label="Into campaign" campaigns={campaigns} value={campaignId} onChange={setCampaignId} />
           </div>
@@ -214,12 +232,48 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                   <dt>Skipped</dt>
                   <dd>{progress.skipped}</dd>
                 </div>
+                {duplicates === 'replace' ? (
+                  <div>
+                    <dt>Replaced</dt>
+                    <dd>{progress.replaced ?? 0}</dd>
+                  </div>
+                ) : null}
                 <div>
                   <dt>Failed</dt>
                   <dd>{progress.failed}</dd>
                 </div>
               </dl>
             </>
+          ) : null}
+          {report?.stopped ? (
+            <p className="form-errors" role="alert">
+              The file could not be read to its end: {report.stopped}
+            </p>
+          ) : null}
+          {report?.duplicates && report.duplicates.length > 0 ? (
+            <div className="table-wrap">
+              <table className="error-table" aria-label="Rows with a number a lead already had">
+                <thead>
+                  <tr>
+                    <th scope="col">Row</th>
+                    <th scope="col">What happened</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.duplicates.map((d) => (
+                    <tr key={d.row}>
+                      <td className="num">{d.row}</td>
+                      <td>{d.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {report.duplicatesNotListed ? (
+                <p className="field-hint">
+                  … and {report.duplicatesNotListed} more rows with a number a lead already had (not listed; the counts above include them).
+                </p>
+              ) : null}
+            </div>
           ) : null}
           {report && report.errors.length > 0 ? (
             <div className="table-wrap">

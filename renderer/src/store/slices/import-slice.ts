@@ -1,6 +1,9 @@
 import type { StateCreator } from 'zustand';
-import type { ImportProgress, ImportReport } from '../../../../shared/workspace';
+import type { EventPayloads } from '../../../../shared/contract';
 import type { RingsideState } from '../store';
+
+type ImportProgress = EventPayloads['import:progress'];
+type ImportReport = EventPayloads['import:finished'];
 
 export interface ImportSlice {
   /** Progress of the running import, from `import:progress`. */

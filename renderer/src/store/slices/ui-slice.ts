@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { OfferedLink } from '../../../../shared/contract';
 import type { RingsideState } from '../store';
 
 export interface Notice {
@@ -17,6 +18,9 @@ export interface UiSlice {
   settingsOpen: boolean;
   /** A confirmation of what just happened ("Saved: Sale"), shown in a polite status line. */
   confirmation: Notice | null;
+  /** A link from another app waiting to go into the dial box (taken from here by the dial pad). */
+  offeredLink: OfferedLink | null;
+  offerLink(link: OfferedLink | null): void;
   pushError(message: string): void;
   dismissNotice(id: number): void;
   clearNotices(): void;
@@ -31,6 +35,8 @@ export const createUiSlice: StateCreator<RingsideState, [], [], UiSlice> = (set)
   lastError: null,
   settingsOpen: false,
   confirmation: null,
+  offeredLink: null,
+  offerLink: (offeredLink) => set({ offeredLink }),
   confirm: (message) => set({ confirmation: message === null ? null : { id: nextNoticeId++, message } }),
   pushError: (message) =>
     set((s) => ({

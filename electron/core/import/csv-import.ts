@@ -1,6 +1,8 @@
 /**
  * CSV import pipeline (plain Node): preview a file, then stream it through papaparse, map rows to
  * leads and hand them to the lead repository in batches. The file is never held as one string.
+ * The file comes from outside: whatever is wrong with it (not a CSV at all, a quote never closed,
+ * too many columns) comes back as a result or a report in the agent's words, never as a throw.
  */
 import { stat } from 'node:fs/promises';
 import Papa from 'papaparse';
@@ -10,7 +12,8 @@ import { maxListedDuplicates, type DuplicateMode, type ImportDuplicate, type Imp
 import type { ColumnTarget, ImportPreview, ImportProgress, ImportReport, ImportRowError } from '../../../shared/workspace.js';
 import { suggestMapping } from './column-suggest.js';
 import { CreatedRows } from './created-rows.js';
-import { detectDelimiter, detectEncoding, openTextStream, readHead, type CsvDelimiter, type CsvEncoding } from './csv-source.js';
+import { fail, ok, type Result } from '../../../shared/result.js';
+import { detectDelimiter, detectEncoding, notCsvReason, openTextStream, readBytes, readHead, type CsvDelimiter, type CsvEncoding } from './csv-source.js';
 import { createRowMapper } from './row-mapper.js';
 
 export type CsvPreview = Omit<ImportPreview, 'importId'>;
@@ -20,33 +23,63 @@ export type CsvImportReport = Omit<ImportReport, 'importId'> & ImportOutcome & {
 /** The most columns a file may have (the `import:run` mapping allows 200). */
 export const maxColumns = 200;
 const previewRows = 20;
+/** Characters the preview reads from the start of the file. */
+const headChars = 256 * 1024;
 const maxErrors = 1000;
 
-export class CsvFormatError extends Error {
-  override name = 'CsvFormatError';
+/** A file whose content has not ended a record after this many bytes has a quote that is never closed. */
+const maxRecordBytes = 4 * 1024 * 1024;
+
+const tooManyColumns = (n: number) =>
+  `The file has ${n} columns; Ringside imports at most ${maxColumns}. Delete the columns you do not need and import it again.`;
+const unclosedHeader =
+  'The header row has a quote (") that is never closed, so its columns cannot be told apart. Close the quote in the first line and import the file again.';
+const unclosedRow = (row: number, importing: boolean) =>
+  `Row ${row} has a quote (") that is never closed, so nothing after it can be read${importing ? '; the rows before it were imported' : ''}. Close the quote in the file and import it again.`;
+
+/** A file-system failure reading the upload, in words. */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'The uploaded file is gone (it was removed or expired): pick the file again.';
+  return `The uploaded file could not be read (${error instanceof Error ? error.message : String(error)}).`;
 }
 
-/** Encoding, delimiter, header row, the first 20 data rows and a suggested mapping. */
-export async function previewCsv(path: string): Promise<CsvPreview> {
-  const bytes = (await stat(path)).size;
-  const encoding = await detectEncoding(path);
-  const head = await readHead(path, encoding);
+/** Why a row cannot be read, from papaparse's quote errors for it. */
+function quoteProblem(codes: ReadonlySet<string>): string {
+  if (codes.has('MissingQuotes')) return 'a quote (") opened in this row is never closed, so the lines after it were read into this row';
+  return 'a quote (") inside a quoted value is not doubled (write "" for a quote inside quotes)';
+}
+
+/** Encoding, delimiter, header row, the first 20 data rows and a suggested mapping; or why the file cannot be imported. */
+export async function previewCsv(path: string): Promise<Result<CsvPreview>> {
+  let bytes: number, encoding: CsvEncoding, head: string;
+  try {
+    bytes = (await stat(path)).size;
+    if (bytes === 0) return fail('invalid-data', 'The file is empty.');
+    const notCsv = notCsvReason(await readBytes(path, 64 * 1024));
+    if (notCsv) return fail('invalid-data', notCsv);
+    encoding = await detectEncoding(path);
+    head = await readHead(path, encoding, headChars);
+  } catch (error) {
+    return fail('invalid-data', unreadable(error));
+  }
   const delimiter = detectDelimiter(head);
-  // Parse only complete records of the head: cut after the last line break outside quotes.
-  const parsed = Papa.parse<string[]>(head.length < 256 * 1024 ? head : head.slice(0, lastRecordEnd(head)), {
-    delimiter,
-    skipEmptyLines: true,
-    preview: previewRows + 1,
-  });
+  // A head that is the whole file is parsed whole; of a longer one only its complete records.
+  const end = head.length < headChars ? head.length : lastRecordEnd(head);
+  if (end === 0) return fail('invalid-data', unclosedHeader);
+  const parsed = Papa.parse<string[]>(head.slice(0, end), { delimiter, skipEmptyLines: 'greedy', preview: previewRows + 1 });
   const [headers = [], ...rows] = parsed.data;
-  if (headers.length === 0) throw new CsvFormatError('the file is empty');
-  if (headers.length > maxColumns) throw new CsvFormatError(`the file has ${headers.length} columns (at most ${maxColumns})`);
-  return { encoding, delimiter, headers: headers.map((h) => h.trim()), rows, suggested: suggestMapping(headers), bytes };
+  if (headers.length === 0) return fail('invalid-data', 'The file has no header row, only empty lines.');
+  if (headers.length > maxColumns) return fail('invalid-data', tooManyColumns(headers.length));
+  const unclosed = parsed.errors.find((e) => e.code === 'MissingQuotes');
+  if (unclosed) return fail('invalid-data', !unclosed.row ? unclosedHeader : unclosedRow(unclosed.row, false));
+  return ok({ encoding, delimiter, headers: headers.map((h) => h.trim()), rows, suggested: suggestMapping(headers), bytes });
 }
 
+/** Where the last complete record of `text` ends (after a line break outside quotes); 0 when none does. */
 function lastRecordEnd(text: string): number {
   let inQuotes = false;
-  let end = text.length;
+  let end = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) inQuotes = !inQuotes;
@@ -86,16 +119,36 @@ export interface ImportCsvOptions {
  * A row whose number a lead already has counts in `merged`, `skipped` or `replaced` and is
  * listed in `duplicates` (the first 1000) with the row or lead it matched.
  * Cancelling (`signal`) stops between batches: batches already written stay, the report says
- * `cancelled: true`. A failing `importRows` (e.g. unknown campaign) rejects the promise.
+ * `cancelled: true`. A file that cannot be read on (not a CSV, too many columns, a quote never
+ * closed) ends the import with `stopped` saying why; the rows before that point are imported.
+ * A failing `importRows` (e.g. unknown campaign) rejects the promise.
  */
 export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport> {
   const now = opts.now ?? Date.now;
   const started = now();
   const batchSize = Math.max(1, opts.batchSize ?? 5000);
   const interval = opts.progressIntervalMs ?? 100;
-  const bytesTotal = (await stat(opts.path)).size;
-  const encoding = opts.encoding ?? (await detectEncoding(opts.path));
-  const delimiter = opts.delimiter ?? detectDelimiter(await readHead(opts.path, encoding, 64 * 1024));
+  let bytesTotal = 0;
+  let encoding: CsvEncoding;
+  let delimiter: CsvDelimiter;
+  const stoppedAtStart = (why: string): CsvImportReport => ({
+    ...{ rowsDone: 0, bytesDone: 0, bytesTotal, imported: 0, merged: 0, skipped: 0, replaced: 0, failed: 0 },
+    done: true,
+    cancelled: false,
+    errors: [{ row: 0, reason: why }],
+    stopped: why,
+    ms: now() - started,
+  });
+  try {
+    bytesTotal = (await stat(opts.path)).size;
+    if (bytesTotal === 0) return stoppedAtStart('The file is empty.');
+    const notCsv = notCsvReason(await readBytes(opts.path, 64 * 1024));
+    if (notCsv) return stoppedAtStart(notCsv);
+    encoding = opts.encoding ?? (await detectEncoding(opts.path));
+    delimiter = opts.delimiter ?? detectDelimiter(await readHead(opts.path, encoding, 64 * 1024));
+  } catch (error) {
+    return stoppedAtStart(unreadable(error));
+  }
 
   const state = { rowsDone: 0, bytesDone: 0, bytesTotal, imported: 0, merged: 0, skipped: 0, replaced: 0, failed: 0 };
   const errors: ImportRowError[] = [];
@@ -146,13 +199,27 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
 
   let mapRow: ReturnType<typeof createRowMapper> | null = null;
   let cancelled = false;
+  /** Why the file cannot be read on (the rows before are imported), and at which row (0: the header). */
+  let stopped: string | null = null;
+  let stoppedAt = 0;
   let row = -1; // header is row 0
+  /** Bytes read when papaparse last gave complete rows. */
+  let bytesAtLastRows = 0;
 
-  const handleRows = async (data: string[][]) => {
-    for (const fields of data) {
+  /** `quoteErrors`: papaparse's quote error codes by index into `data`. */
+  const handleRows = async (data: string[][], quoteErrors: ReadonlyMap<number, Set<string>>) => {
+    for (let i = 0; i < data.length; i++) {
+      const fields = data[i];
       row++;
       if (row === 0) {
-        if (fields.length > maxColumns) throw new CsvFormatError(`the file has ${fields.length} columns (at most ${maxColumns})`);
+        if (quoteErrors.get(i)?.has('MissingQuotes')) {
+          stopped = unclosedHeader;
+          return;
+        }
+        if (fields.length > maxColumns) {
+          stopped = tooManyColumns(fields.length);
+          return;
+        }
         mapRow = createRowMapper(
           fields.map((h) => h.trim()),
           opts.mapping,
@@ -161,6 +228,12 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
         continue;
       }
       state.rowsDone++;
+      const quotes = quoteErrors.get(i);
+      if (quotes) {
+        state.failed++;
+        report(row, quoteProblem(quotes));
+        continue;
+      }
       const r = mapRow!(fields);
       if (r.lead === null) {
         state.failed++;
@@ -197,25 +270,39 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
       text.on('error', fail);
       Papa.parse<string[]>(text as unknown as File, {
         delimiter,
-        skipEmptyLines: true,
+        // Lines of only spaces (or only a carriage return) are empty lines too.
+        skipEmptyLines: 'greedy',
         chunk: (results, parser) => {
           // Rows are handled asynchronously, yielding after every batch, so a cancel message
           // (and the worker's other events) gets through mid-chunk; the parser waits meanwhile.
           parser.pause();
-          handleRows(results.data).then(
+          const quoteErrors = new Map<number, Set<string>>();
+          for (const e of results.errors) {
+            if (e.type !== 'Quotes' || e.row === undefined || e.row >= results.data.length) continue;
+            let codes = quoteErrors.get(e.row);
+            if (!codes) quoteErrors.set(e.row, (codes = new Set()));
+            codes.add(e.code);
+          }
+          if (results.data.length > 0) bytesAtLastRows = state.bytesDone;
+          // papaparse keeps everything after an unclosed quote as one growing value: stop it in time.
+          else if (state.bytesDone - bytesAtLastRows > maxRecordBytes) {
+            stoppedAt = row + 1;
+            stopped = row < 0 ? unclosedHeader : unclosedRow(stoppedAt, true);
+          }
+          handleRows(results.data, quoteErrors).then(
             () => {
               if (!cancelled && opts.signal?.aborted) cancelled = true;
-              if (!cancelled) {
+              if (!cancelled && stopped === null) {
                 progress(false);
                 parser.resume();
                 return;
               }
               // papaparse calls neither `complete` nor `chunk` again after abort().
-              parser.abort();
               if (!settled) {
                 settled = true;
                 resolve();
               }
+              parser.abort();
             },
             (e: unknown) => {
               // abort() calls `complete` at once: settle with the error first, or it would be lost.
@@ -238,9 +325,13 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
     raw.destroy();
     text.destroy();
   }
-  if (!cancelled) state.bytesDone = bytesTotal;
+  if (!cancelled && stopped === null) state.bytesDone = bytesTotal;
   else state.bytesDone = Math.min(state.bytesDone, bytesTotal);
   opts.onProgress({ ...state });
   const outcome: ImportOutcome = duplicates.length > 0 ? { duplicates, ...(duplicatesNotListed > 0 ? { duplicatesNotListed } : {}) } : {};
+  if (stopped !== null) {
+    outcome.stopped = stopped;
+    errors.push({ row: stoppedAt, reason: stopped });
+  }
   return { ...state, ...outcome, done: true, cancelled, errors, ms: now() - started };
 }

@@ -11,7 +11,7 @@ import type { Store } from '../data/repositories.js';
 import { drop } from '../lib/drop.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
-import { CsvFormatError, previewCsv } from './csv-import.js';
+import { previewCsv } from './csv-import.js';
 import { runImportInWorker } from './import-runner.js';
 import { ImportUploads, legacyUploadDir, removeUploadLeftovers, uploadDir, type ImportUploadsOptions } from './upload.js';
 
@@ -54,15 +54,10 @@ export class ImportJobs {
   }
 
   async preview(p: RequestData<'import:preview'>): Promise<RequestResults['import:preview']> {
-    const path = unwrap(this.uploads.path(p.importId));
-    try {
-      return { ...(await previewCsv(path)), importId: p.importId };
-    } catch (error) {
-      // A file that cannot be previewed cannot be imported either: it goes now.
-      this.uploads.discard(p.importId);
-      if (error instanceof CsvFormatError) throw new RingsideError('invalid-data', error.message);
-      throw error;
-    }
+    const preview = await previewCsv(unwrap(this.uploads.path(p.importId)));
+    // A file that cannot be previewed cannot be imported either: it goes now.
+    if (!preview.ok) this.uploads.discard(p.importId);
+    return { ...unwrap(preview), importId: p.importId };
   }
 
   run(p: RequestData<'import:run'>): RequestResults['import:run'] {
@@ -100,7 +95,7 @@ export class ImportJobs {
         },
         (error: unknown) => {
           ended();
-          const message = error instanceof Error ? error.message : String(error);
+          const stopped = `The import stopped: ${error instanceof Error ? error.message : String(error)}`;
           emit('import:finished', {
             importId,
             done: true,
@@ -112,7 +107,8 @@ export class ImportJobs {
             merged: 0,
             skipped: 0,
             failed: 1,
-            errors: [{ row: 0, reason: `The import stopped: ${message}` }],
+            errors: [{ row: 0, reason: stopped }],
+            stopped,
             ms: 0,
           });
         },

@@ -26,7 +26,9 @@ describe('CSV import into the real SQLite store', () => {
     const path = join(dir, 'cp1250.csv');
     const rows = Array.from({ length: 3000 }, (_, i) => `Żaneta${i};Źdźbło-Łęcka;+48 5${String(i).padStart(8, '0')};Gdańsk`);
     writeFileSync(path, iconv.encode(`Imię;Nazwisko;Telefon;Miasto\n${rows.join('\n')}\n;;abc;\nDup;;+48 500000001;\n`, 'win1250'));
-    const { suggested } = await previewCsv(path);
+    const preview = await previewCsv(path);
+    if (!preview.ok) throw new Error(preview.message);
+    const { suggested } = preview.value;
     const progress: number[] = [];
     const report = await runImportInWorker({
       dbPath,

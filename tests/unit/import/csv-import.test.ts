@@ -4,13 +4,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importCsv, previewCsv, type ImportCsvOptions } from '../../../electron/core/import/csv-import.js';
+import { importCsv, previewCsv as previewResult, type ImportCsvOptions } from '../../../electron/core/import/csv-import.js';
 import type { ColumnTarget } from '../../../shared/workspace.js';
 import { importRig, type ImportRig } from './import-rig.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ringside-import-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function previewCsv(path: string) {
+  const r = await previewResult(path);
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+}
 
 async function run(path: string, extra: Partial<ImportCsvOptions> & { rig?: ImportRig } = {}) {
   const { rig = importRig(), ...options } = extra;

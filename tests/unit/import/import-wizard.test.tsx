@@ -81,6 +81,39 @@ describe('ImportWizard', () => {
     expect(dialog.textContent).toContain('… and 1500 more rows with a number a lead already had');
   });
 
+  it('says once, above the tables, why an import stopped before the end of the file', async () => {
+    const { dialog, pick } = await openWizard();
+    await pick();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Import' }));
+    await settle();
+    const stopped =
+      'Row 1001 has a quote (") that is never closed, so nothing after it can be read; the rows before it were imported. Close the quote in the file and import it again.';
+    act(() =>
+      store.getState().setImportReport({
+        importId: 'imp1',
+        done: true,
+        cancelled: false,
+        rowsDone: 1000,
+        bytesDone: 40,
+        bytesTotal: 100,
+        imported: 999,
+        merged: 0,
+        skipped: 0,
+        failed: 1,
+        errors: [
+          { row: 7, reason: 'row 7: no phone number' },
+          { row: 1001, reason: stopped },
+        ],
+        stopped,
+        ms: 50,
+      }),
+    );
+    expect(within(dialog).getByRole('alert').textContent).toBe(`The file could not be read to its end: ${stopped}`);
+    expect(within(dialog).getByRole('status').textContent).toMatch(/^Import stopped in/);
+    const errors = within(dialog).getByRole('table', { name: 'Rows not imported' });
+    expect(within(errors).getAllByRole('row')).toHaveLength(2);
+  });
+
   it('releases the upload when a chunk fails, and when the wizard closes before the import', async () => {
     const failing = await openWizard();
     failing.api.importer.chunk.mockImplementation(async () =>

@@ -48,6 +48,8 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const held = useRef<string | null>(null);
   const progress = useRingside((s) => (importId && s.importProgress?.importId === importId ? s.importProgress : null));
   const report = useRingside((s) => (importId && s.importReport?.importId === importId ? s.importReport : null));
+  // Why the import stopped is said once, above the tables.
+  const rowErrors = report ? report.errors.filter((e) => e.reason !== report.stopped) : [];
 
   const upload = async (f: File) => {
     cancelled.current = false;
@@ -207,7 +209,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         <div className="import-run">
           {report ? (
             <p className="import-done" role="status">
-              {report.cancelled ? 'Import cancelled' : 'Import finished'} in {formatDuration(report.ms)}.
+              {report.cancelled ? 'Import cancelled' : report.stopped ? 'Import stopped' : 'Import finished'} in {formatDuration(report.ms)}.
             </p>
           ) : (
             <p role="status">Importing…</p>
@@ -275,7 +277,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               ) : null}
             </div>
           ) : null}
-          {report && report.errors.length > 0 ? (
+          {report && rowErrors.length > 0 ? (
             <div className="table-wrap">
               <table className="error-table" aria-label="Rows not imported">
                 <thead>
@@ -285,7 +287,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                   </tr>
                 </thead>
                 <tbody>
-                  {report.errors.map((e) => (
+                  {rowErrors.map((e) => (
                     <tr key={e.row}>
                       <td className="num">{e.row}</td>
                       <td>{e.reason}</td>

@@ -3,6 +3,7 @@
  * WebSocket client and upload code, the core's WebSocket server with its frame cap, the core,
  * the import worker and the SQLite store on disk.
  */
+import { readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ import { tempStore } from '../../support/temp-store.js';
 let core: Core;
 let server: BrowserServer;
 let store: Store;
+/** The core's upload folder, beside its database. */
+let uploads: string;
 let api: RingsideApi;
 /** Every frame the renderer's client sent, by length. */
 const sentFrames: number[] = [];
@@ -32,6 +35,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Ringside</title>');
   const temp = tempStore();
   store = temp.store;
+  uploads = path.join(path.dirname(temp.dbPath), 'import-uploads');
   core = createCore({ ...temp, accounts: new MemoryAccountStore(), log: { info: () => {}, warn: () => {} } });
   await core.start();
   server = await startBrowserServer(core, { rendererDir: dir });
@@ -120,6 +124,8 @@ describe('CSV upload in browser mode', () => {
     });
     const report = await done;
     expect(report).toMatchObject({ cancelled: false, rowsDone: rows, imported: rows, failed: 0, bytesDone: file.size });
+    // The list left the disk with the import's end.
+    expect(readdirSync(uploads)).toEqual([]);
     const last = store.leads.list({ campaignId, offset: 0, limit: 1, search: `5${String(rows - 1).padStart(8, '0')}` });
     expect(last.total).toBe(1);
     expect(store.leads.get(last.rows[0].id)).toMatchObject({
@@ -149,5 +155,6 @@ describe('CSV upload in browser mode', () => {
     if (!good?.ok) return;
     expect(await api.importer.preview(good.value.importId)).toMatchObject({ ok: true, value: { headers: ['Name', 'Phone'] } });
     expect(await api.importer.cancel(good.value.importId)).toEqual({ ok: true, value: null });
+    expect(readdirSync(uploads)).toEqual([]);
   });
 });

@@ -444,6 +444,8 @@ export interface ComplianceStatus {
   inboxFiles: Array<{ name: string; size: number; modifiedAt: number }>;
   import: RegistryImportView | null;
   auditEntries: number;
+  /** The last verification of the audit log (at start, or the Verify button); null while none has run. */
+  auditVerification: AuditVerification | null;
 }
 
 export interface AuditEntry {
@@ -459,6 +461,20 @@ export interface AuditEntry {
   summary: string;
   /** The checks, as JSON text (ComplianceCheck[]). */
   checks: string;
+}
+
+/** The audit log's seals re-computed, oldest first, and its end compared with the head kept outside it. */
+export interface AuditVerification {
+  ok: boolean;
+  /** Records checked (up to the first that does not verify). */
+  rows: number;
+  /** Of them, sealed with the key (the rest: older unkeyed seals). */
+  keyed: number;
+  checkedAt: number;
+  /** One sentence for the compliance officer. */
+  message: string;
+  /** The first record that does not verify (or the first one missing from the end), else null. */
+  firstBadId: number | null;
 }
 
 export interface ScrubReport {

@@ -32,10 +32,11 @@ const takeLink = (url: string): void => {
 async function boot(): Promise<void> {
   await app.whenReady();
   const configPath = process.env.RINGSIDE_CONFIG;
-  const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : new SecureAccountStore();
+  const secure = new SecureAccountStore();
+  const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : secure;
   const dbPath = join(app.getPath('userData'), 'ringside.db');
   const store = openSqliteStore(dbPath);
-  const core = createCore({ accounts, store, dbPath });
+  const core = createCore({ accounts, store, dbPath, auditKeys: secure.auditKeyStore(join(app.getPath('userData'), 'audit-key')) });
   const entry = rendererEntry(appRoot);
 
   // Only the microphone, only for our own page.

@@ -10,11 +10,14 @@
 import { app, safeStorage, type SafeStorage } from 'electron';
 import Store from 'electron-store';
 import { accountSchema, type Account } from '../../shared/account';
+import { fileKeyStore, type AuditKeyStore } from '../core/compliance/audit-chain';
 import type { AccountStore, StoredAccount } from '../core/sip/account-store';
 import { openAccount, sealAccount, stripSecrets, type SealedAccount, type SecretCipher } from './account-secrets';
 
 interface Persisted {
   account?: SealedAccount;
+  /** The audit log's key, sealed by the OS key store like the password. */
+  auditKeyEncrypted?: string;
 }
 
 /**
@@ -92,6 +95,28 @@ export class SecureAccountStore implements AccountStore {
   /** Where secrets go if saved now; what Settings should tell the agent about the password. */
   secretsStorage(): SecretsStorage {
     return secretsStorageOf(safeStorage, this.platform);
+  }
+
+  /**
+   * Where the audit log's key is kept: sealed in the settings file by the OS key store, or, with
+   * none worth the name, in a file only this user can read (`fallbackPath`) — a key for this run
+   * only would leave every earlier record unverifiable.
+   */
+  auditKeyStore(fallbackPath: string): AuditKeyStore {
+    if (this.secretsStorage() !== 'encrypted') return fileKeyStore(fallbackPath);
+    return {
+      load: () => {
+        const sealed = this.store.get('auditKeyEncrypted');
+        if (typeof sealed !== 'string') return null;
+        try {
+          const key = Buffer.from(this.cipher.decrypt(sealed), 'base64');
+          return key.length >= 32 ? key : null;
+        } catch {
+          return null;
+        }
+      },
+      save: (key) => this.store.set('auditKeyEncrypted', this.cipher.encrypt(key.toString('base64'))),
+    };
   }
 
   async load(): Promise<SecureStoredAccount | null> {

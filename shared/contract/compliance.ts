@@ -1,6 +1,14 @@
 /** The compliance gate's state, checks, registries, the internal DNC list, scrubs and the audit log. */
 import { z } from 'zod';
-import { registryNames, type AuditEntry, type ComplianceDecision, type ComplianceStatus, type RegistryName, type ScrubReport } from '../compliance.js';
+import {
+  registryNames,
+  type AuditEntry,
+  type AuditVerification,
+  type ComplianceDecision,
+  type ComplianceStatus,
+  type RegistryName,
+  type ScrubReport,
+} from '../compliance.js';
 import { empty, rowId } from './common.js';
 import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
@@ -60,6 +68,8 @@ export const complianceRequests = {
   'compliance:audit-export': request<{ csv: string; fileName: string; rows: number }>()(
     z.object({ from: z.number().int().min(0).optional(), to: z.number().int().min(0).optional() }).strict(),
   ),
+  /** Re-compute the audit log's keyed seals and check its end: was anything edited or cut off? */
+  'compliance:audit-verify': request<AuditVerification>()(z.object({}).strict()),
 } as const;
 
 export const complianceEvents = {
@@ -75,5 +85,6 @@ export const complianceApi = (invoke: Invoke, subscribe: Subscribe) => ({
   scrub: (campaignId: number) => invoke('compliance:scrub', { campaignId }),
   audit: (offset: number, limit: number) => invoke('compliance:audit', { offset, limit }),
   exportAudit: (range?: { from?: number; to?: number }) => invoke('compliance:audit-export', range ?? {}),
+  verifyAudit: () => invoke('compliance:audit-verify', {}),
   onChanged: (l: (s: ComplianceStatus) => void) => subscribe('compliance:changed', l),
 });

@@ -4,6 +4,7 @@ import type { Snapshot } from '../../../shared/contract.js';
 import type { RegistrationView } from '../../../shared/registration-state.js';
 import type { Result } from '../../../shared/result.js';
 import type { CallManager } from '../calls/call-manager.js';
+import type { AuditKeyStore } from '../compliance/audit-chain.js';
 import type { LinkOutcome } from '../calls/link-offer.js';
 import type { Store } from '../data/repositories.js';
 import type { RendererHost } from '../ipc/connection.js';
@@ -28,6 +29,8 @@ export interface CoreDeps {
   /** The clock the compliance gate decides by (tests pin it). */
   now?: () => number;
   compliancePolicy?: CompliancePolicy;
+  /** Where the audit log's key is kept (default: a 0600 file in the data folder). */
+  auditKeys?: AuditKeyStore;
 }
 
 /** One renderer's connection to the core. */

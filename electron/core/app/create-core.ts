@@ -51,6 +51,7 @@ export function createCore(deps: CoreDeps): Core {
     now: deps.now,
     policy: deps.compliancePolicy,
     dbPath: deps.dbPath ?? null,
+    auditKeys: deps.auditKeys,
   });
   compliance.init();
   const policy = new DialPolicy({

@@ -39,5 +39,6 @@ export function complianceHandlers({ compliance, policy, store, dncChanged, emit
     },
     'compliance:audit': (p) => compliance.auditPage(p.offset, p.limit),
     'compliance:audit-export': (p) => compliance.exportAudit(p),
+    'compliance:audit-verify': () => compliance.verifyAudit(),
   };
 }

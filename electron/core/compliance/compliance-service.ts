@@ -14,6 +14,7 @@ import {
   registryNames,
   snapshotLimitDays,
   type AuditEntry,
+  type AuditVerification,
   type DialPath,
   type ComplianceCheck,
   type ComplianceDecision,
@@ -34,6 +35,7 @@ import { codeOf, regionForNumber } from '../data/region.js';
 import { timeZonesForNumber } from '../data/time-zone.js';
 import { drop } from '../lib/drop.js';
 import type { Logger } from '../lib/logger.js';
+import { AuditChain, auditKey, fileKeyStore, memoryKeyStore, type AuditKeyStore } from './audit-chain.js';
 import { runWorker, workerUrl } from '../lib/worker-thread.js';
 import { RegistryIndex } from './registry-index.js';
 import { registryKey } from './registry-key.js';
@@ -64,6 +66,8 @@ export interface ComplianceServiceDeps {
   scrubWorkers?: number;
   /** The scrub's worker script (benchmarks: a bundled one); default: found by worker-thread.ts. */
   scrubWorker?: URL;
+  /** Where the audit log's key is kept (default: a 0600 file in the data folder, or this run only). */
+  auditKeys?: AuditKeyStore;
 }
 
 const DAY = 86_400_000;
@@ -75,6 +79,8 @@ function safeCell(v: string): string {
 }
 
 export class ComplianceService {
+  private auditChain: AuditChain | null = null;
+  private auditVerification: AuditVerification | null = null;
   private readonly now: () => number;
   private readonly policy: CompliancePolicy;
   private readonly indexes = new Map<RegistryName, RegistryIndex>();
@@ -90,6 +96,16 @@ export class ComplianceService {
 
   /** Loads the registry indexes found in the data folder. A corrupt file is reported, not fatal. */
   init(): void {
+    const keys = this.deps.auditKeys ?? (this.deps.dataDir ? fileKeyStore(join(this.deps.dataDir, 'audit-key')) : memoryKeyStore());
+    this.auditChain = new AuditChain(auditKey(keys), this.deps.dataDir);
+    // Right after start, off its path: an edited or cut log shows in the status and the log.
+    setTimeout(() => {
+      try {
+        this.verifyAudit();
+      } catch (error) {
+        this.deps.log.warn('the audit log could not be verified', error);
+      }
+    }, 0).unref();
     const dir = this.registryDir();
     this.inboxDir();
     if (!dir) return;
@@ -117,7 +133,21 @@ export class ComplianceService {
     summary: string;
     checks: ComplianceCheck[];
   }): void {
-    this.deps.store.audit.append({ ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
+    this.chain().append(this.deps.store.audit, { ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
+  }
+
+  /** Re-computes the audit log's seals; the result is kept in the status for the panel and the banner. */
+  verifyAudit(): AuditVerification {
+    const result = this.chain().verify(this.deps.store.audit);
+    this.auditVerification = result;
+    if (!result.ok) this.deps.log.warn(result.message);
+    this.changed();
+    return result;
+  }
+
+  private chain(): AuditChain {
+    if (!this.auditChain) throw new Error('the compliance service was not initialised');
+    return this.auditChain;
   }
 
   /** The rules' decision for one telephone number now, with the lead whose evidence speaks for it. */
@@ -196,6 +226,7 @@ export class ComplianceService {
       inboxFiles: this.inboxFiles(),
       import: this.importView,
       auditEntries: this.deps.store.audit.count(),
+      auditVerification: this.auditVerification,
     };
   }
 
@@ -498,11 +529,12 @@ export class ComplianceService {
           r.summary,
           r.checks,
           r.hash,
+          r.seal,
         ].map(safeCell),
       );
     });
     const csv = Papa.unparse(
-      { fields: ['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain'], data: rows },
+      { fields: ['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'seal', 'seal_kind'], data: rows },
       { quotes: true, newline: '\r\n' },
     );
     const day = new Date(this.now()).toISOString().slice(0, 10);

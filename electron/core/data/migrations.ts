@@ -222,6 +222,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Audit records are sealed with a key from now on; the ones before keep their plain SHA-256.
+    version: 5,
+    up: (db) => {
+      db.exec(`ALTER TABLE compliance_audit ADD COLUMN seal TEXT NOT NULL DEFAULT 'sha256' CHECK (seal IN ('sha256', 'hmac-sha256'));`);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -170,13 +170,19 @@ export interface DncRepository {
 export type AuditRecord = Omit<AuditEntry, 'id'>;
 
 export interface StoredAuditRecord extends AuditEntry {
-  /** SHA-256 over the previous row's hash and this row's fields (tamper evidence). */
+  /** The seal over the previous row's seal and this row's fields (tamper evidence; compliance/audit-chain.ts). */
   hash: string;
+  /** How it was sealed: keyed (HMAC-SHA256), or plain SHA-256 for records older than keyed seals. */
+  seal: 'sha256' | 'hmac-sha256';
 }
 
 /** Append-only: there is no update and no delete. */
 export interface AuditRepository {
-  append(record: AuditRecord): StoredAuditRecord;
+  /**
+   * Appends one record; `seal` is given the previous record's seal ('' for the first) inside the
+   * same write, so two writers cannot both chain onto the same record.
+   */
+  append(record: AuditRecord, seal: (prev: string) => { kind: 'sha256' | 'hmac-sha256'; seal: string }): StoredAuditRecord;
   count(): number;
   /** Newest first. */
   list(offset: number, limit: number): StoredAuditRecord[];

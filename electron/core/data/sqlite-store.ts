@@ -11,7 +11,6 @@ import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import { historyNote, planMerge, type MergePlan } from '../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../shared/import.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrations.js';
-import { createHash } from 'node:crypto';
 import type {
   ActivityRepository,
   AuditRecord,
@@ -135,16 +134,10 @@ const DUE_WHERE = `((status IN ('new', 'active') AND (due_at IS NULL OR due_at <
 /** The lead has a number that is neither bad nor on the internal DNC list. */
 const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.bad = 0 AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
 
-const AUDIT_SELECT = `SELECT id, at, path, target, e164, lead_id AS leadId, campaign_id AS campaignId, allowed, summary, checks, hash FROM compliance_audit`;
+const AUDIT_SELECT = `SELECT id, at, path, target, e164, lead_id AS leadId, campaign_id AS campaignId, allowed, summary, checks, hash, seal FROM compliance_audit`;
 type AuditRow = Omit<StoredAuditRecord, 'allowed'> & { allowed: number };
 function auditFromRow(row: AuditRow): StoredAuditRecord {
   return { ...row, allowed: row.allowed === 1 };
-}
-
-/** SHA-256 of the previous hash and this record's fields (unit-separated), hex. */
-export function auditHash(prev: string, r: AuditRecord): string {
-  const fields = [prev, r.at, r.path, r.target, r.e164 ?? '', r.leadId ?? '', r.campaignId ?? '', r.allowed ? 1 : 0, r.summary, r.checks];
-  return createHash('sha256').update(fields.join('\u001f')).digest('hex');
 }
 
 class SqliteStore implements Store {
@@ -199,7 +192,7 @@ class SqliteStore implements Store {
       count: () => (this.q('SELECT COUNT(*) AS n FROM dnc').get() as { n: number }).n,
     };
     this.audit = {
-      append: (r) => this.appendAudit(r),
+      append: (r, seal) => this.appendAudit(r, seal),
       count: () => (this.q('SELECT COUNT(*) AS n FROM compliance_audit').get() as { n: number }).n,
       list: (offset, limit) => (this.q(`${AUDIT_SELECT} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as AuditRow[]).map(auditFromRow),
       each: (range, visit) => {
@@ -356,17 +349,17 @@ class SqliteStore implements Store {
     return out;
   }
 
-  private appendAudit(r: AuditRecord): StoredAuditRecord {
+  private appendAudit(r: AuditRecord, sealWith: (prev: string) => { kind: 'sha256' | 'hmac-sha256'; seal: string }): StoredAuditRecord {
     return this.db
       .transaction(() => {
         // The chain's head is read inside the write transaction: another connection may append too.
         const prev = (this.q('SELECT hash FROM compliance_audit ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined)?.hash ?? '';
-        const hash = auditHash(prev, r);
+        const { kind, seal } = sealWith(prev);
         const info = this.q(
-          `INSERT INTO compliance_audit (at, path, target, e164, lead_id, campaign_id, allowed, summary, checks, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(r.at, r.path, r.target, r.e164, r.leadId, r.campaignId, r.allowed ? 1 : 0, r.summary, r.checks, hash);
-        return { ...r, id: Number(info.lastInsertRowid), hash };
+          `INSERT INTO compliance_audit (at, path, target, e164, lead_id, campaign_id, allowed, summary, checks, hash, seal)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(r.at, r.path, r.target, r.e164, r.leadId, r.campaignId, r.allowed ? 1 : 0, r.summary, r.checks, seal, kind);
+        return { ...r, id: Number(info.lastInsertRowid), hash: seal, seal: kind };
       })
       .immediate();
   }

@@ -47,7 +47,8 @@ function Shell() {
   const settingsOpen = useRingside((s) => s.settingsOpen);
   const setSettingsOpen = useRingside((s) => s.setSettingsOpen);
   const campaignId = useRingside((s) => s.workspace.campaignId);
-  const complianceWarning = useRingside((s) => s.compliance.banner !== null);
+  const complianceWarning = useRingside((s) => s.compliance.banner !== null || s.compliance.auditVerification?.ok === false);
+  const auditBroken = useRingside((s) => s.compliance.auditVerification?.ok === false);
   // Supervisors (and agents who also supervise) get the live board; a pure supervisor starts there.
   const role = useRingside((s) => s.account?.supervision.role ?? 'agent');
   const [chosenTab, setTab] = useState<Tab>(() => (role === 'supervisor' ? 'board' : 'lead'));
@@ -69,7 +70,13 @@ function Shell() {
           <button
             type="button"
             className={complianceWarning ? 'btn btn-quiet compliance-open has-warning' : 'btn btn-quiet compliance-open'}
-            aria-label={complianceWarning ? 'Compliance (calls blocked: registry needs attention)' : undefined}
+            aria-label={
+              auditBroken
+                ? 'Compliance (the audit log does not verify)'
+                : complianceWarning
+                  ? 'Compliance (calls blocked: registry needs attention)'
+                  : undefined
+            }
             onClick={() => setDialog({ kind: 'compliance' })}
           >
             {complianceWarning ? <span aria-hidden="true">! </span> : null}

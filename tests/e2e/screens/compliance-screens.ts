@@ -38,6 +38,7 @@ const freshStatus: ComplianceStatus = {
   ],
   import: null,
   auditEntries: 1342,
+  auditVerification: null,
 };
 
 const staleStatus: ComplianceStatus = {

@@ -13,9 +13,9 @@ import { DialPolicy } from '../../../electron/core/compliance/dial-policy';
 import type { DialPath } from '../../../shared/compliance';
 import { defaultDialPlan } from '../../../shared/dial-plan';
 import type { Store } from '../../../electron/core/data/repositories';
-import { auditHash } from '../../../electron/core/data/sqlite-store';
 import type { ComplianceStatus } from '../../../shared/compliance';
 import { tempStore } from '../../support/temp-store';
+import { auditSeal } from '../../../electron/core/compliance/audit-chain';
 import { campaignInput, newLead, phone } from '../data/store-fixtures';
 
 const at = (iso: string, zone: string): number => DateTime.fromISO(iso, { zone }).toMillis();
@@ -206,7 +206,7 @@ describe('compliance gate in main', () => {
     expect(r.gate({ uri: 'sip:+12125550188@pbx', path: 'manual', leadId: null })?.allowed).toBe(false);
   });
 
-  it('a change list adds and removes numbers; the audit log refuses edits and chains hashes', async () => {
+  it('a change list adds and removes numbers; the audit log refuses edits and its keyed seals verify', async () => {
     const r = rig();
     await importRegistry(r, 'US', ['2125550100', '2125550101'], '2026-11-20');
     const s = await importRegistry(r, 'US', ['2125550100,D', '2125550177,A', '2125550101,2026-11-24,DEL'], '2026-11-24', 'changes');
@@ -225,14 +225,79 @@ describe('compliance gate in main', () => {
     const { csv, rows: n } = r.svc.exportAudit({});
     expect(n).toBe(2);
     const parsed = Papa.parse<string[]>(csv.trim()).data;
-    expect(parsed[0]).toEqual(['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'sha256_chain']);
+    expect(parsed[0]).toEqual(['id', 'time_utc', 'path', 'target', 'e164', 'lead_id', 'campaign_id', 'decision', 'summary', 'checks', 'seal', 'seal_kind']);
     expect(parsed[1]?.[7]).toBe('allowed');
     expect(parsed[2]?.[7]).toBe('blocked');
-    // The chain: each hash covers the previous one.
-    const first = r.store.audit.list(1, 1)[0]!;
-    expect(first.hash).toBe(auditHash('', first));
-    const second = r.store.audit.list(0, 1)[0]!;
-    expect(second.hash).toBe(auditHash(first.hash, second));
+    expect(parsed[1]?.[11]).toBe('hmac-sha256');
+    expect(r.svc.verifyAudit()).toMatchObject({ ok: true, rows: 2, keyed: 2, firstBadId: null });
+    expect(r.events.at(-1)?.auditVerification?.message).toBe('All 2 audit records verify.');
+  });
+
+  describe('the audit log cannot be edited unnoticed', () => {
+    /** Three decisions in the log, then the file opened as anyone with an SQLite tool would. */
+    function logged(): { r: ReturnType<typeof rig>; db: Database.Database } {
+      const r = rig();
+      for (const n of ['0100', '0101', '0102']) r.gate({ uri: `sip:+1212555${n}@pbx`, path: 'manual', leadId: null });
+      const db = new Database(r.dbPath);
+      db.exec('DROP TRIGGER compliance_audit_no_update; DROP TRIGGER compliance_audit_no_delete;');
+      return { r, db };
+    }
+
+    it('an edited row re-chained with plain SHA-256 (no key) is found, with its record number', async () => {
+      const { r, db } = logged();
+      db.prepare("UPDATE compliance_audit SET summary = 'Allowed: consent on file', allowed = 1 WHERE id = 2").run();
+      // The tamperer re-computes every later seal, as the unkeyed chain would have let them.
+      let prev = '';
+      for (const row of db.prepare('SELECT * FROM compliance_audit ORDER BY id').all() as Array<Record<string, unknown>>) {
+        const record = {
+          at: row.at,
+          path: row.path,
+          target: row.target,
+          e164: row.e164,
+          leadId: row.lead_id,
+          campaignId: row.campaign_id,
+          allowed: row.allowed === 1,
+          summary: row.summary,
+          checks: row.checks,
+        };
+        const seal = auditSeal('sha256', Buffer.alloc(0), prev, record as never);
+        db.prepare("UPDATE compliance_audit SET hash = ?, seal = 'sha256' WHERE id = ?").run(seal, row.id);
+        prev = seal;
+      }
+      db.close();
+      const v = r.svc.verifyAudit();
+      expect(v).toMatchObject({ ok: false, firstBadId: 1 });
+      // Keeping the keyed seal on the edited row does not help either.
+      const { r: r2, db: db2 } = logged();
+      db2.prepare("UPDATE compliance_audit SET summary = 'Allowed: consent on file' WHERE id = 2").run();
+      db2.close();
+      expect(r2.svc.verifyAudit()).toMatchObject({ ok: false, firstBadId: 2, message: expect.stringContaining('record 2 was changed after it was written') });
+    });
+
+    it('records cut off the end are found from the head kept outside the database', async () => {
+      const { r, db } = logged();
+      db.prepare('DELETE FROM compliance_audit WHERE id = 3').run();
+      db.close();
+      const v = r.svc.verifyAudit();
+      expect(v).toMatchObject({ ok: false, firstBadId: 3 });
+      expect(v.message).toContain('ends at record 2, but it reached record 3');
+    });
+
+    it('a restart verifies the log at once, with the same key', async () => {
+      const { r, db } = logged();
+      db.close();
+      const again = new ComplianceService({
+        store: r.store,
+        dataDir: r.dataDir,
+        currentCampaignId: () => r.campaignId,
+        defaultCountry: () => 'US',
+        emit: (s) => r.events.push(s),
+        log: { info: () => undefined, warn: () => undefined },
+      });
+      again.init();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(again.status().auditVerification).toMatchObject({ ok: true, rows: 3, keyed: 3 });
+    });
   });
 
   it.each([

@@ -444,6 +444,27 @@ describe('compliance: panel', () => {
     expect(api.compliance.audit.mock.calls.length).toBe(calls + 1);
   });
 
+  it('Verify re-checks the audit log; a log that does not verify is an alarm in the panel and on the Compliance button', async () => {
+    const { api, emit } = setup();
+    const dialog = openPanel();
+    fireEvent.click(within(dialog).getByRole('tab', { name: 'Audit log' }));
+    await settle();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Verify' }));
+    await settle();
+    expect(api.compliance.verifyAudit).toHaveBeenCalledTimes(1);
+    const broken = {
+      ok: false,
+      rows: 3,
+      keyed: 3,
+      checkedAt: Date.now(),
+      message: 'The audit log does not verify: record 2 was changed after it was written.',
+      firstBadId: 2,
+    };
+    await act(async () => emit('compliance:changed', complianceStatus({ auditVerification: broken })));
+    expect(within(dialog).getByRole('alert').textContent).toContain('record 2 was changed after it was written');
+    expect(screen.getByRole('button', { name: 'Compliance (the audit log does not verify)' })).toBeTruthy();
+  });
+
   it('exports the audit CSV as a download (Blob + <a download>), never opening a URL from it', async () => {
     const { api } = setup();
     let blob: Blob | null = null;

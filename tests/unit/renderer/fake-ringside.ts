@@ -208,6 +208,7 @@ export function complianceStatus(overrides: Partial<ComplianceStatus> = {}): Com
     inboxFiles: [],
     import: null,
     auditEntries: 0,
+    auditVerification: null,
     ...overrides,
   };
 }
@@ -458,6 +459,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       exportAudit: vi.fn((_range?: { from?: number; to?: number }) =>
         ok({ csv: 'at,path,target,allowed,summary\n1,manual,+15125550100,true,Allowed\n', fileName: 'ringside-audit.csv', rows: 1 }),
       ),
+      verifyAudit: vi.fn(() => ok({ ok: true, rows: 2, keyed: 2, checkedAt: 0, message: 'All 2 audit records verify.', firstBadId: null })),
       onChanged: vi.fn(on('compliance:changed')),
     },
     board: {

@@ -60,6 +60,9 @@ vi.mock('../../../electron/shell/secure-account-store', () => ({
       return null;
     }
     async save() {}
+    auditKeyStore() {
+      return { load: () => null, save: () => undefined };
+    }
   },
 }));
 

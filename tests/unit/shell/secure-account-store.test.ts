@@ -249,3 +249,34 @@ describe('secretsStorageOf', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) expect(secretsStorageOf(storage(false, 'gnome_libsecret'), platform)).toBe('memory-only');
   });
 });
+
+describe('the audit log key', () => {
+  it('is sealed in the settings file by the key store, and the same key comes back after a restart', async () => {
+    const { statSync } = await import('node:fs');
+    const { auditKey } = await import('../../../electron/core/compliance/audit-chain');
+    const fallback = join(tmp.dir(), 'audit-key');
+    const key = auditKey(new SecureAccountStore().auditKeyStore(fallback));
+    const text = readFileSync(settingsFile(), 'utf8');
+    expect(text).toContain('auditKeyEncrypted');
+    expect(text).not.toContain(key.toString('base64'));
+    expect(() => statSync(fallback)).toThrow();
+    expect(auditKey(new SecureAccountStore().auditKeyStore(fallback)).equals(key)).toBe(true);
+  });
+
+  it('with basic_text it goes to a file only this user can read, never into the settings file', async () => {
+    const { statSync } = await import('node:fs');
+    const { auditKey } = await import('../../../electron/core/compliance/audit-chain');
+    keychain.backend = 'basic_text';
+    const fallback = join(tmp.dir(), 'audit-key');
+    const key = auditKey(new SecureAccountStore().auditKeyStore(fallback));
+    expect(statSync(fallback).mode & 0o777).toBe(0o600);
+    let settings = '';
+    try {
+      settings = readFileSync(settingsFile(), 'utf8');
+    } catch {
+      // No settings file at all is fine too.
+    }
+    expect(settings).not.toContain('auditKey');
+    expect(auditKey(new SecureAccountStore().auditKeyStore(fallback)).equals(key)).toBe(true);
+  });
+});

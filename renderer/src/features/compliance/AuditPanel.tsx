@@ -17,6 +17,8 @@ export function AuditPanel() {
   const api = useApi();
   const id = useId();
   const entries = useRingside((s) => s.compliance.auditEntries);
+  const verification = useRingside((s) => s.compliance.auditVerification);
+  const [verifying, setVerifying] = useState(false);
   const [page, setPage] = useState(0);
   const [data, setData] = useState<{ total: number; rows: AuditEntry[] } | null>(null);
   const [from, setFrom] = useState('');
@@ -57,6 +59,14 @@ export function AuditPanel() {
     );
   };
 
+  const verify = () => {
+    setVerifying(true);
+    alertOnFailure(
+      run(api.compliance.verifyAudit()).finally(() => setVerifying(false)),
+      'Audit verification',
+    );
+  };
+
   const total = data?.total ?? 0;
   const first = total === 0 ? 0 : page * AUDIT_PAGE + 1;
   const last = Math.min(total, (page + 1) * AUDIT_PAGE);
@@ -66,6 +76,19 @@ export function AuditPanel() {
       <h3 id={`${id}-title`} className="section-title">
         Audit log
       </h3>
+      <div className="cx-verify">
+        <button type="button" className="btn" onClick={verify} disabled={verifying}>
+          {verifying ? 'Verifying…' : 'Verify'}
+        </button>
+        <p
+          className={verification && !verification.ok ? 'cx-verify-result is-bad' : 'cx-verify-result'}
+          role={verification && !verification.ok ? 'alert' : 'status'}
+        >
+          {verification
+            ? `${verification.message} Checked ${DateTime.fromMillis(verification.checkedAt).toFormat('yyyy-MM-dd HH:mm')}.`
+            : 'Each record is sealed with a key this computer keeps; Verify re-computes every seal and checks that nothing was removed from the end.'}
+        </p>
+      </div>
       <fieldset className="cx-options cx-export">
         <legend>Export to CSV (leave the days empty for the whole log)</legend>
         <div className="field">

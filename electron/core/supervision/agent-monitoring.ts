@@ -16,7 +16,8 @@ import { MONITOR_CONTENT_TYPE, monitorModeChangeSchema, type MonitorMode, type M
 import type { CallMonitor, InviteVerdict } from '../calls/call-manager.js';
 import { drop } from '../lib/drop.js';
 import type { Logger } from '../lib/logger.js';
-import { assertedIdentity, checkMonitorAuth, MONITOR_AUTH_WINDOW_MS, parseMonitorMode } from './monitor-request.js';
+import { mediaType, parseJsonBody } from '../sip/untrusted-input.js';
+import { callerIdentity, checkMonitorAuth, MONITOR_AUTH_WINDOW_MS, parseMonitorMode } from './monitor-request.js';
 import { sameIdentity } from './team-auth.js';
 
 /** The parts of an incoming INVITE the decision reads (all untrusted). */
@@ -41,6 +42,15 @@ export interface AgentMonitoringDeps {
   emit(view: MonitoredView | null): void;
   log: Logger;
   now?: () => number;
+}
+
+/** A mode change is `{"mode":"whisper"}`: anything much longer is not one. */
+const MAX_MODE_CHANGE_CHARS = 256;
+
+/** Untrusted header text for a log line: clipped, control characters shown as `?`. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.slice(0, 160).replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 
 interface Monitoring {
@@ -76,19 +86,20 @@ export class AgentMonitoring {
   screen(facts: MonitorRequestFacts): InviteVerdict {
     if (facts.mode === undefined) return { kind: 'ring' };
     const refuse = (code: number, reason: string, why: string): InviteVerdict => {
-      this.deps.log.warn(`monitoring request from ${facts.pai ?? facts.from} refused (${code}): ${why}`);
+      this.deps.log.warn(`monitoring request from ${printable(facts.pai || facts.from)} refused (${code}): ${why}`);
       return { kind: 'reject', code, reason };
     };
     const account = this.deps.account();
     if (!account) return refuse(403, 'Forbidden', 'no account');
     const { supervision } = account;
-    const identity = assertedIdentity(facts.pai, facts.from);
+    const caller = callerIdentity(facts.pai, facts.from);
     // Who is asking comes first: a stranger learns nothing about this agent's calls.
     if (supervision.role === 'supervisor') return refuse(403, 'Forbidden', 'this app is not an agent');
-    if (!identity || !supervision.supervisors.some((s) => sameIdentity(s, identity)))
-      return refuse(403, 'Forbidden', `${identity ?? 'unknown caller'} is not one of this agent's supervisors`);
+    if (!caller) return refuse(403, 'Forbidden', 'the caller’s identity is unreadable');
+    const identity = caller.aor;
+    if (!supervision.supervisors.some((s) => sameIdentity(s, identity))) return refuse(403, 'Forbidden', `${identity} is not one of this agent's supervisors`);
     const mode = parseMonitorMode(facts.mode);
-    if (!mode) return refuse(400, 'Bad Request', `unknown monitoring mode "${String(facts.mode).slice(0, 20)}"`);
+    if (!mode) return refuse(400, 'Bad Request', `unknown monitoring mode "${printable(String(facts.mode).slice(0, 20))}"`);
     if (supervision.teamSecret) {
       const now = this.now();
       for (const [sig, until] of this.usedSignatures) if (until < now) this.usedSignatures.delete(sig);
@@ -142,16 +153,12 @@ export class AgentMonitoring {
   /** An in-dialog INFO; mode changes on the monitoring call are ours. */
   onInfo(view: CallSessionView, contentType: string, body: string): Promise<{ code: number; reason: string }> | null {
     if (view.monitor?.side !== 'agent') return null;
-    if (contentType.split(';')[0]?.trim().toLowerCase() !== MONITOR_CONTENT_TYPE) return null;
+    if (mediaType(contentType) !== MONITOR_CONTENT_TYPE) return null;
     const c = this.current;
     if (!c || c.callId !== view.id) return Promise.resolve({ code: 481, reason: 'Call Does Not Exist' });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return Promise.resolve({ code: 400, reason: 'Bad Request' });
-    }
-    const change = monitorModeChangeSchema.safeParse(parsed);
+    const parsed = parseJsonBody(body, MAX_MODE_CHANGE_CHARS);
+    if (!parsed.ok) return Promise.resolve({ code: 400, reason: 'Bad Request' });
+    const change = monitorModeChangeSchema.safeParse(parsed.value);
     if (!change.success) return Promise.resolve({ code: 400, reason: 'Bad Request' });
     const { mode } = change.data;
     if (mode === c.mode) return Promise.resolve({ code: 200, reason: 'OK' });

@@ -6,7 +6,7 @@
  * - the sender is on the team: the identity the server asserts (P-Asserted-Identity), else the
  *   From the server authenticated — never the display name or anything in the body;
  * - with a team secret configured, `X-Ringside-Auth` is the HMAC of (sender, us, body);
- * - the body is a valid `AgentPresence`.
+ * - the body is a valid `AgentPresence` (at most 8 KiB of JSON).
  * Anything else changes nothing, is counted in `rejected` and logged (at most once a minute per
  * sender and reason). An older `seq` than the last accepted one is dropped quietly (reordering).
  *
@@ -24,6 +24,8 @@ import {
   type Supervision,
 } from '../../../shared/supervision.js';
 import type { Logger } from '../lib/logger.js';
+import { parseJsonBody } from '../sip/untrusted-input.js';
+import { callerIdentity } from './monitor-request.js';
 import { presenceAuthParts, presenceContent } from './presence.js';
 import { normaliseAor, verifyTeam } from './team-auth.js';
 
@@ -38,7 +40,7 @@ export interface IncomingPresence {
   auth: string | null;
 }
 
-export type PresenceVerdict = { accepted: true; status: 200 } | { accepted: false; status: 200 | 400 | 403; reason: string };
+export type PresenceVerdict = { accepted: true; status: 200 } | { accepted: false; status: 200 | 400 | 403 | 413; reason: string };
 
 export interface BoardServiceDeps {
   /** This supervisor's SIP address (what the team secret signs as the receiver). */
@@ -66,6 +68,8 @@ interface Entry {
 const HISTORY_MAX = 120;
 const MINUTE = 60_000;
 const LOG_EVERY_MS = 60_000;
+/** An agent-state body is under 1 KiB; anything past this is not one. */
+export const MAX_PRESENCE_CHARS = 8192;
 
 export class BoardService {
   private readonly now: () => number;
@@ -131,20 +135,18 @@ export class BoardService {
 
   /** Decides on one MESSAGE; the caller answers with `status`. */
   receive(message: IncomingPresence): PresenceVerdict {
-    const identity = message.asserted?.trim() ? message.asserted : message.from;
-    const key = normaliseAor(identity);
+    const caller = callerIdentity(message.asserted, message.from);
+    if (!caller) return this.reject('(unreadable)', 403, 'unreadable sender identity');
+    const key = caller.aor;
     const entry = this.entries.get(key);
     if (!entry) return this.reject(key, 403, 'not on the team');
     const secret = this.supervision.teamSecret;
     if (secret && !verifyTeam(secret, presenceAuthParts(key, this.deps.self, message.body), message.auth))
       return this.reject(key, 403, 'wrong or missing team secret');
-    let json: unknown;
-    try {
-      json = JSON.parse(message.body);
-    } catch {
-      return this.reject(key, 400, 'body is not JSON');
-    }
-    const parsed = agentPresenceSchema.safeParse(json);
+    if (message.body.length > MAX_PRESENCE_CHARS) return this.reject(key, 413, `body over ${MAX_PRESENCE_CHARS} characters`);
+    const json = parseJsonBody(message.body, MAX_PRESENCE_CHARS);
+    if (!json.ok) return this.reject(key, 400, json.why);
+    const parsed = agentPresenceSchema.safeParse(json.value);
     if (!parsed.success)
       return this.reject(key, 400, `invalid body (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? '?'})`);
     const presence = parsed.data;
@@ -198,7 +200,7 @@ export class BoardService {
     }
   }
 
-  private reject(key: string, status: 400 | 403, reason: string): PresenceVerdict {
+  private reject(key: string, status: 400 | 403 | 413, reason: string): PresenceVerdict {
     this.rejected += 1;
     const logKey = `${key}\u0000${reason}`;
     const at = this.now();

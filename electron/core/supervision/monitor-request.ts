@@ -10,6 +10,7 @@
  * its own clock and refuses a signature it has already seen (replay).
  */
 import { monitorModes, MONITOR_AUTH_HEADER, MONITOR_HEADER, type MonitorMode } from '../../../shared/supervision.js';
+import { aorKey, aorKeyOf, parseNameAddrList, parseParamList, percentDecode } from '../sip/untrusted-input.js';
 import { normaliseAor, signTeam, verifyTeam } from './team-auth.js';
 
 /** How far a signed request's clock may be from ours (either way). */
@@ -46,13 +47,8 @@ export function monitorRequestHeaders(opts: {
 
 /** `ts=…; sig=…` (either order, any spacing); null when malformed. */
 export function parseMonitorAuth(value: string | undefined | null): { ts: number; sig: string } | null {
-  if (typeof value !== 'string' || value.length > 300) return null;
-  const fields = new Map<string, string>();
-  for (const part of value.split(';')) {
-    const m = /^\s*([a-z]+)\s*=\s*([^\s;]+)\s*$/i.exec(part);
-    if (!m) return null;
-    fields.set(m[1].toLowerCase(), m[2]);
-  }
+  const fields = parseParamList(value, 300);
+  if (!fields || fields.size !== 2) return null;
   const ts = fields.get('ts');
   const sig = fields.get('sig');
   if (!ts || !/^\d{1,15}$/.test(ts) || !sig || !/^[0-9a-f]{64}$/i.test(sig)) return null;
@@ -79,29 +75,41 @@ export function checkMonitorAuth(opts: {
 }
 
 /**
- * The identity the server vouches for: P-Asserted-Identity (`"Name" <sip:u@d>`, first of a
- * list), else the From URI. Returns a normalised AOR, or null when neither is a SIP URI.
+ * Who is calling, and on whose word: `asserted` when the SIP server said so in
+ * P-Asserted-Identity (RFC 3325), else the From URI, which the caller wrote itself.
  */
-export function assertedIdentity(pai: string | undefined | null, from: string | undefined | null): string | null {
-  for (const candidate of [pai, from]) {
-    if (!candidate) continue;
-    const first = candidate.split(',')[0] ?? '';
-    const m = /<?\s*(sips?:[^>\s;,]+)/i.exec(first);
-    if (m && /^sips?:[^@]+@[^@]+$/i.test(m[1])) return normaliseAor(m[1]);
+export interface CallerIdentity {
+  /** Normalised AOR (`sip:user@host`). */
+  aor: string;
+  asserted: boolean;
+}
+
+/**
+ * The identity behind a request: the first SIP URI of P-Asserted-Identity (`"Name" <sip:u@d>`,
+ * a list of up to two), else the From URI. Null when neither is a SIP identity, and null when a
+ * P-Asserted-Identity is there but unreadable: a broken assertion must never fall back to the
+ * From, which anyone can write. A P-Asserted-Identity with only a tel: URI names no SIP user,
+ * so the From decides (unasserted).
+ */
+export function callerIdentity(pai: string | undefined | null, from: string | undefined | null): CallerIdentity | null {
+  if (pai !== undefined && pai !== null && pai.trim() !== '') {
+    const entries = parseNameAddrList(pai, 2);
+    if (!entries) return null;
+    for (const entry of entries) {
+      const aor = aorKey(entry.uri);
+      if (aor) return { aor, asserted: true };
+    }
   }
-  return null;
+  const aor = aorKeyOf(from);
+  return aor ? { aor, asserted: false } : null;
 }
 
 /** The agent's extension for a PBX feature code: the user part of its AOR. */
 export function extensionOf(aor: string): string {
   const m = /^sips?:([^@;]+)@/i.exec(aor.trim());
   if (!m) throw new Error(`"${aor}" is not a SIP address`);
-  let user: string;
-  try {
-    user = decodeURIComponent(m[1]);
-  } catch {
-    throw new Error(`"${aor}" has an unreadable user part`);
-  }
+  const user = percentDecode(m[1]);
+  if (user === null) throw new Error(`"${aor}" has an unreadable user part`);
   if (!/^[0-9A-Za-z*#+]{1,32}$/.test(user)) throw new Error(`the extension "${user.slice(0, 40)}" cannot be dialled as part of a feature code`);
   return user;
 }

@@ -5,6 +5,7 @@
  * configured secret, identity rests on the server (P-Asserted-Identity / authenticated From).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { aorKeyOf } from '../sip/untrusted-input.js';
 
 /** Hex HMAC-SHA256 of the parts joined with a unit separator. */
 export function signTeam(secret: string, parts: readonly string[]): string {
@@ -18,12 +19,20 @@ export function verifyTeam(secret: string, parts: readonly string[], signature: 
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** `sip:Agent1@Example.com:5060;transport=ws` and `<sip:agent1@example.com>` compare equal. */
+/**
+ * `sip:Agent1@Example.com:5060;transport=ws` and `<sip:agent1@example.com>` compare equal; a
+ * value that is not a SIP identity (a bad escape, junk) equals nothing, not even itself.
+ */
 export function sameIdentity(a: string, b: string): boolean {
-  return normaliseAor(a) === normaliseAor(b);
+  const x = aorKeyOf(a);
+  return x !== null && x === aorKeyOf(b);
 }
 
+/**
+ * The canonical spelling of a configured SIP address (team lists, this account), for keys and
+ * signatures. Never throws: a value that is no SIP identity is kept trimmed and lower-cased, so
+ * it still names itself in a log but matches no identity a peer can present.
+ */
 export function normaliseAor(uri: string): string {
-  const m = /sips?:([^@;>\s]+)@([^;>:\s]+)/i.exec(uri);
-  return m ? `sip:${decodeURIComponent(m[1] ?? '').toLowerCase()}@${(m[2] ?? '').toLowerCase()}` : uri.trim().toLowerCase();
+  return aorKeyOf(uri) ?? `unreadable:${uri.trim().toLowerCase().slice(0, 256)}`;
 }

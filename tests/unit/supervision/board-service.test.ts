@@ -177,8 +177,8 @@ describe('BoardService: stale, alerts, totals, history', () => {
 
   it('alerts: long call, long wrap-up, long pause, not registered — with the configured limits, on the sender’s durations', () => {
     const { service } = board({ heartbeatSec: 60, alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 } });
-    // The sender's clock is 2 hours off: only its own differences count.
-    const skew = -2 * 3_600_000;
+    // The sender's clock is 4 minutes behind: only its own differences count.
+    const skew = -4 * MIN;
     const sent = clock + skew;
     service.receive(
       fromAgent(
@@ -195,15 +195,17 @@ describe('BoardService: stale, alerts, totals, history', () => {
     clock += MIN;
     expect(agent(service.view()).alerts).toEqual([{ kind: 'long-call', text: 'Call over 10 min' }]);
 
-    service.receive(fromAgent(presence({ seq: 2, sentAt: clock, state: 'wrap-up', since: clock - 2 * MIN })));
+    const sent2 = clock + skew;
+    service.receive(fromAgent(presence({ seq: 2, sentAt: sent2, state: 'wrap-up', since: sent2 - 2 * MIN })));
     expect(agent(service.view()).alerts).toEqual([]);
     clock += MIN;
     expect(agent(service.view()).alerts).toEqual([{ kind: 'long-wrap-up', text: 'Wrap-up over 3 min' }]);
 
-    service.receive(fromAgent(presence({ seq: 3, sentAt: clock, state: 'paused', pauseReason: 'Lunch', since: clock - 15 * MIN })));
+    const sent3 = clock + skew;
+    service.receive(fromAgent(presence({ seq: 3, sentAt: sent3, state: 'paused', pauseReason: 'Lunch', since: sent3 - 15 * MIN })));
     expect(agent(service.view()).alerts).toEqual([{ kind: 'long-pause', text: 'Paused over 15 min' }]);
 
-    service.receive(fromAgent(presence({ seq: 4, sentAt: clock, state: 'paused', pauseReason: 'Not registered', since: clock, registered: false })));
+    service.receive(fromAgent(presence({ seq: 4, sentAt: sent3, state: 'paused', pauseReason: 'Not registered', since: sent3, registered: false })));
     expect(agent(service.view()).alerts).toEqual([{ kind: 'unregistered', text: 'Not registered' }]);
   });
 
@@ -293,5 +295,44 @@ describe('BoardService: stale, alerts, totals, history', () => {
     const v = service.view();
     expect(v.agents.map((a) => a.aor)).toEqual([A1, 'sip:agent3@127.0.0.1']);
     expect(agent(v).presence?.pauseReason).toBe('Break');
+  });
+});
+
+describe('BoardService: hostile messages', () => {
+  it('an asserted identity with a bad escape, nested brackets or a NUL is refused (403), never read as the From', () => {
+    const { service } = board();
+    for (const asserted of [
+      '<sip:%E0@pbx>',
+      '<sip:agent1%E0@127.0.0.1>',
+      '<<sip:agent1@127.0.0.1>>',
+      '<sip:agent1@127.0.0.1\u0000>',
+      `<sip:agent1@127.0.0.1>${' '.repeat(5000)}`,
+    ])
+      expect(service.receive(fromAgent(presence(), { asserted })), JSON.stringify(asserted.slice(0, 40))).toMatchObject({
+        accepted: false,
+        status: 403,
+        reason: 'unreadable sender identity',
+      });
+    expect(service.view().rejected).toBe(5);
+    expect(agent(service.view()).presence).toBeNull();
+  });
+
+  it('a From with a bad escape (no asserted identity) is refused too', () => {
+    const { service } = board();
+    expect(service.receive({ from: 'sip:%E0@127.0.0.1', asserted: null, body: JSON.stringify(presence()), auth: null })).toMatchObject({ status: 403 });
+  });
+
+  it('refuses a huge body (413) without parsing it, and bodies with prototype keys (400)', () => {
+    const { service } = board();
+    expect(service.receive(fromAgent(`{"pad":"${'x'.repeat(100_000)}"}`))).toMatchObject({ accepted: false, status: 413 });
+    const withProto = `{"__proto__":{"polluted":true},${JSON.stringify(presence()).slice(1)}`;
+    expect(service.receive(fromAgent(withProto))).toMatchObject({ accepted: false, status: 400, reason: 'body has a prototype key' });
+    const nested = JSON.stringify({ ...presence(), today: { calls: 0, connected: 0, talkSec: 0, successes: 0, constructor: { prototype: { x: 1 } } } });
+    expect(service.receive(fromAgent(nested))).toMatchObject({ accepted: false, status: 400 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Deep nesting and broken JSON are answered, not thrown.
+    expect(service.receive(fromAgent('['.repeat(4000) + ']'.repeat(4000)))).toMatchObject({ accepted: false, status: 400 });
+    expect(service.receive(fromAgent('{"v":1,'))).toMatchObject({ accepted: false, status: 400, reason: 'body is not JSON' });
+    expect(service.receive(fromAgent(presence())).accepted).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  assertedIdentity,
+  callerIdentity,
   checkMonitorAuth,
   extensionOf,
   featureCodeDialString,
@@ -85,12 +85,19 @@ describe('team signature on a monitoring request', () => {
   });
 });
 
-describe('asserted identity', () => {
-  it('prefers P-Asserted-Identity, else From', () => {
-    expect(assertedIdentity('"Boss" <sip:Supervisor1@127.0.0.1>', 'sip:someone@127.0.0.1')).toBe('sip:supervisor1@127.0.0.1');
-    expect(assertedIdentity('<sip:a@x>, <tel:+123>', null)).toBe('sip:a@x');
-    expect(assertedIdentity(undefined, 'sip:agent2@127.0.0.1;transport=ws')).toBe('sip:agent2@127.0.0.1');
-    expect(assertedIdentity('<tel:+48123>', 'sip:b@y')).toBe('sip:b@y');
-    expect(assertedIdentity('junk', 'also junk')).toBeNull();
+describe('caller identity', () => {
+  it('prefers P-Asserted-Identity (asserted), else From (not asserted)', () => {
+    expect(callerIdentity('"Boss" <sip:Supervisor1@127.0.0.1>', 'sip:someone@127.0.0.1')).toEqual({ aor: 'sip:supervisor1@127.0.0.1', asserted: true });
+    expect(callerIdentity('<sip:a@x>, <tel:+123>', null)).toEqual({ aor: 'sip:a@x', asserted: true });
+    expect(callerIdentity('<tel:+123>, <sip:a@x>', null)).toEqual({ aor: 'sip:a@x', asserted: true });
+    expect(callerIdentity(undefined, 'sip:agent2@127.0.0.1;transport=ws')).toEqual({ aor: 'sip:agent2@127.0.0.1', asserted: false });
+    expect(callerIdentity('  ', 'sip:agent2@127.0.0.1')).toEqual({ aor: 'sip:agent2@127.0.0.1', asserted: false });
+    expect(callerIdentity('<tel:+48123>', 'sip:b@y')).toEqual({ aor: 'sip:b@y', asserted: false });
+    expect(callerIdentity('junk', 'also junk')).toBeNull();
+  });
+
+  it('an unreadable P-Asserted-Identity never falls back to the From', () => {
+    for (const pai of ['<sip:%E0@pbx>', 'junk', '<<sip:a@b>>', '<sip:a@b>, <sip:c@d>, <sip:e@f>', `<sip:${'a'.repeat(3000)}@b>`, '<sip:a\u0000@b>'])
+      expect(callerIdentity(pai, 'sip:supervisor1@127.0.0.1'), pai.slice(0, 40)).toBeNull();
   });
 });

@@ -78,6 +78,40 @@ describe('agent side: who may listen', () => {
     expect(service.screen(ask({ pai: '<sip:customer1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1' }))).toMatchObject({ kind: 'reject', code: 403 });
   });
 
+  it('hostile identities are refused (403), never thrown, and never fall back to the From', () => {
+    const warn = vi.fn();
+    const { deps } = agent();
+    const service = new AgentMonitoring({ ...deps, log: { info: () => {}, warn } });
+    for (const pai of [
+      '<sip:%E0@pbx>',
+      '<sip:supervisor1%E0@127.0.0.1>',
+      '"\u0000" <sip:supervisor1@127.0.0.1>',
+      '<<sip:supervisor1@127.0.0.1>>',
+      'x'.repeat(100_000),
+    ])
+      expect(service.screen(ask({ pai })), pai.slice(0, 30)).toMatchObject({ kind: 'reject', code: 403 });
+    expect(service.screen(ask({ pai: undefined, from: 'sip:%E0@127.0.0.1' }))).toMatchObject({ kind: 'reject', code: 403 });
+    expect(service.screen(ask({ mode: 'listen\u0000'.repeat(1000) }))).toMatchObject({ kind: 'reject', code: 400 });
+    // The log line quotes nothing raw: no control characters, clipped.
+    for (const [line] of warn.mock.calls as Array<[string]>) {
+      // eslint-disable-next-line no-control-regex -- the point: no raw control character reaches the log
+      expect(line).not.toMatch(/[\u0000-\u001f]/);
+      expect(line.length).toBeLessThan(600);
+    }
+  });
+
+  it('an INFO mode change with a prototype key or an oversized body is refused (400)', async () => {
+    const { service } = agent();
+    service.screen(ask());
+    const monitor = { side: 'agent' as const, mode: 'listen' as const, peer: 'sip:supervisor1@127.0.0.1', target: 'c1' };
+    service.onCall(call({ id: 'm1', direction: 'inbound', state: 'answering', monitor }));
+    const m1 = call({ id: 'm1', monitor });
+    expect(await service.onInfo(m1, 'application/vnd.ringside.monitor+json', '{"mode":"whisper","__proto__":{"x":1}}')).toMatchObject({ code: 400 });
+    expect(await service.onInfo(m1, 'application/vnd.ringside.monitor+json', `{"mode":"whisper","pad":"${'x'.repeat(1000)}"}`)).toMatchObject({ code: 400 });
+    expect(service.onInfo(m1, 'application/vnd.ringside.monitor+json\u0000', '{"mode":"whisper"}')).toBeNull();
+    expect(await service.onInfo(m1, 'Application/Vnd.Ringside.Monitor+JSON; charset=utf-8', '{"mode":"whisper"}')).toEqual({ code: 200, reason: 'OK' });
+  });
+
   it('refuses strangers with 403 before saying anything about calls', () => {
     expect(agent({}, []).service.screen(ask({ pai: '<sip:agent2@127.0.0.1>' }))).toMatchObject({ kind: 'reject', code: 403 });
     expect(agent({ role: 'supervisor' }).service.screen(ask())).toMatchObject({ kind: 'reject', code: 403 });

@@ -6,9 +6,22 @@
  * - the sender is on the team: the identity the server asserts (P-Asserted-Identity), else the
  *   From the server authenticated — never the display name or anything in the body;
  * - with a team secret configured, `X-Ringside-Auth` is the HMAC of (sender, us, body);
- * - the body is a valid `AgentPresence` (at most 8 KiB of JSON).
+ * - the body is a valid `AgentPresence` (at most 8 KiB of JSON);
+ * - it is fresh (see below).
  * Anything else changes nothing, is counted in `rejected` and logged (at most once a minute per
- * sender and reason). An older `seq` than the last accepted one is dropped quietly (reordering).
+ * sender and reason). An older `seq` than the last accepted one that is otherwise fresh is
+ * dropped quietly: messages in flight together can arrive out of order.
+ *
+ * Freshness, so that a recorded message replayed later cannot make a silent agent look live:
+ * - `sentAt` is within ±5 minutes of our clock (the same bound as a signed monitoring request);
+ * - read through the agent's clock offset (the smallest receivedAt − sentAt seen from it), it
+ *   arrived no more than 3 heartbeats late: later than that it describes a state the board would
+ *   already call stale;
+ * - its `seq` is above the last accepted one. A new run of the agent's app starts its seq at its
+ *   clock in ms, so it continues above the last run's.
+ * What the board knows of an agent's clock and seq is forgotten 10 minutes (twice the clock bound)
+ * after its last accepted message: by then every message recorded before is outside the ±5 minutes,
+ * and an agent whose clock was set back is heard again.
  *
  * Durations use the sender's clock only for differences between its own timestamps, plus the
  * receiver's clock since the message arrived, so clocks that disagree do not skew the alerts.
@@ -25,7 +38,7 @@ import {
 } from '../../../shared/supervision.js';
 import type { Logger } from '../lib/logger.js';
 import { parseJsonBody } from '../sip/untrusted-input.js';
-import { callerIdentity } from './monitor-request.js';
+import { callerIdentity, MONITOR_AUTH_WINDOW_MS } from './monitor-request.js';
 import { presenceAuthParts, presenceContent } from './presence.js';
 import { normaliseAor, verifyTeam } from './team-auth.js';
 
@@ -63,6 +76,8 @@ interface Entry {
   lastHeardAt: number | null;
   /** Alert kinds last emitted, to notice when one appears or clears. */
   signature: string;
+  /** What the last accepted messages said about the sender's clock and sequence (see freshness). */
+  clock: { offset: number; seq: number } | null;
 }
 
 const HISTORY_MAX = 120;
@@ -70,6 +85,8 @@ const MINUTE = 60_000;
 const LOG_EVERY_MS = 60_000;
 /** An agent-state body is under 1 KiB; anything past this is not one. */
 export const MAX_PRESENCE_CHARS = 8192;
+/** How far an agent's clock may be from ours. */
+export const CLOCK_SKEW_MS = MONITOR_AUTH_WINDOW_MS;
 
 export class BoardService {
   private readonly now: () => number;
@@ -151,17 +168,33 @@ export class BoardService {
       return this.reject(key, 400, `invalid body (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message ?? '?'})`);
     const presence = parsed.data;
     const at = this.now();
-    // Out of order: an older message must not undo a newer one. A stale agent may be a new run
-    // of the app (whose clock went back): take it.
-    if (entry.presence && presence.seq <= entry.presence.seq && !this.isStale(entry, at))
-      return { accepted: false, status: 200, reason: 'older than the last message' };
+    const fresh = this.freshness(entry, presence, at);
+    if (fresh === 'reordered') return { accepted: false, status: 200, reason: 'older than the last message' };
+    if (fresh !== 'fresh') return this.reject(key, 400, fresh);
     // A heartbeat that repeats what the board shows needs no emit of its own: the durations the
     // renderer derives stay right, and the next real change carries the new times.
     const repeat = entry.presence !== null && !this.isStale(entry, at) && presenceContent(entry.presence) === presenceContent(presence);
+    const delay = at - presence.sentAt;
+    entry.clock = { offset: entry.clock ? Math.min(entry.clock.offset, delay) : delay, seq: presence.seq };
     entry.presence = presence;
     entry.lastHeardAt = at;
     if (!repeat) this.changed();
     return { accepted: true, status: 200 };
+  }
+
+  /** 'fresh', 'reordered' (in-flight overtaking: dropped quietly), or why it is refused. */
+  private freshness(entry: Entry, presence: AgentPresence, at: number): string {
+    const delay = at - presence.sentAt;
+    if (delay > CLOCK_SKEW_MS) return `sent ${Math.round(delay / 1000)} s ago by our clock: too old (or the agent's clock is behind)`;
+    if (-delay > CLOCK_SKEW_MS) return `sent ${Math.round(-delay / 1000)} s in the future by our clock: the agent's clock is ahead`;
+    if (entry.clock && entry.lastHeardAt !== null && at - entry.lastHeardAt > 2 * CLOCK_SKEW_MS) entry.clock = null;
+    if (!entry.clock) return 'fresh';
+    const late = delay - entry.clock.offset;
+    const limit = 3 * this.supervision.heartbeatSec * 1000;
+    if (late > limit)
+      return `arrived ${Math.round(late / 1000)} s later than this agent's messages do: delayed or replayed (or the agent's clock was set back)`;
+    if (presence.seq <= entry.clock.seq) return 'reordered';
+    return 'fresh';
   }
 
   view(): BoardView {
@@ -196,7 +229,7 @@ export class BoardService {
     for (const aor of team) {
       const key = normaliseAor(aor);
       if (this.entries.has(key)) continue;
-      this.entries.set(key, keep.get(key) ?? { aor, presence: null, lastHeardAt: null, signature: '' });
+      this.entries.set(key, keep.get(key) ?? { aor, presence: null, lastHeardAt: null, signature: '', clock: null });
     }
   }
 

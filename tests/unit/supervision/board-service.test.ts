@@ -142,7 +142,7 @@ describe('BoardService: who is accepted', () => {
 });
 
 describe('BoardService: stale, alerts, totals, history', () => {
-  it('turns an agent stale after 3 heartbeats of silence, emits it, and takes it back when it speaks again (even a new run with a lower seq)', () => {
+  it('turns an agent stale after 3 heartbeats of silence, emits it, and takes it back when it speaks again (a new run too)', () => {
     const { service, emits } = board({ heartbeatSec: 1 });
     service.start();
     service.receive(
@@ -162,8 +162,8 @@ describe('BoardService: stale, alerts, totals, history', () => {
     // The last known call is still there for the supervisor to see, greyed.
     expect(stale.presence?.call?.direction).toBe('outbound');
     expect(service.view().totals.onCall).toBe(0);
-    // A restarted app (lower seq) is accepted once the agent is stale.
-    expect(service.receive(fromAgent(presence({ seq: 5 }))).accepted).toBe(true);
+    // A restarted app starts its seq at its clock in ms: above the last run's, so it is taken.
+    expect(service.receive(fromAgent(presence({ seq: clock }))).accepted).toBe(true);
     expect(agent(service.view())).toMatchObject({ stale: false, state: 'available' });
     service.stop();
   });
@@ -295,6 +295,92 @@ describe('BoardService: stale, alerts, totals, history', () => {
     const v = service.view();
     expect(v.agents.map((a) => a.aor)).toEqual([A1, 'sip:agent3@127.0.0.1']);
     expect(agent(v).presence?.pauseReason).toBe('Break');
+  });
+});
+
+describe('BoardService: replayed and stale messages', () => {
+  it('refuses a sentAt more than 5 minutes from our clock, either way, and counts it', () => {
+    const { service, warn } = board({ heartbeatSec: 5 });
+    expect(service.receive(fromAgent(presence({ sentAt: clock - 6 * MIN })))).toMatchObject({
+      accepted: false,
+      status: 400,
+      reason: expect.stringMatching(/too old/),
+    });
+    expect(service.receive(fromAgent(presence({ sentAt: clock + 6 * MIN })))).toMatchObject({
+      accepted: false,
+      status: 400,
+      reason: expect.stringMatching(/in the future/),
+    });
+    expect(agent(service.view()).presence).toBeNull();
+    expect(service.view().rejected).toBe(2);
+    expect(String(warn.mock.calls.at(-1)?.[0])).toMatch(/clock is ahead/);
+    // Inside the bound: an agent whose clock is a few minutes off is still heard.
+    expect(service.receive(fromAgent(presence({ sentAt: clock + 4 * MIN }))).accepted).toBe(true);
+  });
+
+  it('a recorded message replayed after the agent went silent does not bring it back', () => {
+    const { service } = board({ heartbeatSec: 1 });
+    const recorded = presence({ seq: 100, sentAt: clock, state: 'available' });
+    expect(service.receive(fromAgent(recorded)).accepted).toBe(true);
+    clock += 1000;
+    expect(service.receive(fromAgent(presence({ seq: 101, sentAt: clock, state: 'paused', pauseReason: 'Break' }))).accepted).toBe(true);
+    // The agent goes quiet: stale after 3 heartbeats.
+    clock += 3500;
+    expect(agent(service.view()).stale).toBe(true);
+    // Both old messages again, word for word: too late for this agent's clock and behind its seq.
+    const replay = service.receive(fromAgent(recorded));
+    expect(replay).toMatchObject({ accepted: false, status: 400, reason: expect.stringMatching(/delayed or replayed/) });
+    expect(agent(service.view())).toMatchObject({ stale: true, state: 'offline' });
+    // A message with the next seq but an old sentAt (held back, then sent on) is as late.
+    expect(service.receive(fromAgent(presence({ seq: 102, sentAt: clock - 4000 }))).accepted).toBe(false);
+    expect(service.view().rejected).toBe(2);
+  });
+
+  it('a replay within the heartbeat tolerance is behind the seq: dropped quietly, nothing changes', () => {
+    const { service } = board({ heartbeatSec: 5 });
+    const first = presence({ seq: 7, state: 'paused', pauseReason: 'Break' });
+    service.receive(fromAgent(first));
+    clock += 1000;
+    service.receive(fromAgent(presence({ seq: 8, sentAt: clock, state: 'available' })));
+    clock += 1000;
+    expect(service.receive(fromAgent(first))).toMatchObject({ accepted: false, status: 200, reason: 'older than the last message' });
+    expect(agent(service.view()).presence?.state).toBe('available');
+  });
+
+  it('learns the sender’s clock offset: a steady clock 4 minutes behind is fine, one message late by more than 3 heartbeats is not', () => {
+    const { service } = board({ heartbeatSec: 2 });
+    const skew = -4 * MIN;
+    let seq = 1;
+    for (let i = 0; i < 5; i++) {
+      expect(service.receive(fromAgent(presence({ seq: seq++, sentAt: clock + skew - 50 }))).accepted).toBe(true);
+      clock += 2000;
+    }
+    // 5 s late against that offset: within 3 × 2 s.
+    expect(service.receive(fromAgent(presence({ seq: seq++, sentAt: clock + skew - 5000 }))).accepted).toBe(true);
+    // 7 s late: refused, although well inside the 5-minute bound of our clock.
+    expect(service.receive(fromAgent(presence({ seq: seq++, sentAt: clock + skew - 7000 })))).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/arrived 7 s later/),
+    });
+    // A faster message (the clock moved forward a little) is taken and becomes the new offset.
+    expect(service.receive(fromAgent(presence({ seq: seq++, sentAt: clock + skew + 3000 }))).accepted).toBe(true);
+    expect(service.receive(fromAgent(presence({ seq: seq++, sentAt: clock + skew - 4000 }))).accepted).toBe(false);
+  });
+
+  it('forgets an agent’s clock 10 minutes after it was last heard: a clock set back is heard again, old recordings are by then out of bounds', () => {
+    const { service } = board({ heartbeatSec: 1 });
+    const recorded = presence({ seq: 50, sentAt: clock });
+    service.receive(fromAgent(recorded));
+    clock += 1000;
+    // The agent's clock is set back a minute: its messages look a minute late, refused...
+    expect(service.receive(fromAgent(presence({ seq: 51, sentAt: clock - MIN }))).accepted).toBe(false);
+    clock += 9 * MIN;
+    expect(service.receive(fromAgent(presence({ seq: 60, sentAt: clock - MIN }))).accepted).toBe(false);
+    // ...until the board has not taken a message from it for 10 minutes.
+    clock += MIN + 1000;
+    expect(service.receive(fromAgent(recorded))).toMatchObject({ accepted: false, reason: expect.stringMatching(/too old/) });
+    expect(service.receive(fromAgent(presence({ seq: 70, sentAt: clock - MIN, state: 'paused', pauseReason: 'Back' }))).accepted).toBe(true);
+    expect(agent(service.view()).presence?.pauseReason).toBe('Back');
   });
 });
 

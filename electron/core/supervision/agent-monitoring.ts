@@ -2,11 +2,13 @@
  * The agent's side of listen / whisper / barge in plain-proxy mode.
  *
  * A supervisor's app calls this app with `X-Ringside-Monitor: <mode>`. Before anything rings we
- * decide: answered at once only when (a) the identity the server asserts (P-Asserted-Identity,
- * else From) is one of this agent's supervisors, (b) with a team secret configured, the request
- * is signed with it, fresh (±5 min) and not replayed, and (c) a customer call is active or held.
- * Otherwise it is refused (403; 486/480 for an allowed supervisor when busy / no call), logged,
- * and never shown. Once answered, the renderer's media engine is told to mix the monitoring
+ * decide: answered at once only when (a) the caller's identity (P-Asserted-Identity, else From)
+ * is one of this agent's supervisors, (b) that identity is verified — with a team secret
+ * configured, the request is signed with it, fresh (±5 min) and not replayed; without one, the
+ * SIP server asserted it (P-Asserted-Identity: the account relies on the server, as it does when
+ * no secret is set), since a From header is whatever the caller wrote — and (c) a customer call
+ * is active or held. Otherwise it is refused (403; 486/480 for an allowed supervisor when busy /
+ * no call), logged, and never shown: nobody listens to a call on an unverified word. Once answered, the renderer's media engine is told to mix the monitoring
  * call with the customer call (`monitor-mix`), again on every in-dialog mode change, and the
  * monitoring call is hung up when the customer call ends.
  */
@@ -98,6 +100,12 @@ export class AgentMonitoring {
     if (!caller) return refuse(403, 'Forbidden', 'the caller’s identity is unreadable');
     const identity = caller.aor;
     if (!supervision.supervisors.some((s) => sameIdentity(s, identity))) return refuse(403, 'Forbidden', `${identity} is not one of this agent's supervisors`);
+    if (!supervision.teamSecret && !caller.asserted)
+      return refuse(
+        403,
+        'Forbidden',
+        `${identity} is not verified: the SIP server asserted no identity (P-Asserted-Identity) and no team secret is set, and a From header is whatever the caller wrote`,
+      );
     const mode = parseMonitorMode(facts.mode);
     if (!mode) return refuse(400, 'Bad Request', `unknown monitoring mode "${printable(String(facts.mode).slice(0, 20))}"`);
     if (supervision.teamSecret) {

@@ -78,6 +78,34 @@ describe('agent side: who may listen', () => {
     expect(service.screen(ask({ pai: '<sip:customer1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1' }))).toMatchObject({ kind: 'reject', code: 403 });
   });
 
+  it('without a team secret, a request the server did not assert (From only) is refused, and the log says why', () => {
+    const warn = vi.fn();
+    const { service, deps } = agent();
+    const unasserted = new AgentMonitoring({ ...deps, log: { info: () => {}, warn } });
+    for (const pai of [undefined, '', '<tel:+48225550100>'])
+      expect(unasserted.screen(ask({ pai, from: 'sip:supervisor1@127.0.0.1' })), String(pai)).toEqual({ kind: 'reject', code: 403, reason: 'Forbidden' });
+    expect(warn).toHaveBeenCalledTimes(3);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(
+      /monitoring request from sip:supervisor1@127\.0\.0\.1 refused \(403\): sip:supervisor1@127\.0\.0\.1 is not verified: the SIP server asserted no identity/,
+    );
+    expect(deps.setMonitor).not.toHaveBeenCalled();
+    expect(unasserted.view()).toBeNull();
+    // The same supervisor, asserted by the server, is answered.
+    expect(service.screen(ask())).toMatchObject({ kind: 'answer' });
+  });
+
+  it('with a team secret, the signature verifies the identity: a From-only request signed right is answered', () => {
+    const auth = monitorRequestHeaders({
+      mode: 'listen',
+      supervisorAor: 'sip:supervisor1@127.0.0.1',
+      agentAor: 'sip:agent1@127.0.0.1',
+      teamSecret: 'team',
+      nowMs: now,
+    })[1].split(': ')[1];
+    expect(agent({ teamSecret: 'team' }).service.screen(ask({ pai: undefined, auth }))).toMatchObject({ kind: 'answer' });
+    expect(agent({ teamSecret: 'team' }).service.screen(ask({ pai: undefined }))).toMatchObject({ kind: 'reject', code: 403 });
+  });
+
   it('hostile identities are refused (403), never thrown, and never fall back to the From', () => {
     const warn = vi.fn();
     const { deps } = agent();

@@ -3,17 +3,18 @@
  * with logic is in electron/core, which runs (and is tested) without Electron; what the shell
  * decides itself (sender, permissions, quitting) is in small modules beside this one.
  */
-import { app, ipcMain, powerMonitor, session } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, session } from 'electron';
 import { join } from 'node:path';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/sip/account-store';
 import { createCore } from '../core/app/create-core';
 import { drop } from '../core/lib/drop';
-import { openSqliteStore } from '../core/data/sqlite-store';
+import { keepLastGood, openWithRecovery } from '../core/data/open-store';
 import { registerRequestHandlers } from './ipc';
 import { claimSingleInstance, stopBeforeQuit } from './lifecycle';
 import { rendererEntry } from './own-page';
 import { installPermissionHandlers } from './permissions';
 import { SecureAccountStore } from './secure-account-store';
+import { askAboutData } from './start-dialog';
 import { createWindow } from './window';
 
 const dev = !app.isPackaged && process.env.RINGSIDE_DEV === '1';
@@ -35,7 +36,14 @@ async function boot(): Promise<void> {
   const secure = new SecureAccountStore();
   const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : secure;
   const dbPath = join(app.getPath('userData'), 'ringside.db');
-  const store = openSqliteStore(dbPath);
+  // A damaged or too-new data file is shown in a dialog with what can be done, never a silent exit.
+  const opened = await openWithRecovery(dbPath, (problem, options) => askAboutData(dialog, problem, options));
+  if (!opened) {
+    app.exit(1);
+    return;
+  }
+  const { store } = opened;
+  if (opened.recovered) dialog.showMessageBoxSync({ type: 'info', title: 'Ringside', message: opened.recovered });
   const core = createCore({ accounts, store, dbPath, auditKeys: secure.auditKeyStore(join(app.getPath('userData'), 'audit-key')) });
   const entry = rendererEntry(appRoot);
 
@@ -45,6 +53,8 @@ async function boot(): Promise<void> {
   registerRequestHandlers(ipcMain, core, entry);
 
   await core.start();
+  // The data opened and migrated: it is the good copy to go back to if the file is ever damaged.
+  drop(keepLastGood(store, dbPath), undefined, 'keep a good copy of the data');
   for (const scheme of ['tel', 'sip']) if (!app.isDefaultProtocolClient(scheme)) app.setAsDefaultProtocolClient(scheme);
   openLink = (url) => {
     if (!LINK.test(url) || url.length > 512) return;

@@ -40,7 +40,6 @@ export function createCore(deps: CoreDeps): Core {
   const events = new Emitter<CoreEvents>(log);
   const bridge = new MediaBridge({ send: (request) => hub.emit('media:request', request) }, deps.mediaTimeoutMs);
   const campaignId = (): number | null => workspace?.selectedCampaignId ?? null;
-
   const compliance = new ComplianceService({
     store,
     dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
@@ -61,7 +60,6 @@ export function createCore(deps: CoreDeps): Core {
     currentCampaignId: campaignId,
     dispositionRequired: () => workspace?.awaitingDisposition ?? false,
   });
-
   const calls: CallManager = new CallManager({
     line: () => (line.sip && line.account ? { ua: line.sip.ua, isRegistered: line.sip.isRegistered, aor: line.account.aor } : null),
     // The one gate: every dial and transfer target, whatever path it came by, is decided and logged.
@@ -185,7 +183,10 @@ export function createCore(deps: CoreDeps): Core {
       const peer = hub.add(sink);
       return {
         handle: (channel, payload) => router.handle(channel, payload, peer),
-        close: () => hub.remove(peer),
+        close: () => {
+          hub.remove(peer);
+          importJobs.connectionClosed(peer); // its unfinished upload is released now, not at its idle timeout
+        },
       };
     },
     openLink: (url) =>

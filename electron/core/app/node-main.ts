@@ -9,7 +9,7 @@ import { MemoryAccountStore, ProvisionedAccountStore, readProvisioningFile, type
 import { startBrowserServer } from '../ipc/browser-server.js';
 import { createCore } from './create-core.js';
 import { defaultDataDir } from './data-dir.js';
-import { openSqliteStore } from '../data/sqlite-store.js';
+import { keepLastGood, openWithRecovery, RECOVERY_LABELS } from '../data/open-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -17,9 +17,25 @@ async function main(): Promise<void> {
   const configPath = process.env.RINGSIDE_CONFIG;
   const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : new MemoryAccountStore();
   const dbPath = resolve(defaultDataDir(), 'ringside.db');
-  const store = openSqliteStore(dbPath);
+  // No window to ask in before the page is served: the choice is given ahead, or the way out is printed.
+  const chosen = process.env.RINGSIDE_ON_DAMAGED_DATA;
+  const opened = await openWithRecovery(dbPath, (problem, options) => {
+    const pick = options.find((o) => o === chosen);
+    if (pick) return pick;
+    console.error(`Ringside: ${problem.message}\n  (${problem.detail})`);
+    const ways = options.filter((o) => o !== 'quit' && o !== 'retry');
+    if (ways.length)
+      console.error(
+        `  To go on, start again with RINGSIDE_ON_DAMAGED_DATA=${ways.join(' or ')} (${ways.map((w) => RECOVERY_LABELS[w].toLowerCase()).join(' / ')}).`,
+      );
+    return 'quit';
+  });
+  if (!opened) process.exit(2);
+  const { store } = opened;
+  if (opened.recovered) console.log(`Ringside: ${opened.recovered}`);
   const core = createCore({ accounts, store, dbPath });
   await core.start();
+  keepLastGood(store, dbPath).catch((e: unknown) => console.warn('Ringside: could not keep a good copy of the data', e));
   const rendererDir = process.env.RINGSIDE_RENDERER_DIR ?? resolve(here, '../../dist/renderer');
   const port = process.env.RINGSIDE_PORT ? Number(process.env.RINGSIDE_PORT) : 0;
   const server = await startBrowserServer(core, { rendererDir, port });

@@ -229,5 +229,10 @@ export interface Store {
   dnc: DncRepository;
   audit: AuditRepository;
   scrub: ScrubRepository;
+  /**
+   * Writes a consistent copy of the data to `path` while the store stays in use (an embedded
+   * store's "last good copy"); a server database has its own backups and need not implement it.
+   */
+  backup?(path: string): Promise<void>;
   close(): void;
 }

@@ -364,6 +364,11 @@ class SqliteStore implements Store {
       .immediate();
   }
 
+  async backup(path: string): Promise<void> {
+    // SQLite's online backup: page by page between statements, so calls and dispositions go on.
+    await this.db.backup(path);
+  }
+
   close(): void {
     if (!this.db.open) return;
     this.statements.clear();

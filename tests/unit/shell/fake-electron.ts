@@ -197,6 +197,9 @@ export const fake = {
   safeStorage: new FakeSafeStorage(),
   windows: [] as FakeBrowserWindow[],
   openedExternally: [] as string[],
+  /** Message boxes shown, and the button index each answers with (scripted; default the first). */
+  dialogs: [] as Array<{ type?: string; message: string; buttons?: string[] }>,
+  dialogAnswers: [] as number[],
 };
 
 /** The module `electron` as the shell imports it (named exports and the default object). */
@@ -208,6 +211,12 @@ export function electronModule(): Record<string, unknown> {
     powerMonitor: fake.powerMonitor,
     safeStorage: fake.safeStorage,
     BrowserWindow: FakeBrowserWindow,
+    dialog: {
+      showMessageBoxSync: (options: { type?: string; message: string; buttons?: string[] }) => {
+        fake.dialogs.push(options);
+        return fake.dialogAnswers.shift() ?? 0;
+      },
+    },
     shell: {
       openExternal: async (url: string) => {
         fake.openedExternally.push(url);

@@ -13,6 +13,8 @@ const world = vi.hoisted(() => {
     finishStop: () => undefined as void,
     handled: [] as Array<[unknown, unknown]>,
     opened: [] as string[],
+    /** What opening the data file throws, if anything (a damaged file). */
+    storeError: null as Error | null,
   };
   return state;
 });
@@ -47,11 +49,14 @@ vi.mock('../../../electron/core/app/create-core', () => ({
 }));
 
 vi.mock('../../../electron/core/data/sqlite-store', () => ({
-  openSqliteStore: () => ({
-    close: () => {
-      world.storeClosed++;
-    },
-  }),
+  openSqliteStore: () => {
+    if (world.storeError) throw world.storeError;
+    return {
+      close: () => {
+        world.storeClosed++;
+      },
+    };
+  },
 }));
 
 vi.mock('../../../electron/shell/secure-account-store', () => ({
@@ -67,7 +72,7 @@ vi.mock('../../../electron/shell/secure-account-store', () => ({
 }));
 
 beforeEach(() => {
-  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], opened: [] });
+  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], opened: [], storeError: null });
 });
 
 /** Runs main.ts afresh with the stand-in set up by `arrange`; returns the stand-in it used. */
@@ -97,6 +102,20 @@ describe('main', () => {
     expect(fake.ipcMain.handlers.size).toBe(0);
     expect(fake.windows).toHaveLength(0);
     expect(fake.app.listenerCount('second-instance')).toBe(0);
+  });
+
+  it('a damaged data file is shown in a dialog with what can be done; Quit starts nothing', async () => {
+    world.storeError = Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' });
+    const fake = await runMain((f) => {
+      f.dialogs.length = 0;
+      f.dialogAnswers.splice(0, Infinity, 1);
+    });
+    await vi.waitFor(() => expect(fake.app.exitCodes).toEqual([1]));
+    expect(fake.dialogs).toHaveLength(1);
+    expect(fake.dialogs[0]).toMatchObject({ type: 'error', buttons: ['Start with empty data', 'Quit'] });
+    expect(fake.dialogs[0]!.message).toMatch(/data file is damaged and cannot be opened/);
+    expect(world.created).toBe(0);
+    expect(fake.windows).toHaveLength(0);
   });
 
   it('boots: sender-checked handlers, permission handlers, one window on the canonical entry', async () => {

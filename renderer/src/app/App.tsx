@@ -13,7 +13,7 @@ import { CampaignPicker } from '../features/campaigns/CampaignPicker';
 import { ComplianceBanner } from '../features/compliance/ComplianceBanner';
 import { CompliancePanel } from '../features/compliance/CompliancePanel';
 import { DialPad } from '../features/softphone/DialPad';
-import { ImportWizard } from '../features/workspace/ImportWizard';
+import { ImportWizard } from '../features/import/ImportWizard';
 import { IncomingCallBanner } from '../features/softphone/IncomingCallBanner';
 import { LeadCard } from '../features/leads/LeadCard';
 import { LeadList } from '../features/leads/LeadList';

@@ -203,7 +203,7 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
       notice: null,
     },
     stats: { day: '2026-11-26', calls: 0, connected: 0, talkSec: 0, dispositions: {}, successes: 0 },
-    compliance: { registries: [], maxSnapshotAgeDays: 31, banner: null, inboxDir: '', inboxFiles: [], import: null, auditEntries: 0 },
+    compliance: { registries: [], maxSnapshotAgeDays: 31, banner: null, inboxDir: '', inboxFiles: [], import: null, auditEntries: 0, auditVerification: null },
     board: board(),
     monitor: null,
     monitored: null,

@@ -14,7 +14,7 @@ import type { Store } from '../../../electron/core/data/repositories.js';
 import { startBrowserServer, type BrowserServer } from '../../../electron/core/ipc/browser-server.js';
 import { MemoryAccountStore } from '../../../electron/core/sip/account-store.js';
 import { connectWebSocket } from '../../../renderer/src/ipc/connect.js';
-import { uploadFile } from '../../../renderer/src/features/workspace/upload-file.js';
+import { uploadFile } from '../../../renderer/src/features/import/upload-file.js';
 import type { RingsideApi } from '../../../shared/contract.js';
 import { base64Length, importChunkBytes, wireFrameMaxBytes } from '../../../shared/import.js';
 import type { ImportReport } from '../../../shared/workspace.js';

@@ -2,7 +2,7 @@
 /** The import wizard: the three duplicate choices (Merge first), the report of duplicates, and uploads it releases. */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ImportWizard } from '../../../renderer/src/features/workspace/ImportWizard';
+import { ImportWizard } from '../../../renderer/src/features/import/ImportWizard';
 import { resetStore, store } from '../../../renderer/src/store/store';
 import { ApiContext } from '../../../renderer/src/ui/api-context';
 import type { RingsideApi } from '../../../shared/contract';

@@ -14,6 +14,7 @@ export const initialCompliance: ComplianceStatus = {
   inboxFiles: [],
   import: null,
   auditEntries: 0,
+  auditVerification: null,
 };
 
 export interface ComplianceSlice {

@@ -129,6 +129,37 @@ async function talking(peer: TestPeer, phone: NodePhone) {
   return { id: dial.value.id, invitation, active };
 }
 
+describe('a call whose audio went with its window', () => {
+  it('a reload of the page that held the audio ends the call honestly: BYE to the customer, the reason on the call', async () => {
+    const { peer } = await registeredAgent();
+    const phone = await customer();
+    const { id, invitation } = await talking(peer, phone);
+    const byeAtCustomer = waitForState(invitation, SessionState.Terminated);
+    // The reloaded page says it is ready again, with a new media engine and none of the old calls.
+    await peer.request('app:ready', { media: true });
+    const ended = await peer.waitForCall((c) => c.id === id && c.state === 'ended');
+    expect(ended.detail).toMatch(/window holding the call’s audio was reloaded or closed/);
+    await byeAtCustomer;
+  });
+
+  it('closing the window that held the audio ends its calls too; another window opening meanwhile does not', async () => {
+    const { core, peer } = await registeredAgent();
+    const phone = await customer();
+    const { id, invitation } = await talking(peer, phone);
+    // A second window (browser mode: another tab) connects: the first one keeps the media.
+    const second = connectSdpPeer(core);
+    await second.request('app:ready', { media: true });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(core.calls.list().find((c) => c.id === id)?.state).toBe('active');
+    const byeAtCustomer = waitForState(invitation, SessionState.Terminated);
+    peer.close();
+    await byeAtCustomer;
+    const ended = await second.waitForCall((c) => c.id === id && c.state === 'ended');
+    expect(ended.detail).toMatch(/reloaded or closed/);
+    second.close();
+  });
+});
+
 describe('calls', () => {
   it('dials a customer, talks, and hangs up (BYE from the agent)', async () => {
     const { peer } = await registeredAgent();

@@ -10,7 +10,7 @@ import type { CallSessionView } from '../../../shared/call-session.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { Result } from '../../../shared/result.js';
 import { callHandlers } from '../calls/call-handlers.js';
-import { CallManager } from '../calls/call-manager.js';
+import { AUDIO_GONE, CallManager } from '../calls/call-manager.js';
 import { callerIdVerified } from '../calls/caller-id.js';
 import { openLink } from '../calls/link-offer.js';
 import { campaignHandlers } from '../campaigns/campaign-handlers.js';
@@ -23,6 +23,7 @@ import { RequestRouter, type ChannelsOf, type Handlers } from '../ipc/router.js'
 import { leadHandlers } from '../leads/lead-handlers.js';
 import type { CoreEvents } from '../lib/core-events.js';
 import { Emitter } from '../lib/emitter.js';
+import { drop } from '../lib/drop.js';
 import { consoleLogger } from '../lib/logger.js';
 import { MediaBridge } from '../media/media-bridge.js';
 import { SipLine } from '../sip/sip-line.js';
@@ -35,7 +36,7 @@ export type { Core, CoreConnection, CoreDeps } from './core.js';
 export function createCore(deps: CoreDeps): Core {
   const { store } = deps;
   const log = deps.log ?? consoleLogger;
-  const hub = new EventHub();
+  const hub = new EventHub(() => drop(calls.endAll(AUDIO_GONE), log.warn, 'end the calls that lost their audio'));
   const emit = hub.emit.bind(hub);
   const events = new Emitter<CoreEvents>(log);
   const bridge = new MediaBridge({ send: (request) => hub.emit('media:request', request) }, deps.mediaTimeoutMs);
@@ -131,7 +132,6 @@ export function createCore(deps: CoreDeps): Core {
   });
   events.on('call-removed', (removed) => hub.emit('call:removed', removed));
   events.on('registration', (view) => workspace.onRegistration(view.state === 'registered'));
-
   const snapshot = (): Snapshot => ({
     registration: line.registration,
     account: line.view(),

@@ -29,11 +29,16 @@ export interface LineHandle {
   readonly aor: string;
 }
 
+/** Why a call ended when the page with its audio went away. */
+export const AUDIO_GONE = 'Ended: the Ringside window holding the call’s audio was reloaded or closed, so the call had no sound any more.';
+
 interface CallEntry {
   view: CallSessionView;
   session: Inviter | Invitation;
   sdh: ProxySessionDescriptionHandler | null;
   endedBy: 'local' | 'remote' | null;
+  /** Why the core itself ended the call (it lost its audio), shown instead of "You hung up". */
+  endReason?: string;
   finalStatus: { code: number; reason: string } | null;
   transferred: boolean;
   lastDirection: string | null;
@@ -447,6 +452,18 @@ export class CallManager {
     }
   }
 
+  /**
+   * Ends every live call because their audio is gone (the window holding the media engine was
+   * reloaded or closed), with that reason on each: an honest end instead of a call that looks
+   * live and carries no sound.
+   */
+  async endAll(reason: string): Promise<number> {
+    const live = [...this.calls.values()].filter((c) => LIVE.includes(c.view.state));
+    for (const entry of live) entry.endReason = reason;
+    await Promise.all(live.map((c) => this.hangup(c.view.id).catch(() => undefined)));
+    return live.length;
+  }
+
   /** Ends every live call (app quitting / account changed). */
   async hangupAll(): Promise<void> {
     await Promise.all([...this.calls.values()].filter((c) => LIVE.includes(c.view.state)).map((c) => this.hangup(c.view.id).catch(() => undefined)));
@@ -573,14 +590,14 @@ export class CallManager {
       if (outcome === 'cancelled' && entry.endedBy !== 'local') outcome = 'failed';
       detail = `${entry.finalStatus.code} ${entry.finalStatus.reason}`;
     } else outcome = entry.endedBy === 'local' ? 'cancelled' : 'failed';
-    this.finish(entry, outcome, detail, entry.finalStatus?.code ?? null);
+    this.finish(entry, outcome, entry.endReason ?? detail, entry.finalStatus?.code ?? null);
   }
 
   private endLocally(entry: CallEntry, outcome: CallOutcome, detail: string): void {
     if (entry.view.state === 'ended') return;
     entry.sdh?.close();
     drop(entry.session.dispose(), this.deps.log.warn, 'dispose session');
-    this.finish(entry, outcome, detail, entry.finalStatus?.code ?? null);
+    this.finish(entry, outcome, entry.endReason ?? detail, entry.finalStatus?.code ?? null);
   }
 
   private finish(entry: CallEntry, outcome: CallOutcome, detail: string | null, statusCode: number | null): void {

@@ -21,9 +21,18 @@ export class EventHub {
   private readonly peers = new Map<number, Peer>();
   private seq = 0;
   private queue: Queued[] = [];
+  /** The peer whose media engine holds the calls' audio (it may have gone since). */
+  private lastMediaOwner: number | null = null;
   private mediaQueue: Queued[] = [];
 
-  constructor(private readonly maxQueue = 2000) {}
+  /**
+   * @param onMediaLost told when the page holding the calls' audio is gone (closed, or reloaded
+   *   and so started afresh): the calls it carried have no sound any more.
+   */
+  constructor(
+    private readonly onMediaLost: () => void = () => undefined,
+    private readonly maxQueue = 2000,
+  ) {}
 
   add(sink: PeerSink): number {
     const id = ++this.seq;
@@ -32,15 +41,25 @@ export class EventHub {
   }
 
   remove(id: number): void {
+    const owned = this.mediaOwner() === this.peers.get(id) && id === this.lastMediaOwner;
     this.peers.delete(id);
+    if (owned) this.onMediaLost();
   }
 
-  /** The renderer listens now: flush what waited, in order. */
+  /**
+   * The renderer listens now: flush what waited, in order. A page that was the media owner and
+   * says it is ready again was reloaded: its calls' audio is gone.
+   */
   ready(id: number, media: boolean): void {
     const peer = this.peers.get(id);
     if (!peer) return;
+    const reloaded = peer.ready && peer.media;
     peer.ready = true;
     peer.media = media;
+    if (media && this.mediaOwner() === peer) {
+      if (reloaded) this.onMediaLost();
+      this.lastMediaOwner = id;
+    }
     const queued = this.queue;
     this.queue = [];
     for (const q of queued) this.deliver(peer, q);

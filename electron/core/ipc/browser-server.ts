@@ -3,6 +3,11 @@
  * loopback only. Access needs the per-launch token (in the URL fragment, so it never reaches a
  * server log) and an Origin of this very server, so another web page on the machine cannot
  * drive the softphone.
+ *
+ * Nothing a client sends may end the core: a request line no URL parser reads (`//[`) is
+ * answered 400, a frame over the size cap closes its connection (1009), and each connection has
+ * a request budget (a token bucket): past it, requests are answered `rate-limited` without
+ * running, and a connection that keeps flooding, or stops reading its answers, is cut off.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -12,8 +17,30 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WireFrame } from '../../../shared/contract.js';
+import { wireFrameMaxBytes } from '../../../shared/import.js';
 import type { RendererHost } from './connection.js';
 import { drop } from '../lib/drop.js';
+
+/** How many requests one window may make: sustained per second, and at once. */
+export interface RequestRate {
+  perSecond: number;
+  burst: number;
+}
+
+/** A page load asks for a few dozen things at once; nothing the UI does needs more than this. */
+const DEFAULT_RATE: RequestRate = { perSecond: 100, burst: 300 };
+/** Longest request target read (Node itself stops at 16 KiB of headers). */
+const MAX_URL_CHARS = 8192;
+/**
+ * Refusals a connection may draw (burst, and per second as a multiple of its request rate) before
+ * it is closed: a window that keeps sending far past `rate-limited` is not a UI any more.
+ */
+const REFUSALS = { burst: 1000, rateMultiple: 10 };
+/** Answers queued unsent to a window that does not read them, before it is cut off. */
+const MAX_BUFFERED_BYTES = 16 << 20;
+
+/** The answer to a request over the budget. */
+type RateLimited = { ok: false; code: 'rate-limited'; message: string };
 
 export interface BrowserServer {
   /** Open this in a browser: includes the token. */
@@ -35,15 +62,28 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export async function startBrowserServer(core: RendererHost, options: { rendererDir: string; port?: number; host?: '127.0.0.1' }): Promise<BrowserServer> {
+export async function startBrowserServer(
+  core: RendererHost,
+  options: { rendererDir: string; port?: number; host?: '127.0.0.1'; rate?: RequestRate },
+): Promise<BrowserServer> {
   const token = randomBytes(24).toString('base64url');
   const root = resolve(options.rendererDir);
   const host = options.host ?? '127.0.0.1';
   let origin = '';
 
+  const rate = options.rate ?? DEFAULT_RATE;
+
   const server: Server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('Method not allowed');
+      return;
+    }
+    if (!requestUrl(req.url)) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+      return;
+    }
     drop(
-      serveStatic(root, req.url ?? '/').then((file) => {
+      serveStatic(root, req.url).then((file) => {
         if (!file) {
           res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
           return;
@@ -54,22 +94,35 @@ export async function startBrowserServer(core: RendererHost, options: { renderer
           // Vite's hashed assets never change; the page itself is always revalidated.
           'cache-control': file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
         });
-        createReadStream(file).pipe(res);
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        // A file that goes away between stat and read ends this response, not the process.
+        createReadStream(file)
+          .on('error', () => res.destroy())
+          .pipe(res);
       }),
       undefined,
       'static file',
     );
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: wireFrameMaxBytes });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', origin);
-    const given = url.searchParams.get('token') ?? '';
-    if (url.pathname !== '/ipc' || !sameToken(given, token) || req.headers.origin !== origin) {
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    // A client that resets mid-handshake must not raise an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req.url);
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(core, ws));
+    const given = url.searchParams.get('token') ?? '';
+    if (url.pathname !== '/ipc' || !sameToken(given, token) || req.headers.origin !== origin) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(core, ws, rate));
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -98,10 +151,22 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function serveStatic(root: string, rawUrl: string): Promise<string | null> {
+/** The request target as a URL, or null when it is too long or no URL parser reads it. */
+function requestUrl(raw: string | undefined): URL | null {
+  if (typeof raw !== 'string' || raw.length > MAX_URL_CHARS) return null;
+  try {
+    return new URL(raw, 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+async function serveStatic(root: string, rawUrl: string | undefined): Promise<string | null> {
+  const url = requestUrl(rawUrl);
+  if (!url) return null;
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(rawUrl, 'http://x').pathname);
+    pathname = decodeURIComponent(url.pathname);
   } catch {
     return null;
   }
@@ -116,12 +181,45 @@ async function serveStatic(root: string, rawUrl: string): Promise<string | null>
   }
 }
 
-function attach(core: RendererHost, ws: WebSocket): void {
-  const send = (frame: WireFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+/** A token bucket: `burst` requests at once, refilled at `perSecond`. */
+class RequestBudget {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(private readonly rate: RequestRate) {
+    this.tokens = rate.burst;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.last) / 1000) * this.rate.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+function attach(core: RendererHost, ws: WebSocket, rate: RequestRate): void {
+  const sendText = (text: string): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
   };
+  const send = (frame: WireFrame | { kind: 'response'; id: number; result: RateLimited }): void => sendText(JSON.stringify(frame));
   const connection = core.connect({ send: (channel, payload) => send({ kind: 'event', channel, payload }) });
+  const budget = new RequestBudget(rate);
+  const refusals = new RequestBudget({ perSecond: rate.perSecond * REFUSALS.rateMultiple, burst: REFUSALS.burst });
   ws.on('message', (data, isBinary) => {
+    // Every frame draws on the budget, garbage too: parsing it is the cost being limited.
+    const allowed = budget.take();
+    if (!allowed && !refusals.take()) {
+      ws.close(1008, 'Too many requests');
+      return;
+    }
     if (isBinary) return;
     let frame: unknown;
     try {
@@ -132,6 +230,18 @@ function attach(core: RendererHost, ws: WebSocket): void {
     const f = frame as { kind?: unknown; id?: unknown; channel?: unknown; payload?: unknown };
     if (f?.kind !== 'request' || typeof f.id !== 'number' || !Number.isSafeInteger(f.id)) return;
     const id = f.id;
+    if (!allowed) {
+      send({
+        kind: 'response',
+        id,
+        result: {
+          ok: false,
+          code: 'rate-limited',
+          message: `Too many requests from this window (more than ${rate.perSecond} a second): this one was not run. Try again in a moment.`,
+        },
+      });
+      return;
+    }
     drop(
       connection.handle(f.channel, f.payload).then((result) => send({ kind: 'response', id, result })),
       undefined,

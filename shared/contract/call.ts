@@ -8,7 +8,8 @@ import type { Invoke, Subscribe } from './transport.js';
 
 /** Media operations main asks of the renderer's media engine (one RTCPeerConnection per call). */
 export type MediaOp =
-  | { op: 'get-description'; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number }
+  /** `iceRestart`: new ICE credentials in the offer, for audio to find a path again after the network changed. */
+  | { op: 'get-description'; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number; iceRestart?: boolean }
   | { op: 'set-description'; sdp: string; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number }
   | { op: 'send-dtmf'; tones: string; durationMs: number; gapMs: number }
   | { op: 'set-mute'; muted: boolean }

@@ -4,7 +4,7 @@
  * keep-alive pings and replaced, a wake from sleep replaces a dead socket at once, and after
  * either the agent is reachable again: a customer's call rings.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProvisionedAccountStore } from '../../electron/core/sip/account-store.js';
 import { createCore, type Core } from '../../electron/core/app/create-core.js';
 import { accountSchema } from '../../shared/account.js';
@@ -92,6 +92,28 @@ describe('a link that goes silent', () => {
     expect(backMs).toBeLessThan(8000);
     expect(proxy.open()).toBe(1);
     await customerReaches(peer);
+  });
+
+  it('a call that lives through the reconnect gets an ICE-restart re-INVITE, answered, and goes on', async () => {
+    const { peer } = await agentBehindProxy(1);
+    const phone = await startNodePhone(sip, 'customer2');
+    cleanups.push(() => phone.stop());
+    const dial = await peer.request('call:dial', { target: `sip:customer2@${sip.domain}` });
+    if (!dial.ok) throw new Error(dial.message);
+    const invitation = await phone.nextInvitation();
+    let reinvites = 0;
+    invitation.delegate = { onInvite: () => void (reinvites += 1) };
+    await invitation.accept();
+    await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active');
+    const before = peer.events.length;
+    proxy.blackhole();
+    await nextRegistration(peer, before, (r) => r.state === 'registered' && r.connected, Date.now(), 10_000);
+    // The offer asked of the media engine carries fresh ICE credentials, and the customer's side got it.
+    await vi.waitFor(() => expect(reinvites).toBe(1), { timeout: 5000 });
+    const restart = peer.events.slice(before).find((e) => e.channel === 'media:request' && (e.payload as { iceRestart?: boolean }).iceRestart === true);
+    expect(restart).toBeTruthy();
+    const call = await peer.waitForCall((c) => c.id === dial.value.id && c.state === 'active' && c.detail === null);
+    expect(call.state).toBe('active');
   });
 
   it('a wake on a healthy link keeps the socket and registers again', async () => {

@@ -39,6 +39,9 @@ interface CallEntry {
   endedBy: 'local' | 'remote' | null;
   /** Why the core itself ended the call (it lost its audio), shown instead of "You hung up". */
   endReason?: string;
+  /** The line's socket went down during the call (an ICE restart follows when it is back). */
+  lostLink?: boolean;
+
   finalStatus: { code: number; reason: string } | null;
   transferred: boolean;
   lastDirection: string | null;
@@ -347,11 +350,11 @@ export class CallManager {
     throw new RingsideError('media-failed', `Could not ${hold ? 'hold' : 'resume'} the call: ${why}.`);
   }
 
-  private reinvite(entry: CallEntry, hold: boolean): Promise<{ ok: boolean; why: string; retryAfterMs: number | null }> {
+  private reinvite(entry: CallEntry, hold: boolean, iceRestart = false): Promise<{ ok: boolean; why: string; retryAfterMs: number | null }> {
     return new Promise((resolve) => {
       entry.session
         .invite({
-          sessionDescriptionHandlerOptions: { hold } as object,
+          sessionDescriptionHandlerOptions: (iceRestart ? { hold, iceRestart } : { hold }) as object,
           requestDelegate: {
             onAccept: () => resolve({ ok: true, why: '', retryAfterMs: null }),
             onReject: (response) => {
@@ -449,7 +452,21 @@ export class CallManager {
     for (const entry of this.calls.values()) {
       if (!LIVE.includes(entry.view.state)) continue;
       this.update(entry, { detail: connected ? null : 'Connection to the SIP server lost: reconnecting. Audio continues while the other party stays.' });
+      // Back on a new socket, perhaps from a new address: a re-INVITE with fresh ICE credentials
+      // lets the audio find a path again, and tells the far end where we are now.
+      if (connected && entry.lostLink && (entry.view.state === 'active' || entry.view.state === 'held') && !entry.view.pending) drop(this.restartIce(entry));
+      entry.lostLink = !connected;
     }
+  }
+
+  private async restartIce(entry: CallEntry): Promise<void> {
+    const result = await this.reinvite(entry, entry.view.state === 'held', true);
+    if (entry.view.state === 'ended') return;
+    this.update(entry, {
+      detail: result.ok
+        ? null
+        : `Back on the SIP server, but the call could not renegotiate its audio (${result.why}): if you cannot hear each other, call back.`,
+    });
   }
 
   /**

@@ -15,8 +15,8 @@ export interface ProxySdhOptions {
   onError?(message: string, error: unknown): void;
 }
 
-/** sip.js passes `{ hold: true }` in the re-INVITE options; it is not in its public type. */
-type HoldOptions = SessionDescriptionHandlerOptions & { hold?: boolean };
+/** sip.js passes `{ hold: true }` in the re-INVITE options; it is not in its public type. `iceRestart` is ours. */
+type HoldOptions = SessionDescriptionHandlerOptions & { hold?: boolean; iceRestart?: boolean };
 
 export class ProxySessionDescriptionHandler implements SessionDescriptionHandler {
   private closed = false;
@@ -37,7 +37,8 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     if (options && typeof options.hold === 'boolean') this.held = options.hold;
     const ready = this.pendingAnswer;
     this.pendingAnswer = null;
-    if (ready && ready.hold === this.held) {
+    const iceRestart = options?.iceRestart === true;
+    if (ready && ready.hold === this.held && !iceRestart) {
       this.described = true;
       return { body: ready.sdp, contentType: 'application/sdp' };
     }
@@ -46,6 +47,7 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
       hold: this.held,
       iceServers: this.options.iceServers,
       iceTimeoutMs: this.options.iceTimeoutMs,
+      ...(iceRestart ? { iceRestart } : {}),
     });
     this.described = true;
     this.noteNegotiated(reply.direction, reply.dtmfInBand);

@@ -141,9 +141,9 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       const hostOnly = r.iceServers.length === 0;
       let sdp: string;
       if (pc.signalingState === 'have-remote-offer') sdp = await answer(media, r.iceTimeoutMs, hostOnly);
-      else if (pc.signalingState === 'stable' && media.answered && media.answered.hold === r.hold) sdp = media.answered.sdp;
+      else if (pc.signalingState === 'stable' && media.answered && media.answered.hold === r.hold && !r.iceRestart) sdp = media.answered.sdp;
       else {
-        await pc.setLocalDescription(await pc.createOffer());
+        await pc.setLocalDescription(await pc.createOffer(r.iceRestart ? { iceRestart: true } : undefined));
         await gathered(pc, r.iceTimeoutMs, hostOnly);
         sdp = pc.localDescription?.sdp ?? '';
         if (!sdp) throw new Error('No local description');

@@ -526,6 +526,61 @@ async function main(): Promise<void> {
       await page.getByText('1–50 of 1,342').waitFor();
     });
 
+    // 4b. The audit log does not verify: the panel's alarm, and the Compliance button's.
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const broken = {
+        ok: false,
+        rows: 1342,
+        keyed: 1342,
+        checkedAt: now - 60_000,
+        message: 'The audit log does not verify: record 532 was changed after it was written (or one before it was removed).',
+        firstBadId: 532,
+      };
+      await scene(
+        `audit-broken-${size}`,
+        { snapshot: snapshot({ ...freshStatus, auditVerification: broken }, null), responses: responses({ 'compliance.verifyAudit': ok(broken) }) },
+        async (page) => {
+          await page.getByRole('button', { name: 'Compliance (the audit log does not verify)' }).click();
+          await page.getByRole('tab', { name: 'Audit log' }).click();
+          await page.getByText('1–50 of 1,342').waitFor();
+        },
+        viewport,
+      );
+      // 4c. A tel: link from a CRM, opened in the dial box with its card, waiting for Call.
+      await scene(
+        `link-offered-${size}`,
+        { snapshot: snapshot(freshStatus, null), responses: responses() },
+        async (page) => {
+          await page.evaluate(() =>
+            (window as unknown as { __emit(k: string, p: unknown): void }).__emit('call.onLinkOffered', {
+              url: 'tel:+1-212-555-0198',
+              target: '+1-212-555-0198',
+            }),
+          );
+          await page.getByText(/From a link in another app/).waitFor();
+          await page.getByRole('region', { name: /Number from a link/ }).waitFor();
+        },
+        viewport,
+      );
+      // 4d. Settings on a desktop whose key store is basic_text, with a secret that no longer decrypts.
+      const base = snapshot(freshStatus, null);
+      await scene(
+        `settings-memory-only-${size}`,
+        {
+          snapshot: {
+            ...base,
+            account: { ...base.account!, secretsStorage: 'memory-only', problems: ['The saved team secret cannot be decrypted any more: enter it again.'] },
+          },
+          responses: responses(),
+        },
+        async (page) => {
+          await page.getByRole('button', { name: 'Settings' }).click();
+          await page.getByText(/kept only until Ringside closes/).waitFor();
+        },
+        viewport,
+      );
+    }
+
     // 5. List scrub report.
     await scene(
       'panel-scrub',

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultDispositions } from '../../shared/campaign.js';
-import { openSqliteStore } from '../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { runImportInWorker } from '../../electron/core/import/import-runner.js';
 
 const firstPl = ['Jan', 'Anna', 'Piotr', 'Katarzyna', 'Łukasz', 'Małgorzata', 'Paweł', 'Zofia', 'Michał', 'Agnieszka'];

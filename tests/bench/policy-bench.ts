@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ComplianceService } from '../../electron/core/compliance/compliance-service.js';
 import { DialPolicy } from '../../electron/core/compliance/dial-policy.js';
-import { openSqliteStore } from '../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { campaignSchema, defaultDispositions } from '../../shared/campaign.js';
 import { defaultDialPlan } from '../../shared/dial-plan.js';
 import { mulberry32 } from '../support/prng.js';

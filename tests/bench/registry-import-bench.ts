@@ -15,7 +15,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { ComplianceStatus } from '../../shared/compliance.js';
 import { ComplianceService } from '../../electron/core/compliance/compliance-service.js';
-import { openSqliteStore } from '../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { generate } from './registry-bench.js';
 
 export interface RegistryImportFigures {

@@ -19,7 +19,7 @@ import { DateTime } from 'luxon';
 import { ComplianceService } from '../../electron/core/compliance/compliance-service.js';
 import { RegistryIndexBuilder } from '../../electron/core/compliance/registry-index.js';
 import { blankLead, type NewLead } from '../../electron/core/data/repositories.js';
-import { openSqliteStore } from '../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { defaultDispositions } from '../../shared/campaign.js';
 
 export interface ScrubFigures {

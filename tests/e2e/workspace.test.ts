@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { startAgentApp, type AgentApp } from '../support/agent-app.js';
 import { launchChromium } from '../support/chromium.js';
 import { openCustomer, type CustomerHandle } from '../support/customer-page.js';

@@ -131,7 +131,7 @@ describe('workspace', () => {
     await core.stop();
     store.close();
     // Another connection to the same file sees it all.
-    const { openSqliteStore } = await import('../../electron/core/data/sqlite-store.js');
+    const { openSqliteStore } = await import('../../electron/core/data/sqlite/store.js');
     const again = openSqliteStore(dbPath);
     const after = again.leads.get(high.id);
     expect(after?.status).toBe('active');

@@ -6,7 +6,7 @@
  * Messages: out `{ type: 'done', outcome }` (without the verdicts, already written) or `{ type: 'failed', message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteStore } from '../data/sqlite-store.js';
+import { openSqliteStore } from '../data/sqlite/store.js';
 import { RegistryIndex } from './registry-index.js';
 import { npaRegistryCache, scrubRows, type ScrubContext, type ScrubOutcome } from './scrub.js';
 import type { RegistryName } from '../../../shared/compliance.js';

@@ -6,9 +6,9 @@
  * or start with an empty database while the damaged file is kept aside, never deleted.
  */
 import { copyFileSync, existsSync, renameSync, statSync } from 'node:fs';
-import { DatabaseTooNewError } from './migrations.js';
+import { DatabaseTooNewError } from './sqlite/migrations.js';
 import type { Store } from './repositories.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openSqliteStore } from './sqlite/store.js';
 
 export interface LastGoodCopy {
   path: string;

@@ -6,7 +6,7 @@
  *           out `{ type: 'progress', progress }`, `{ type: 'done', report }`, `{ type: 'failed', message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteStore } from '../data/sqlite-store.js';
+import { openSqliteStore } from '../data/sqlite/store.js';
 import { importCsv } from './csv-import.js';
 import type { ImportJob, WorkerMessage } from './import-runner.js';
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseTooNewError, latestVersion, migrate, migrations } from '../../../electron/core/data/migrations.js';
-import { openSqliteStore } from '../../../electron/core/data/sqlite-store.js';
+import { DatabaseTooNewError, latestVersion, migrate, migrations } from '../../../electron/core/data/sqlite/migrations.js';
+import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
 import type { NewLead, Store } from '../../../electron/core/data/repositories.js';
 import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
 
@@ -119,7 +119,7 @@ describe('durability and concurrency', () => {
     const script = join(dir, 'crash.ts');
     writeFileSync(
       script,
-      `import { openSqliteStore } from ${JSON.stringify(join(process.cwd(), 'electron/core/data/sqlite-store.ts'))};
+      `import { openSqliteStore } from ${JSON.stringify(join(process.cwd(), 'electron/core/data/sqlite/store.ts'))};
        const s = openSqliteStore(${JSON.stringify(file)});
        s.activity.recordDisposition({ leadId: ${lead.id}, callId: null, code: 'do-not-call', label: 'Do not call', effect: 'dnc', success: false, note: '', at: ${NOW}, phone: null, retryAt: null, callback: null, maxAttempts: 5 });
        process.kill(process.pid, 'SIGKILL');`,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
 import { runImportInWorker } from '../../../electron/core/import/import-runner.js';
 import { importCsv, previewCsv } from '../../../electron/core/import/csv-import.js';
 import { campaignInput } from '../../unit/data/store-fixtures.js';

@@ -16,8 +16,8 @@ import {
   type Recovery,
   type StartProblem,
 } from '../../../electron/core/data/open-store';
-import { openSqliteStore } from '../../../electron/core/data/sqlite-store';
-import { latestVersion } from '../../../electron/core/data/migrations';
+import { openSqliteStore } from '../../../electron/core/data/sqlite/store';
+import { latestVersion } from '../../../electron/core/data/sqlite/migrations';
 import { tempDirPerTest } from '../../support/temp-dir';
 import { campaignInput } from './store-fixtures';
 

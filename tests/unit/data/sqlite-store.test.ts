@@ -1,6 +1,6 @@
 // The embedded store's semantics, on an in-memory database (files: tests/integration/data).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../../electron/core/data/sqlite-store.js';
+import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
 import type { DispositionRecord, Store } from '../../../electron/core/data/repositories.js';
 import { campaignInput, newLead, phone } from './store-fixtures.js';
 

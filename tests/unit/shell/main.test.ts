@@ -48,7 +48,7 @@ vi.mock('../../../electron/core/app/create-core', () => ({
   },
 }));
 
-vi.mock('../../../electron/core/data/sqlite-store', () => ({
+vi.mock('../../../electron/core/data/sqlite/store', () => ({
   openSqliteStore: () => {
     if (world.storeError) throw world.storeError;
     return {

@@ -79,7 +79,7 @@ function safeCell(v: string): string {
 }
 
 export class ComplianceService {
-  private auditChain: AuditChain | null = null;
+  private readonly auditChain: AuditChain;
   private auditVerification: AuditVerification | null = null;
   private readonly now: () => number;
   private readonly policy: CompliancePolicy;
@@ -92,12 +92,13 @@ export class ComplianceService {
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.policy = deps.policy ?? defaultCompliancePolicy;
+    // The key first: no decision may be logged under a seal that could not be verified later.
+    const keys = deps.auditKeys ?? (deps.dataDir ? fileKeyStore(join(deps.dataDir, 'audit-key')) : memoryKeyStore());
+    this.auditChain = new AuditChain(auditKey(keys), deps.dataDir);
   }
 
   /** Loads the registry indexes found in the data folder. A corrupt file is reported, not fatal. */
   init(): void {
-    const keys = this.deps.auditKeys ?? (this.deps.dataDir ? fileKeyStore(join(this.deps.dataDir, 'audit-key')) : memoryKeyStore());
-    this.auditChain = new AuditChain(auditKey(keys), this.deps.dataDir);
     // Right after start, off its path: an edited or cut log shows in the status and the log.
     setTimeout(() => {
       try {
@@ -133,21 +134,16 @@ export class ComplianceService {
     summary: string;
     checks: ComplianceCheck[];
   }): void {
-    this.chain().append(this.deps.store.audit, { ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
+    this.auditChain.append(this.deps.store.audit, { ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
   }
 
   /** Re-computes the audit log's seals; the result is kept in the status for the panel and the banner. */
   verifyAudit(): AuditVerification {
-    const result = this.chain().verify(this.deps.store.audit);
+    const result = this.auditChain.verify(this.deps.store.audit);
     this.auditVerification = result;
     if (!result.ok) this.deps.log.warn(result.message);
     this.changed();
     return result;
-  }
-
-  private chain(): AuditChain {
-    if (!this.auditChain) throw new Error('the compliance service was not initialised');
-    return this.auditChain;
   }
 
   /** The rules' decision for one telephone number now, with the lead whose evidence speaks for it. */

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'disposition-required' // the last call needs a disposition before the next one
   | 'not-found' // no such campaign / lead
   | 'invalid-data' // a lead edit, campaign or import that does not validate
+  | 'rate-limited' // a window sent far more requests than a person could (browser mode)
   | 'internal';
 
 /**

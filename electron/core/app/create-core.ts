@@ -66,7 +66,7 @@ export function createCore(deps: CoreDeps): Core {
     // The one gate: every dial and transfer target, whatever path it came by, is decided and logged.
     gate: (target, context) => policy.decide({ target, path: context.path ?? 'manual', leadId: context.leadId }),
     // A caller counts as an inquiry only when the server vouches for the caller ID.
-    identify: (uri, name, pai) => workspace.identify(uri, name, Boolean(line.account?.trustCallerId) || callerIdVerified(pai)),
+    identify: (uri, name, pai) => workspace.identify(uri, name, Boolean(line.account?.trustCallerId) || callerIdVerified(pai, uri)),
     // Monitoring requests are decided before anything rings.
     screen: (invitation) => team.screen(invitation),
     info: (view, contentType, body) => team.onInfo(view, contentType, body),

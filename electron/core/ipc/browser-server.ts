@@ -39,9 +39,6 @@ const REFUSALS = { burst: 1000, rateMultiple: 10 };
 /** Answers queued unsent to a window that does not read them, before it is cut off. */
 const MAX_BUFFERED_BYTES = 16 << 20;
 
-/** The answer to a request over the budget. */
-type RateLimited = { ok: false; code: 'rate-limited'; message: string };
-
 export interface BrowserServer {
   /** Open this in a browser: includes the token. */
   url: string;
@@ -209,7 +206,7 @@ function attach(core: RendererHost, ws: WebSocket, rate: RequestRate): void {
     }
     ws.send(text);
   };
-  const send = (frame: WireFrame | { kind: 'response'; id: number; result: RateLimited }): void => sendText(JSON.stringify(frame));
+  const send = (frame: WireFrame): void => sendText(JSON.stringify(frame));
   const connection = core.connect({ send: (channel, payload) => send({ kind: 'event', channel, payload }) });
   const budget = new RequestBudget(rate);
   const refusals = new RequestBudget({ perSecond: rate.perSecond * REFUSALS.rateMultiple, burst: REFUSALS.burst });

@@ -5,7 +5,14 @@
  */
 export interface BackoffOptions {
   baseMs: number;
+  /** The longest wait after a server that answered and refused (5xx, 408, …). */
   capMs: number;
+  /**
+   * The longest wait while the server cannot be reached at all (default 2 s): a connection
+   * attempt costs a dead server one SYN, and a returning one must have its agents back within
+   * seconds, not at the end of a 30 s wait; the jitter still spreads them.
+   */
+  linkCapMs?: number;
   /** Injected for tests; defaults to Math.random. */
   random?: () => number;
 }

@@ -188,7 +188,7 @@ export class SipClient {
       }
       this.machine.patch({ connected: true });
     } catch (error) {
-      this.fail(`Cannot reach the SIP server at ${this.deps.account.server}: ${error instanceof Error ? error.message : String(error)}`, true);
+      this.fail(`Cannot reach the SIP server at ${this.deps.account.server}: ${error instanceof Error ? error.message : String(error)}`, true, 'link');
       return;
     }
     if (!this.wanted) return;
@@ -198,7 +198,12 @@ export class SipClient {
       if (this.wanted) this.machine.transition('registered', { error: null, retryAt: null, attempt: 0, connected: true });
       return;
     }
-    this.fail(describeRegisterFailure(outcome.code, outcome.reason), outcome.code === null || !NOT_RETRYABLE.has(outcome.code));
+    // No status at all: the socket died under the REGISTER, a link problem, not the server's answer.
+    this.fail(
+      describeRegisterFailure(outcome.code, outcome.reason),
+      outcome.code === null || !NOT_RETRYABLE.has(outcome.code),
+      outcome.code === null ? 'link' : 'server',
+    );
   }
 
   /**
@@ -237,14 +242,16 @@ export class SipClient {
     });
   }
 
-  private fail(message: string, retry: boolean): void {
+  /** `link`: the server could not be reached (retried within seconds); `server`: it answered and refused. */
+  private fail(message: string, retry: boolean, kind: 'link' | 'server' = 'server'): void {
     this.failures += 1;
     const connected = this.ua.isConnected();
     if (!retry || !this.wanted || this.stopped) {
       this.machine.transition('failed', { error: message, retryAt: null, attempt: this.failures, connected });
       return;
     }
-    const delay = backoffDelay(this.failures - 1, this.backoff);
+    const { linkCapMs = 2000, ...rest } = this.backoff;
+    const delay = backoffDelay(this.failures - 1, kind === 'link' ? { ...rest, capMs: Math.min(rest.capMs, linkCapMs) } : rest);
     this.machine.transition('failed', { error: message, retryAt: this.now() + delay, attempt: this.failures, connected });
     this.deps.log.warn(`${message} Retrying in ${delay} ms.`);
     this.retryTimer = setTimeout(() => {
@@ -269,7 +276,7 @@ export class SipClient {
     }
     // Lost the server: whatever we had, we are not registered any more.
     if (this.inFlight) return; // the attempt in progress will fail and schedule the retry
-    this.fail(`Lost the connection to the SIP server (${error.message}).`, true);
+    this.fail(`Lost the connection to the SIP server (${error.message}).`, true, 'link');
   }
 
   private onRegistererState(state: RegistererState): void {

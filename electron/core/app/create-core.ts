@@ -101,7 +101,7 @@ export function createCore(deps: CoreDeps): Core {
     calls,
     store,
     events,
-    agent: () => ({ agent: workspace.view().agent, stats: workspace.stats(), campaignId: workspace.view().campaignId }),
+    workspace,
     mix: (sessionId, target, mode) => bridge.request(sessionId, { op: 'monitor-mix', target, mode }),
     emit,
     log,
@@ -116,7 +116,7 @@ export function createCore(deps: CoreDeps): Core {
     onInvite: (invitation) => calls.onInvite(invitation),
     onMessage: (message) => team.onMessage(message),
     onConnection: (connected) => calls.onConnection(connected),
-    sdhFactory: (account) => calls.mediaFactory(bridge, { iceServers: account.iceServers, iceTimeoutMs: account.iceGatheringTimeoutMs }),
+    sdhFactory: (account) => calls.mediaFactory(bridge, account),
     leaving: async () => {
       await team.signOff();
       await calls.hangupAll();

@@ -42,6 +42,8 @@ export interface AgentMonitoringDeps {
   mix(sessionId: string, target: string, mode: MonitorMode): Promise<unknown>;
   /** `monitored:changed` (only called when the agent may see it). */
   emit(view: MonitoredView | null): void;
+  /** Tells the agent in the window (a listen-in attempt by a supervisor's name that failed verification). */
+  notify?(text: string): void;
   log: Logger;
   now?: () => number;
 }
@@ -68,6 +70,7 @@ interface Monitoring {
 }
 
 export class AgentMonitoring {
+  private lastNotice = Number.NEGATIVE_INFINITY;
   private current: Monitoring | null = null;
   /** Team signatures already used, with when they stop being fresh (replay guard). */
   private readonly usedSignatures = new Map<string, number>();
@@ -82,6 +85,18 @@ export class AgentMonitoring {
     const c = this.current;
     if (!c || !c.callId || !this.deps.account()?.supervision.showMonitoring) return null;
     return { supervisor: c.supervisor, mode: c.mode, since: c.since };
+  }
+
+  /**
+   * Someone using a supervisor's name asked to listen in and could not be verified: the agent
+   * should know (it may be a misconfigured supervisor, or not a supervisor at all). At most once a
+   * minute, so a flood of such requests cannot flood the agent's window.
+   */
+  private tellAgent(identity: string): void {
+    const now = this.now();
+    if (now - this.lastNotice < 60_000) return;
+    this.lastNotice = now;
+    this.deps.notify?.(`A request to listen to your calls as ${printable(identity)} was refused: it could not be verified. Tell your supervisor or IT.`);
   }
 
   /** Decides an incoming INVITE before anything rings. */
@@ -100,12 +115,14 @@ export class AgentMonitoring {
     if (!caller) return refuse(403, 'Forbidden', 'the caller’s identity is unreadable');
     const identity = caller.aor;
     if (!supervision.supervisors.some((s) => sameIdentity(s, identity))) return refuse(403, 'Forbidden', `${identity} is not one of this agent's supervisors`);
-    if (!supervision.teamSecret && !caller.asserted)
+    if (!supervision.teamSecret && !caller.asserted) {
+      this.tellAgent(identity);
       return refuse(
         403,
         'Forbidden',
         `${identity} is not verified: the SIP server asserted no identity (P-Asserted-Identity) and no team secret is set, and a From header is whatever the caller wrote`,
       );
+    }
     const mode = parseMonitorMode(facts.mode);
     if (!mode) return refuse(400, 'Bad Request', `unknown monitoring mode "${printable(String(facts.mode).slice(0, 20))}"`);
     if (supervision.teamSecret) {
@@ -119,7 +136,10 @@ export class AgentMonitoring {
         mode,
         nowMs: now,
       });
-      if (!auth.ok) return refuse(403, 'Forbidden', auth.why);
+      if (!auth.ok) {
+        this.tellAgent(identity);
+        return refuse(403, 'Forbidden', auth.why);
+      }
       if (this.usedSignatures.has(auth.sig)) return refuse(403, 'Forbidden', 'team signature already used');
       this.usedSignatures.set(auth.sig, now + 2 * MONITOR_AUTH_WINDOW_MS);
     }

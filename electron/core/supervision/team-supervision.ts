@@ -16,10 +16,10 @@ import type { CoreEvents } from '../lib/core-events.js';
 import type { Emitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/logger.js';
 import type { SipClient } from '../sip/sip-client.js';
+import type { WorkspaceService } from '../workspace/workspace-service.js';
 import { AgentMonitoring } from './agent-monitoring.js';
 import { BoardService } from './board-service.js';
 import { answerSipMessage } from './message-inbox.js';
-import type { PresenceInputs } from './presence.js';
 import { PresencePublisher } from './presence-publisher.js';
 import { sendSipMessage } from './sip-message.js';
 import { supervisionHandlers } from './supervision-handlers.js';
@@ -32,8 +32,8 @@ export interface TeamSupervisionDeps {
   calls: CallManager;
   store: Store;
   events: Emitter<CoreEvents>;
-  /** The agent's state, campaign and today's figures, read fresh for each presence message. */
-  agent(): Pick<PresenceInputs, 'agent' | 'stats'> & { campaignId: number | null };
+  /** The agent's session: state, campaign and today's figures for each presence message, and notices. */
+  workspace: Pick<WorkspaceService, 'view' | 'stats' | 'notify'>;
   /** Asks the media engine to mix a supervisor into the agent's call. */
   mix(sessionId: string, target: string, mode: MonitorMode): Promise<unknown>;
   emit<C extends SupervisionChannel>(channel: C, payload: EventPayloads[C & EventChannel]): void;
@@ -71,6 +71,7 @@ export class TeamSupervision {
       setMonitor: (id, monitor) => calls.setMonitor(id, monitor),
       mix: deps.mix,
       emit: (view) => deps.emit('monitored:changed', view),
+      notify: (text) => deps.workspace.notify(text),
       log,
     });
     const { events } = deps;
@@ -139,10 +140,10 @@ export class TeamSupervision {
       heartbeatSec: sv.heartbeatSec,
       registered: () => client.isRegistered,
       inputs: () => {
-        const { agent, stats, campaignId } = this.deps.agent();
+        const { agent, campaignId } = this.deps.workspace.view();
         return {
           agent,
-          stats,
+          stats: this.deps.workspace.stats(),
           campaign: campaignName(campaignId),
           calls: calls.list(),
           campaignOfCall: (c) => (c.leadId !== null ? campaignName(store.leads.get(c.leadId)?.campaignId) : null) ?? campaignName(campaignId),

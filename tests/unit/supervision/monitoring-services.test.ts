@@ -73,6 +73,22 @@ describe('agent side: who may listen', () => {
     });
   });
 
+  it('tells the agent, at most once a minute, that a listen-in by a supervisor’s name could not be verified', () => {
+    const { deps } = agent();
+    let clock = now;
+    const notify = vi.fn();
+    const service = new AgentMonitoring({ ...deps, notify, now: () => clock });
+    // A stranger's name: refused without bothering the agent.
+    service.screen(ask({ pai: '<sip:customer1@127.0.0.1>' }));
+    expect(notify).not.toHaveBeenCalled();
+    for (let i = 0; i < 5; i++) service.screen(ask({ pai: undefined, from: 'sip:supervisor1@127.0.0.1' }));
+    expect(notify).toHaveBeenCalledTimes(1);
+    expect(String(notify.mock.calls[0]?.[0])).toMatch(/request to listen to your calls as sip:supervisor1@127\.0\.0\.1 was refused: it could not be verified/);
+    clock += 61_000;
+    service.screen(ask({ pai: undefined, from: 'sip:supervisor1@127.0.0.1' }));
+    expect(notify).toHaveBeenCalledTimes(2);
+  });
+
   it('trusts the asserted identity over a forged From', () => {
     const { service } = agent();
     expect(service.screen(ask({ pai: '<sip:customer1@127.0.0.1>', from: 'sip:supervisor1@127.0.0.1' }))).toMatchObject({ kind: 'reject', code: 403 });

@@ -21,7 +21,6 @@ type Verdict = { ok: true; head: string; country: string | null } | { ok: false 
 export class PhoneNormaliser {
   private readonly verdicts = new Map<string, Verdict>();
   hits = 0;
-  misses = 0;
 
   constructor(private readonly maxEntries = 500_000) {}
 
@@ -38,7 +37,6 @@ export class PhoneNormaliser {
       this.hits++;
       return known.ok ? { ok: true, e164: known.head + tail, country: known.country } : normalisePhone(raw, defaultCountry);
     }
-    this.misses++;
     const result = normalisePhone(raw, defaultCountry);
     // Only remember what can be spliced: the E.164 form ends with the same four digits.
     if (!result.ok || result.e164.endsWith(tail)) {

@@ -120,6 +120,74 @@ export interface RegistryImportOptions {
   checkpointEveryBytes?: number;
   /** Read size (default 1 MiB); tests make it small to put many lines across chunk boundaries. */
   chunkBytes?: number;
+  /** Bounds on what the import reads (default {@link DEFAULT_REGISTRY_LIMITS}); past one it stops with a {@link RegistryLimitError}. */
+  limits?: Partial<RegistryImportLimits>;
+}
+
+/**
+ * The most an import reads. The files are untrusted: a zip of a few kilobytes can expand to
+ * terabytes (a "zip bomb"), a header can lie about an entry's size, and every number read becomes
+ * 4 bytes of spill file (full lists) or memory (change lists). Each bound sits well above any real
+ * registry download, so only a file that is not one meets it — before the disk or the worker's
+ * memory fills, and before the sink gets anything when the zip's own directory gives it away.
+ */
+export interface RegistryImportLimits {
+  /** Uncompressed bytes of one zip entry or plain file. */
+  maxEntryBytes: number;
+  /** Uncompressed bytes of all the import's files and entries together. */
+  maxTotalBytes: number;
+  /** Expansion (uncompressed ÷ compressed) an entry, or a zip as a whole, may have once it is larger than `ratioFloorBytes`. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+  /** Entries in one zip archive (folders included). */
+  maxEntries: number;
+  /** Numbers handed to the sink, adds and removes together (the job sets it from its spill or memory budget). */
+  maxNumbers: number;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+/**
+ * The largest real download is the FTC's whole national list: ~253 M numbers at 11–13 bytes a line
+ * (`NNNNNNNNNN` LF … `NPA,NNNNNNN` CRLF), 2.8–3.3 GB unzipped; Canada's DNCL and the TPS are a
+ * fraction of that. Twice and more, for growth and extra columns.
+ */
+export const MAX_REGISTRY_ENTRY_BYTES = 8 * GiB;
+/** All files of one import: the national list split by area code adds up to the same ~3.3 GB. */
+export const MAX_REGISTRY_IMPORT_BYTES = 16 * GiB;
+/**
+ * Registry files deflate about 5:1 (measured on FTC-style lines, even a fully listed area code
+ * in order); deflate itself cannot pass ~1032:1, which zip bombs use.
+ */
+export const MAX_REGISTRY_RATIO = 200;
+/** Below this an entry may expand as it likes (a short, repetitive README): it cannot hurt. */
+export const REGISTRY_RATIO_FLOOR_BYTES = 8 * MiB;
+/** The FTC's full list comes as one file or one per area code (~800). */
+export const MAX_REGISTRY_ZIP_ENTRIES = 10_000;
+
+export const DEFAULT_REGISTRY_LIMITS: RegistryImportLimits = {
+  maxEntryBytes: MAX_REGISTRY_ENTRY_BYTES,
+  maxTotalBytes: MAX_REGISTRY_IMPORT_BYTES,
+  maxRatio: MAX_REGISTRY_RATIO,
+  ratioFloorBytes: REGISTRY_RATIO_FLOOR_BYTES,
+  maxEntries: MAX_REGISTRY_ZIP_ENTRIES,
+  maxNumbers: Number.POSITIVE_INFINITY,
+};
+
+/** A file that is past one of the import's limits: not a registry download (a zip bomb, a lying header, a nested archive). */
+export class RegistryLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryLimitError';
+  }
+}
+
+/** Bytes in words: "8 GiB", "1.5 GiB", "300 MiB", "12 KiB". */
+export function formatBytes(n: number): string {
+  const [unit, size] = n >= GiB ? ['GiB', GiB] : n >= MiB ? ['MiB', MiB] : n >= KiB ? ['KiB', KiB] : ['bytes', 1];
+  const v = n / size;
+  return `${v >= 100 ? Math.round(v) : Number(v.toFixed(1))} ${unit}`;
 }
 
 /** Lines longer than this (bytes, without the line end) are bad: no number line is near it, and it bounds the carry between chunks. */
@@ -595,7 +663,8 @@ async function isZip(path: string): Promise<boolean> {
 
 async function openZip(path: string): Promise<yauzl.ZipFile> {
   try {
-    return await yauzl.openPromise(path, { autoClose: false, lazyEntries: true });
+    // validateEntrySizes: an entry that yields more than its header declares is stopped there.
+    return await yauzl.openPromise(path, { autoClose: false, lazyEntries: true, validateEntrySizes: true });
   } catch (e) {
     throw new Error(`Corrupt or unsupported zip archive ${path}: ${(e as Error).message}`, { cause: e });
   }
@@ -663,12 +732,81 @@ async function pump(
   }
 }
 
+const NOT_A_DOWNLOAD = 'it is not a registry download';
+
+/** A zip archive's own first bytes (a local header, or the end record of an empty zip). */
+function startsLikeZip(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+}
+
+/**
+ * Checks what the import will read against its limits before anything reaches the sink: plain
+ * files by their size, zips by their central directory (entry count, each entry's declared size
+ * and expansion, the archive's as a whole). What the directory declares is then enforced while
+ * reading (yauzl stops an entry that yields more than it declared).
+ */
+async function checkDeclaredSizes(files: ReadonlyArray<{ path: string; size: number }>, limits: RegistryImportLimits): Promise<void> {
+  let total = 0;
+  const addToTotal = (bytes: number, what: string) => {
+    total += bytes;
+    if (total > limits.maxTotalBytes)
+      throw new RegistryLimitError(`${what} more than ${formatBytes(limits.maxTotalBytes)} in all (the import's limit) — ${NOT_A_DOWNLOAD}`);
+  };
+  for (const f of files) {
+    const name = basename(f.path);
+    if (!(await isZip(f.path))) {
+      if (f.size > limits.maxEntryBytes)
+        throw new RegistryLimitError(
+          `${name} is ${formatBytes(f.size)}, more than the ${formatBytes(limits.maxEntryBytes)} a registry file may have — ${NOT_A_DOWNLOAD}`,
+        );
+      addToTotal(f.size, files.length > 1 ? "This import's files hold" : `${name} holds`);
+      continue;
+    }
+    const zip = await openZip(f.path);
+    try {
+      if (zip.entryCount > limits.maxEntries)
+        throw new RegistryLimitError(
+          `The zip file ${name} holds ${zip.entryCount.toLocaleString('en-US')} files, more than ${limits.maxEntries.toLocaleString('en-US')} — ${NOT_A_DOWNLOAD}`,
+        );
+      let uncompressed = 0;
+      let compressed = 0;
+      for (;;) {
+        const entry = await nextEntry(zip, f.path);
+        if (!entry) break;
+        if (!isContentEntry(entry)) continue;
+        const label = `${name}!/${sanitize(entry.fileName, 100)}`;
+        const size = entry.uncompressedSize;
+        if (size > limits.maxEntryBytes)
+          throw new RegistryLimitError(
+            `This zip file expands to more than ${formatBytes(limits.maxEntryBytes)} (${label}: ${formatBytes(size)}) — ${NOT_A_DOWNLOAD}`,
+          );
+        if (size > limits.ratioFloorBytes && size > entry.compressedSize * limits.maxRatio)
+          throw new RegistryLimitError(
+            `This zip file expands more than ${limits.maxRatio} times (${label}: ${formatBytes(entry.compressedSize)} → ${formatBytes(size)}; registry files shrink about 5 times) — ${NOT_A_DOWNLOAD}`,
+          );
+        uncompressed += size;
+        compressed += entry.compressedSize;
+        addToTotal(size, files.length > 1 ? "This import's files expand to" : 'This zip file expands to');
+      }
+      if (uncompressed > limits.ratioFloorBytes && uncompressed > compressed * limits.maxRatio)
+        throw new RegistryLimitError(
+          `This zip file expands more than ${limits.maxRatio} times (${name}: ${formatBytes(compressed)} → ${formatBytes(uncompressed)} over its files) — ${NOT_A_DOWNLOAD}`,
+        );
+    } finally {
+      zip.close();
+    }
+  }
+}
+
 /**
  * Imports national DNC registry files into `sink`, streaming (bounded memory), resumable through
  * `checkpointPath`, cancellable through `signal` (rejects with the signal's reason). Bad lines are
  * counted, never thrown; a missing or unreadable file or a corrupt zip rejects with an Error that
  * names the file (numbers already handed to the sink stay there). Files are read in order; a
- * `.zip` (or a file starting like one) has each entry read in turn.
+ * `.zip` (or a file starting like one) has each entry read in turn. Files past `limits` (a zip
+ * bomb, a header that lies about its size, a zip inside the zip, more numbers than any registry)
+ * reject with a {@link RegistryLimitError} that says so — from the zip's directory before the
+ * sink gets anything, or while reading, when only the data gives it away.
  */
 export async function importRegistryFiles(opts: RegistryImportOptions): Promise<RegistryImportReport> {
   const { registry = 'US', files, sink, checkpointPath, onProgress, signal } = opts;
@@ -682,9 +820,14 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
     if (f.kind !== 'full' && typeof (sink as Partial<ChangeSink>).remove !== 'function')
       throw new Error(`Registry file ${f.path} is a ${f.kind} list: it needs a sink with remove()`);
   }
+  const limits: RegistryImportLimits = { ...DEFAULT_REGISTRY_LIMITS, ...opts.limits };
   const ids: FileId[] = [];
   for (const f of files) ids.push({ path: resolve(f.path), kind: f.kind, ...(await statFile(f.path)) });
   const bytesTotal = ids.reduce((s, f) => s + f.size, 0);
+  await checkDeclaredSizes(
+    files.map((f, k) => ({ path: f.path, size: ids[k].size })),
+    limits,
+  );
 
   let tally: Tally = { numbers: 0, additions: 0, deletions: 0, badLines: 0, badExamples: [] };
   let filesDone = 0;
@@ -707,6 +850,18 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
 
   // The sink takes ChangeSink calls only for change kinds (checked above); `full` never removes.
   const changeSink = sink as ChangeSink;
+  /** Uncompressed bytes read in this run (a resumed import's earlier part is bounded by the declared sizes above). */
+  let readTotal = 0;
+  const countRead = (n: number, entryRead: number, label: string) => {
+    readTotal += n;
+    // What the zip's directory declared was checked, and yauzl holds each entry to it; a plain file can still grow while it is read.
+    if (entryRead > limits.maxEntryBytes || readTotal > limits.maxTotalBytes)
+      throw new RegistryLimitError(`${label} holds more than ${formatBytes(Math.min(limits.maxEntryBytes, limits.maxTotalBytes))} — ${NOT_A_DOWNLOAD}`);
+    if (tally.numbers > limits.maxNumbers)
+      throw new RegistryLimitError(
+        `${label} holds more than ${limits.maxNumbers.toLocaleString('en-US')} numbers, more than this import can take (the whole US registry has about 250 million) — ${NOT_A_DOWNLOAD}`,
+      );
+  };
   let lastProgress = 0;
   let bytesDone = ids.slice(0, filesDone).reduce((s, f) => s + f.size, 0);
   const progress = (file: string, force = false) => {
@@ -747,13 +902,27 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
           const scanner = new LineScanner(registry, kind, changeSink, tally, label);
           const stream = await openEntry(zip, entry, label);
           let read = 0;
-          await pump(stream, label, 'Corrupt zip entry', signal, (chunk) => {
-            scanner.push(chunk);
-            read += chunk.length;
-            const fraction = entry.uncompressedSize > 0 ? Math.min(1, read / entry.uncompressedSize) : 1;
-            bytesDone = base + Math.min(size, compressedDone + fraction * entry.compressedSize);
-            progress(label);
-          });
+          try {
+            await pump(stream, label, 'Corrupt zip entry', signal, (chunk) => {
+              if (read === 0 && startsLikeZip(chunk))
+                throw new RegistryLimitError(
+                  `This zip file holds another zip archive (${basename(path)}!/${sanitize(entry.fileName, 100)}) — a registry download holds text files: unpack the inner archive and import its files`,
+                );
+              scanner.push(chunk);
+              read += chunk.length;
+              countRead(chunk.length, read, label);
+              const fraction = entry.uncompressedSize > 0 ? Math.min(1, read / entry.uncompressedSize) : 1;
+              bytesDone = base + Math.min(size, compressedDone + fraction * entry.compressedSize);
+              progress(label);
+            });
+          } catch (e) {
+            // yauzl holds an entry to the size its header declares: more data than that is a lie, not damage.
+            if (/^too many bytes in the stream/.test(((e as Error).cause as Error | undefined)?.message ?? ''))
+              throw new RegistryLimitError(
+                `This zip file holds more data than it declares (${basename(path)}!/${sanitize(entry.fileName, 100)}: more than ${formatBytes(entry.uncompressedSize)}) — it is damaged or built to mislead; ${NOT_A_DOWNLOAD}`,
+              );
+            throw e;
+          }
           scanner.finish();
           compressedDone += entry.compressedSize;
           unsaved += read;
@@ -774,6 +943,7 @@ export async function importRegistryFiles(opts: RegistryImportOptions): Promise<
       await pump(stream, path, 'Cannot read registry file', signal, (chunk) => {
         scanner.push(chunk);
         offset += chunk.length;
+        countRead(chunk.length, offset, path);
         unsaved += chunk.length;
         bytesDone = base + offset;
         progress(path);

@@ -7,14 +7,28 @@
  * (registry-key.ts) the index is built from.
  */
 import type { RegistryImportView, RegistryName } from '../../../shared/compliance.js';
+import { rm } from 'node:fs/promises';
 import { applyChanges, RegistryIndex, RegistryIndexBuilder } from './registry-index.js';
-import { importRegistryFiles, type ChangeSink, type RegistryImportProgress } from './registry-import.js';
+import { importRegistryFiles, RegistryLimitError, type ChangeSink, type RegistryImportLimits, type RegistryImportProgress } from './registry-import.js';
 
 export const REGISTRY_NAMES: Record<RegistryName, string> = {
   US: 'US National DNC Registry',
   CA: "Canada's National DNCL",
   GB: "the UK's Telephone Preference Service (TPS/CTPS)",
 };
+
+/**
+ * Spill files a full import may write: 4 bytes a number, so ~1 GB for the whole US registry
+ * (~253 M numbers); four times that is no registry.
+ */
+export const MAX_REGISTRY_SPILL_BYTES = 4 * 1024 ** 3;
+/** Bytes of spill file per number read (registry-index.ts spills each as one 32-bit word). */
+const SPILL_BYTES_PER_NUMBER = 4;
+/**
+ * Numbers a change import may hold (they are collected in memory, 8 bytes each, then applied):
+ * a day's or a month's changes are well under a million; Canada's whole DNCL is ~14 M.
+ */
+export const MAX_CHANGE_NUMBERS = 20_000_000;
 
 /** What the worker receives (structured-cloned). */
 export interface RegistryJob {
@@ -27,6 +41,8 @@ export interface RegistryJob {
   checkpointPath: string;
   workDir: string;
   resume: boolean;
+  /** Bounds on what the import reads (registry-import.ts's defaults, the numbers bound from the spill or memory budget). */
+  limits?: Partial<RegistryImportLimits> & { maxSpillBytes?: number };
 }
 
 /** The reading phase's outcome, reported before building starts. */
@@ -53,10 +69,26 @@ export async function runRegistryJob(job: RegistryJob, hooks: RegistryJobHooks):
   const { registry, files, snapshotAt, target, signal } = { ...job, signal: hooks.signal };
   const name = REGISTRY_NAMES[registry];
   const bad = (n: number) => (n ? `; ${n} bad line(s) skipped` : '');
+  const { maxSpillBytes = MAX_REGISTRY_SPILL_BYTES, ...limits } = job.limits ?? {};
   if (job.mode === 'full') {
     const builder = await RegistryIndexBuilder.open(job.workDir, { resume: job.resume });
     // On failure or cancel the spill files and the checkpoint stay: the same import resumes.
-    const report = await importRegistryFiles({ registry, files, sink: builder, checkpointPath: job.checkpointPath, onProgress: hooks.onProgress, signal });
+    // Files past the limits are no registry: resuming them would only fail again, so nothing stays.
+    const report = await importRegistryFiles({
+      registry,
+      files,
+      sink: builder,
+      checkpointPath: job.checkpointPath,
+      onProgress: hooks.onProgress,
+      signal,
+      limits: { maxNumbers: Math.floor(maxSpillBytes / SPILL_BYTES_PER_NUMBER), ...limits },
+    }).catch(async (e: unknown) => {
+      if (e instanceof RegistryLimitError) {
+        await builder.abort();
+        await rm(job.checkpointPath, { force: true });
+      }
+      throw e;
+    });
     hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: report.resumed });
     const meta = await builder.finish(target, { registry, snapshotAt });
     return `${name}: ${meta.count.toLocaleString('en-US')} numbers from ${files.length} file(s)${bad(report.badLines)}${report.resumed ? ' (resumed)' : ''}.`;
@@ -65,7 +97,14 @@ export async function runRegistryJob(job: RegistryJob, hooks: RegistryJobHooks):
   const add: number[] = [];
   const remove: number[] = [];
   const sink: ChangeSink = { add: (n) => void add.push(n), remove: (n) => void remove.push(n), checkpoint: async () => undefined };
-  const report = await importRegistryFiles({ registry, files, sink, onProgress: hooks.onProgress, signal });
+  const report = await importRegistryFiles({
+    registry,
+    files,
+    sink,
+    onProgress: hooks.onProgress,
+    signal,
+    limits: { maxNumbers: MAX_CHANGE_NUMBERS, ...limits },
+  });
   hooks.onBuilding({ numbers: report.numbers, badLines: report.badLines, badExamples: report.badExamples, resumed: false });
   signal?.throwIfAborted();
   const applied = await applyChanges(RegistryIndex.load(target), { add, remove }, target, snapshotAt);

@@ -10,7 +10,8 @@
  * size, lookups/s, 1 M scrub vs a sorted array; registry-bench.ts), scrub (end-to-end list scrub
  * through SQLite; scrub-bench.ts), registry-import (a full import through the app's service and
  * how late the main thread's event loop runs meanwhile; registry-import-bench.ts), board (state change → supervisor board with 50 agents;
- * board-bench.ts). Run inside the loopback namespace (npm run bench does that).
+ * board-bench.ts), soak (500 calls in a row: heap, RSS, handles; soak-bench.ts). Run inside the
+ * loopback namespace (npm run bench does that).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -29,6 +30,7 @@ const sections: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'scrub', file: 'scrub-bench.ts', args: quick ? ['--leads', '100000'] : [] },
   { name: 'board', file: 'board-bench.ts', args: [] },
   { name: 'policy', file: 'policy-bench.ts', args: quick ? ['--n', '5000'] : [] },
+  { name: 'soak', file: 'soak-bench.ts', args: quick ? ['--calls', '100'] : [] },
 ];
 
 const failed: string[] = [];
@@ -36,7 +38,8 @@ for (const s of sections) {
   if (only && !only.has(s.name)) continue;
   console.log(`\n==== bench: ${s.name} ====`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, s.file), ...s.args], { stdio: 'inherit', env: process.env });
+  // --expose-gc: the soak compares heaps after collections; the others ignore it.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(here, s.file), ...s.args], { stdio: 'inherit', env: process.env });
   console.log(`==== ${s.name}: ${r.status === 0 ? 'done' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (r.status !== 0) failed.push(s.name);
 }

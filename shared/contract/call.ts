@@ -1,16 +1,28 @@
 /** Calls, and the media requests main makes of the renderer's media engine for them. */
 import { z } from 'zod';
+import type { IceTransportPolicy } from '../account.js';
 import type { CallSessionView } from '../call-session.js';
 import type { MonitorMode } from '../supervision.js';
 import { id } from './common.js';
 import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
 
+/**
+ * What an offer or answer is made with: the STUN/TURN servers (time-limited TURN credentials
+ * already made by main; a shared secret never comes here), which candidates may be used
+ * ('relay': only TURN-relayed ones, and no SDP without one), and the bound on ICE gathering.
+ */
+interface IceRequest {
+  iceServers: RTCIceServerLike[];
+  iceTransportPolicy: IceTransportPolicy;
+  iceTimeoutMs: number;
+}
+
 /** Media operations main asks of the renderer's media engine (one RTCPeerConnection per call). */
 export type MediaOp =
   /** `iceRestart`: new ICE credentials in the offer, for audio to find a path again after the network changed. */
-  | { op: 'get-description'; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number; iceRestart?: boolean }
-  | { op: 'set-description'; sdp: string; hold: boolean; iceServers: RTCIceServerLike[]; iceTimeoutMs: number }
+  | ({ op: 'get-description'; hold: boolean; iceRestart?: boolean } & IceRequest)
+  | ({ op: 'set-description'; sdp: string; hold: boolean } & IceRequest)
   | { op: 'send-dtmf'; tones: string; durationMs: number; gapMs: number }
   | { op: 'set-mute'; muted: boolean }
   /** Undo an offer the far end rejected (e.g. a hold re-INVITE answered 491). */

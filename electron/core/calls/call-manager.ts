@@ -14,13 +14,17 @@ import {
   type CallTemperature,
 } from '../../../shared/call-session.js';
 import type { ComplianceDecision, DialPath } from '../../../shared/compliance.js';
-import type { RTCIceServerLike } from '../../../shared/contract.js';
+import type { Account } from '../../../shared/account.js';
 import type { DialPermit } from '../compliance/dial-policy.js';
 import { RingsideError } from '../../../shared/result.js';
 import { drop } from '../lib/drop.js';
 import type { MediaBridge } from '../media/media-bridge.js';
 import { ProxySessionDescriptionHandler } from '../media/proxy-sdh.js';
+import { turnUserOf } from '../media/turn-credentials.js';
 import type { Logger } from '../lib/logger.js';
+
+/** What the media of a line's calls is made with. */
+type MediaAccount = Pick<Account, 'aor' | 'authUser' | 'iceServers' | 'iceGatheringTimeoutMs' | 'iceTransportPolicy'>;
 
 /** What the call manager needs of the SIP side; SipClient provides it. */
 export interface LineHandle {
@@ -126,9 +130,18 @@ export class CallManager {
 
   /**
    * The media of each session on a line: a proxy description handler per call, whose offers and
-   * answers the renderer's media engine makes, and whose negotiation results the call view shows.
+   * answers the renderer's media engine makes (with the account's STUN/TURN servers, time-limited
+   * TURN credentials made per request, and its candidate policy), and whose negotiation results
+   * the call view shows.
    */
-  mediaFactory(media: MediaBridge, ice: { iceServers: RTCIceServerLike[]; iceTimeoutMs: number }): SessionDescriptionHandlerFactory {
+  mediaFactory(media: MediaBridge, account: MediaAccount): SessionDescriptionHandlerFactory {
+    const ice = {
+      iceServers: account.iceServers,
+      iceTimeoutMs: account.iceGatheringTimeoutMs,
+      iceTransportPolicy: account.iceTransportPolicy,
+      turnUser: turnUserOf(account),
+      now: this.now,
+    };
     return (session) => {
       const id = this.bySession.get(session);
       if (!id) throw new Error('session not known to the call manager');

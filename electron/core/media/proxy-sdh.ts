@@ -5,11 +5,20 @@
  */
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
 import type { RTCIceServerLike } from '../../../shared/contract.js';
+import type { IceServer, IceTransportPolicy } from '../../../shared/account.js';
 import type { MediaBridge } from './media-bridge.js';
+import { iceServersForRequest } from './turn-credentials.js';
 
 export interface ProxySdhOptions {
-  iceServers: RTCIceServerLike[];
+  /** The account's STUN/TURN servers, secrets included: time-limited TURN credentials are made from them for each request. */
+  iceServers: readonly IceServer[];
   iceTimeoutMs: number;
+  /** 'relay': only TURN-relayed candidates (default 'all'). */
+  iceTransportPolicy?: IceTransportPolicy;
+  /** The user id in time-limited TURN credentials. */
+  turnUser: string;
+  /** The clock time-limited credentials start from (tests set it). */
+  now?(): number;
   /** Told when negotiation reports the transceiver direction and DTMF capability. */
   onNegotiated?(info: { direction: string | null; dtmfInBand: boolean }): void;
   onError?(message: string, error: unknown): void;
@@ -45,8 +54,7 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     const reply = await this.bridge.request(this.sessionId, {
       op: 'get-description',
       hold: this.held,
-      iceServers: this.options.iceServers,
-      iceTimeoutMs: this.options.iceTimeoutMs,
+      ...this.ice(),
       ...(iceRestart ? { iceRestart } : {}),
     });
     this.described = true;
@@ -61,8 +69,7 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
       op: 'set-description',
       sdp,
       hold: this.held,
-      iceServers: this.options.iceServers,
-      iceTimeoutMs: this.options.iceTimeoutMs,
+      ...this.ice(),
     });
     this.pendingAnswer = reply.answer ? { sdp: reply.answer, hold: this.held } : null;
     this.noteNegotiated(reply.direction, reply.dtmfInBand);
@@ -121,6 +128,12 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
 
   get canSendDtmfInBand(): boolean {
     return this.dtmfInBand;
+  }
+
+  /** What each offer and answer is made with; time-limited TURN credentials are made afresh. */
+  private ice(): { iceServers: RTCIceServerLike[]; iceTransportPolicy: IceTransportPolicy; iceTimeoutMs: number } {
+    const { iceServers, iceTimeoutMs, iceTransportPolicy = 'all', turnUser, now = Date.now } = this.options;
+    return { iceServers: iceServersForRequest(iceServers, turnUser, now()), iceTransportPolicy, iceTimeoutMs };
   }
 
   private noteNegotiated(direction: string | null, dtmfInBand: boolean): void {

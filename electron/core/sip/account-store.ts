@@ -4,7 +4,7 @@
  * read a provisioning file (RINGSIDE_CONFIG) that a call center hands out.
  */
 import { readFile } from 'node:fs/promises';
-import { accountSchema, type Account } from '../../../shared/account.js';
+import { accountSchema, iceServerUrls, type Account, type IceServer } from '../../../shared/account.js';
 import { RingsideError } from '../../../shared/result.js';
 
 export interface StoredAccount {
@@ -71,11 +71,24 @@ export class MemoryAccountStore implements AccountStore {
 
 /**
  * An account saved from Settings keeps the secrets the form never sees: an empty password keeps
- * the saved one; the team secret is write-only too — absent keeps it, '' removes it.
+ * the saved one; the team secret is write-only too — absent keeps it, '' removes it; so is an ICE
+ * server's password or shared secret, kept only for the same addresses and the same kind of
+ * credential, so that a secret never goes to another server.
  */
 export function withSavedSecrets(account: Account, saved: Account | null): Account {
   const withPassword = account.password === '' && saved ? { ...account, password: saved.password } : account;
   const { teamSecret, ...supervision } = withPassword.supervision;
   const secret = teamSecret === undefined ? saved?.supervision.teamSecret : teamSecret;
-  return { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision };
+  const iceServers = withPassword.iceServers.map((server) => {
+    const { credential, ...open } = server;
+    if (credential !== undefined) return credential === '' ? open : server;
+    const kept = saved?.iceServers.find((s) => sameIceServer(s, server))?.credential;
+    return kept ? { ...open, credential: kept } : open;
+  });
+  return { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision, iceServers };
+}
+
+function sameIceServer(a: IceServer, b: IceServer): boolean {
+  const urls = (s: IceServer) => iceServerUrls(s).join(' ').toLowerCase();
+  return urls(a) === urls(b) && (a.credentialType ?? 'password') === (b.credentialType ?? 'password');
 }

@@ -5,7 +5,7 @@
  * (calls ended, supervisors told), stopped, then the new one is built and registered.
  */
 import type { Invitation, Message, SessionDescriptionHandlerFactory } from 'sip.js';
-import type { Account, AccountView } from '../../../shared/account.js';
+import { iceServerView, type Account, type AccountView } from '../../../shared/account.js';
 import type { EventPayloads } from '../../../shared/contract.js';
 import type { RegistrationView } from '../../../shared/registration-state.js';
 import { RingsideError } from '../../../shared/result.js';
@@ -62,7 +62,7 @@ export class SipLine {
     return this.current;
   }
 
-  /** What Settings shows: no secret leaves the core, only whether one is set. */
+  /** What Settings shows: no secret leaves the core (password, team secret, TURN password or shared secret), only whether one is set. */
   view(): AccountView | null {
     if (!this.stored) return null;
     const a = this.stored.account;
@@ -80,6 +80,8 @@ export class SipLine {
       dialPlan: a.dialPlan,
       trustCallerId: a.trustCallerId,
       autoDialLinks: a.autoDialLinks,
+      iceServers: a.iceServers.map(iceServerView),
+      iceTransportPolicy: a.iceTransportPolicy,
       secretsStorage: this.stored.secretsStorage ?? 'encrypted',
       problems: [...(this.stored.problems ?? [])],
     };

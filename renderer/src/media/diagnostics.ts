@@ -5,8 +5,8 @@
  * page.evaluate, so its name and shape are their contract:
  * softphone.test.ts reads `sessions`, `rtpStats` (RTP both ways, hold) and `sparesUsed` (a call
  * went out on the spare offer); supervision-monitor.test.ts reads `heardTones`, `sessions`,
- * `monitorMixes` and `senderTrack`; tests/support/agent-ui.ts and the bench read `sessions` and
- * `rtpStats`.
+ * `monitorMixes` and `senderTrack`; turn-relay.test.ts reads `selectedCandidates` (the audio goes
+ * through the TURN server); tests/support/agent-ui.ts and the bench read `sessions` and `rtpStats`.
  */
 import type { MediaEngine } from './engine';
 import type { MonitorMixer } from './monitor-mix';
@@ -21,8 +21,20 @@ export interface HeardTones {
   tones: Record<string, number>;
 }
 
+/** One end of the candidate pair ICE selected, as getStats reports it. */
+export interface SelectedCandidate {
+  /** host, srflx, prflx or relay. */
+  candidateType: string;
+  protocol: string;
+  address: string | null;
+  port: number | null;
+  /** For a relayed candidate: how we reach the TURN server (udp, tcp, tls). */
+  relayProtocol: string | null;
+}
+
 /** The part of a call's media the diagnostics look at. */
 interface DiagnosedCall {
+  pc: RTCPeerConnection;
   track: MediaStreamTrack;
   remote: MediaStream;
   transceiver: RTCRtpTransceiver | null;
@@ -64,10 +76,38 @@ export function installDiagnostics(engine: MediaEngine, sessions: ReadonlyMap<st
     };
   }
 
+  /** The candidate pair a call's audio goes over now; null before ICE has selected one. */
+  async function selectedCandidates(id: string): Promise<{ local: SelectedCandidate; remote: SelectedCandidate } | null> {
+    const media = sessions.get(id);
+    if (!media) return null;
+    const stats = await media.pc.getStats();
+    let pairId: string | null = null;
+    stats.forEach((s: Record<string, unknown>) => {
+      if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') pairId = s.selectedCandidatePairId;
+    });
+    const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : undefined;
+    if (!pair) return null;
+    const candidate = (key: unknown): SelectedCandidate | null => {
+      const c = typeof key === 'string' ? (stats.get(key) as Record<string, unknown> | undefined) : undefined;
+      if (!c) return null;
+      return {
+        candidateType: String(c.candidateType),
+        protocol: String(c.protocol),
+        address: typeof c.address === 'string' ? c.address : null,
+        port: typeof c.port === 'number' ? c.port : null,
+        relayProtocol: typeof c.relayProtocol === 'string' ? c.relayProtocol : null,
+      };
+    };
+    const local = candidate(pair.localCandidateId);
+    const remote = candidate(pair.remoteCandidateId);
+    return local && remote ? { local, remote } : null;
+  }
+
   (window as unknown as { ringsideDiagnostics?: unknown }).ringsideDiagnostics = {
     rtpStats: engine.rtpStats,
     sessions: () => [...sessions.keys()],
     sparesUsed,
+    selectedCandidates,
     heardTones,
     monitorMixes: () => mixer.mixes(),
     /** Whether a call still sends its own microphone track (barge swaps in a mix). */

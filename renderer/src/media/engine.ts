@@ -4,11 +4,11 @@
  * makes and applies SDP, plays remote audio, mutes, holds and sends DTMF. The microphone, the
  * spare offer, the ICE wait and the diagnostics hooks are the modules next to this one.
  */
-import type { MediaReplies, MediaRequest, RingsideApi, RTCIceServerLike } from '../../../shared/contract';
-import { gathered } from './ice';
+import type { MediaReplies, MediaRequest, RingsideApi } from '../../../shared/contract';
+import { gatheredSdp, gatherMode, type GatherMode } from './ice';
 import { openMicrophone, setMuted } from './mic';
 import { createMonitorMixer, type MixableSession } from './monitor-mix';
-import { createSpareOffer } from './spare-offer';
+import { createSpareOffer, type SpareIce } from './spare-offer';
 
 export interface MediaEngine {
   /** The remote audio stream of a session, for an <audio> element; null if none yet. */
@@ -62,17 +62,22 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
     return media;
   }
 
-  async function session(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia> {
+  async function session(sessionId: string, ice: SpareIce): Promise<SessionMedia> {
     const existing = sessions.get(sessionId);
     if (existing) return existing;
     const track = await mic.callTrack();
-    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+    });
     return keep(sessionId, { pc, track, remote: new MediaStream(), transceiver: null, answered: null });
   }
 
   /** Takes the spare for a new outgoing call, if one is ready and fresh. */
-  async function takeSpare(sessionId: string, iceServers: RTCIceServerLike[]): Promise<SessionMedia | null> {
-    const ready = await spares.take(iceServers);
+  async function takeSpare(sessionId: string, ice: SpareIce): Promise<SessionMedia | null> {
+    const ready = await spares.take(ice);
     if (!ready) return null;
     // No track until the microphone is attached below.
     const media: SessionMedia = {
@@ -103,14 +108,14 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
   }
 
   /** Makes our answer to the remote offer just applied; kept for the getDescription that follows. */
-  async function answer(media: SessionMedia, iceTimeoutMs: number, hostOnly: boolean): Promise<string> {
+  async function answer(media: SessionMedia, iceTimeoutMs: number, mode: GatherMode): Promise<string> {
     const { pc } = media;
     await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc, iceTimeoutMs, hostOnly);
-    const sdp = pc.localDescription?.sdp;
-    if (!sdp) throw new Error('No local description');
-    return sdp;
+    return gatheredSdp(pc, iceTimeoutMs, mode);
   }
+
+  /** What a request's connection is made with. */
+  const iceOf = (r: SpareIce): SpareIce => ({ iceServers: r.iceServers, iceTransportPolicy: r.iceTransportPolicy });
 
   function dtmfInBand(media: SessionMedia): boolean {
     const remote = media.pc.remoteDescription?.sdp ?? '';
@@ -129,31 +134,33 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       return { mode: r.mode };
     },
     'get-description': async (r) => {
+      const ice = iceOf(r);
       if (!sessions.has(r.sessionId) && !r.hold) {
-        const ready = await takeSpare(r.sessionId, r.iceServers);
-        spares.prepare(r.iceServers);
+        const ready = await takeSpare(r.sessionId, ice);
+        spares.prepare(ice);
         const sdp = ready?.pc.localDescription?.sdp;
         if (ready && sdp) return { sdp, dtmfInBand: false, direction: null };
       }
-      const media = await session(r.sessionId, r.iceServers);
+      const media = await session(r.sessionId, ice);
       const { pc } = media;
       applyDirection(media, r.hold);
-      const hostOnly = r.iceServers.length === 0;
+      const mode = gatherMode(r.iceServers, r.iceTransportPolicy);
       let sdp: string;
-      if (pc.signalingState === 'have-remote-offer') sdp = await answer(media, r.iceTimeoutMs, hostOnly);
+      if (pc.signalingState === 'have-remote-offer') sdp = await answer(media, r.iceTimeoutMs, mode);
       else if (pc.signalingState === 'stable' && media.answered && media.answered.hold === r.hold && !r.iceRestart) sdp = media.answered.sdp;
       else {
+        // A restart gathers anew: with the servers of this request (time-limited TURN credentials made now), not the call's first.
+        if (r.iceRestart) pc.setConfiguration({ ...pc.getConfiguration(), iceServers: r.iceServers, iceTransportPolicy: r.iceTransportPolicy });
         await pc.setLocalDescription(await pc.createOffer(r.iceRestart ? { iceRestart: true } : undefined));
-        await gathered(pc, r.iceTimeoutMs, hostOnly);
-        sdp = pc.localDescription?.sdp ?? '';
-        if (!sdp) throw new Error('No local description');
+        sdp = await gatheredSdp(pc, r.iceTimeoutMs, mode);
       }
       media.answered = null;
       return { sdp, dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null };
     },
     'set-description': async (r) => {
-      if (!sessions.has(r.sessionId)) spares.prepare(r.iceServers);
-      const media = await session(r.sessionId, r.iceServers);
+      const ice = iceOf(r);
+      if (!sessions.has(r.sessionId)) spares.prepare(ice);
+      const media = await session(r.sessionId, ice);
       const { pc } = media;
       const type = pc.signalingState === 'have-local-offer' ? 'answer' : 'offer';
       await pc.setRemoteDescription({ type, sdp: r.sdp });
@@ -161,7 +168,7 @@ export function startMediaEngine(api: RingsideApi): MediaEngine {
       if (type === 'offer') {
         applyDirection(media, r.hold);
         // sip.js asks for our answer right after this: make it now and save an IPC round trip.
-        answerSdp = await answer(media, r.iceTimeoutMs, r.iceServers.length === 0);
+        answerSdp = await answer(media, r.iceTimeoutMs, gatherMode(r.iceServers, r.iceTransportPolicy));
         media.answered = { sdp: answerSdp, hold: r.hold };
       }
       return { dtmfInBand: dtmfInBand(media), direction: audioTransceiver(media).currentDirection ?? null, answer: answerSdp };

@@ -4,13 +4,20 @@
  * track (the mic is not opened for it); the call's track is attached with replaceTrack, which
  * needs no renegotiation. Replaced after use and when it gets old.
  */
+import type { IceTransportPolicy } from '../../../shared/account';
 import type { RTCIceServerLike } from '../../../shared/contract';
-import { gathered } from './ice';
+import { gathered, gatherMode, hasRelayCandidate } from './ice';
 
 /** A spare offer older than this is remade (addresses may have changed). */
 const SPARE_MAX_AGE_MS = 5 * 60_000;
 /** The spare is made this long after a call starts, out of that call's set-up path. */
 const SPARE_DELAY_MS = 400;
+
+/** What a spare is made with, and so which calls it fits. */
+export interface SpareIce {
+  iceServers: RTCIceServerLike[];
+  iceTransportPolicy: IceTransportPolicy;
+}
 
 /** A connection in have-local-offer, its one audio transceiver sending nothing yet. */
 export interface SpareConnection {
@@ -19,12 +26,15 @@ export interface SpareConnection {
 }
 
 export interface SpareOffer {
-  /** A call is starting: have a spare for these ICE servers ready for the next one. */
-  prepare(iceServers: RTCIceServerLike[]): void;
-  /** A call has ended: have a spare ready at once, for the ICE servers of the last call. */
+  /** A call is starting: have a spare for these ICE servers and this policy ready for the next one. */
+  prepare(ice: SpareIce): void;
+  /** A call has ended: have a spare ready at once, for the ICE servers and policy of the last call. */
   prepareAfterCall(): void;
-  /** Takes the spare for a new outgoing call, if one is ready and fresh. */
-  take(iceServers: RTCIceServerLike[]): Promise<SpareConnection | null>;
+  /**
+   * Takes the spare for a new outgoing call, if one is ready, fresh and made with the same ICE
+   * servers and policy; a relay-only spare that got no relayed candidate is never handed out.
+   */
+  take(ice: SpareIce): Promise<SpareConnection | null>;
   /** How many calls went out on a spare. */
   used(): number;
   dispose(): void;
@@ -34,12 +44,14 @@ export function createSpareOffer(): SpareOffer {
   let spare: { media: Promise<SpareConnection>; key: string; createdAt: number } | null = null;
   let spareTimer: ReturnType<typeof setTimeout> | null = null;
   let sparesUsed = 0;
-  /** The ICE servers of the last call, for a spare made when no call asks. */
-  let lastIceServers: RTCIceServerLike[] | null = null;
+  /** The ICE servers and policy of the last call, for a spare made when no call asks. */
+  let lastIce: SpareIce | null = null;
+  // The policy is part of the key: a spare gathered for any route must not go out on a relay-only call, nor the reverse.
+  const keyOf = (ice: SpareIce): string => JSON.stringify([ice.iceTransportPolicy, ice.iceServers]);
 
-  function prepareSpare(iceServers: RTCIceServerLike[], delayMs: number): void {
-    lastIceServers = iceServers;
-    const key = JSON.stringify(iceServers);
+  function prepareSpare(ice: SpareIce, delayMs: number): void {
+    lastIce = ice;
+    const key = keyOf(ice);
     // Already on its way, or one is ready and fresh: keep it.
     if (spareTimer) return;
     if (spare && spare.key === key && Date.now() - spare.createdAt < SPARE_MAX_AGE_MS) return;
@@ -49,28 +61,35 @@ export function createSpareOffer(): SpareOffer {
       spare = null;
       void old?.media.then((m) => m.pc.close()).catch(() => undefined);
       const media = (async (): Promise<SpareConnection> => {
-        const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+        const pc = new RTCPeerConnection({
+          iceServers: ice.iceServers,
+          iceTransportPolicy: ice.iceTransportPolicy,
+          bundlePolicy: 'max-bundle',
+          rtcpMuxPolicy: 'require',
+        });
         const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
         await pc.setLocalDescription(await pc.createOffer());
-        await gathered(pc, 2000, iceServers.length === 0);
+        await gathered(pc, 2000, gatherMode(ice.iceServers, ice.iceTransportPolicy));
         return { pc, transceiver };
       })();
       media.catch(() => undefined);
-      spare = { media, key: JSON.stringify(iceServers), createdAt: Date.now() };
+      spare = { media, key, createdAt: Date.now() };
     }, delayMs);
   }
 
   return {
-    prepare: (iceServers) => prepareSpare(iceServers, SPARE_DELAY_MS),
+    prepare: (ice) => prepareSpare(ice, SPARE_DELAY_MS),
     prepareAfterCall() {
-      if (lastIceServers) prepareSpare(lastIceServers, 0);
+      if (lastIce) prepareSpare(lastIce, 0);
     },
-    async take(iceServers) {
+    async take(ice) {
       const s = spare;
-      if (!s || s.key !== JSON.stringify(iceServers) || Date.now() - s.createdAt > SPARE_MAX_AGE_MS) return null;
+      if (!s || s.key !== keyOf(ice) || Date.now() - s.createdAt > SPARE_MAX_AGE_MS) return null;
       spare = null;
       const media = await s.media.catch(() => null);
-      if (!media || media.pc.signalingState !== 'have-local-offer' || media.pc.iceGatheringState === 'new') {
+      // Relay only: a spare whose TURN allocation failed is dropped, so the call's own offer says why.
+      const unrelayed = ice.iceTransportPolicy === 'relay' && !hasRelayCandidate(media?.pc.localDescription?.sdp ?? '');
+      if (!media || media.pc.signalingState !== 'have-local-offer' || media.pc.iceGatheringState === 'new' || unrelayed) {
         media?.pc.close();
         return null;
       }

@@ -170,6 +170,8 @@ const account: AccountView = {
   displayName: 'Rita Supervisor',
   expires: 300,
   keepAliveSec: 15,
+  iceServers: [],
+  iceTransportPolicy: 'all',
   autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],

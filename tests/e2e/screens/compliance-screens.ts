@@ -256,6 +256,8 @@ function snapshot(
       displayName: 'Sam Agent',
       expires: 300,
       keepAliveSec: 15,
+      iceServers: [],
+      iceTransportPolicy: 'all',
       autoDialLinks: false,
       secretsStorage: 'encrypted',
       problems: [],

@@ -28,6 +28,10 @@ export interface StartOptions {
   displayName?: string;
   /** ICE gathering timeout in ms (default 500). */
   iceGatheringTimeoutMs?: number;
+  /** STUN/TURN servers for this phone's calls (default none). */
+  iceServers?: RTCIceServer[];
+  /** 'relay': only TURN-relayed candidates, as a customer behind a hostile NAT would have (default 'all'). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 export interface PhoneState {
@@ -232,7 +236,7 @@ async function start(o: StartOptions): Promise<void> {
     },
     sessionDescriptionHandlerFactoryOptions: {
       iceGatheringTimeout,
-      peerConnectionConfiguration: { iceServers: [] },
+      peerConnectionConfiguration: { iceServers: o.iceServers ?? [], iceTransportPolicy: o.iceTransportPolicy ?? 'all' },
     },
     delegate: {
       onInvite(invitation: Invitation) {

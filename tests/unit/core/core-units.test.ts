@@ -71,7 +71,12 @@ describe('proxy session description handler', () => {
     const sent: MediaRequest[] = [];
     const bridge = new MediaBridge({ send: (r) => sent.push(r) }, 200);
     const negotiated: Array<{ direction: string | null; dtmfInBand: boolean }> = [];
-    const sdh = new ProxySessionDescriptionHandler('s1', bridge, { iceServers: [], iceTimeoutMs: 300, onNegotiated: (i) => negotiated.push(i) });
+    const sdh = new ProxySessionDescriptionHandler('s1', bridge, {
+      iceServers: [],
+      iceTimeoutMs: 300,
+      turnUser: 'agent1',
+      onNegotiated: (i) => negotiated.push(i),
+    });
     return { sent, bridge, sdh, negotiated };
   }
 

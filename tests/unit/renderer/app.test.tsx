@@ -154,6 +154,9 @@ describe('App', () => {
       // A new account starts from the US plan the schema defaults to.
       dialPlan: defaultDialPlan('US'),
       trustCallerId: false,
+      // No STUN/TURN server until one is added; any route.
+      iceServers: [],
+      iceTransportPolicy: 'all',
     });
     expect((fake.api.account.save.mock.calls as unknown as Array<[{ supervision?: object }]>)[0]![0].supervision).not.toHaveProperty('teamSecret');
   });

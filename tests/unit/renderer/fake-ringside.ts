@@ -23,6 +23,8 @@ export const account: AccountView = {
   displayName: 'Agent One',
   expires: 300,
   keepAliveSec: 15,
+  iceServers: [],
+  iceTransportPolicy: 'all',
   autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],

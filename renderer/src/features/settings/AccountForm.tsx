@@ -5,6 +5,7 @@ import { useApi } from '../../ui/api-context';
 import { alertOnFailure, request } from '../../ui/use-request';
 import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../supervision/SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
+import { hasIceErrors, IceServerFields, iceErrors, iceInput, iceValues, type IceErrors } from './IceServerFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
 type Values = Record<Field, string>;
@@ -39,6 +40,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
   const [supervisionErrs, setSupervisionErrs] = useState<SupervisionErrors>({});
   const [dialPlan, setDialPlan] = useState(() => dialPlanValues(account?.dialPlan, account?.trustCallerId));
   const [dialPlanErrs, setDialPlanErrs] = useState<DialPlanErrors>({});
+  const [ice, setIce] = useState(() => iceValues(account));
+  const [iceErrs, setIceErrs] = useState<IceErrors>({ servers: {} });
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [invalid, setInvalid] = useState(false);
@@ -57,11 +60,14 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       // The account schema checks the plan with validDialPlanSchema: field rules and cross-field problems.
       dialPlan: dialPlanInput(dialPlan),
       trustCallerId: dialPlan.trustCallerId,
+      ...iceInput(ice),
     };
     const parsed = accountSchema.safeParse(input);
     const next: Errors = {};
     const nextSupervision = parsed.success ? {} : supervisionErrors(parsed.error.issues, supervision);
     const nextDialPlan = parsed.success ? {} : dialPlanErrors(parsed.error.issues, dialPlan);
+    // Also without schema issues: a TURN server needs its user and a password, typed or saved.
+    const nextIce = iceErrors(parsed.success ? [] : parsed.error.issues, ice);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
@@ -70,11 +76,12 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     }
     setSupervisionErrs(nextSupervision);
     setDialPlanErrs(nextDialPlan);
+    setIceErrs(nextIce);
     // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
     if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
     setErrors(next);
     setSaved(false);
-    const hasErrors = Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0 || Object.keys(nextDialPlan).length > 0;
+    const hasErrors = Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0 || Object.keys(nextDialPlan).length > 0 || hasIceErrors(nextIce);
     // The form is long: say at the button that something further up needs fixing.
     setInvalid(hasErrors);
     if (hasErrors) return;
@@ -86,6 +93,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         setSaved(true);
         setValues((v) => ({ ...v, password: '' }));
         setSupervision((v) => ({ ...v, teamSecret: '', removeSecret: false }));
+        setIce(iceValues(view));
         onDone?.();
       }),
       'Saving the account',
@@ -155,6 +163,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         hasTeamSecret={account?.supervision.hasTeamSecret ?? false}
       />
       <DialPlanFields values={dialPlan} onChange={setDialPlan} errors={dialPlanErrs} readOnly={readOnly} />
+      <IceServerFields values={ice} onChange={setIce} errors={iceErrs} readOnly={readOnly} />
       <div className="form-actions">
         {readOnly ? null : (
           <button type="submit" className="btn btn-primary" disabled={saving}>

@@ -26,6 +26,7 @@ describe('the shipped renderer', () => {
     expect(shipped).toContain('ringside');
     expect(shipped).not.toContain('ringsideDiagnostics');
     expect(shipped).not.toContain('heardTones');
+    expect(shipped).not.toContain('selectedCandidates');
     const e2e = buildRenderer(join(temp.dir(), 'e2e'), 'e2e');
     expect(e2e).toContain('ringsideDiagnostics');
   });

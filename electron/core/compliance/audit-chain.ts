@@ -10,7 +10,7 @@
  * only before the first keyed one.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AuditVerification } from '../../../shared/compliance.js';
 import type { AuditRecord, AuditRepository, StoredAuditRecord } from '../data/repositories.js';
@@ -89,8 +89,14 @@ const headMac = (key: Buffer, id: number, seal: string, keyedFrom: number): stri
 
 const sameHex = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** The head is one fixed-size record, rewritten in place: a dial must not wait for a file replace (ms on some disks). */
+const HEAD_BYTES = 512;
+
 export class AuditChain {
   private readonly headPath: string | null;
+  private headFd: number | null = null;
+  /** The first keyed record, as the head says (read once; the head is ours to write after that). */
+  private keyedFrom: number | null | undefined;
 
   constructor(
     private readonly key: Buffer,
@@ -102,7 +108,9 @@ export class AuditChain {
   /** Appends one record, sealed, and moves the head. */
   append(audit: AuditRepository, record: AuditRecord): StoredAuditRecord {
     const stored = audit.append(record, (prev) => ({ kind: 'hmac-sha256', seal: auditSeal('hmac-sha256', this.key, prev, record) }));
-    this.writeHead(stored.id, stored.hash, this.readHead()?.keyedFrom ?? stored.id);
+    if (this.keyedFrom === undefined) this.keyedFrom = this.readHead()?.keyedFrom ?? null;
+    this.keyedFrom ??= stored.id;
+    this.writeHead(stored.id, stored.hash, this.keyedFrom);
     return stored;
   }
 
@@ -183,7 +191,7 @@ export class AuditChain {
     if (!this.headPath) return null;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(readFileSync(this.headPath, 'utf8'));
+      parsed = JSON.parse(readFileSync(this.headPath, 'utf8').trim());
     } catch {
       return null;
     }
@@ -195,10 +203,12 @@ export class AuditChain {
 
   private writeHead(id: number, seal: string, keyedFrom: number): void {
     if (!this.headPath) return;
-    const tmp = `${this.headPath}.tmp`;
+    this.keyedFrom = keyedFrom;
     try {
-      writeFileSync(tmp, JSON.stringify({ id, seal, keyedFrom, mac: headMac(this.key, id, seal, keyedFrom) }), { mode: 0o600 });
-      renameSync(tmp, this.headPath);
+      this.headFd ??= openSync(this.headPath, 'w', 0o600);
+      const record = Buffer.alloc(HEAD_BYTES, 0x20);
+      record.write(JSON.stringify({ id, seal, keyedFrom, mac: headMac(this.key, id, seal, keyedFrom) }));
+      writeSync(this.headFd, record, 0, HEAD_BYTES, 0);
     } catch {
       // The record itself is written; a head that lags is brought forward by the next verify.
     }

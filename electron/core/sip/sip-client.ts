@@ -19,7 +19,10 @@ import { RegistrationMachine } from './registration-machine.js';
  */
 export function ensureWebSocket(): void {
   const g = globalThis as { WebSocket?: unknown };
-  if (g.WebSocket !== WebSocketImpl) g.WebSocket = WebSocketImpl;
+  // A subclass of `ws` (a test's timing wrapper) can ping too: keep it.
+  const current = g.WebSocket;
+  const isWs = typeof current === 'function' && (current === WebSocketImpl || current.prototype instanceof WebSocketImpl);
+  if (!isWs) g.WebSocket = WebSocketImpl;
 }
 
 /** After a wake or a network change, a pong must come back this fast or the link is replaced. */

@@ -29,7 +29,6 @@ type HoldOptions = SessionDescriptionHandlerOptions & { hold?: boolean; iceResta
 
 export class ProxySessionDescriptionHandler implements SessionDescriptionHandler {
   private closed = false;
-  private described = false;
   private dtmfInBand = false;
   private held = false;
   /** The answer the renderer made with the last remote offer, if sip.js has not taken it yet. */
@@ -48,7 +47,6 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     this.pendingAnswer = null;
     const iceRestart = options?.iceRestart === true;
     if (ready && ready.hold === this.held && !iceRestart) {
-      this.described = true;
       return { body: ready.sdp, contentType: 'application/sdp' };
     }
     const reply = await this.bridge.request(this.sessionId, {
@@ -57,7 +55,6 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
       ...this.ice(),
       ...(iceRestart ? { iceRestart } : {}),
     });
-    this.described = true;
     this.noteNegotiated(reply.direction, reply.dtmfInBand);
     return { body: reply.sdp, contentType: 'application/sdp' };
   }
@@ -126,10 +123,6 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     return this.held;
   }
 
-  get canSendDtmfInBand(): boolean {
-    return this.dtmfInBand;
-  }
-
   /** What each offer and answer is made with; time-limited TURN credentials are made afresh. */
   private ice(): { iceServers: RTCIceServerLike[]; iceTransportPolicy: IceTransportPolicy; iceTimeoutMs: number } {
     const { iceServers, iceTimeoutMs, iceTransportPolicy = 'all', turnUser, now = Date.now } = this.options;
@@ -143,9 +136,5 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
 
   private assertOpen(): void {
     if (this.closed) throw new Error('session description handler closed');
-  }
-
-  get hasNegotiated(): boolean {
-    return this.described;
   }
 }

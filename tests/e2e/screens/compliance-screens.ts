@@ -564,6 +564,36 @@ async function main(): Promise<void> {
         },
         viewport,
       );
+      // 4e. Settings → NAT and TURN: a fixed-credential TURN server and a time-limited one, relay only.
+      const natBase = snapshot(freshStatus, null);
+      await scene(
+        `settings-turn-${size}`,
+        {
+          snapshot: {
+            ...natBase,
+            account: {
+              ...natBase.account!,
+              iceTransportPolicy: 'relay',
+              iceServers: [
+                {
+                  urls: ['turn:turn.example.com:3478', 'turns:turn.example.com:5349'],
+                  username: 'home1',
+                  credentialType: 'password',
+                  hasCredential: true,
+                  ephemeralTtlSec: null,
+                },
+                { urls: ['turn:turn2.example.com:3478'], username: null, credentialType: 'ephemeral', hasCredential: true, ephemeralTtlSec: 86400 },
+              ],
+            },
+          },
+          responses: responses(),
+        },
+        async (page) => {
+          await page.getByRole('button', { name: 'Settings' }).click();
+          await page.getByText('NAT and TURN').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        },
+        viewport,
+      );
       // 4d. Settings on a desktop whose key store is basic_text, with a secret that no longer decrypts.
       const base = snapshot(freshStatus, null);
       await scene(

@@ -141,6 +141,7 @@ export interface AccountView {
   displayName: string | null;
   expires: number;
   keepAliveSec: number;
+  iceGatheringTimeoutMs: number;
   hasPassword: boolean;
   /** Where it came from: the settings store, or a provisioning file that the agent cannot edit. */
   source: 'settings' | 'provisioned';

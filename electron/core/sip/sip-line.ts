@@ -74,6 +74,7 @@ export class SipLine {
       displayName: a.displayName ?? null,
       expires: a.expires,
       keepAliveSec: a.keepAliveSec,
+      iceGatheringTimeoutMs: a.iceGatheringTimeoutMs,
       hasPassword: a.password.length > 0,
       source: this.stored.source,
       supervision: { ...supervision, hasTeamSecret: Boolean(teamSecret) },

@@ -170,6 +170,7 @@ const account: AccountView = {
   displayName: 'Rita Supervisor',
   expires: 300,
   keepAliveSec: 15,
+  iceGatheringTimeoutMs: 500,
   iceServers: [],
   iceTransportPolicy: 'all',
   autoDialLinks: false,

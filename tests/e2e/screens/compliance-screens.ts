@@ -256,6 +256,7 @@ function snapshot(
       displayName: 'Sam Agent',
       expires: 300,
       keepAliveSec: 15,
+      iceGatheringTimeoutMs: 500,
       iceServers: [],
       iceTransportPolicy: 'all',
       autoDialLinks: false,

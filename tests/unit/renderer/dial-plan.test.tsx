@@ -108,6 +108,14 @@ describe('settings: dial plan', () => {
     expect(savedInput(fake).dialPlan).toEqual({ ...defaultDialPlan('US'), extensions: null });
   });
 
+  it('a save keeps what the form does not show (links that dial at once, the ICE wait, keep-alive, expiry)', async () => {
+    const { fake } = openSettings(defaultDialPlan('US'), { autoDialLinks: true, iceGatheringTimeoutMs: 1200, keepAliveSec: 30, expires: 600 });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'secret' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save account' }));
+    await settle();
+    expect(savedInput(fake)).toMatchObject({ autoDialLinks: true, iceGatheringTimeoutMs: 1200, keepAliveSec: 30, expires: 600 });
+  });
+
   it("shows a provisioned account's plan read-only", () => {
     mount(snapshotOf({ account: { ...account, source: 'provisioned', dialPlan: { ...defaultDialPlan('US'), outsideLinePrefixes: ['9'] } } }));
     act(() => store.getState().setSettingsOpen(true));

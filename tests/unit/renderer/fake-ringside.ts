@@ -23,6 +23,7 @@ export const account: AccountView = {
   displayName: 'Agent One',
   expires: 300,
   keepAliveSec: 15,
+  iceGatheringTimeoutMs: 500,
   iceServers: [],
   iceTransportPolicy: 'all',
   autoDialLinks: false,

@@ -55,7 +55,15 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       password: values.password,
       ...(values.authUser.trim() ? { authUser: values.authUser } : {}),
       ...(values.displayName.trim() ? { displayName: values.displayName } : {}),
-      ...(account ? { expires: account.expires, keepAliveSec: account.keepAliveSec } : {}),
+      // What the form does not show is kept as it was, not reset to its default by a save.
+      ...(account
+        ? {
+            expires: account.expires,
+            keepAliveSec: account.keepAliveSec,
+            iceGatheringTimeoutMs: account.iceGatheringTimeoutMs,
+            autoDialLinks: account.autoDialLinks,
+          }
+        : {}),
       supervision: supervisionInput(supervision),
       // The account schema checks the plan with validDialPlanSchema: field rules and cross-field problems.
       dialPlan: dialPlanInput(dialPlan),

@@ -29,6 +29,12 @@ const maxErrors = 1000;
 
 /** A file whose content has not ended a record after this many bytes has a quote that is never closed. */
 const maxRecordBytes = 4 * 1024 * 1024;
+/**
+ * Characters of row text a batch may hold before it is written, whatever its row count: 5000 rows
+ * of 200 long cells would otherwise be gigabytes in the worker's heap (the rows' values keep the
+ * text they were cut from alive until the batch is written).
+ */
+const maxBatchChars = 4 * 1024 * 1024;
 
 const tooManyColumns = (n: number) =>
   `The file has ${n} columns; Ringside imports at most ${maxColumns}. Delete the columns you do not need and import it again.`;
@@ -36,6 +42,10 @@ const unclosedHeader =
   'The header row has a quote (") that is never closed, so its columns cannot be told apart. Close the quote in the first line and import the file again.';
 const unclosedRow = (row: number, importing: boolean) =>
   `Row ${row} has a quote (") that is never closed, so nothing after it can be read${importing ? '; the rows before it were imported' : ''}. Close the quote in the file and import it again.`;
+const longHeader = (limit: string) =>
+  `The first line is longer than ${limit} without a line break, so the file has no header row Ringside can read. Export the list as CSV (one row per line) and import that file.`;
+const longRow = (row: number) =>
+  `Row ${row} is longer than ${maxRecordBytes / (1024 * 1024)} MB without a line break, so nothing after it can be read; the rows before it were imported. Check that the file has one row per line and import it again.`;
 
 /** A file-system failure reading the upload, in words. */
 function unreadable(error: unknown): string {
@@ -65,8 +75,9 @@ export async function previewCsv(path: string): Promise<Result<CsvPreview>> {
   }
   const delimiter = detectDelimiter(head);
   // A head that is the whole file is parsed whole; of a longer one only its complete records.
-  const end = head.length < headChars ? head.length : lastRecordEnd(head);
-  if (end === 0) return fail('invalid-data', unclosedHeader);
+  const last = head.length < headChars ? { end: head.length, inQuotes: false } : lastRecordEnd(head);
+  const end = last.end;
+  if (end === 0) return fail('invalid-data', last.inQuotes ? unclosedHeader : longHeader(`${headChars / 1024} KiB`));
   const parsed = Papa.parse<string[]>(head.slice(0, end), { delimiter, skipEmptyLines: 'greedy', preview: previewRows + 1 });
   const [headers = [], ...rows] = parsed.data;
   if (headers.length === 0) return fail('invalid-data', 'The file has no header row, only empty lines.');
@@ -76,16 +87,19 @@ export async function previewCsv(path: string): Promise<Result<CsvPreview>> {
   return ok({ encoding, delimiter, headers: headers.map((h) => h.trim()), rows, suggested: suggestMapping(headers), bytes });
 }
 
-/** Where the last complete record of `text` ends (after a line break outside quotes); 0 when none does. */
-function lastRecordEnd(text: string): number {
+/**
+ * Where the last complete record of `text` ends (after a line break outside quotes — LF, CRLF or
+ * a lone CR, as old Mac exports write; 0 when none does), and whether the text ends inside quotes.
+ */
+function lastRecordEnd(text: string): { end: number; inQuotes: boolean } {
   let inQuotes = false;
   let end = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) inQuotes = !inQuotes;
-    else if (c === 10 && !inQuotes) end = i + 1;
+    else if ((c === 10 || c === 13) && !inQuotes) end = i + 1;
   }
-  return end;
+  return { end, inQuotes };
 }
 
 export interface ImportCsvOptions {
@@ -102,7 +116,7 @@ export interface ImportCsvOptions {
   leads: Pick<LeadRepository, 'importRows'>;
   onProgress: (p: CsvImportProgress) => void;
   signal?: AbortSignal;
-  /** Rows per `importRows` call (one transaction each); default 5000. */
+  /** Rows per `importRows` call (one transaction each); default 5000, fewer when the rows are long. */
   batchSize?: number;
   now?: () => number;
   /** Known from the preview; detected again when absent. */
@@ -167,6 +181,7 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
   };
 
   let batch: ImportRow[] = [];
+  let batchChars = 0;
   const flush = () => {
     if (batch.length === 0) return;
     const results = opts.leads.importRows(opts.campaignId, batch, opts.duplicates, now(), opts.source ?? '');
@@ -195,6 +210,7 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
       duplicates.push({ ...d, message: duplicateMessage(d) });
     });
     batch = [];
+    batchChars = 0;
   };
 
   let mapRow: ReturnType<typeof createRowMapper> | null = null;
@@ -205,6 +221,8 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
   let row = -1; // header is row 0
   /** Bytes read when papaparse last gave complete rows. */
   let bytesAtLastRows = 0;
+  /** Bytes read when text with a quote in it was last decoded (-1: none yet): a record that never ends without one is a line without a break. */
+  let bytesAtLastQuote = -1;
 
   /** `quoteErrors`: papaparse's quote error codes by index into `data`. */
   const handleRows = async (data: string[][], quoteErrors: ReadonlyMap<number, Set<string>>) => {
@@ -242,7 +260,8 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
       }
       for (const note of r.notes) report(row, note);
       batch.push({ row, lead: r.lead });
-      if (batch.length >= batchSize) {
+      for (const f of fields) batchChars += f.length;
+      if (batch.length >= batchSize || batchChars >= maxBatchChars) {
         if (opts.signal?.aborted) {
           cancelled = true;
           return;
@@ -259,6 +278,9 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
   };
 
   const { text, raw } = openTextStream(opts.path, encoding, (n) => (state.bytesDone += n));
+  text.on('data', (chunk: string) => {
+    if (chunk.includes('"')) bytesAtLastQuote = state.bytesDone;
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -287,7 +309,9 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
           // papaparse keeps everything after an unclosed quote as one growing value: stop it in time.
           else if (state.bytesDone - bytesAtLastRows > maxRecordBytes) {
             stoppedAt = row + 1;
-            stopped = row < 0 ? unclosedHeader : unclosedRow(stoppedAt, true);
+            const quoted = bytesAtLastQuote >= bytesAtLastRows;
+            if (row < 0) stopped = quoted ? unclosedHeader : longHeader(`${maxRecordBytes / (1024 * 1024)} MB`);
+            else stopped = quoted ? unclosedRow(stoppedAt, true) : longRow(stoppedAt);
           }
           handleRows(results.data, quoteErrors).then(
             () => {

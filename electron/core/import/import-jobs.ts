@@ -12,7 +12,7 @@ import { drop } from '../lib/drop.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
 import { previewCsv } from './csv-import.js';
-import { runImportInWorker } from './import-runner.js';
+import { ImportStoppedError, runImportInWorker } from './import-runner.js';
 import { ImportUploads, legacyUploadDir, removeUploadLeftovers, uploadDir, type ImportUploadsOptions } from './upload.js';
 
 export interface ImportJobsDeps {
@@ -25,6 +25,8 @@ export interface ImportJobsDeps {
   log: Logger;
   /** Upload limits and clock (tests); the folder defaults to `uploadDir(dbPath)`. */
   uploads?: Partial<ImportUploadsOptions>;
+  /** The import worker (tests): its heap limit in MB (default IMPORT_WORKER_HEAP_MB) and script. */
+  worker?: { heapLimitMb?: number; path?: URL };
 }
 
 /** A failed result becomes the error the router answers with. */
@@ -84,6 +86,8 @@ export class ImportJobs {
         duplicates,
         source: this.uploads.fileName(importId) ?? '',
         defaultCountry: campaign.defaultCountry,
+        heapLimitMb: this.deps.worker?.heapLimitMb,
+        workerPath: this.deps.worker?.path,
         signal: controller.signal,
         onProgress: (progress) => emit('import:progress', { ...progress, importId }),
       }).then(
@@ -95,22 +99,29 @@ export class ImportJobs {
         },
         (error: unknown) => {
           ended();
-          const stopped = `The import stopped: ${error instanceof Error ? error.message : String(error)}`;
+          // What the worker had reported stays true: those rows were written before it stopped.
+          const last = error instanceof ImportStoppedError ? error.progress : null;
+          const stopped = error instanceof ImportStoppedError ? error.message : `The import stopped: ${error instanceof Error ? error.message : String(error)}`;
           emit('import:finished', {
             importId,
             done: true,
             cancelled: false,
-            rowsDone: 0,
-            bytesDone: 0,
-            bytesTotal: 0,
-            imported: 0,
-            merged: 0,
-            skipped: 0,
-            failed: 1,
-            errors: [{ row: 0, reason: stopped }],
+            rowsDone: last?.rowsDone ?? 0,
+            bytesDone: last?.bytesDone ?? 0,
+            bytesTotal: last?.bytesTotal ?? 0,
+            imported: last?.imported ?? 0,
+            merged: last?.merged ?? 0,
+            skipped: last?.skipped ?? 0,
+            replaced: last?.replaced ?? 0,
+            failed: (last?.failed ?? 0) + 1,
+            errors: [{ row: last?.rowsDone ?? 0, reason: stopped }],
             stopped,
             ms: 0,
           });
+          if (last && last.imported + last.merged + last.replaced > 0) {
+            emit('campaigns:changed', store.campaigns.list(Date.now()));
+            this.deps.onImported(campaignId);
+          }
         },
       ),
       this.deps.log.warn,

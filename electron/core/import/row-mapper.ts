@@ -85,7 +85,8 @@ export function createRowMapper(headers: readonly string[], mapping: readonly Co
     else if (target === 'phone' || target === 'phone2' || target === 'phone3') phoneCols.push({ col, label: headers[col].trim().slice(0, 40) || null });
     else fieldCols.push({ col, field: target as LeadField });
   });
-  const header = (col: number) => headers[col].trim() || `column ${col + 1}`;
+  // Clipped: a header cell can be megabytes, and it is named in every error of its column.
+  const header = (col: number) => clip(headers[col].trim()) || `column ${col + 1}`;
   const defaultCc = defaultCountry.toUpperCase();
 
   return function mapRow(row: readonly string[]): RowResult {

@@ -37,13 +37,28 @@ export function startWorker(url: URL, options: WorkerOptions): Worker {
   return new Worker(code, { ...options, eval: true });
 }
 
+/**
+ * A worker that died of its heap limit (`resourceLimits.maxOldGenerationSizeMb`): V8 stops it
+ * and Node reports only `ERR_WORKER_OUT_OF_MEMORY`; this says which job it was and its limit.
+ */
+export class WorkerOutOfMemoryError extends Error {
+  constructor(
+    readonly what: string,
+    readonly limitMb: number | null,
+  ) {
+    super(`${what} ran out of memory${limitMb ? ` (its limit is ${limitMb} MB)` : ''} and was stopped`);
+    this.name = 'WorkerOutOfMemoryError';
+  }
+}
+
 /** What a worker's message means to runWorker: nothing yet (progress), the result, or a failure. */
 export type WorkerReply<R> = { value: R } | { error: Error } | undefined;
 
 /**
  * Runs one job in a worker thread: starts it, passes each message to `onMessage` until that
  * returns the result or a failure, posts `{ type: 'cancel' }` when `signal` aborts, and rejects
- * if the worker errs or exits first (`what` names it in that message).
+ * if the worker errs or exits first (`what` names it in that message; past its heap limit, with a
+ * WorkerOutOfMemoryError).
  */
 export function runWorker<M, R>(url: URL, options: WorkerOptions, what: string, onMessage: (m: M) => WorkerReply<R>, signal?: AbortSignal): Promise<R> {
   return new Promise((resolve, reject) => {
@@ -70,7 +85,11 @@ export function runWorker<M, R>(url: URL, options: WorkerOptions, what: string, 
       if (r && 'error' in r) settle(() => reject(r.error));
       else if (r) settle(() => resolve(r.value));
     });
-    worker.on('error', (e) => settle(() => reject(e)));
+    worker.on('error', (e: Error & { code?: string }) =>
+      settle(() =>
+        reject(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerOutOfMemoryError(what, options.resourceLimits?.maxOldGenerationSizeMb ?? null) : e),
+      ),
+    );
     worker.on('exit', (code) => settle(() => reject(new Error(`${what} stopped (code ${code}) before finishing`))));
   });
 }

@@ -20,7 +20,16 @@ export const aorSchema = z
   .string()
   .trim()
   .max(256)
-  .regex(/^sips?:[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'Address must look like sip:agent@example.com');
+  .regex(/^sips?:[A-Za-z0-9\-_.!~*'()&=+$,;?/%]+@[A-Za-z0-9.-]+(:\d{1,5})?$/, 'Address must look like sip:agent@example.com')
+  // A % must start an escape that decodes (%E0 alone does not): the SIP stack could not use the address.
+  .refine((aor) => {
+    try {
+      decodeURIComponent(aor.slice(0, aor.lastIndexOf('@')));
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'The address has a % that is not a valid escape (write %25 for a % sign)');
 
 /** What a TURN server is told of who we are: a fixed user and password, or time-limited ones made from a shared secret. */
 export const iceCredentialTypes = ['password', 'ephemeral'] as const;

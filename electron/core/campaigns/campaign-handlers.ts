@@ -18,6 +18,8 @@ export function campaignHandlers({ store, emit }: CampaignHandlerDeps): Handlers
     return c;
   };
   const save = (input: CampaignInput & { id?: number }) => {
+    // Saving over a campaign that is gone (deleted meanwhile, or a stale window) is the agent's news, not an internal error.
+    if (input.id !== undefined) get(input.id);
     const saved = store.campaigns.save(input);
     emit('campaigns:changed', store.campaigns.list(Date.now()));
     return saved;

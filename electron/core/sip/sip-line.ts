@@ -156,8 +156,20 @@ export class SipLine {
     this.deps.events.emit('account', account);
     this.deps.emit('account:changed', this.view());
     if (account) {
-      this.client = this.build(account);
-      this.setRegistration(this.client.registration);
+      try {
+        this.client = this.build(account);
+        this.setRegistration(this.client.registration);
+      } catch (error) {
+        // An account the SIP stack cannot use (saved by an older version, hand-edited) must not
+        // stop the app from starting: say so where registration is shown, and let Settings fix it.
+        this.deps.log.warn('the SIP account cannot be used', error);
+        this.setRegistration({
+          ...unregistered,
+          state: 'failed',
+          aor: account.aor,
+          error: `This SIP account cannot be used (${error instanceof Error ? error.message : String(error)}): correct it in Settings.`,
+        });
+      }
     }
     this.deps.joined(account, this.client);
     if (this.client && this.deps.autoRegister) drop(this.client.register(), this.deps.log.warn, 'register');

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CreatedRows } from '../../../electron/core/import/created-rows.js';
+import { blankLead } from '../../../electron/core/data/repositories.js';
 import { duplicateMessage, planMerge, type MergeData } from '../../../shared/import-merge.js';
 
-const blank: MergeData = {
-  firstName: '',
-  lastName: '',
-  company: '',
-  email: '',
-  street: '',
-  city: '',
-  region: '',
-  postalCode: '',
-  country: '',
-  timeZone: null,
-  source: '',
-  customFields: {},
-  consentAt: null,
-  inquiryAt: null,
-  lastPurchaseAt: null,
-  score: 0,
-  priority: 0,
-};
+/** The empty lead the importer builds on, cut to the fields a merge looks at. */
+const { phones: _phones, ...blank }: MergeData & { phones: unknown } = blankLead();
 
 describe('planMerge', () => {
   it('fills empty fields, keeps differing ones, ignores empty cells and equal values', () => {

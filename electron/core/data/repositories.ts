@@ -1,8 +1,9 @@
 /**
  * The core reaches domain data only through these interfaces. SQLite (better-sqlite3, WAL) is
- * the embedded default for one agent; a team will share PostgreSQL later, so nothing here may
- * leak SQLite details. All methods are synchronous for the embedded store; a networked store
- * would implement an async twin.
+ * the embedded default for one agent; a team shares PostgreSQL, so nothing here may leak either
+ * engine's details. Every method is asynchronous because a networked store is: the SQLite adapter
+ * stays synchronous inside (each method is one synchronous call, its transactions atomic), and
+ * only its answer arrives as a promise.
  */
 import type { Campaign, CampaignInput, DispositionEffect } from '../../../shared/campaign.js';
 import type { CallDirection } from '../../../shared/call-session.js';
@@ -10,6 +11,7 @@ import type { AuditEntry } from '../../../shared/compliance.js';
 import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import type { DuplicateMode, ImportConflict } from '../../../shared/import.js';
+import type { TeamDatabase } from '../../../shared/team.js';
 
 /**
  * A lead as an import or an inbound call creates it: the Lead's own data, without what the
@@ -56,34 +58,34 @@ export interface LeadQuery {
 }
 
 export interface CampaignRepository {
-  list(now: number): CampaignSummary[];
-  get(id: number): Campaign | null;
+  list(now: number): Promise<CampaignSummary[]>;
+  get(id: number): Promise<Campaign | null>;
   /** Inserts (no id) or updates; returns the stored campaign. */
-  save(campaign: CampaignInput & { id?: number }): Campaign;
+  save(campaign: CampaignInput & { id?: number }): Promise<Campaign>;
   /** The default countries of every campaign: the countries a national number could be dialled for. */
-  countries(): string[];
+  countries(): Promise<string[]>;
 }
 
 export interface LeadRepository {
-  list(q: LeadQuery): { total: number; rows: LeadRow[] };
-  get(id: number): Lead | null;
-  update(id: number, changes: LeadChanges, now: number): Lead;
-  create(campaignId: number, lead: NewLead, now: number): Lead;
+  list(q: LeadQuery): Promise<{ total: number; rows: LeadRow[] }>;
+  get(id: number): Promise<Lead | null>;
+  update(id: number, changes: LeadChanges, now: number): Promise<Lead>;
+  create(campaignId: number, lead: NewLead, now: number): Promise<Lead>;
   /** The most recently touched lead with this E.164 number in any campaign. */
-  findByPhone(e164: string): Lead | null;
+  findByPhone(e164: string): Promise<Lead | null>;
   /**
    * The next lead to call: due callbacks first, then priority, then score, then least recently
    * attempted (never attempted first). Skips closed / bad-number / dnc / max-attempts leads,
    * leads not due yet, leads whose every phone is bad or on the internal DNC list, and `exclude`.
    */
-  next(campaignId: number, now: number, exclude?: readonly number[]): Lead | null;
-  history(leadId: number, limit?: number): LeadHistoryEntry[];
-  callbacks(leadId: number): Callback[];
+  next(campaignId: number, now: number, exclude?: readonly number[]): Promise<Lead | null>;
+  history(leadId: number, limit?: number): Promise<LeadHistoryEntry[]>;
+  callbacks(leadId: number): Promise<Callback[]>;
   /**
    * Imports a batch in one transaction. Duplicates (a phone already in the campaign) are
    * merged (non-empty incoming fields overwrite, phones are added) or skipped.
    */
-  importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number };
+  importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): Promise<{ imported: number; merged: number; skipped: number }>;
   /**
    * Imports a batch of file rows in one transaction, saying what became of each. A row whose
    * number a lead of the campaign already has (one written earlier in the batch included) is
@@ -92,7 +94,7 @@ export interface LeadRepository {
    * New numbers are added to the lead unless another lead of the campaign has them.
    * `source` names the file in the history.
    */
-  importRows(campaignId: number, rows: readonly ImportRow[], mode: DuplicateMode, now: number, source: string): ImportRowResult[];
+  importRows(campaignId: number, rows: readonly ImportRow[], mode: DuplicateMode, now: number, source: string): Promise<ImportRowResult[]>;
 }
 
 /** One row of an imported file: its 1-based data row number and the lead it makes. */
@@ -147,23 +149,23 @@ export interface DispositionRecord {
 
 export interface ActivityRepository {
   /** An attempt starts: attempts + 1, last attempt time. */
-  recordAttempt(leadId: number, at: number): void;
-  recordCall(call: CallRecord): void;
+  recordAttempt(leadId: number, at: number): Promise<void>;
+  recordCall(call: CallRecord): Promise<void>;
   /**
    * The disposition and all its effects (lead status, due time, callback, bad number, internal
    * DNC entry, history) in ONE durable transaction: when this returns, it survives a crash.
    */
-  recordDisposition(d: DispositionRecord): void;
-  stats(dayStart: number, dayEnd: number, day: string): AgentStats;
+  recordDisposition(d: DispositionRecord): Promise<void>;
+  stats(dayStart: number, dayEnd: number, day: string): Promise<AgentStats>;
 }
 
 export interface DncRepository {
   /** On the internal Do-Not-Call list (no exemption overrides it). */
-  has(e164: string): boolean;
-  add(e164: string, source: string, at: number): void;
+  has(e164: string): Promise<boolean>;
+  add(e164: string, source: string, at: number): Promise<void>;
   /** Adds many in one transaction; returns how many were new. */
-  addMany(e164s: readonly string[], source: string, at: number): number;
-  count(): number;
+  addMany(e164s: readonly string[], source: string, at: number): Promise<number>;
+  count(): Promise<number>;
 }
 
 /** One gate decision as the audit log keeps it (the UI's AuditEntry without its row id). */
@@ -182,19 +184,20 @@ export interface AuditRepository {
    * Appends one record; `seal` is given the previous record's seal ('' for the first) inside the
    * same write, so two writers cannot both chain onto the same record.
    */
-  append(record: AuditRecord, seal: (prev: string) => { kind: 'sha256' | 'hmac-sha256'; seal: string }): StoredAuditRecord;
-  count(): number;
+  append(record: AuditRecord, seal: (prev: string) => { kind: 'sha256' | 'hmac-sha256'; seal: string }): Promise<StoredAuditRecord>;
+  count(): Promise<number>;
   /** Newest first. */
-  list(offset: number, limit: number): StoredAuditRecord[];
+  list(offset: number, limit: number): Promise<StoredAuditRecord[]>;
   /** Oldest first, for export; `from`/`to` epoch ms inclusive. */
-  each(range: { from?: number; to?: number }, visit: (r: StoredAuditRecord) => void): void;
+  each(range: { from?: number; to?: number }, visit: (r: StoredAuditRecord) => void): Promise<void>;
 }
 
 /**
- * A campaign's phones as a list scrub reads them: parallel columns (a million rows as objects
- * would cost more than the scrub itself). Evidence dates are YYYY-MM-DD or null.
+ * A campaign's phones as a list scrub reads them: parallel columns, row i = one phone (a million
+ * rows as objects would cost more than the scrub itself). Evidence dates are YYYY-MM-DD or null.
+ * The SQLite adapter fills the arrays straight from its statement; any other adapter may build
+ * them from plain rows.
  */
-/** One campaign's phones for a scrub, column-wise (row i = one phone): typed arrays, no object per row. */
 export interface ScrubPhones {
   phoneId: Float64Array;
   leadId: Float64Array;
@@ -215,14 +218,21 @@ export interface ScrubPhones {
 
 export interface ScrubRepository {
   /** The campaign's phones, or those with `from <= id < to` (a share for one scrub worker). */
-  phones(campaignId: number, ids?: { from: number; to: number }): ScrubPhones;
+  phones(campaignId: number, ids?: { from: number; to: number }): Promise<ScrubPhones>;
   /** Splits the campaign's phones into `parts` id ranges of about equal size ([] when it has none). */
-  split(campaignId: number, parts: number): Array<{ from: number; to: number }>;
+  split(campaignId: number, parts: number): Promise<Array<{ from: number; to: number }>>;
   /** Writes every phone's verdict (null = callable) in one transaction. */
-  mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): void;
+  mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): Promise<void>;
 }
 
+/**
+ * Where a store's data is, as a worker thread needs it to open its own connection (the import and
+ * the scrub run off the core's thread): the embedded file, or the team's database.
+ */
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; database: TeamDatabase };
+
 export interface Store {
+  readonly location: StoreLocation;
   campaigns: CampaignRepository;
   leads: LeadRepository;
   activity: ActivityRepository;
@@ -234,5 +244,5 @@ export interface Store {
    * store's "last good copy"); a server database has its own backups and need not implement it.
    */
   backup?(path: string): Promise<void>;
-  close(): void;
+  close(): Promise<void>;
 }

@@ -1,0 +1,182 @@
+/**
+ * The pool of connections to a team's PostgreSQL, and the few ways the repositories use it: one
+ * parameterised statement, or a transaction on one connection. Every failure that is about the
+ * connection (address, password, TLS, timeouts) leaves here in words (errors.ts).
+ */
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
+import pg from 'pg';
+import type { TeamDatabase } from '../../../../shared/team.js';
+import { endpointText, explain, TeamDatabaseError, type Endpoint } from './errors.js';
+
+/** One connection's statements (a transaction's, or any free connection of the pool's). */
+export interface Sql {
+  rows<R>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  /** The first row, or undefined. */
+  one<R>(text: string, values?: readonly unknown[]): Promise<R | undefined>;
+  /** Rows as arrays of column values (cheaper than objects for a million rows). */
+  arrays(text: string, values?: readonly unknown[]): Promise<unknown[][]>;
+  /** How many rows the statement wrote. */
+  run(text: string, values?: readonly unknown[]): Promise<number>;
+}
+
+export interface Db extends Sql {
+  readonly endpoint: Endpoint;
+  /**
+   * Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when
+   * it throws. `snapshot` reads one consistent view without writing (exports, scrubs).
+   */
+  tx<T>(fn: (sql: Sql) => Promise<T>, mode?: 'write' | 'snapshot'): Promise<T>;
+  end(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** How long to wait for a connection to be made (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Every statement runs in a read-only transaction (the server refuses writes). */
+  readonly?: boolean;
+  /** A pooled idle connection failed (the server restarted, the network dropped). */
+  onError?: (error: unknown) => void;
+}
+
+// BIGINT (epoch ms, ids, counts) as a number, not the driver's string: every value the store keeps
+// is far below 2^53.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Where the database is, from its URL (postgres://user@host:port/database). */
+export function endpointOf(database: TeamDatabase): Endpoint {
+  const u = new URL(database.url);
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username),
+    database: decodeURIComponent(u.pathname.slice(1)),
+    statementTimeoutMs: database.statementTimeoutMs,
+  };
+}
+
+function sslOf(database: TeamDatabase, at: Endpoint): pg.ClientConfig['ssl'] {
+  if (database.ssl === 'disable') return false;
+  // Encrypted, but any certificate is accepted: protects against listening, not against an impostor.
+  if (database.ssl === 'require') return { rejectUnauthorized: false };
+  let ca: string | undefined;
+  if (database.caFile) {
+    try {
+      ca = readFileSync(database.caFile, 'utf8');
+    } catch (error) {
+      throw new TeamDatabaseError(
+        'ca-file',
+        `The CA file for the team database at ${endpointText(at)} (${database.caFile}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`,
+        { cause: error },
+      );
+    }
+  }
+  // The certificate must chain to the CA (or the system's) and name the host in the URL.
+  return { rejectUnauthorized: true, ca, checkServerIdentity: tls.checkServerIdentity };
+}
+
+/** PostgreSQL's text cannot hold U+0000; it carries no meaning in a name or a note, so it is dropped. */
+function clean(values: readonly unknown[] | undefined): unknown[] | undefined {
+  if (!values) return undefined;
+  return values.map((v) => (typeof v === 'string' ? (v.includes('\0') ? v.replaceAll('\0', '') : v) : Array.isArray(v) ? clean(v) : v));
+}
+
+/** A broken connection must not go back to the pool; a refused statement leaves it usable. */
+function isConnectionLevel(error: unknown): boolean {
+  return error instanceof TeamDatabaseError && (error.problem === 'unreachable' || error.problem === 'timeout');
+}
+
+function sqlOn(client: pg.PoolClient, at: Endpoint): Sql {
+  const query = async <R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> => {
+    try {
+      return await client.query<R>({ ...config, values: clean(config.values) });
+    } catch (error) {
+      throw explain(error, at);
+    }
+  };
+  return {
+    rows: async <R>(text: string, values?: readonly unknown[]) => (await query<pg.QueryResultRow>({ text, values: values as unknown[] })).rows as R[],
+    one: async <R>(text: string, values?: readonly unknown[]) =>
+      (await query<pg.QueryResultRow>({ text, values: values as unknown[] })).rows[0] as R | undefined,
+    arrays: async (text, values) =>
+      (await client.query({ text, values: clean(values), rowMode: 'array' }).catch((e: unknown) => Promise.reject(explain(e, at)))).rows,
+    run: async (text, values) => (await query({ text, values: values as unknown[] })).rowCount ?? 0,
+  };
+}
+
+export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
+  const at = endpointOf(database);
+  const pool = new pg.Pool({
+    host: at.host,
+    port: at.port,
+    user: at.user || undefined,
+    database: at.database,
+    password: database.password,
+    ssl: sslOf(database, at),
+    max: database.poolMax,
+    application_name: 'ringside',
+    statement_timeout: database.statementTimeoutMs,
+    // A transaction left open (a stalled agent) must not hold its locks on leads for long.
+    idle_in_transaction_session_timeout: Math.max(10_000, 2 * database.statementTimeoutMs),
+    // A server that stops answering (the network gone, not refused) fails the query soon after
+    // the server's own timeout would have.
+    query_timeout: database.statementTimeoutMs + 5_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    options: opts.readonly ? '-c default_transaction_read_only=on' : undefined,
+    types,
+  });
+  // An idle connection that dies must not become an uncaught 'error' event (it would end the app).
+  pool.on('error', (error) => opts.onError?.(explain(error, at)));
+
+  async function withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw explain(error, at);
+    }
+    let failure: unknown;
+    try {
+      return await fn(client);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      client.release(isConnectionLevel(failure) ? (failure as Error) : undefined);
+    }
+  }
+
+  let ended = false;
+  return {
+    endpoint: at,
+    rows: (text, values) => withClient((c) => sqlOn(c, at).rows(text, values)),
+    one: (text, values) => withClient((c) => sqlOn(c, at).one(text, values)),
+    arrays: (text, values) => withClient((c) => sqlOn(c, at).arrays(text, values)),
+    run: (text, values) => withClient((c) => sqlOn(c, at).run(text, values)),
+    tx: (fn, mode = 'write') =>
+      withClient(async (client) => {
+        const sql = sqlOn(client, at);
+        await sql.run(mode === 'snapshot' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+        try {
+          const result = await fn(sql);
+          await sql.run('COMMIT');
+          return result;
+        } catch (error) {
+          // A connection that broke cannot roll back; the server does it when the session ends.
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      }),
+    end: async () => {
+      if (ended) return;
+      ended = true;
+      await pool.end();
+    },
+  };
+}

@@ -41,8 +41,10 @@ export interface PostgresServer {
   team(over?: Partial<TeamDatabase> & { database?: string }): TeamDatabase;
   /** Creates an empty database and returns its name. */
   createDatabase(name?: string): Promise<string>;
-  /** Runs `fn` on a connection of the superuser to `database`. */
+  /** Runs `fn` on a connection of the superuser to `database` (default: postgres). */
   admin<T>(fn: (client: pg.Client) => Promise<T>, database?: string): Promise<T>;
+  /** A connection of the superuser to `database`, for the caller to end. */
+  connect(database?: string): Promise<pg.Client>;
   /** What the server printed. */
   output(): string;
   stop(): Promise<void>;
@@ -51,6 +53,46 @@ export interface PostgresServer {
 export interface PostgresOptions {
   /** Serve TLS with this certificate and key (PEM); plain connections are still accepted. */
   tls?: { cert: string; key: string };
+  /** Loopback addresses to listen on (default 127.0.0.1; any 127.x.y.z is this machine). */
+  listen?: string[];
+}
+
+/**
+ * A CA and a server certificate it signed for `names` (IP addresses or DNS names), made with
+ * openssl into a temporary folder (removed when `cleanup` runs). `caFile` is for clients.
+ */
+export function testCertificates(names: string[]): { caFile: string; cert: string; key: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ringside-pg-tls-'));
+  const at = (f: string) => path.join(dir, f);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', at('ca.key'), '-out', at('ca.crt'), '-days', '2', '-subj', '/CN=Ringside test CA');
+  ssl('req', ...ec, '-keyout', at('server.key'), '-out', at('server.csr'), '-subj', `/CN=${names[0]}`);
+  const san = names.map((n) => (net.isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+  writeFileSync(at('ext.cnf'), `subjectAltName=${san}\n`);
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    at('server.csr'),
+    '-CA',
+    at('ca.crt'),
+    '-CAkey',
+    at('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    at('server.crt'),
+    '-days',
+    '2',
+    '-extfile',
+    at('ext.cnf'),
+  );
+  return {
+    caFile: at('ca.crt'),
+    cert: readFileSync(at('server.crt'), 'utf8'),
+    key: readFileSync(at('server.key'), 'utf8'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Every server started by this process, killed on exit whatever happens to the tests. */
@@ -226,7 +268,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         '-p',
         String(port),
         '-c',
-        `listen_addresses=${HOST}`,
+        `listen_addresses=${(opts.listen ?? [HOST]).join(',')}`,
         // For tests only: nothing here must survive a crash.
         '-c',
         'fsync=off',
@@ -263,9 +305,18 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       rmSync(dir, { recursive: true, force: true });
     };
 
-    const admin = async <T>(fn: (client: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> => {
+    const connect = async (database = 'postgres'): Promise<pg.Client> => {
       const client = new pg.Client({ host: HOST, port, user: USER, password, database });
-      await client.connect();
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      return client;
+    };
+    const admin = async <T>(fn: (client: pg.Client) => Promise<T>, database?: string): Promise<T> => {
+      const client = await connect(database);
       try {
         return await fn(client);
       } finally {
@@ -319,6 +370,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       }),
       createDatabase,
       admin,
+      connect,
       output: () => out,
       stop,
     };

@@ -1,7 +1,7 @@
 /**
  * The stores the repository contract runs on, each giving a fresh, empty store per test: SQLite in
  * memory, and PostgreSQL in a throwaway server (one database per test file, migrated once, its
- * tables truncated between tests: far faster than a database or a migration per test).
+ * tables emptied between tests: far faster than a database or a migration per test).
  */
 import type pg from 'pg';
 import { openPostgresStore } from '../../../electron/core/data/postgres/store.js';
@@ -28,8 +28,17 @@ export function sqliteStores(): ContractStores {
   };
 }
 
-/** Every table the store writes, emptied between tests (ids start at 1 again). */
-const TABLES = ['compliance_audit', 'dnc', 'history', 'callbacks', 'dispositions', 'calls', 'lead_phones', 'leads', 'campaigns'];
+/**
+ * Empties every table the store writes and starts their ids at 1 again. DELETE of a few rows is
+ * several times faster than TRUNCATE (which makes new files for every table and index).
+ */
+const EMPTY = [
+  ...['compliance_audit', 'history', 'callbacks', 'dispositions', 'lead_phones', 'leads', 'campaigns'].map(
+    (t) => `DELETE FROM ${t}; ALTER TABLE ${t} ALTER COLUMN id RESTART`,
+  ),
+  'DELETE FROM calls',
+  'DELETE FROM dnc',
+].join('; ');
 
 export function postgresStores(): ContractStores & { server(): PostgresServer; database(): string } {
   let server: PostgresServer | null = null;
@@ -44,13 +53,13 @@ export function postgresStores(): ContractStores & { server(): PostgresServer; d
       database = await server.createDatabase('contract');
       // Migrated once; every test then starts from the empty tables.
       await (await openPostgresStore(server.team({ database }))).close();
-      // A connection of the superuser kept open for the truncations (the audit log's triggers
-      // refuse TRUNCATE; replica mode skips them, as a restore would).
+      // A connection of the superuser kept open to empty the tables (the audit log's triggers
+      // refuse DELETE; replica mode skips them and the foreign keys' checks, as a restore would).
       admin = await server.connect(database);
       await admin.query('SET session_replication_role = replica');
     },
     fresh: async () => {
-      await admin!.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
+      await admin!.query(EMPTY);
       return openPostgresStore(server!.team({ database }));
     },
     stop: async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSeal } from '../../../electron/core/compliance/audit-chain.js';
 import { connect } from '../../../electron/core/data/postgres/connection.js';
 import { TeamDatabaseError } from '../../../electron/core/data/postgres/errors.js';
-import { migratePostgres, pgLatestVersion, pgMigrations, TeamDatabaseTooNewError } from '../../../electron/core/data/postgres/migrations.js';
+import { migratePostgres, pgLatestVersion, pgMigrations, TeamDatabaseTooNewError, type PgMigration } from '../../../electron/core/data/postgres/migrations.js';
 import { openPostgresStore } from '../../../electron/core/data/postgres/store.js';
 import type { AuditRecord, Store } from '../../../electron/core/data/repositories.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError } from '../../../electron/core/data/sqlite/migrations.js';
@@ -67,11 +67,11 @@ describe('migrations', () => {
 
   it('applies each pending migration once under the lock, and a failing one leaves the version as it was', async () => {
     const database = await server.createDatabase();
-    const extra = [
+    const extra: PgMigration[] = [
       ...pgMigrations,
       {
         version: pgLatestVersion + 1,
-        up: async (sql: { run(text: string): Promise<number> }) => {
+        up: async (sql) => {
           await sql.run('CREATE TABLE extra (x int)');
           await sql.run('INSERT INTO extra VALUES (1)');
           // Long enough for the other app to reach the lock while this one holds it.
@@ -83,11 +83,11 @@ describe('migrations', () => {
     expect(await Promise.all(dbs.map((db) => migratePostgres(db, extra)))).toEqual([pgLatestVersion + 1, pgLatestVersion + 1]);
     expect((await dbs[0].rows('SELECT x FROM extra')).length).toBe(1);
 
-    const broken = [
+    const broken: PgMigration[] = [
       ...extra,
       {
         version: pgLatestVersion + 2,
-        up: async (sql: { run(text: string): Promise<number> }) => {
+        up: async (sql) => {
           await sql.run('CREATE TABLE half (x int)');
           await sql.run('SELECT * FROM no_such_table');
         },

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import pg from 'pg';
-import type { TeamDatabase } from '../../../../shared/team.js';
+import type { TeamDatabase, TeamSslMode } from '../../../../shared/team.js';
 import { endpointText, explain, TeamDatabaseError, type Endpoint } from './errors.js';
 
 /** One connection's statements (a transaction's, or any free connection of the pool's). */
@@ -59,18 +59,18 @@ export function endpointOf(database: TeamDatabase): Endpoint {
   };
 }
 
-function sslOf(database: TeamDatabase, at: Endpoint): pg.ClientConfig['ssl'] {
-  if (database.ssl === 'disable') return false;
+function sslOf(mode: TeamSslMode, caFile: string | undefined, at: Endpoint): pg.ClientConfig['ssl'] {
+  if (mode === 'disable') return false;
   // Encrypted, but any certificate is accepted: protects against listening, not against an impostor.
-  if (database.ssl === 'require') return { rejectUnauthorized: false };
+  if (mode === 'require') return { rejectUnauthorized: false };
   let ca: string | undefined;
-  if (database.caFile) {
+  if (caFile) {
     try {
-      ca = readFileSync(database.caFile, 'utf8');
+      ca = readFileSync(caFile, 'utf8');
     } catch (error) {
       throw new TeamDatabaseError(
         'ca-file',
-        `The CA file for the team database at ${endpointText(at)} (${database.caFile}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`,
+        `The CA file for the team database at ${endpointText(at)} (${caFile}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`,
         { cause: error },
       );
     }
@@ -116,7 +116,7 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
     user: at.user || undefined,
     database: at.database,
     password: database.password,
-    ssl: sslOf(database, at),
+    ssl: sslOf(database.ssl, database.caFile, at),
     max: database.poolMax,
     application_name: 'ringside',
     statement_timeout: database.statementTimeoutMs,

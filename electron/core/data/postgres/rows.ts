@@ -5,8 +5,6 @@
 import type { HistoryRow } from '../sqlite/rows.js';
 import type { Sql } from './connection.js';
 
-export type { HistoryRow };
-
 export async function addHistory(sql: Sql, e: HistoryRow): Promise<void> {
   await sql.run(
     'INSERT INTO history (lead_id, at, kind, direction, phone, outcome, duration_sec, disposition, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',

@@ -2,91 +2,25 @@
  * Leads, their numbers and history: the agent's list and search, edits, the dialler's next lead,
  * and imports (a batch in one transaction, duplicates found by number within the campaign). The
  * semantics are the embedded store's (sqlite/lead-repository.ts); what differs is how it gets
- * there: an import batch looks its numbers up in one statement instead of one per number, a new
- * lead is one statement with its phones, and imports into one campaign are serialised by an
- * advisory lock (two apps importing the same number at once would otherwise both add it).
+ * there: a lead is written with its numbers in one statement, and an import batch in a few
+ * (import-batch.ts), since every statement is a round trip to the server.
  */
-import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow, type LeadStatus } from '../../../../shared/lead.js';
-import { historyNote, planMerge, type MergePlan } from '../../../../shared/import-merge.js';
+import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow } from '../../../../shared/lead.js';
+import { historyNote, planMerge } from '../../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../../shared/import.js';
 import type { ImportRow, ImportRowResult, LeadChanges, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
 import { NotFoundError } from '../sqlite/not-found-error.js';
 import type { Db, Sql } from './connection.js';
+import { ImportBatch } from './import-batch.js';
+import { insertLeads, newLeadIds, readLead, scalarColumns, scalarFields, type LeadDbRow, type ScalarField } from './lead-rows.js';
 import { addHistory, foldAscii } from './rows.js';
-
-interface LeadDbRow {
-  id: number;
-  campaign_id: number;
-  first_name: string;
-  last_name: string;
-  company: string;
-  email: string;
-  street: string;
-  city: string;
-  region: string;
-  postal_code: string;
-  country: string;
-  time_zone: string | null;
-  source: string;
-  custom_fields: unknown;
-  consent_at: string | null;
-  inquiry_at: string | null;
-  last_purchase_at: string | null;
-  score: number;
-  priority: number;
-  status: LeadStatus;
-  attempts: number;
-  last_attempt_at: number | null;
-  due_at: number | null;
-  created_at: number;
-  updated_at: number;
-  phones: LeadPhone[];
-}
-
-/** Lead columns a change may touch, by the field name callers use. */
-const scalarColumns = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  company: 'company',
-  email: 'email',
-  street: 'street',
-  city: 'city',
-  region: 'region',
-  postalCode: 'postal_code',
-  country: 'country',
-  timeZone: 'time_zone',
-  source: 'source',
-  consentAt: 'consent_at',
-  inquiryAt: 'inquiry_at',
-  lastPurchaseAt: 'last_purchase_at',
-  score: 'score',
-  priority: 'priority',
-} as const satisfies Record<Exclude<keyof NewLead, 'phones' | 'customFields'>, string>;
-type ScalarField = keyof typeof scalarColumns;
-const scalarFields = Object.keys(scalarColumns) as ScalarField[];
-
-/** A lead with its numbers in their order, in one statement. */
-const LEAD_SELECT = `SELECT l.*, COALESCE((SELECT json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'label', p.label, 'bad', p.bad) ORDER BY p.position, p.id)
-                                FROM lead_phones p WHERE p.lead_id = l.id), '[]'::json) AS phones
-                       FROM leads l WHERE l.id = $1`;
 
 /** The lead has a number that is neither bad, blocked by a scrub, nor on the internal DNC list. */
 const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND NOT p.bad AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
 
-/** Namespace of the per-campaign import lock ("rsim"), the campaign id being the second key. */
-const IMPORT_LOCK = 1920166253;
-
-/** Numbers of a campaign and the lead that has each (the earliest added wins, as in SQLite). */
-type PhoneOwners = Map<string, number>;
-
 export function leadRepository(db: Db): LeadRepository {
-  async function getLead(sql: Sql, id: number, lock = false): Promise<Lead | null> {
-    const r = await sql.one<LeadDbRow>(lock ? `${LEAD_SELECT} FOR UPDATE OF l` : LEAD_SELECT, [id]);
-    return r ? toLead(r) : null;
-  }
-
   async function mustGetLead(sql: Sql, id: number, lock = false): Promise<Lead> {
-    const lead = await getLead(sql, id, lock);
+    const lead = await readLead(sql, id, lock);
     if (!lead) throw new NotFoundError(`lead ${id}`);
     return lead;
   }
@@ -138,62 +72,10 @@ export function leadRepository(db: Db): LeadRepository {
     };
   }
 
-  /** Inserts the lead and its numbers (each once, in their order) in one statement. */
-  async function insertLead(sql: Sql, campaignId: number, lead: NewLead, now: number, owners?: PhoneOwners): Promise<number> {
-    const phones = distinctPhones(lead.phones, []);
-    const row = await sql.one<{ id: number }>(
-      `WITH l AS (
-         INSERT INTO leads (campaign_id, first_name, last_name, company, email, street, city, region, postal_code, country, time_zone, source,
-                            custom_fields, consent_at, inquiry_at, last_purchase_at, score, priority, status, attempts, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'new', 0, $19, $19)
-         RETURNING id
-       ), p AS (
-         INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label)
-         SELECT l.id, $1, x.ord - 1, x.e164, x.raw, x.label FROM l, unnest($20::text[], $21::text[], $22::text[]) WITH ORDINALITY AS x(e164, raw, label, ord)
-       )
-       SELECT id FROM l`,
-      [
-        campaignId,
-        lead.firstName,
-        lead.lastName,
-        lead.company,
-        lead.email,
-        lead.street,
-        lead.city,
-        lead.region,
-        lead.postalCode,
-        lead.country,
-        lead.timeZone,
-        lead.source,
-        JSON.stringify(lead.customFields ?? {}),
-        lead.consentAt,
-        lead.inquiryAt,
-        lead.lastPurchaseAt,
-        Math.trunc(lead.score),
-        Math.trunc(lead.priority),
-        now,
-        phones.map((p) => p.e164),
-        phones.map((p) => p.raw),
-        phones.map((p) => p.label),
-      ],
-    );
-    const id = row!.id;
-    if (owners) for (const p of phones) if (!owners.has(p.e164)) owners.set(p.e164, id);
-    return id;
-  }
-
-  /** Adds numbers the lead does not have yet (`has`), after its existing ones. */
-  async function addPhones(sql: Sql, lead: Lead, phones: NewLead['phones'], owners?: PhoneOwners): Promise<void> {
-    const add = distinctPhones(phones, lead.phones);
-    if (add.length === 0) return;
-    await sql.run(
-      `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label)
-       SELECT $1, $2, (SELECT COALESCE(MAX(position) + 1, 0) FROM lead_phones WHERE lead_id = $1) + x.ord - 1, x.e164, x.raw, x.label
-         FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(e164, raw, label, ord)
-       ON CONFLICT (lead_id, e164) DO NOTHING`,
-      [lead.id, lead.campaignId, add.map((p) => p.e164), add.map((p) => p.raw), add.map((p) => p.label)],
-    );
-    if (owners) for (const p of add) if (!owners.has(p.e164)) owners.set(p.e164, lead.id);
+  async function createLead(campaignId: number, lead: NewLead, now: number): Promise<Lead> {
+    const [id] = await newLeadIds(db, 1);
+    await insertLeads(db, campaignId, [id], [lead], now);
+    return mustGetLead(db, id);
   }
 
   async function updateLead(id: number, changes: LeadChanges, now: number): Promise<Lead> {
@@ -252,7 +134,7 @@ export function leadRepository(db: Db): LeadRepository {
       `SELECT l.id FROM lead_phones p JOIN leads l ON l.id = p.lead_id WHERE p.e164 = $1 ORDER BY l.updated_at DESC, l.id DESC LIMIT 1`,
       [e164],
     );
-    return r ? getLead(db, r.id) : null;
+    return r ? readLead(db, r.id) : null;
   }
 
   async function nextLead(campaignId: number, now: number, exclude: readonly number[]): Promise<Lead | null> {
@@ -265,7 +147,7 @@ export function leadRepository(db: Db): LeadRepository {
         ORDER BY l.due_at, l.priority DESC, l.id LIMIT 1`,
       values,
     );
-    if (callback) return getLead(db, callback.id);
+    if (callback) return readLead(db, callback.id);
     // Phase 2: the queue index in dialling order, to the first lead that fits (never attempted first).
     const lead = await db.one<{ id: number }>(
       `SELECT l.id FROM leads l
@@ -274,7 +156,7 @@ export function leadRepository(db: Db): LeadRepository {
         ORDER BY l.priority DESC, l.score DESC, l.last_attempt_at NULLS FIRST, l.id LIMIT 1`,
       values,
     );
-    return lead ? getLead(db, lead.id) : null;
+    return lead ? readLead(db, lead.id) : null;
   }
 
   function history(leadId: number, limit: number): Promise<LeadHistoryEntry[]> {
@@ -297,33 +179,6 @@ export function leadRepository(db: Db): LeadRepository {
     );
   }
 
-  /**
-   * Starts an import batch: the campaign must exist, imports into it wait for each other, and the
-   * batch's numbers that leads of the campaign already have are looked up at once.
-   */
-  async function beginImport(sql: Sql, campaignId: number, leads: readonly NewLead[]): Promise<PhoneOwners> {
-    if (!(await sql.one('SELECT 1 FROM campaigns WHERE id = $1', [campaignId]))) throw new NotFoundError(`campaign ${campaignId}`);
-    await sql.run('SELECT pg_advisory_xact_lock($1::int, ($2::bigint % 2147483647)::int)', [IMPORT_LOCK, campaignId]);
-    const numbers = [...new Set(leads.flatMap((l) => l.phones.map((p) => p.e164)))];
-    const owners: PhoneOwners = new Map();
-    if (numbers.length === 0) return owners;
-    const rows = await sql.arrays(
-      `SELECT DISTINCT ON (e164) e164, lead_id FROM lead_phones WHERE campaign_id = $1 AND e164 = ANY($2::text[]) ORDER BY e164, id`,
-      [campaignId, numbers],
-    );
-    for (const [e164, leadId] of rows) owners.set(e164 as string, leadId as number);
-    return owners;
-  }
-
-  /** The lead that has one of the numbers (the first number that any lead has decides). */
-  function ownerOf(owners: PhoneOwners, lead: NewLead): number | undefined {
-    for (const p of lead.phones) {
-      const id = owners.get(p.e164);
-      if (id !== undefined) return id;
-    }
-    return undefined;
-  }
-
   function importBatch(
     campaignId: number,
     leads: NewLead[],
@@ -331,23 +186,24 @@ export function leadRepository(db: Db): LeadRepository {
     now: number,
   ): Promise<{ imported: number; merged: number; skipped: number }> {
     return db.tx(async (sql) => {
-      const owners = await beginImport(sql, campaignId, leads);
+      const batch = await ImportBatch.begin(sql, campaignId, leads, now);
       let imported = 0;
       let merged = 0;
       let skipped = 0;
       for (const lead of leads) {
-        // Rows written earlier in this batch are in `owners`: duplicates within the batch count too.
-        const existing = ownerOf(owners, lead);
+        // Rows earlier in this batch count: duplicates within the batch are found too.
+        const existing = await batch.ownerOf(lead);
         if (existing === undefined) {
-          await insertLead(sql, campaignId, lead, now, owners);
+          batch.create(lead, () => undefined);
           imported++;
         } else if (duplicates === 'skip') {
           skipped++;
         } else {
-          await mergeInto(sql, existing, lead, now, owners);
+          await mergeInto(batch, await batch.lead(existing), lead);
           merged++;
         }
       }
+      await batch.flush();
       return { imported, merged, skipped };
     });
   }
@@ -357,73 +213,56 @@ export function leadRepository(db: Db): LeadRepository {
    * non-zero since an import without those columns gives 0), custom fields are merged key by key,
    * new numbers are added after the existing ones.
    */
-  async function mergeInto(sql: Sql, leadId: number, lead: NewLead, now: number, owners: PhoneOwners): Promise<void> {
-    const before = await mustGetLead(sql, leadId, true);
+  function mergeInto(batch: ImportBatch, before: Lead, lead: NewLead): Promise<void> {
     const custom: Record<string, string> = { ...before.customFields };
     for (const [k, v] of Object.entries(lead.customFields ?? {})) if (v !== '') custom[k] = v;
-    await sql.run(
-      `UPDATE leads SET
-         first_name = CASE WHEN $3 <> '' THEN $3 ELSE first_name END,
-         last_name = CASE WHEN $4 <> '' THEN $4 ELSE last_name END,
-         company = CASE WHEN $5 <> '' THEN $5 ELSE company END,
-         email = CASE WHEN $6 <> '' THEN $6 ELSE email END,
-         street = CASE WHEN $7 <> '' THEN $7 ELSE street END,
-         city = CASE WHEN $8 <> '' THEN $8 ELSE city END,
-         region = CASE WHEN $9 <> '' THEN $9 ELSE region END,
-         postal_code = CASE WHEN $10 <> '' THEN $10 ELSE postal_code END,
-         country = CASE WHEN $11 <> '' THEN $11 ELSE country END,
-         time_zone = COALESCE(NULLIF($12, ''), time_zone),
-         source = CASE WHEN $13 <> '' THEN $13 ELSE source END,
-         consent_at = COALESCE($14, consent_at),
-         inquiry_at = COALESCE($15, inquiry_at),
-         last_purchase_at = COALESCE($16, last_purchase_at),
-         score = CASE WHEN $17::int <> 0 THEN $17::int ELSE score END,
-         priority = CASE WHEN $18::int <> 0 THEN $18::int ELSE priority END,
-         custom_fields = $19::json,
-         updated_at = $2
-       WHERE id = $1`,
-      [
-        leadId,
-        now,
-        lead.firstName,
-        lead.lastName,
-        lead.company,
-        lead.email,
-        lead.street,
-        lead.city,
-        lead.region,
-        lead.postalCode,
-        lead.country,
-        lead.timeZone,
-        lead.source,
-        lead.consentAt,
-        lead.inquiryAt,
-        lead.lastPurchaseAt,
-        Math.trunc(lead.score),
-        Math.trunc(lead.priority),
-        JSON.stringify(custom),
-      ],
-    );
-    await addPhones(sql, before, lead.phones, owners);
-    await addHistory(sql, { leadId, at: now, kind: 'import', note: 'Merged from an import' });
+    const values: unknown[] = [];
+    // Parameters $1 and $2 are the lead's id and the time; these follow.
+    const p = (v: unknown) => `$${values.push(v) + 2}`;
+    const text = (column: string, v: string) => {
+      const x = p(v);
+      return `${column} = CASE WHEN ${x}::text <> '' THEN ${x}::text ELSE ${column} END`;
+    };
+    const sets = [
+      text('first_name', lead.firstName),
+      text('last_name', lead.lastName),
+      text('company', lead.company),
+      text('email', lead.email),
+      text('street', lead.street),
+      text('city', lead.city),
+      text('region', lead.region),
+      text('postal_code', lead.postalCode),
+      text('country', lead.country),
+      `time_zone = COALESCE(NULLIF(${p(lead.timeZone)}::text, ''), time_zone)`,
+      text('source', lead.source),
+      `consent_at = COALESCE(${p(lead.consentAt)}::text, consent_at)`,
+      `inquiry_at = COALESCE(${p(lead.inquiryAt)}::text, inquiry_at)`,
+      `last_purchase_at = COALESCE(${p(lead.lastPurchaseAt)}::text, last_purchase_at)`,
+      `score = COALESCE(NULLIF(${p(Math.trunc(lead.score))}::int, 0), score)`,
+      `priority = COALESCE(NULLIF(${p(Math.trunc(lead.priority))}::int, 0), priority)`,
+      `custom_fields = ${p(JSON.stringify(custom))}::json`,
+    ];
+    return batch.merge(before, sets, values, lead.phones, 'Merged from an import');
   }
 
   function importRows(campaignId: number, rows: readonly ImportRow[], mode: DuplicateMode, now: number, source: string): Promise<ImportRowResult[]> {
     return db.tx(async (sql) => {
-      const owners = await beginImport(
+      const batch = await ImportBatch.begin(
         sql,
         campaignId,
         rows.map((r) => r.lead),
+        now,
       );
       const results: ImportRowResult[] = [];
       for (const { row, lead } of rows) {
-        // Rows written earlier in this batch are in `owners`: duplicates within the batch count too.
-        const existing = ownerOf(owners, lead);
+        // Rows earlier in this batch count: duplicates within the batch are found too.
+        const existing = await batch.ownerOf(lead);
         if (existing === undefined) {
-          results.push({ outcome: 'imported', leadId: await insertLead(sql, campaignId, lead, now, owners) });
+          const at = results.push({ outcome: 'imported', leadId: 0 }) - 1;
+          batch.create(lead, (id) => (results[at] = { outcome: 'imported', leadId: id }));
           continue;
         }
-        const before = await mustGetLead(sql, existing, true);
+        const before = await batch.lead(existing);
         const name = leadName(before);
         if (mode === 'skip') {
           results.push({ outcome: 'skip', leadId: existing, name, filled: [], conflicts: [] });
@@ -431,32 +270,26 @@ export function leadRepository(db: Db): LeadRepository {
         }
         const plan = planMerge(before, lead, mode);
         // A number another lead of the campaign has stays that lead's alone.
-        const added = lead.phones.filter((p) => !owners.has(p.e164));
-        await applyMerge(sql, existing, plan, now);
-        await addPhones(sql, before, added, owners);
+        const added = lead.phones.filter((p) => !batch.has(p.e164));
         const filled = [...plan.filled, ...added.map((p) => `number ${p.e164}`)];
-        await addHistory(sql, { leadId: existing, at: now, kind: 'import', note: historyNote(source, row, mode, filled, plan.conflicts) });
+        const values: unknown[] = [];
+        const sets = (Object.entries(plan.set) as Array<[ScalarField, string | number | null]>).map(
+          ([f, v]) => `${scalarColumns[f]} = $${values.push(typeof v === 'number' ? Math.trunc(v) : v) + 2}`,
+        );
+        if (plan.customFields) sets.push(`custom_fields = $${values.push(JSON.stringify(plan.customFields)) + 2}::json`);
+        await batch.merge(before, sets, values, added, historyNote(source, row, mode, filled, plan.conflicts));
         results.push({ outcome: mode, leadId: existing, name, filled, conflicts: plan.conflicts });
       }
+      await batch.flush();
       return results;
     });
   }
 
-  /** Writes the fields a merge plan changes (and the lead's update time). */
-  async function applyMerge(sql: Sql, leadId: number, plan: MergePlan, now: number): Promise<void> {
-    const values: unknown[] = [leadId, now];
-    const sets = ['updated_at = $2'];
-    for (const [f, v] of Object.entries(plan.set) as Array<[ScalarField, string | number | null]>)
-      sets.push(`${scalarColumns[f]} = $${values.push(typeof v === 'number' ? Math.trunc(v) : v)}`);
-    if (plan.customFields) sets.push(`custom_fields = $${values.push(JSON.stringify(plan.customFields))}`);
-    await sql.run(`UPDATE leads SET ${sets.join(', ')} WHERE id = $1`, values);
-  }
-
   return {
     list: (query) => listLeads(query),
-    get: (id) => getLead(db, id),
+    get: (id) => readLead(db, id),
     update: (id, changes, now) => updateLead(id, changes, now),
-    create: async (campaignId, lead, now) => mustGetLead(db, await insertLead(db, campaignId, lead, now)),
+    create: (campaignId, lead, now) => createLead(campaignId, lead, now),
     findByPhone: (e164) => findByPhone(e164),
     next: (campaignId, now, exclude) => nextLead(campaignId, now, exclude ?? []),
     history: (leadId, limit) => history(leadId, limit ?? 200),
@@ -464,50 +297,6 @@ export function leadRepository(db: Db): LeadRepository {
     importBatch: (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),
     importRows: (campaignId, rows, mode, now, source) => importRows(campaignId, rows, mode, now, source),
   };
-}
-
-function toLead(r: LeadDbRow): Lead {
-  return {
-    id: r.id,
-    campaignId: r.campaign_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    company: r.company,
-    email: r.email,
-    street: r.street,
-    city: r.city,
-    region: r.region,
-    postalCode: r.postal_code,
-    country: r.country,
-    timeZone: r.time_zone,
-    source: r.source,
-    customFields: customOf(r.custom_fields),
-    consentAt: r.consent_at,
-    inquiryAt: r.inquiry_at,
-    lastPurchaseAt: r.last_purchase_at,
-    score: r.score,
-    priority: r.priority,
-    status: r.status,
-    attempts: r.attempts,
-    lastAttemptAt: r.last_attempt_at,
-    dueAt: r.due_at,
-    phones: r.phones,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-/** Only string values of an object count as custom fields (as the embedded store reads them). */
-function customOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
-}
-
-/** Each number once, in order, leaving out those in `has`. */
-function distinctPhones(phones: NewLead['phones'], has: readonly LeadPhone[]): NewLead['phones'] {
-  const seen = new Set(has.map((p) => p.e164));
-  return phones.filter((p) => !seen.has(p.e164) && (seen.add(p.e164), true));
 }
 
 function escapeLike(s: string): string {

@@ -102,6 +102,8 @@ export const pgMigrations: readonly PgMigration[] = [
         );
         CREATE INDEX lead_phones_e164 ON lead_phones (e164, campaign_id);
         CREATE INDEX lead_phones_campaign ON lead_phones (campaign_id, id);
+        -- The queue asks of each lead whether it has a callable number: only those are indexed.
+        CREATE INDEX lead_phones_callable ON lead_phones (lead_id) WHERE NOT bad AND blocked IS NULL;
 
         CREATE TABLE calls (
           call_id     TEXT   PRIMARY KEY,

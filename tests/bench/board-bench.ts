@@ -267,7 +267,7 @@ export async function runBoardBench(opts: { changes?: number; ratePerSec?: numbe
   } finally {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await core.stop().catch(() => undefined);
-    store.close();
+    await store.close();
     await sip.stop();
   }
 }

@@ -83,18 +83,20 @@ export async function benchImport(
     await writeCsv(csv, n);
     const dbPath = join(dir, 'bench.db');
     const store = openSqliteStore(dbPath);
-    const campaignId = store.campaigns.save({
-      name: 'Bench',
-      kind: 'outbound',
-      dispositions: defaultDispositions,
-      script: { steps: [{ id: 'intro', title: 'Intro', text: 'Hello' }], coldStart: 'intro', warmStart: 'intro' },
-    }).id;
-    store.close();
+    const campaignId = (
+      await store.campaigns.save({
+        name: 'Bench',
+        kind: 'outbound',
+        dispositions: defaultDispositions,
+        script: { steps: [{ id: 'intro', title: 'Intro', text: 'Hello' }], coldStart: 'intro', warmStart: 'intro' },
+      })
+    ).id;
+    await store.close();
     let peak = process.memoryUsage().rss;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     const started = performance.now();
     const report = await runImportInWorker({
-      dbPath,
+      location: store.location,
       path: csv,
       campaignId,
       duplicates: 'merge',

@@ -28,15 +28,17 @@ const FLOOR_P95_MS = 1;
 const dir = mkdtempSync(join(tmpdir(), 'ringside-policy-bench-'));
 const store = openSqliteStore(join(dir, 'ringside.db'));
 const script = { coldStart: 'a', warmStart: 'a', steps: [{ id: 'a', title: 'Hello', text: 'Hello' }] };
-const campaigns = ['US', 'PL', 'GB'].map((c) =>
-  store.campaigns.save(campaignSchema.parse({ name: `Survey ${c}`, kind: 'survey', defaultCountry: c, dispositions: defaultDispositions, script })),
+const campaigns = await Promise.all(
+  ['US', 'PL', 'GB'].map((c) =>
+    store.campaigns.save(campaignSchema.parse({ name: `Survey ${c}`, kind: 'survey', defaultCountry: c, dispositions: defaultDispositions, script })),
+  ),
 );
 const current = campaigns[0]!;
 const compliance = new ComplianceService({
   store,
   dataDir: dir,
   currentCampaignId: () => current.id,
-  defaultCountry: () => 'US',
+  defaultCountry: async () => 'US',
   emit: () => undefined,
   log: { info: () => undefined, warn: () => undefined },
   now: () => Date.parse('2026-11-25T16:00:00Z'),
@@ -63,7 +65,7 @@ while (numbers.length < 2000) {
 }
 // 100,000 numbers on the internal list, among them every tenth of the test numbers.
 const dnc = Array.from({ length: 100_000 }, (_, i) => `+4860${String(1_000_000 + i).slice(-7)}`);
-store.dnc.addMany([...dnc, ...numbers.filter((_, i) => i % 10 === 0)], 'bench', Date.now());
+await store.dnc.addMany([...dnc, ...numbers.filter((_, i) => i % 10 === 0)], 'bench', Date.now());
 const ctx = { plan, domain: 'pbx.example.com', countries: ['US', 'PL', 'GB'] };
 const targets = Array.from({ length: N }, (_, i) => spell(rand, numbers[i % numbers.length]!, ctx));
 
@@ -73,14 +75,14 @@ const quantile = (xs: number[], q: number): number => {
 };
 
 // Warm-up (JIT, metadata, the holiday cache), then measure.
-for (let i = 0; i < 500; i++) policy.preview({ target: targets[i]!, path: 'manual', leadId: null });
+for (let i = 0; i < 500; i++) await policy.preview({ target: targets[i]!, path: 'manual', leadId: null });
 const times: number[] = [];
 let blocked = 0;
 let readings = 0;
 const t0 = performance.now();
 for (const target of targets) {
   const a = performance.now();
-  const { permit } = policy.preview({ target, path: 'manual', leadId: null });
+  const { permit } = await policy.preview({ target, path: 'manual', leadId: null });
   times.push(performance.now() - a);
   if (!permit.allowed) blocked++;
   readings += permit.decision.target?.readings.length ?? 0;
@@ -103,5 +105,5 @@ console.log(
   `| p95 | ${fmt(quantile(times, 0.95))} | ${fmt(quantile(peer, 0.95))} | ≤ ${FLOOR_P95_MS} ms: ${quantile(times, 0.95) <= FLOOR_P95_MS ? 'met' : 'not met'} |`,
 );
 console.log(`| decisions / s | ${Math.round(N / (total / 1000)).toLocaleString('en-US')} | | |`);
-store.close();
+await store.close();
 rmSync(dir, { recursive: true, force: true });

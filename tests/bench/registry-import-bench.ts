@@ -43,7 +43,7 @@ export async function runRegistryImportBench(opts: { numbers: number }): Promise
       store,
       dataDir: dir,
       currentCampaignId: () => null,
-      defaultCountry: () => 'US',
+      defaultCountry: async () => 'US',
       emit: (s) => {
         if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) ended(s);
       },
@@ -53,13 +53,13 @@ export async function runRegistryImportBench(opts: { numbers: number }): Promise
     const h = monitorEventLoopDelay({ resolution: 1 });
     const started = performance.now();
     h.enable();
-    svc.startImport({ registry: 'US', mode: 'full', files, snapshotDate: new Date().toISOString().slice(0, 10) });
+    await svc.startImport({ registry: 'US', mode: 'full', files, snapshotDate: new Date().toISOString().slice(0, 10) });
     const status = await finished;
     const importMs = performance.now() - started;
     h.disable();
     if (status.import?.phase !== 'done') throw new Error(`import ${status.import?.phase}: ${status.import?.message}`);
     const listed = status.registries.find((r) => r.name === 'US')?.count ?? 0;
-    store.close();
+    await store.close();
     const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
     return {
       numbers: opts.numbers,

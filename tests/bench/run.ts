@@ -427,7 +427,7 @@ async function main(): Promise<void> {
   // ---- 1b. workspace: disposition click → next lead's INVITE (progressive, durable write included) ----
   console.log('bench: disposition → next INVITE (progressive)…');
   const { campaignSchema, defaultDispositions } = await import('../../shared/campaign.js');
-  const progressive = benchStore.store.campaigns.save(
+  const progressive = await benchStore.store.campaigns.save(
     campaignSchema.parse({
       name: 'Bench progressive',
       kind: 'outbound',
@@ -460,7 +460,7 @@ async function main(): Promise<void> {
   // Numbers nobody registered: Kamailio answers 404 at once, the call ends, wrap-up starts.
   for (let i = 0; i < WARMUP + CALLS + 2; i++) {
     const e164 = `+4822555${String(2000 + i).padStart(4, '0')}`;
-    benchStore.store.leads.create(
+    await benchStore.store.leads.create(
       progressive.id,
       { ...blank, firstName: `Lead ${i}`, priority: 9, phones: [{ e164, raw: e164, label: null }] },
       Date.now() - i,
@@ -495,7 +495,7 @@ async function main(): Promise<void> {
 
   // ---- 1c. lead list with 100 k leads: click the tab → first rows drawn; jump to the end → last rows drawn ----
   console.log('bench: lead list with 100 k leads…');
-  const big = benchStore.store.campaigns.save({
+  const big = await benchStore.store.campaigns.save({
     ...campaignSchema.parse({
       name: 'Bench 100k',
       kind: 'outbound',
@@ -518,7 +518,7 @@ async function main(): Promise<void> {
         phones: [{ e164, raw: e164, label: null }],
       };
     });
-    benchStore.store.leads.importBatch(big.id, batch, 'skip', Date.now());
+    await benchStore.store.leads.importBatch(big.id, batch, 'skip', Date.now());
   }
   const pick = await bench.conn.handle('workspace:select-campaign', { id: big.id });
   if (!pick.ok) throw new Error(`select 100k campaign failed: ${JSON.stringify(pick)}`);

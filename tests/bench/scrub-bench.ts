@@ -60,7 +60,7 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
   const registryNumbers = opts.registryNumbers ?? 10_000_000;
   try {
     const store = openSqliteStore(join(dir, 'ringside.db'));
-    const campaign = store.campaigns.save({
+    const campaign = await store.campaigns.save({
       name: 'Scrub bench',
       kind: 'sales',
       defaultCountry: 'US',
@@ -95,10 +95,10 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
         phones: [{ e164, raw: e164, label: null }],
       });
       if (ev === 99) internal.push(e164);
-      if (batch.length === 20_000) store.leads.importBatch(campaign.id, batch.splice(0), 'skip', now);
+      if (batch.length === 20_000) await store.leads.importBatch(campaign.id, batch.splice(0), 'skip', now);
     }
-    if (batch.length) store.leads.importBatch(campaign.id, batch.splice(0), 'skip', now);
-    store.dnc.addMany(internal, 'import', now);
+    if (batch.length) await store.leads.importBatch(campaign.id, batch.splice(0), 'skip', now);
+    await store.dnc.addMany(internal, 'import', now);
 
     const builder = await RegistryIndexBuilder.open(join(dir, 'work'));
     // The registry: every lead number with probability 0.3 plus random numbers in the same areas.
@@ -116,7 +116,7 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
         store,
         dataDir: dir,
         currentCampaignId: () => campaign.id,
-        defaultCountry: () => 'US',
+        defaultCountry: async () => 'US',
         emit: () => undefined,
         log: { info: () => undefined, warn: (m, e) => console.warn(m, e) },
         ...(workers ? { dbPath: join(dir, 'ringside.db'), scrubWorker } : {}),
@@ -141,7 +141,7 @@ export async function runScrubBench(opts: { leads: number; registryNumbers?: num
     const first = await svc.scrub(campaign.id);
     const { times: again, loopMaxMs } = await median5(svc);
     const { times: inMain, loopMaxMs: loopMaxMainMs } = await median5(service(false));
-    store.close();
+    await store.close();
     return {
       leads: first.leads,
       registryNumbers,

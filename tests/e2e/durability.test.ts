@@ -112,14 +112,14 @@ describe('a confirmed disposition survives SIGKILL of the core', () => {
     const dbPath = await dbPathOf(app);
     const db = openSqliteStore(dbPath, { readonly: true });
     try {
-      const campaign = db.campaigns.list(Date.now()).find((c) => c.name === CAMPAIGN);
-      const [row] = db.leads.list({ campaignId: campaign!.id, offset: 0, limit: 10 }).rows;
+      const campaign = (await db.campaigns.list(Date.now())).find((c) => c.name === CAMPAIGN);
+      const [row] = (await db.leads.list({ campaignId: campaign!.id, offset: 0, limit: 10 })).rows;
       expect(row).toMatchObject({ name: LEAD, status: 'closed', attempts: 1 });
-      const dispositions = db.leads.history(row.id).filter((h) => h.kind === 'disposition');
+      const dispositions = (await db.leads.history(row.id)).filter((h) => h.kind === 'disposition');
       expect(dispositions.map((h) => [h.outcome, h.disposition])).toEqual([['appointment', 'Appointment set']]);
-      expect(db.leads.get(row.id)).toMatchObject({ status: 'closed' });
+      expect(await db.leads.get(row.id)).toMatchObject({ status: 'closed' });
     } finally {
-      db.close();
+      await db.close();
     }
 
     // Restart on the same data dir: the UI shows it too.

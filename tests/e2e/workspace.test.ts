@@ -254,28 +254,23 @@ describe('telemarketer workspace in Chromium against the real core, SQLite and K
     // And the DB file itself.
     const db = openSqliteStore(await dbPathOf(app), { readonly: true });
     try {
-      const campaign = db.campaigns.list(Date.now()).find((c) => c.name === CAMPAIGN);
+      const campaign = (await db.campaigns.list(Date.now())).find((c) => c.name === CAMPAIGN);
       expect(campaign).toMatchObject({ dialMode: 'progressive', leads: 2, due: 0 });
-      const rows = db.leads.list({ campaignId: campaign!.id, offset: 0, limit: 10 }).rows;
+      const rows = (await db.leads.list({ campaignId: campaign!.id, offset: 0, limit: 10 })).rows;
       const annaRow = rows.find((r) => r.name === 'Anna Nowak')!;
       const bartekRow = rows.find((r) => r.name === 'Bartek Wiśniewski')!;
-      const annaLead = db.leads.get(annaRow.id)!;
+      const annaLead = (await db.leads.get(annaRow.id))!;
       expect(annaLead).toMatchObject({ status: 'closed', priority: 5, city: 'Warszawa', attempts: 1, customFields: { roof: 'Metal' } });
       expect(annaLead.phones.map((p) => p.e164)).toEqual(['+48225550141']);
-      expect(db.leads.get(bartekRow.id)).toMatchObject({ status: 'closed', priority: 1, attempts: 1 });
-      const annaHistory = db.leads.history(annaRow.id);
+      expect(await db.leads.get(bartekRow.id)).toMatchObject({ status: 'closed', priority: 1, attempts: 1 });
+      const annaHistory = await db.leads.history(annaRow.id);
       expect(annaHistory.filter((h) => h.kind === 'disposition').map((h) => [h.outcome, h.disposition])).toEqual([['sale', 'Sale']]);
       const call = annaHistory.find((h) => h.kind === 'call');
       expect(call).toMatchObject({ direction: 'outbound', phone: expect.stringContaining('+48225550141') });
       expect(call!.durationSec).toBeGreaterThan(0);
-      expect(
-        db.leads
-          .history(bartekRow.id)
-          .filter((h) => h.kind === 'disposition')
-          .map((h) => h.outcome),
-      ).toEqual(['not-interested']);
+      expect((await db.leads.history(bartekRow.id)).filter((h) => h.kind === 'disposition').map((h) => h.outcome)).toEqual(['not-interested']);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

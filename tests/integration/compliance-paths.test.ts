@@ -129,8 +129,8 @@ describe('every dialling path goes through the compliance gate', () => {
     const logStart = readFileSync(sip.logFile, 'utf8').length;
     const { store } = tempStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-paths-'));
-    const preview = store.campaigns.save(campaign({ name: 'Preview', dialMode: 'preview', previewCountdownSec: 1 }));
-    const blockedLead = store.leads.create(preview.id, lead(BLOCKED), Date.now());
+    const preview = await store.campaigns.save(campaign({ name: 'Preview', dialMode: 'preview', previewCountdownSec: 1 }));
+    const blockedLead = await store.leads.create(preview.id, lead(BLOCKED), Date.now());
     const customer: NodePhone = await startNodePhone(sip, ALLOWED);
     cleanups.push(() => customer.stop());
     const { peer } = await agent(store, dataDir);
@@ -162,8 +162,8 @@ describe('every dialling path goes through the compliance gate', () => {
     expect(notice.notice).toContain('US National DNC Registry');
 
     // 5. Progressive: dials the next lead on its own as soon as the agent is available.
-    const progressive = store.campaigns.save(campaign({ name: 'Progressive', dialMode: 'progressive' }));
-    store.leads.create(progressive.id, lead(BLOCKED), Date.now());
+    const progressive = await store.campaigns.save(campaign({ name: 'Progressive', dialMode: 'progressive' }));
+    await store.leads.create(progressive.id, lead(BLOCKED), Date.now());
     await peer.request('agent:set-state', { state: 'paused', reason: 'switch' });
     await peer.request('workspace:select-campaign', { id: progressive.id });
     peer.events.length = 0;
@@ -173,9 +173,9 @@ describe('every dialling path goes through the compliance gate', () => {
 
     // 6. A due callback (the customer asked to be called back before the number was registered).
     await peer.request('agent:set-state', { state: 'paused', reason: 'switch' });
-    const callbacks = store.campaigns.save(campaign({ name: 'Callbacks', dialMode: 'preview' }));
-    const cb = store.leads.create(callbacks.id, lead(BLOCKED), Date.now());
-    store.activity.recordDisposition({
+    const callbacks = await store.campaigns.save(campaign({ name: 'Callbacks', dialMode: 'preview' }));
+    const cb = await store.leads.create(callbacks.id, lead(BLOCKED), Date.now());
+    await store.activity.recordDisposition({
       leadId: cb.id,
       callId: null,
       code: 'callback',
@@ -237,8 +237,8 @@ describe('every spelling of a listed number, on every path that takes one', () =
     const { store } = tempStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-spellings-'));
     // Campaigns in the US and Poland: national forms of both countries are readings.
-    store.campaigns.save(campaign({ name: 'US', defaultCountry: 'US' }));
-    store.campaigns.save(campaign({ name: 'PL', defaultCountry: 'PL', kind: 'survey' }));
+    await store.campaigns.save(campaign({ name: 'US', defaultCountry: 'US' }));
+    await store.campaigns.save(campaign({ name: 'PL', defaultCountry: 'PL', kind: 'survey' }));
     const PL_LISTED = '+48225550177';
     const customer: NodePhone = await startNodePhone(sip, ALLOWED);
     cleanups.push(() => customer.stop());
@@ -307,15 +307,15 @@ describe('links from other apps', () => {
   it('a list scrub requested through the core runs on the database file (in its worker thread), marks the listed phone, and the queue skips it', async () => {
     const { store, dbPath } = tempStore();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-scrub-'));
-    const c = store.campaigns.save(campaign({ name: 'Scrubbed' }));
-    store.leads.create(c.id, lead(BLOCKED), Date.now());
-    const fine = store.leads.create(c.id, lead(ALLOWED), Date.now());
+    const c = await store.campaigns.save(campaign({ name: 'Scrubbed' }));
+    await store.leads.create(c.id, lead(BLOCKED), Date.now());
+    const fine = await store.leads.create(c.id, lead(ALLOWED), Date.now());
     const { peer } = await agent(store, dataDir, dbPath);
     await importUsRegistry(peer, dataDir);
     const report = await peer.request('compliance:scrub', { campaignId: c.id });
     expect(report).toMatchObject({ ok: true, value: { campaignId: c.id, leads: 2, phones: 2, allowed: 1, blocked: { registry: 1, total: 1 } } });
-    expect(store.leads.next(c.id, NOW, [])?.id).toBe(fine.id);
-    expect(store.leads.next(c.id, NOW, [fine.id])).toBeNull(); // the listed one is not offered
+    expect((await store.leads.next(c.id, NOW, []))?.id).toBe(fine.id);
+    expect(await store.leads.next(c.id, NOW, [fine.id])).toBeNull(); // the listed one is not offered
     // A campaign that does not exist: a clear error, nothing changed.
     expect(await peer.request('compliance:scrub', { campaignId: 9999 })).toMatchObject({ ok: false, code: 'not-found' });
   });

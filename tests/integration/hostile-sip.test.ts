@@ -49,7 +49,7 @@ async function app(user: string, supervision: SupervisionInput): Promise<App> {
   await peer.waitFor('registration:changed', (r) => r.state === 'registered');
   cleanups.push(async () => {
     await core.stop();
-    store.close();
+    await store.close();
   });
   return { core, peer, warnings };
 }
@@ -168,7 +168,7 @@ function presenceBody(over: Record<string, unknown> = {}): string {
   });
 }
 
-const board = (a: App) => a.core.snapshot().board as BoardView;
+const board = async (a: App) => (await a.core.snapshot()).board as BoardView;
 const row = (b: BoardView, user: string) => b.agents.find((x) => x.aor === aor(user));
 
 describe('a hostile SIP peer through Kamailio', () => {
@@ -180,7 +180,7 @@ describe('a hostile SIP peer through Kamailio', () => {
     // The hostile peer holds agent1's credentials: the server asserts agent1, a team member.
     const evil = await RawSipClient.connect(sip, 'agent1');
     cleanups.push(() => evil.close());
-    const rejectedBefore = board(sup).rejected;
+    const rejectedBefore = (await board(sup)).rejected;
 
     const toSupervisor: Array<[string, Parameters<RawSipClient['message']>[2], string, number]> = [
       ['broken JSON', {}, '{"v":1,"seq":', 400],
@@ -198,9 +198,9 @@ describe('a hostile SIP peer through Kamailio', () => {
       ['another content type', { contentType: 'text/plain' }, 'hello', 415],
     ];
     for (const [what, opts, body, expected] of toSupervisor) expect(await evil.message('supervisor1', body, opts), what).toBe(expected);
-    expect(board(sup).rejected - rejectedBefore).toBe(toSupervisor.filter(([, , , s]) => s !== 415).length);
+    expect((await board(sup)).rejected - rejectedBefore).toBe(toSupervisor.filter(([, , , s]) => s !== 415).length);
     // Nothing any of them said reached the board.
-    expect(row(board(sup), 'agent1')?.presence).toBeNull();
+    expect(row(await board(sup), 'agent1')?.presence).toBeNull();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
     // Headers the server or the SIP stack itself cannot parse: dropped there (no answer) or refused, the core unharmed.

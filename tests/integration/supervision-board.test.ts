@@ -41,7 +41,7 @@ async function app(
   await peer.waitFor('registration:changed', (r) => r.state === 'registered');
   cleanups.push(async () => {
     await core.stop();
-    store.close();
+    await store.close();
   });
   return { core, peer };
 }
@@ -159,7 +159,7 @@ describe('live board through Kamailio', () => {
     const { peer: a1 } = await agentApp('agent1');
     await a1.request('agent:set-state', { state: 'paused', reason: 'Training' });
     await boardWhere(sup, (b) => row(b, 'agent1')?.presence?.pauseReason === 'Training', 0);
-    const before = core.snapshot().board as BoardView;
+    const before = (await core.snapshot()).board as BoardView;
     const seqBefore = row(before, 'agent1')?.presence?.seq ?? 0;
 
     // customer1 (a real, authenticated user of the same server) claims to be agent1: in the From
@@ -187,7 +187,7 @@ describe('live board through Kamailio', () => {
       });
     });
     expect(status).toBe(403);
-    const after = core.snapshot().board as BoardView;
+    const after = (await core.snapshot()).board as BoardView;
     expect(after.rejected).toBe(before.rejected + 1);
     expect(row(after, 'agent1')?.presence).toMatchObject({ state: 'paused', pauseReason: 'Training' });
     expect(after.totals.calls).toBe(before.totals.calls);
@@ -201,7 +201,7 @@ describe('live board through Kamailio', () => {
       });
     });
     expect(spoof).toBe(403);
-    expect(row(core.snapshot().board as BoardView, 'agent1')?.presence?.state).toBe('paused');
+    expect(row((await core.snapshot()).board as BoardView, 'agent1')?.presence?.state).toBe('paused');
   });
 
   it('with a team secret, an agent signing with the wrong secret is refused; the right one is accepted', async () => {
@@ -211,7 +211,7 @@ describe('live board through Kamailio', () => {
     await boardWhere(sup, (b) => row(b, 'agent1')?.presence?.registered === true, 0);
     // agent3 sends every heartbeat (1 s): wait for a couple of refusals.
     await boardWhere(sup, (b) => b.rejected >= 2, 0, 5000);
-    const board = core.snapshot().board as BoardView;
+    const board = (await core.snapshot()).board as BoardView;
     expect(row(board, 'agent3')).toMatchObject({ presence: null, lastHeardAt: null, state: 'offline' });
     expect(row(board, 'agent1')?.state).toBe('available');
   });

@@ -95,9 +95,9 @@ describe('monitoring an agent in plain-proxy mode', () => {
       expect.objectContaining({ sessionId: agentMonitor.id, target: talk.id, mode: 'listen' }),
     ]);
     expect(await agent.peer.waitFor('monitored:changed', (m) => m?.mode === 'listen')).toMatchObject({ supervisor: 'sip:supervisor1@127.0.0.1' });
-    expect(agent.core.snapshot().monitored).toMatchObject({ mode: 'listen' });
+    expect((await agent.core.snapshot()).monitored).toMatchObject({ mode: 'listen' });
     // Not a customer call: the workspace never heard of it.
-    expect(agent.core.workspace.view().agent.state).toBe('on-call');
+    expect((await agent.core.workspace.view()).agent.state).toBe('on-call');
 
     for (const mode of ['whisper', 'barge', 'listen'] as const) {
       const changed = await sup.peer.request('monitor:set-mode', { mode });
@@ -131,7 +131,7 @@ describe('monitoring an agent in plain-proxy mode', () => {
     await agent.peer.waitFor('monitored:changed', (m) => m === null);
     expect(agent.core.calls.list().find((c) => c.id === talk.id)?.state).toBe('active');
     expect(talk.invitation.state).toBe(SessionState.Established);
-    expect(sup.core.snapshot().monitor).toBeNull();
+    expect((await sup.core.snapshot()).monitor).toBeNull();
   });
 
   for (const intruder of ['customer2', 'agent2'] as const) {
@@ -196,7 +196,7 @@ describe('monitoring an agent in plain-proxy mode', () => {
     await monitorChanged(sup.peer, (m) => m?.state === 'active');
     await until(() => agent.peer.mediaOps.some((o) => o.op === 'monitor-mix'));
     expect(agent.peer.events.filter((e) => e.channel === 'monitored:changed')).toEqual([]);
-    expect(agent.core.snapshot().monitored).toBeNull();
+    expect((await agent.core.snapshot()).monitored).toBeNull();
   });
 
   it('PBX mode dials the feature code with the extension (Kamailio has none: 404)', async () => {

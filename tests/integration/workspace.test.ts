@@ -98,9 +98,9 @@ async function customer(user: string): Promise<NodePhone> {
 describe('workspace', () => {
   it('previews the best lead, calls it, requires a disposition, and saves it durably', async () => {
     const { store, dbPath } = tempStore();
-    const c = store.campaigns.save(campaign());
-    const low = store.leads.create(c.id, lead('+48225550101', { priority: 1, firstName: 'Low' }), Date.now());
-    const high = store.leads.create(
+    const c = await store.campaigns.save(campaign());
+    const low = await store.leads.create(c.id, lead('+48225550101', { priority: 1, firstName: 'Low' }), Date.now());
+    const high = await store.leads.create(
       c.id,
       lead('+48225550102', { priority: 5, firstName: 'High', inquiryAt: new Date().toISOString().slice(0, 10) }),
       Date.now(),
@@ -129,25 +129,25 @@ describe('workspace', () => {
     // Preview mode: the next lead is on screen.
     expect(saved.ok && saved.value.current?.leadId).toBe(low.id);
     await core.stop();
-    store.close();
+    await store.close();
     // Another connection to the same file sees it all.
     const { openSqliteStore } = await import('../../electron/core/data/sqlite/store.js');
     const again = openSqliteStore(dbPath);
-    const after = again.leads.get(high.id);
+    const after = await again.leads.get(high.id);
     expect(after?.status).toBe('active');
     expect(after?.attempts).toBe(1);
     expect(after?.dueAt).toBeGreaterThan(Date.now() + 100 * 60_000);
-    const history = again.leads.history(high.id);
+    const history = await again.leads.history(high.id);
     expect(history.map((h) => h.kind)).toEqual(expect.arrayContaining(['disposition', 'call']));
     expect(history.find((h) => h.kind === 'disposition')?.note).toBe('rang out');
-    again.close();
+    await again.close();
   });
 
   it('progressive mode dials the next lead right after the disposition', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ dialMode: 'progressive' }));
-    const first = store.leads.create(c.id, lead('+48225550111', { priority: 9 }), Date.now());
-    const second = store.leads.create(c.id, lead('+48225550112', { priority: 1 }), Date.now());
+    const c = await store.campaigns.save(campaign({ dialMode: 'progressive' }));
+    const first = await store.leads.create(c.id, lead('+48225550111', { priority: 9 }), Date.now());
+    const second = await store.leads.create(c.id, lead('+48225550112', { priority: 1 }), Date.now());
     const { peer } = await agent(store);
     await peer.request('workspace:select-campaign', { id: c.id });
     const firstCall = await peer.waitForCall((v) => v.leadId === first.id && v.state === 'ended');
@@ -161,8 +161,8 @@ describe('workspace', () => {
 
   it('callback: stored in the lead’s local time zone; due callbacks come first', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ dialMode: 'manual' }));
-    const a = store.leads.create(c.id, lead('+48225550121', { priority: 9 }), Date.now());
+    const c = await store.campaigns.save(campaign({ dialMode: 'manual' }));
+    const a = await store.leads.create(c.id, lead('+48225550121', { priority: 9 }), Date.now());
     const { peer } = await agent(store);
     await peer.request('workspace:open-lead', { leadId: a.id });
     const past = await peer.request('workspace:dispose', { code: 'callback', note: '', callback: { at: '2020-01-01T10:00', timeZone: 'Europe/Warsaw' } });
@@ -174,23 +174,23 @@ describe('workspace', () => {
       callback: { at: `${year}-03-02T14:30`, timeZone: 'Europe/Warsaw' },
     });
     expect(ok.ok).toBe(true);
-    const cbs = store.leads.callbacks(a.id);
+    const cbs = await store.leads.callbacks(a.id);
     expect(cbs).toHaveLength(1);
     // 14:30 in Warsaw in March is 13:30 UTC.
     expect(new Date(cbs[0].dueAt).toISOString()).toBe(`${year}-03-02T13:30:00.000Z`);
     expect(cbs[0].timeZone).toBe('Europe/Warsaw');
-    expect(store.leads.get(a.id)?.status).toBe('callback');
+    expect((await store.leads.get(a.id))?.status).toBe('callback');
   });
 
   it('a do-not-call disposition blocks the number on every dial path at once', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ dialMode: 'manual' }));
-    const a = store.leads.create(c.id, lead('+48225550131'), Date.now());
+    const c = await store.campaigns.save(campaign({ dialMode: 'manual' }));
+    const a = await store.leads.create(c.id, lead('+48225550131'), Date.now());
     const { peer } = await agent(store);
     await peer.request('workspace:open-lead', { leadId: a.id });
     const done = await peer.request('workspace:dispose', { code: 'do-not-call', note: 'asked not to be called' });
     expect(done.ok && done.value.notice).toMatch(/\+48225550131 is now on the Do-Not-Call list/);
-    expect(store.dnc.has('+48225550131')).toBe(true);
+    expect(await store.dnc.has('+48225550131')).toBe(true);
     // Dial box, in any format, and as a SIP URI: all refused before any INVITE.
     for (const target of ['+48225550131', '+48 22 555 01 31', 'sip:+48225550131@127.0.0.1', '225550131']) {
       const r = await peer.request('call:dial', { target });
@@ -198,7 +198,7 @@ describe('workspace', () => {
     }
     // Opening the lead again and calling it: refused.
     await peer.request('workspace:select-campaign', { id: c.id });
-    expect(store.leads.next(c.id, Date.now())).toBeNull();
+    expect(await store.leads.next(c.id, Date.now())).toBeNull();
     const opened = await peer.request('workspace:open-lead', { leadId: a.id });
     expect(opened.ok).toBe(true);
     expect(await peer.request('workspace:dial', { phoneIndex: 0 })).toMatchObject({ ok: false, code: 'blocked' });
@@ -207,8 +207,8 @@ describe('workspace', () => {
 
   it('an inbound call from a known number pops that lead; an unknown caller becomes a new lead', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ kind: 'inbound', dialMode: 'manual', defaultCountry: 'PL' }));
-    const known = store.leads.create(c.id, lead('+48225550141', { firstName: 'Known' }), Date.now());
+    const c = await store.campaigns.save(campaign({ kind: 'inbound', dialMode: 'manual', defaultCountry: 'PL' }));
+    const known = await store.leads.create(c.id, lead('+48225550141', { firstName: 'Known' }), Date.now());
     const { peer } = await agent(store);
     await peer.request('workspace:select-campaign', { id: c.id });
     // A customer whose SIP identity is the lead's number.
@@ -228,7 +228,7 @@ describe('workspace', () => {
     stranger.call(`sip:agent1@${sip.domain}`);
     const unknownCall = await peer.waitFor('call:state-changed', (v) => v.state === 'incoming', 10_000, mark);
     expect(unknownCall.leadId).not.toBeNull();
-    const created = store.leads.get(unknownCall.leadId as number);
+    const created = await store.leads.get(unknownCall.leadId as number);
     expect(created?.phones[0].e164).toBe('+48225550143');
     expect(created?.source).toBe('Inbound call');
     expect(created?.campaignId).toBe(c.id);
@@ -249,8 +249,8 @@ describe('workspace', () => {
 
   it('rejects hostile or invalid workspace input without changing anything', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ dialMode: 'manual' }));
-    const a = store.leads.create(c.id, lead('+48225550151'), Date.now());
+    const c = await store.campaigns.save(campaign({ dialMode: 'manual' }));
+    const a = await store.leads.create(c.id, lead('+48225550151'), Date.now());
     const { peer } = await agent(store);
     expect(await peer.raw('lead:update', { id: a.id, patch: { phones: ['12ab'] } })).toMatchObject({ ok: false, code: 'invalid-data' });
     expect(await peer.raw('lead:update', { id: a.id, patch: { email: 'not-an-email' } })).toMatchObject({ ok: false, code: 'bad-request' });
@@ -258,7 +258,7 @@ describe('workspace', () => {
     expect(await peer.raw('workspace:capture', { leadId: a.id, field: 'status', value: 'x' })).toMatchObject({ ok: false, code: 'bad-request' });
     expect(await peer.raw('campaign:import', { json: '{"name": 1' })).toMatchObject({ ok: false, code: 'invalid-data' });
     expect(await peer.raw('campaign:import', { json: JSON.stringify({ name: 'x' }) })).toMatchObject({ ok: false, code: 'invalid-data' });
-    expect(store.leads.get(a.id)?.phones.map((p) => p.e164)).toEqual(['+48225550151']);
+    expect((await store.leads.get(a.id))?.phones.map((p) => p.e164)).toEqual(['+48225550151']);
     const edited = await peer.request('lead:update', {
       id: a.id,
       patch: { phones: ['22 555 01 52', '+48225550151'], firstName: '<img src=x onerror=alert(1)>' },
@@ -268,7 +268,7 @@ describe('workspace', () => {
 
   it('exports a campaign as JSON and imports it back as a new campaign', async () => {
     const { store } = tempStore();
-    const c = store.campaigns.save(campaign({ name: 'Solar Q4' }));
+    const c = await store.campaigns.save(campaign({ name: 'Solar Q4' }));
     const { peer } = await agent(store);
     const exported = await peer.request('campaign:export', { id: c.id });
     if (!exported.ok) throw new Error(exported.message);
@@ -276,6 +276,6 @@ describe('workspace', () => {
     const imported = await peer.request('campaign:import', { json: exported.value.json });
     expect(imported.ok && imported.value.id).not.toBe(c.id);
     expect(imported.ok && imported.value.script).toEqual(c.script);
-    expect(store.campaigns.list(Date.now())).toHaveLength(2);
+    expect(await store.campaigns.list(Date.now())).toHaveLength(2);
   });
 });

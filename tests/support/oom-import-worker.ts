@@ -16,15 +16,16 @@ export const oomImportWorkerUrl = new URL(import.meta.url);
 
 // Only as a worker started with an import job (a test that imports this file for its URL may itself run in a worker thread).
 const job = workerData as Partial<ImportJob> | undefined;
-if (parentPort && typeof job?.dbPath === 'string' && Array.isArray(job.mapping)) {
+if (parentPort && job?.location?.kind === 'sqlite' && Array.isArray(job.mapping)) {
   const started = job as ImportJob;
+  const file = job.location.path;
   const port = parentPort;
   const send = (m: WorkerMessage) => port.postMessage(m);
   void (async () => {
-    const store = openSqliteStore(started.dbPath);
+    const store = openSqliteStore(file);
     await importCsv({ ...started, leads: store.leads, progressIntervalMs: 0, onProgress: (progress) => send({ type: 'progress', progress }) });
     // A transaction left open by a thread that dies: the main process's writes must not wait on it.
-    const db = new Database(started.dbPath);
+    const db = new Database(file);
     db.exec("BEGIN IMMEDIATE; UPDATE campaigns SET name = name || ' (never committed)'");
     const hoard: string[][] = [];
     for (;;) hoard.push(Array.from({ length: 100_000 }, (_, i) => `${i} ${hoard.length}`));

@@ -46,7 +46,7 @@ async function registration(peer: TestPeer, from: number, pred: (r: Registration
   }
 }
 
-const agentState = (core: Core): string => core.workspace.view().agent.state;
+const agentState = (core: Core): string => core.workspace.agentView().agent.state;
 
 async function pausedThenBack(core: Core, peer: TestPeer, from: number, since: number, timeoutMs: number): Promise<Omit<FaultFigure, 'scenario'>> {
   await registration(peer, from, (r) => r.state === 'registered' && r.connected, timeoutMs);

@@ -17,7 +17,10 @@ export interface CoreDeps {
   accounts: AccountStore;
   /** Domain data (campaigns, leads, calls, dispositions, DNC). */
   store: Store;
-  /** The SQLite file behind `store`, for the import worker's own connection. */
+  /**
+   * The SQLite file behind `store`: the import and scrub workers then open `store.location` for
+   * themselves, and the data folder defaults to the file's.
+   */
   dbPath?: string;
   log?: Logger;
   backoff?: BackoffOptions;
@@ -39,7 +42,7 @@ export type { CoreConnection } from '../ipc/connection.js';
 export interface Core extends RendererHost {
   start(): Promise<void>;
   stop(): Promise<void>;
-  snapshot(): Snapshot;
+  snapshot(): Promise<Snapshot>;
   /**
    * A tel:/sip: link handed over by the operating system: opened in the dial box with its
    * compliance card for the agent to confirm, or dialled through the gate at once where the

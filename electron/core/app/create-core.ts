@@ -41,16 +41,18 @@ export function createCore(deps: CoreDeps): Core {
   const events = new Emitter<CoreEvents>(log);
   const bridge = new MediaBridge({ send: (request) => hub.emit('media:request', request) }, deps.mediaTimeoutMs);
   const campaignId = (): number | null => workspace?.selectedCampaignId ?? null;
+  // Workers open the store for themselves: only one the core was given by its file (not in memory).
+  const workerLocation = deps.dbPath ? store.location : null;
   const compliance = new ComplianceService({
     store,
     dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
     currentCampaignId: campaignId,
-    defaultCountry: () => store.campaigns.get(campaignId() ?? -1)?.defaultCountry ?? 'US',
+    defaultCountry: async () => (await store.campaigns.get(campaignId() ?? -1))?.defaultCountry ?? 'US',
     emit: (status) => hub.emit('compliance:changed', status),
     log,
     now: deps.now,
     policy: deps.compliancePolicy,
-    dbPath: deps.dbPath ?? null,
+    workerLocation,
     auditKeys: deps.auditKeys,
   });
   compliance.init();
@@ -78,7 +80,7 @@ export function createCore(deps: CoreDeps): Core {
 
   const workspace: WorkspaceService = new WorkspaceService({
     store,
-    check: (leadId, e164) => policy.preview({ target: e164, path: 'preview', leadId }).permit.decision,
+    check: async (leadId, e164) => (await policy.preview({ target: e164, path: 'preview', leadId })).permit.decision,
     dial: (target, context) => calls.dial(target, context),
     liveCalls: () => calls.list().filter((c) => c.state !== 'ended' && !c.monitor),
     emit,
@@ -89,7 +91,7 @@ export function createCore(deps: CoreDeps): Core {
   });
   const importJobs = new ImportJobs({
     store,
-    dbPath: deps.dbPath ?? null,
+    workerLocation,
     emit,
     onImported: (id) => {
       if (workspace.selectedCampaignId === id) workspace.leadsChanged();
@@ -132,17 +134,12 @@ export function createCore(deps: CoreDeps): Core {
   });
   events.on('call-removed', (removed) => hub.emit('call:removed', removed));
   events.on('registration', (view) => workspace.onRegistration(view.state === 'registered'));
-  const snapshot = (): Snapshot => ({
-    registration: line.registration,
-    account: line.view(),
-    calls: calls.list(),
-    workspace: workspace.view(),
-    stats: workspace.stats(),
-    compliance: compliance.status(),
-    board: team.board()?.view() ?? null,
-    monitor: team.monitors.view(),
-    monitored: team.monitored.view(),
-  });
+  // Read from the store first; the rest as it is once those reads are in.
+  const snapshot = async (): Promise<Snapshot> => {
+    const [view, stats, status] = await Promise.all([workspace.view(), workspace.stats(), compliance.status()]);
+    const live = { registration: line.registration, account: line.view(), calls: calls.list(), board: team.board()?.view() ?? null };
+    return { ...live, workspace: view, stats, compliance: status, monitor: team.monitors.view(), monitored: team.monitored.view() };
+  };
 
   // Each domain answers its own requests; this file only wires them together.
   const router = new RequestRouter(log);

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const shutdown = async (): Promise<void> => {
     await core.stop();
     await server.close();
-    store.close();
+    await store.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

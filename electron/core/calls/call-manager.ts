@@ -55,9 +55,10 @@ interface CallEntry {
 
 /**
  * The dial policy: reads a target, decides it and records the decision. Every outbound call and
- * transfer target goes through it, and exactly the URI it returns is dialled.
+ * transfer target goes through it, and exactly the URI it returns is dialled; a gate that
+ * rejects (its store could not be read) refuses the call.
  */
-export type DialGateFn = (target: string, context: DialContext) => DialPermit;
+export type DialGateFn = (target: string, context: DialContext) => Promise<DialPermit>;
 
 /** Context a dial carries: the lead it is for, its warm/cold decision, and the dialling path. */
 export interface DialContext {
@@ -97,7 +98,7 @@ export interface CallManagerDeps {
   /** The one gate for every outbound call and transfer target (there is no call manager without one). */
   gate: DialGateFn;
   /** Who is calling: matched to a lead (and its temperature) before the call rings. */
-  identify?(remoteUri: string, remoteName: string, assertedIdentity: string | undefined): DialContext | null;
+  identify?(remoteUri: string, remoteName: string, assertedIdentity: string | undefined): Promise<DialContext | null>;
   onChange(view: CallSessionView): void;
   onRemoved(id: string): void;
   log: Logger;
@@ -166,8 +167,9 @@ export class CallManager {
   // ---- outbound ---------------------------------------------------------------------------
 
   async dial(target: string, context: DialContext = { leadId: null }, options: DialOptions = {}): Promise<CallSessionView> {
+    const { uri, parsed, decision } = await this.resolve(target, this.requireLine(), context);
+    // The line as it is once the gate has decided (it may have been replaced meanwhile).
     const line = this.requireLine();
-    const { uri, parsed, decision } = this.resolve(target, line, context);
     const inviter = new Inviter(line.ua, uri, {
       sessionDescriptionHandlerOptions: { hold: false } as object,
       ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
@@ -230,13 +232,20 @@ export class CallManager {
     // 180 Ringing first, so the caller hears ringback while the agent's app rings (and an
     // accept that comes at once does not race it).
     drop(invitation.progress(), this.deps.log.warn, '180 Ringing');
+    drop(this.ring(invitation, remote.uri.toString(), name), this.deps.log.warn, 'incoming call');
+  }
+
+  /** Shows an incoming call once its caller is matched to a lead (a caller that cannot be matched still rings). */
+  private async ring(invitation: Invitation, remoteUri: string, name: string): Promise<void> {
     let context: DialContext | null = null;
     try {
-      context = this.deps.identify?.(remote.uri.toString(), name, invitation.request.getHeader('P-Asserted-Identity')) ?? null;
+      context = (await this.deps.identify?.(remoteUri, name, invitation.request.getHeader('P-Asserted-Identity'))) ?? null;
     } catch (error) {
       this.deps.log.warn('could not match the caller to a lead', error);
     }
-    this.track(invitation, 'inbound', remote.uri.toString(), name, 'incoming', context);
+    const entry = this.track(invitation, 'inbound', remoteUri, name, 'incoming', context);
+    // A caller who gave up while the lead was looked up is a missed call, not one that rings on.
+    if (invitation.state === SessionState.Terminated) this.onSessionState(entry, SessionState.Terminated);
   }
 
   async accept(id: string): Promise<CallSessionView> {
@@ -424,7 +433,8 @@ export class CallManager {
     if (entry.view.state !== 'active' && entry.view.state !== 'held') throw illegal(entry, 'transfer');
     const line = this.requireLine();
     // A transfer target that is an external number is a call placed for this lead: same gate.
-    const { uri } = this.resolve(target, line, { leadId: entry.view.leadId, path: 'transfer' });
+    const { uri } = await this.resolve(target, line, { leadId: entry.view.leadId, path: 'transfer' });
+    if ((entry.view.state as CallState) !== 'active' && (entry.view.state as CallState) !== 'held') throw illegal(entry, 'transfer');
     const accepted = await new Promise<{ ok: boolean; why: string }>((resolve) => {
       entry.session
         .refer(uri, {
@@ -501,14 +511,14 @@ export class CallManager {
 
   // ---- internals --------------------------------------------------------------------------
 
-  /** Passes a target through the dial policy; throws with its reason if refused. */
-  private resolve(
+  /** Passes a target through the dial policy; throws with its reason if refused, or if the policy could not decide. */
+  private async resolve(
     target: string,
     line: LineHandle,
     context: DialContext,
-  ): { uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision } {
+  ): Promise<{ uri: NonNullable<ReturnType<typeof UserAgent.makeURI>>; parsed: { uri: string; display: string }; decision: ComplianceDecision }> {
     void line;
-    const permit = this.deps.gate(target, context);
+    const permit = await this.deps.gate(target, context);
     if (!permit.allowed) throw new RingsideError(permit.code, permit.reason);
     const uri = UserAgent.makeURI(permit.uri);
     if (!uri) throw new RingsideError('invalid-target', `"${target.slice(0, 60)}" is not a valid SIP address.`);

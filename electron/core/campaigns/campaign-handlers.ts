@@ -12,23 +12,23 @@ export interface CampaignHandlerDeps {
 }
 
 export function campaignHandlers({ store, emit }: CampaignHandlerDeps): Handlers<ChannelsOf<'campaign'>> {
-  const get = (id: number) => {
-    const c = store.campaigns.get(id);
+  const get = async (id: number) => {
+    const c = await store.campaigns.get(id);
     if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
     return c;
   };
-  const save = (input: CampaignInput & { id?: number }) => {
+  const save = async (input: CampaignInput & { id?: number }) => {
     // Saving over a campaign that is gone (deleted meanwhile, or a stale window) is the agent's news, not an internal error.
-    if (input.id !== undefined) get(input.id);
-    const saved = store.campaigns.save(input);
-    emit('campaigns:changed', store.campaigns.list(Date.now()));
+    if (input.id !== undefined) await get(input.id);
+    const saved = await store.campaigns.save(input);
+    emit('campaigns:changed', await store.campaigns.list(Date.now()));
     return saved;
   };
   return {
     'campaign:list': () => store.campaigns.list(Date.now()),
     'campaign:get': (p) => get(p.id),
     'campaign:save': (p) => save(p),
-    'campaign:export': (p) => campaignFile(get(p.id)),
+    'campaign:export': async (p) => campaignFile(await get(p.id)),
     // Always a new campaign: importing never overwrites one that exists.
     'campaign:import': (p) => save(readCampaignFile(p.json)),
   };

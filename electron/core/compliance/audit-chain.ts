@@ -97,6 +97,11 @@ export class AuditChain {
   private headFd: number | null = null;
   /** The first keyed record, as the head says (read once; the head is ours to write after that). */
   private keyedFrom: number | null | undefined;
+  /**
+   * The last record the head was moved to by this process. Appends and verifies finish in any
+   * order once their writes are awaited: the head only ever moves forward.
+   */
+  private headId = 0;
 
   constructor(
     private readonly key: Buffer,
@@ -106,10 +111,11 @@ export class AuditChain {
   }
 
   /** Appends one record, sealed, and moves the head. */
-  append(audit: AuditRepository, record: AuditRecord): StoredAuditRecord {
-    const stored = audit.append(record, (prev) => ({ kind: 'hmac-sha256', seal: auditSeal('hmac-sha256', this.key, prev, record) }));
+  async append(audit: AuditRepository, record: AuditRecord): Promise<StoredAuditRecord> {
+    const stored = await audit.append(record, (prev) => ({ kind: 'hmac-sha256', seal: auditSeal('hmac-sha256', this.key, prev, record) }));
     if (this.keyedFrom === undefined) this.keyedFrom = this.readHead()?.keyedFrom ?? null;
-    this.keyedFrom ??= stored.id;
+    // Two first appends may finish in either order: the first keyed record is the lower id.
+    this.keyedFrom = Math.min(this.keyedFrom ?? stored.id, stored.id);
     this.writeHead(stored.id, stored.hash, this.keyedFrom);
     return stored;
   }
@@ -118,7 +124,7 @@ export class AuditChain {
    * Re-computes every seal, oldest first, and compares the end with the head. Reports the first
    * record that does not verify, or a log that ends before the head says it did.
    */
-  verify(audit: AuditRepository): AuditVerification {
+  async verify(audit: AuditRepository): Promise<AuditVerification> {
     const head = this.readHead();
     const keyedFrom = head?.keyedFrom ?? Number.POSITIVE_INFINITY;
     let prev = '';
@@ -126,7 +132,7 @@ export class AuditChain {
     let keyed = 0;
     let last: StoredAuditRecord | null = null;
     let broken: { id: number; reason: string } | null = null;
-    audit.each({}, (r) => {
+    await audit.each({}, (r) => {
       if (broken) return;
       rows += 1;
       const kind = r.seal;
@@ -202,7 +208,8 @@ export class AuditChain {
   }
 
   private writeHead(id: number, seal: string, keyedFrom: number): void {
-    if (!this.headPath) return;
+    if (!this.headPath || id < this.headId) return;
+    this.headId = id;
     this.keyedFrom = keyedFrom;
     try {
       this.headFd ??= openSync(this.headPath, 'w', 0o600);

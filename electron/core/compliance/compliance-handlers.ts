@@ -18,23 +18,23 @@ export interface ComplianceHandlerDeps {
 export function complianceHandlers({ compliance, policy, store, dncChanged, emit }: ComplianceHandlerDeps): Handlers<ChannelsOf<'compliance'>> {
   return {
     'compliance:status': () => compliance.status(),
-    'compliance:check': (q) => {
-      if ('target' in q) return policy.preview({ target: q.target, path: 'manual', leadId: null }).permit.decision;
-      const lead = store.leads.get(q.leadId);
+    'compliance:check': async (q) => {
+      if ('target' in q) return (await policy.preview({ target: q.target, path: 'manual', leadId: null })).permit.decision;
+      const lead = await store.leads.get(q.leadId);
       const phone = lead?.phones[q.phoneIndex];
       if (!lead || !phone) throw new RingsideError('not-found', 'That lead or phone does not exist.');
-      return policy.preview({ target: phone.e164, path: 'preview', leadId: lead.id }).permit.decision;
+      return (await policy.preview({ target: phone.e164, path: 'preview', leadId: lead.id })).permit.decision;
     },
     'compliance:import-registry': (p) => compliance.startImport(p),
     'compliance:cancel-import': () => compliance.cancelImport(),
-    'compliance:dnc-add': (p) => {
-      const result = compliance.addToInternalDnc(p.numbers, p.source);
+    'compliance:dnc-add': async (p) => {
+      const result = await compliance.addToInternalDnc(p.numbers, p.source);
       dncChanged();
       return result;
     },
     'compliance:scrub': async (p) => {
       const report = await compliance.scrub(p.campaignId);
-      emit('campaigns:changed', store.campaigns.list(Date.now()));
+      emit('campaigns:changed', await store.campaigns.list(Date.now()));
       return report;
     },
     'compliance:audit': (p) => compliance.auditPage(p.offset, p.limit),

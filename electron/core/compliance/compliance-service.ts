@@ -30,10 +30,11 @@ import type { Lead } from '../../../shared/lead.js';
 import { normalisePhone } from '../../../shared/phone.js';
 import { RingsideError } from '../../../shared/result.js';
 import type { RequestPayload } from '../../../shared/contract.js';
-import type { Store, StoredAuditRecord } from '../data/repositories.js';
+import type { Store, StoreLocation, StoredAuditRecord } from '../data/repositories.js';
 import { codeOf, regionForNumber } from '../data/region.js';
 import { timeZonesForNumber } from '../data/time-zone.js';
 import { drop } from '../lib/drop.js';
+import { inOrder } from '../lib/in-order.js';
 import type { Logger } from '../lib/logger.js';
 import { AuditChain, auditKey, fileKeyStore, memoryKeyStore, type AuditKeyStore } from './audit-chain.js';
 import { runWorker, workerUrl } from '../lib/worker-thread.js';
@@ -50,15 +51,15 @@ export interface ComplianceServiceDeps {
   dataDir: string | null;
   /** The campaign the agent works on (its kind decides exemptions for manual dials). */
   currentCampaignId(): number | null;
-  defaultCountry(): string;
+  defaultCountry(): Promise<string>;
   emit(status: ComplianceStatus): void;
   log: Logger;
   now?: () => number;
   policy?: CompliancePolicy;
   /** The registry import's worker script (tests); default: found by worker-thread.ts. */
   registryWorker?: URL;
-  /** The database file: scrubs then run in worker threads with their own connections. */
-  dbPath?: string | null;
+  /** Where worker threads open the store for themselves (`store.location`): scrubs then run in them, on their own connections. */
+  workerLocation?: StoreLocation | null;
   /**
    * Scrub workers, each on a share of the campaign's phones (default 1: on 2 cores two workers
    * were slower than one — each connection starts with a cold page cache and reads the evidence).
@@ -88,6 +89,7 @@ export class ComplianceService {
   private importAbort: AbortController | null = null;
   /** Each NANP area code's registry (NANP spans several countries), for scrubs in this thread. */
   private readonly registryOfNpa = npaRegistryCache();
+  private readonly emitStatus: (status: Promise<ComplianceStatus>) => void;
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -95,17 +97,17 @@ export class ComplianceService {
     // The key first: no decision may be logged under a seal that could not be verified later.
     const keys = deps.auditKeys ?? (deps.dataDir ? fileKeyStore(join(deps.dataDir, 'audit-key')) : memoryKeyStore());
     this.auditChain = new AuditChain(auditKey(keys), deps.dataDir);
+    this.emitStatus = inOrder((status) => deps.emit(status), deps.log.warn, 'compliance status');
   }
 
   /** Loads the registry indexes found in the data folder. A corrupt file is reported, not fatal. */
   init(): void {
     // Right after start, off its path: an edited or cut log shows in the status and the log.
     setTimeout(() => {
-      try {
-        this.verifyAudit();
-      } catch (error) {
-        this.deps.log.warn('the audit log could not be verified', error);
-      }
+      drop(
+        this.verifyAudit().catch((error: unknown) => this.deps.log.warn('the audit log could not be verified', error)),
+        this.deps.log.warn,
+      );
     }, 0).unref();
     const dir = this.registryDir();
     this.inboxDir();
@@ -124,7 +126,7 @@ export class ComplianceService {
   // ---------------------------------------------------------------------------------- deciding
 
   /** Writes one decision to the append-only audit log (the dial policy calls this once per attempt). */
-  record(entry: {
+  async record(entry: {
     path: DialPath;
     target: string;
     e164: string | null;
@@ -133,23 +135,26 @@ export class ComplianceService {
     allowed: boolean;
     summary: string;
     checks: ComplianceCheck[];
-  }): void {
-    this.auditChain.append(this.deps.store.audit, { ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
+  }): Promise<void> {
+    await this.auditChain.append(this.deps.store.audit, { ...entry, at: this.now(), checks: JSON.stringify(entry.checks) });
   }
 
   /** Re-computes the audit log's seals; the result is kept in the status for the panel and the banner. */
-  verifyAudit(): AuditVerification {
-    const result = this.auditChain.verify(this.deps.store.audit);
+  async verifyAudit(): Promise<AuditVerification> {
+    const result = await this.auditChain.verify(this.deps.store.audit);
     this.auditVerification = result;
     if (!result.ok) this.deps.log.warn(result.message);
     this.changed();
     return result;
   }
 
-  /** The rules' decision for one telephone number now, with the lead whose evidence speaks for it. */
-  decideNumber(e164: string, country: string | null, lead: Lead | null, callKind: 'live' | 'prerecorded' = 'live'): ComplianceDecision {
+  /**
+   * The rules' decision for one telephone number now, with the lead whose evidence speaks for it.
+   * Decided only once every read is in; a read that fails rejects, and the dial it was for is refused.
+   */
+  async decideNumber(e164: string, country: string | null, lead: Lead | null, callKind: 'live' | 'prerecorded' = 'live'): Promise<ComplianceDecision> {
     const campaignId = lead?.campaignId ?? this.deps.currentCampaignId();
-    const campaign = campaignId ? this.deps.store.campaigns.get(campaignId) : null;
+    const [campaign, onInternalDnc] = await Promise.all([campaignId ? this.deps.store.campaigns.get(campaignId) : null, this.deps.store.dnc.has(e164)]);
     const kind = (campaign?.kind as CampaignKind | undefined) ?? null;
     const registry = registryForCountry(country);
     const index = registry ? this.indexes.get(registry) : undefined;
@@ -164,7 +169,7 @@ export class ComplianceService {
         country,
         region,
         zones,
-        onInternalDnc: this.deps.store.dnc.has(e164),
+        onInternalDnc,
         registry: registry ? { name: registry, state: this.registryState(registry), listed: this.listed(registry, index, e164) } : null,
         campaignKind: kind,
         evidence: lead ? { consentAt: lead.consentAt, inquiryAt: lead.inquiryAt, lastPurchaseAt: lead.lastPurchaseAt } : null,
@@ -191,7 +196,8 @@ export class ComplianceService {
     return index ? { loaded: true, snapshotAt: index.meta.snapshotAt, count: index.meta.count } : { loaded: false, snapshotAt: null, count: 0 };
   }
 
-  status(): ComplianceStatus {
+  /** The status as it is now; only the audit log's size is read (and arrives) later. */
+  async status(): Promise<ComplianceStatus> {
     const now = this.now();
     const registries: RegistryView[] = registryNames.map((name) => {
       const state = this.registryState(name);
@@ -214,20 +220,20 @@ export class ComplianceService {
             ' and ',
           )} numbers is blocked: ${problems.join('; ')}. Import a fresh download (exempt calls — charity, political, survey, consent, business relationship — still go through).`
       : null;
-    return {
+    const status: Omit<ComplianceStatus, 'auditEntries'> = {
       registries,
       maxSnapshotAgeDays: this.policy.maxSnapshotAgeDays,
       banner,
       inboxDir: this.inboxDir() ?? '',
       inboxFiles: this.inboxFiles(),
-      import: this.importView,
-      auditEntries: this.deps.store.audit.count(),
+      import: this.importView && { ...this.importView },
       auditVerification: this.auditVerification,
     };
+    return { ...status, auditEntries: await this.deps.store.audit.count() };
   }
 
   private changed(): void {
-    this.deps.emit(this.status());
+    this.emitStatus(this.status());
   }
 
   private registryDir(): string | null {
@@ -264,7 +270,7 @@ export class ComplianceService {
   // ---------------------------------------------------------------------------------- import
 
   /** Starts a registry import from inbox files; progress and the end arrive as status events. */
-  startImport(req: RequestPayload<'compliance:import-registry'>): ComplianceStatus {
+  async startImport(req: RequestPayload<'compliance:import-registry'>): Promise<ComplianceStatus> {
     const registryDir = this.registryDir();
     const inbox = this.inboxDir();
     if (!registryDir || !inbox) throw new RingsideError('not-configured', 'Registry imports need a data folder.');
@@ -312,7 +318,7 @@ export class ComplianceService {
     return this.status();
   }
 
-  cancelImport(): ComplianceStatus {
+  cancelImport(): Promise<ComplianceStatus> {
     this.importAbort?.abort();
     return this.status();
   }
@@ -399,8 +405,8 @@ export class ComplianceService {
   // ---------------------------------------------------------------------------------- internal DNC
 
   /** Adds numbers to the internal list (by hand or pasted/imported); returns what happened. */
-  addToInternalDnc(raw: readonly string[], source: string): { added: number; already: number; invalid: string[] } {
-    const country = this.deps.defaultCountry();
+  async addToInternalDnc(raw: readonly string[], source: string): Promise<{ added: number; already: number; invalid: string[] }> {
+    const country = await this.deps.defaultCountry();
     const valid: string[] = [];
     const invalid: string[] = [];
     for (const r of raw) {
@@ -409,7 +415,7 @@ export class ComplianceService {
       else invalid.push(`${r.slice(0, 40)}: ${n.reason}`);
     }
     const unique = [...new Set(valid)];
-    const added = this.deps.store.dnc.addMany(unique, source, this.now());
+    const added = await this.deps.store.dnc.addMany(unique, source, this.now());
     return { added, already: unique.length - added, invalid };
   }
 
@@ -425,9 +431,9 @@ export class ComplianceService {
    */
   async scrub(campaignId: number): Promise<ScrubReport> {
     const started = performance.now();
-    const campaign = this.deps.store.campaigns.get(campaignId);
+    const campaign = await this.deps.store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
-    const stale = Object.fromEntries(this.status().registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
+    const stale = Object.fromEntries((await this.status()).registries.map((r) => [r.name, r.stale])) as Record<RegistryName, boolean>;
     const context = {
       campaignKind: campaign.kind,
       kindExempt: this.policy.exemptKinds.includes(campaign.kind as CampaignKind),
@@ -435,20 +441,20 @@ export class ComplianceService {
       policy: this.policy,
       stale,
     };
-    const dbPath = this.deps.dbPath ?? null;
+    const location = this.deps.workerLocation ?? null;
     // One worker takes every phone; several need the phone-id ranges of equal shares first.
     const shares = this.deps.scrubWorkers ?? 1;
-    const parts = !dbPath ? [] : shares > 1 ? this.deps.store.scrub.split(campaignId, shares) : [{ from: 0, to: Number.MAX_SAFE_INTEGER }];
-    const workers = dbPath !== null && parts.length > 0;
+    const parts = !location ? [] : shares > 1 ? await this.deps.store.scrub.split(campaignId, shares) : [{ from: 0, to: Number.MAX_SAFE_INTEGER }];
+    const workers = location !== null && parts.length > 0;
     let outcomes: Array<Omit<ScrubOutcome, 'verdicts'>>;
     const tSplit = performance.now();
     if (workers) {
       const indexes = [...this.indexes].map(([name, index]) => ({ name, image: index.fileImage(), path: join(this.registryDir() ?? '', `${name}.rsdnc`) }));
-      outcomes = await Promise.all(parts.map((ids) => this.runScrubWorker({ dbPath, campaignId, ids, context, indexes })));
+      outcomes = await Promise.all(parts.map((ids) => this.runScrubWorker({ location, campaignId, ids, context, indexes })));
     } else {
       const indexes: ScrubContext['indexes'] = Object.fromEntries(this.indexes);
-      const { verdicts, ...outcome } = scrubRows(this.deps.store.scrub.phones(campaignId), { ...context, indexes, registryOfNpa: this.registryOfNpa });
-      this.deps.store.scrub.mark(verdicts);
+      const { verdicts, ...outcome } = scrubRows(await this.deps.store.scrub.phones(campaignId), { ...context, indexes, registryOfNpa: this.registryOfNpa });
+      await this.deps.store.scrub.mark(verdicts);
       outcomes = [outcome];
     }
     const tWork = performance.now();
@@ -505,13 +511,14 @@ export class ComplianceService {
 
   // ---------------------------------------------------------------------------------- audit
 
-  auditPage(offset: number, limit: number): { total: number; rows: AuditEntry[] } {
-    return { total: this.deps.store.audit.count(), rows: this.deps.store.audit.list(offset, limit).map(toEntry) };
+  async auditPage(offset: number, limit: number): Promise<{ total: number; rows: AuditEntry[] }> {
+    const [total, rows] = await Promise.all([this.deps.store.audit.count(), this.deps.store.audit.list(offset, limit)]);
+    return { total, rows: rows.map(toEntry) };
   }
 
-  exportAudit(range: { from?: number; to?: number }): { csv: string; fileName: string; rows: number } {
+  async exportAudit(range: { from?: number; to?: number }): Promise<{ csv: string; fileName: string; rows: number }> {
     const rows: string[][] = [];
-    this.deps.store.audit.each(range, (r) => {
+    await this.deps.store.audit.each(range, (r) => {
       rows.push(
         [
           String(r.id),

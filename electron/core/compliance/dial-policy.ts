@@ -8,7 +8,8 @@
  * that is neither internal (an extension, one of our agents, an internal domain's user, an
  * emergency number) nor a number the rules can decide is refused: the policy fails closed.
  * The workspace's own rules for an attempt (a disposition first, a number marked bad) are
- * part of the same decision.
+ * part of the same decision. It is made only once every read from the store is in; a read that
+ * fails fails the decision, and a decision that fails is a refusal (nothing is dialled).
  */
 import type { ComplianceCheck, ComplianceDecision, DialPath, TargetReadingView, TargetView } from '../../../shared/compliance.js';
 import { aorDomain, type Account } from '../../../shared/account.js';
@@ -86,15 +87,18 @@ export class DialPolicy {
   constructor(private readonly deps: DialPolicyDeps) {}
 
   /** What the policy would decide now, without recording it: the "why" card before a call. */
-  preview(attempt: DialAttempt): { permit: DialPermit; lead: Lead | null } {
+  preview(attempt: DialAttempt): Promise<{ permit: DialPermit; lead: Lead | null }> {
     return this.evaluate(attempt);
   }
 
-  /** Decides the attempt and writes its one audit record. Every dialling path calls this. */
-  decide(attempt: DialAttempt): DialPermit {
-    const { permit, lead } = this.evaluate(attempt);
+  /**
+   * Decides the attempt and writes its one audit record. Every dialling path calls this, and
+   * dials only when it resolves allowed: when a read or the audit write fails, it rejects.
+   */
+  async decide(attempt: DialAttempt): Promise<DialPermit> {
+    const { permit, lead } = await this.evaluate(attempt);
     const decisive = permit.decision.target?.readings.find((r) => !r.allowed) ?? permit.decision.target?.readings[0];
-    this.deps.compliance.record({
+    await this.deps.compliance.record({
       path: attempt.path,
       target: attempt.target.trim().slice(0, 256),
       e164: decisive?.e164 ?? null,
@@ -107,9 +111,9 @@ export class DialPolicy {
     return permit;
   }
 
-  private evaluate(attempt: DialAttempt): { permit: DialPermit; lead: Lead | null } {
+  private async evaluate(attempt: DialAttempt): Promise<{ permit: DialPermit; lead: Lead | null }> {
     const account = this.deps.account();
-    const contextLead = attempt.leadId ? this.deps.store.leads.get(attempt.leadId) : null;
+    const contextLead = attempt.leadId ? await this.deps.store.leads.get(attempt.leadId) : null;
     const policyChecks: ComplianceCheck[] = [];
     if (NEW_CALL_PATHS.includes(attempt.path) && this.deps.dispositionRequired()) {
       policyChecks.push({ rule: 'policy', outcome: 'block', detail: DISPOSITION_FIRST });
@@ -127,7 +131,7 @@ export class DialPolicy {
     const read = readTarget(attempt.target, {
       dialPlan,
       accountDomain: account.domain,
-      countries: this.countries(account.dialPlan, contextLead),
+      countries: await this.countries(account.dialPlan, contextLead),
       internal: this.internalWho(account, attempt.path),
     });
     if (!read.ok) {
@@ -136,7 +140,7 @@ export class DialPolicy {
       const code = policyChecks.length ? 'disposition-required' : read.uri === null ? 'invalid-target' : 'blocked';
       return { permit: { allowed: false, code, reason: decision.summary, decision }, lead: contextLead };
     }
-    const decided = read.readings.map((r) => this.decideReading(r, contextLead, attempt));
+    const decided = await Promise.all(read.readings.map((r) => this.decideReading(r, contextLead, attempt)));
     const decision = combine(read, decided, policyChecks);
     if (decision.allowed)
       return { permit: { allowed: true, uri: read.uri, display: read.display, decision }, lead: decided.find((d) => d.lead)?.lead ?? contextLead };
@@ -145,13 +149,16 @@ export class DialPolicy {
   }
 
   /** The countries a national number could be read in: the PBX's, the lead's and every campaign's. */
-  private countries(plan: DialPlan, lead: Lead | null): string[] {
+  private async countries(plan: DialPlan, lead: Lead | null): Promise<string[]> {
     const out = [plan.country];
     const campaignId = lead?.campaignId ?? this.deps.currentCampaignId();
-    const campaign = campaignId ? this.deps.store.campaigns.get(campaignId) : null;
+    const [campaign, campaignCountries] = await Promise.all([
+      campaignId ? this.deps.store.campaigns.get(campaignId) : null,
+      this.deps.store.campaigns.countries(),
+    ]);
     if (campaign) out.push(campaign.defaultCountry);
     if (lead && /^[A-Z]{2}$/.test(lead.country)) out.push(lead.country);
-    out.push(...this.deps.store.campaigns.countries());
+    out.push(...campaignCountries);
     return [...new Set(out)];
   }
 
@@ -175,19 +182,19 @@ export class DialPolicy {
     };
   }
 
-  private decideReading(
+  private async decideReading(
     r: Reading,
     contextLead: Lead | null,
     attempt: DialAttempt,
-  ): { reading: Reading; decision: ComplianceDecision | null; allowed: boolean; summary: string; lead: Lead | null } {
+  ): Promise<{ reading: Reading; decision: ComplianceDecision | null; allowed: boolean; summary: string; lead: Lead | null }> {
     if (r.kind !== 'number') {
       const what = r.kind === 'emergency' ? 'an emergency number' : r.kind === 'extension' ? 'an internal extension' : 'internal';
       return { reading: r, decision: null, allowed: true, summary: `${readingLabel(r)} is ${what}: no telemarketing rules apply.`, lead: null };
     }
     // A lead's evidence speaks for its own numbers only; another number is looked up by itself.
     const own = contextLead?.phones.some((p) => p.e164 === r.e164) ? contextLead : null;
-    const lead = own ?? this.deps.store.leads.findByPhone(r.e164);
-    const decision = this.deps.compliance.decideNumber(r.e164, r.country, lead, attempt.callKind ?? 'live');
+    const lead = own ?? (await this.deps.store.leads.findByPhone(r.e164));
+    const decision = await this.deps.compliance.decideNumber(r.e164, r.country, lead, attempt.callKind ?? 'live');
     const bad = lead?.phones.find((p) => p.e164 === r.e164 && p.bad);
     if (bad) {
       decision.checks.unshift({ rule: 'policy', outcome: 'block', detail: `${r.e164} is marked as a bad number (wrong or disconnected).` });

@@ -182,11 +182,14 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
 
   let batch: ImportRow[] = [];
   let batchChars = 0;
-  const flush = () => {
+  const flush = async () => {
     if (batch.length === 0) return;
-    const results = opts.leads.importRows(opts.campaignId, batch, opts.duplicates, now(), opts.source ?? '');
+    const rows = batch;
+    batch = [];
+    batchChars = 0;
+    const results = await opts.leads.importRows(opts.campaignId, rows, opts.duplicates, now(), opts.source ?? '');
     results.forEach((r, i) => {
-      const { row } = batch[i];
+      const { row } = rows[i];
       if (r.outcome === 'imported') {
         state.imported++;
         created.add(r.leadId, row);
@@ -209,8 +212,6 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
       };
       duplicates.push({ ...d, message: duplicateMessage(d) });
     });
-    batch = [];
-    batchChars = 0;
   };
 
   let mapRow: ReturnType<typeof createRowMapper> | null = null;
@@ -266,7 +267,7 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
           cancelled = true;
           return;
         }
-        flush();
+        await flush();
         progress(false);
         await new Promise<void>((r) => setImmediate(r));
         if (opts.signal?.aborted) {
@@ -344,7 +345,7 @@ export async function importCsv(opts: ImportCsvOptions): Promise<CsvImportReport
       });
     });
     if (cancelled) batch = [];
-    else flush();
+    else await flush();
   } finally {
     raw.destroy();
     text.destroy();

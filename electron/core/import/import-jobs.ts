@@ -7,7 +7,7 @@
  */
 import type { EventChannel, EventPayloads, RequestData, RequestResults } from '../../../shared/contract.js';
 import { RingsideError, type Result } from '../../../shared/result.js';
-import type { Store } from '../data/repositories.js';
+import type { Store, StoreLocation } from '../data/repositories.js';
 import { drop } from '../lib/drop.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
@@ -17,13 +17,16 @@ import { ImportUploads, legacyUploadDir, removeUploadLeftovers, uploadDir, type 
 
 export interface ImportJobsDeps {
   store: Store;
-  /** The SQLite file the worker opens; imports need one. Uploads go in `import-uploads` beside it. */
-  dbPath: string | null;
+  /**
+   * Where the worker opens the store for itself (`store.location`); imports need one. Uploads go
+   * in `import-uploads` beside an SQLite file.
+   */
+  workerLocation: StoreLocation | null;
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
   /** A campaign's leads changed (the workspace re-reads its queue). */
   onImported(campaignId: number): void;
   log: Logger;
-  /** Upload limits and clock (tests); the folder defaults to `uploadDir(dbPath)`. */
+  /** Upload limits and clock (tests); the folder defaults to `uploadDir(<the SQLite file>)`. */
   uploads?: Partial<ImportUploadsOptions>;
   /** The import worker (tests): its heap limit in MB (default IMPORT_WORKER_HEAP_MB) and script. */
   worker?: { heapLimitMb?: number; path?: URL };
@@ -40,7 +43,7 @@ export class ImportJobs {
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly deps: ImportJobsDeps) {
-    const dir = deps.uploads?.dir ?? uploadDir(deps.dbPath);
+    const dir = deps.uploads?.dir ?? uploadDir(deps.workerLocation?.kind === 'sqlite' ? deps.workerLocation.path : null);
     this.uploads = new ImportUploads({ ...deps.uploads, dir });
     // The core starts: files a killed import or a crashed run left behind (whole lead lists) go.
     const removed = removeUploadLeftovers(dir, { legacyDir: deps.uploads?.dir ? null : legacyUploadDir() });
@@ -62,12 +65,13 @@ export class ImportJobs {
     return { ...unwrap(preview), importId: p.importId };
   }
 
-  run(p: RequestData<'import:run'>): RequestResults['import:run'] {
+  async run(p: RequestData<'import:run'>): Promise<RequestResults['import:run']> {
     const { importId, campaignId, mapping, duplicates } = p;
-    const { dbPath, store, emit } = this.deps;
-    if (!dbPath) throw new RingsideError('internal', 'Import needs the database file path.');
-    const campaign = store.campaigns.get(campaignId);
+    const { workerLocation: location, store, emit } = this.deps;
+    if (!location) throw new RingsideError('internal', 'Import needs a database the import worker can open.');
+    const campaign = await store.campaigns.get(campaignId);
     if (!campaign) throw new RingsideError('not-found', 'That campaign does not exist.');
+    // Checked and claimed with nothing awaited in between: one upload is imported once.
     if (this.running.has(importId)) throw new RingsideError('illegal-state', 'This import is already running.');
     const path = unwrap(this.uploads.claim(importId));
     const controller = new AbortController();
@@ -79,7 +83,7 @@ export class ImportJobs {
     };
     drop(
       runImportInWorker({
-        dbPath,
+        location,
         path,
         campaignId,
         mapping,
@@ -91,13 +95,13 @@ export class ImportJobs {
         signal: controller.signal,
         onProgress: (progress) => emit('import:progress', { ...progress, importId }),
       }).then(
-        (report) => {
+        async (report) => {
           ended();
           emit('import:finished', { ...report, importId });
-          emit('campaigns:changed', store.campaigns.list(Date.now()));
+          emit('campaigns:changed', await store.campaigns.list(Date.now()));
           this.deps.onImported(campaignId);
         },
-        (error: unknown) => {
+        async (error: unknown) => {
           ended();
           // What the worker had reported stays true: those rows were written before it stopped.
           const last = error instanceof ImportStoppedError ? error.progress : null;
@@ -119,7 +123,7 @@ export class ImportJobs {
             ms: 0,
           });
           if (last && last.imported + last.merged + last.replaced > 0) {
-            emit('campaigns:changed', store.campaigns.list(Date.now()));
+            emit('campaigns:changed', await store.campaigns.list(Date.now()));
             this.deps.onImported(campaignId);
           }
         },

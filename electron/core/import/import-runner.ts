@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { runWorker, workerUrl, WorkerOutOfMemoryError } from '../lib/worker-thread.js';
 import type { DuplicateMode } from '../../../shared/import.js';
+import type { StoreLocation } from '../data/repositories.js';
 import type { ColumnTarget } from '../../../shared/workspace.js';
 import type { CsvImportProgress, CsvImportReport } from './csv-import.js';
 
@@ -14,7 +15,8 @@ export const IMPORT_WORKER_HEAP_MB = 256;
 
 /** What the worker receives (structured-cloned). */
 export interface ImportJob {
-  dbPath: string;
+  /** The store to import into (the core's `store.location`); the worker opens its own connection. */
+  location: StoreLocation;
   path: string;
   campaignId: number;
   mapping: ColumnTarget[];

@@ -1,12 +1,13 @@
 /**
- * Worker thread entry: runs one CSV import with its own SQLite connection, so the main process
+ * Worker thread entry: runs one CSV import with its own store connection, so the main process
  * (SIP signalling, IPC) never waits on parsing or writes. Started by runImportInWorker.
  *
  * Messages: in  `{ type: 'cancel' }`;
  *           out `{ type: 'progress', progress }`, `{ type: 'done', report }`, `{ type: 'failed', message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteStore } from '../data/sqlite/store.js';
+import { openStoreAt } from '../data/open-location.js';
+import type { Store } from '../data/repositories.js';
 import { importCsv } from './csv-import.js';
 import type { ImportJob, WorkerMessage } from './import-runner.js';
 
@@ -19,9 +20,9 @@ if (parentPort) {
   });
   const send = (m: WorkerMessage) => port.postMessage(m);
   void (async () => {
-    let store: ReturnType<typeof openSqliteStore> | null = null;
+    let store: Store | null = null;
     try {
-      store = openSqliteStore(job.dbPath);
+      store = await openStoreAt(job.location);
       const report = await importCsv({
         path: job.path,
         campaignId: job.campaignId,
@@ -38,7 +39,7 @@ if (parentPort) {
     } catch (e) {
       send({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
     } finally {
-      store?.close();
+      await store?.close();
       port.close();
     }
   })();

@@ -2,17 +2,29 @@
  * A lead edit from the agent, validated and normalised before it is stored: phone numbers to
  * E.164 (an invalid one is reported with its reason, never guessed, and nothing is saved), the
  * time zone the first number implies for a lead that has none, and a real IANA zone.
+ * Edits of one lead run one after another (`editLead`): each reads the lead and writes parts of it
+ * back whole (its custom fields, its phones), so two at once could lose one of them.
  */
 import type { LeadPatch } from '../../../shared/lead.js';
 import { normalisePhone } from '../../../shared/phone.js';
 import { RingsideError } from '../../../shared/result.js';
 import type { LeadChanges, Store } from '../data/repositories.js';
 import { cachedTimeZone } from '../data/time-zone.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
 
-export function leadChanges(store: Store, leadId: number, patch: LeadPatch): { changes: LeadChanges; invalidPhones: string[] } {
-  const lead = store.leads.get(leadId);
+const edits = new WeakMap<Store, KeyedQueue<number>>();
+
+/** Runs an edit of one lead (read, change, write) after any other edit of it through the same store. */
+export function editLead<T>(store: Store, leadId: number, edit: () => Promise<T>): Promise<T> {
+  let queue = edits.get(store);
+  if (!queue) edits.set(store, (queue = new KeyedQueue<number>()));
+  return queue.run(leadId, edit);
+}
+
+export async function leadChanges(store: Store, leadId: number, patch: LeadPatch): Promise<{ changes: LeadChanges; invalidPhones: string[] }> {
+  const lead = await store.leads.get(leadId);
   if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
-  const country = store.campaigns.get(lead.campaignId)?.defaultCountry ?? 'US';
+  const country = (await store.campaigns.get(lead.campaignId))?.defaultCountry ?? 'US';
   const { phones, ...rest } = patch;
   const changes: LeadChanges = { ...rest };
   const invalidPhones: string[] = [];

@@ -3,7 +3,7 @@ import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
 import { RingsideError } from '../../../shared/result.js';
 import type { Store } from '../data/repositories.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
-import { leadChanges } from './lead-changes.js';
+import { editLead, leadChanges } from './lead-changes.js';
 
 export interface LeadHandlerDeps {
   store: Store;
@@ -13,16 +13,18 @@ export interface LeadHandlerDeps {
 export function leadHandlers({ store, emit }: LeadHandlerDeps): Handlers<ChannelsOf<'lead'>> {
   return {
     'lead:list': (p) => store.leads.list(p),
-    'lead:get': (p) => {
-      const lead = store.leads.get(p.id);
+    'lead:get': async (p) => {
+      const [lead, history, callbacks] = await Promise.all([store.leads.get(p.id), store.leads.history(p.id), store.leads.callbacks(p.id)]);
       if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
-      return { lead, history: store.leads.history(p.id), callbacks: store.leads.callbacks(p.id) };
+      return { lead, history, callbacks };
     },
-    'lead:update': (p) => {
-      const { changes, invalidPhones } = leadChanges(store, p.id, p.patch);
-      const lead = store.leads.update(p.id, changes, Date.now());
-      emit('lead:changed', lead);
-      return { lead, invalidPhones };
+    'lead:update': async (p) => {
+      const updated = await editLead(store, p.id, async () => {
+        const { changes, invalidPhones } = await leadChanges(store, p.id, p.patch);
+        return { lead: await store.leads.update(p.id, changes, Date.now()), invalidPhones };
+      });
+      emit('lead:changed', updated.lead);
+      return updated;
     },
   };
 }

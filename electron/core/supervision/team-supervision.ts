@@ -14,12 +14,14 @@ import type { Store } from '../data/repositories.js';
 import type { Handlers, ChannelsOf } from '../ipc/router.js';
 import type { CoreEvents } from '../lib/core-events.js';
 import type { Emitter } from '../lib/emitter.js';
+import { inOrder } from '../lib/in-order.js';
 import type { Logger } from '../lib/logger.js';
 import type { SipClient } from '../sip/sip-client.js';
 import type { WorkspaceService } from '../workspace/workspace-service.js';
 import { AgentMonitoring } from './agent-monitoring.js';
 import { BoardService } from './board-service.js';
 import { answerSipMessage } from './message-inbox.js';
+import type { PresenceInputs } from './presence.js';
 import { PresencePublisher } from './presence-publisher.js';
 import { sendSipMessage } from './sip-message.js';
 import { supervisionHandlers } from './supervision-handlers.js';
@@ -28,12 +30,24 @@ import { sameIdentity } from './team-auth.js';
 
 type SupervisionChannel = 'board:changed' | 'monitor:changed' | 'monitored:changed';
 
+/**
+ * What a presence message tells that is read from the store. The publisher builds each message
+ * synchronously (at once when something changes, and for its heartbeats), so these are read
+ * before each change is passed on to it, and it uses the last ones read.
+ */
+interface PresenceFacts {
+  stats: PresenceInputs['stats'];
+  campaign: string | null;
+  /** The campaign (name) of each call with a lead, by call id. */
+  callCampaigns: Map<string, string | null>;
+}
+
 export interface TeamSupervisionDeps {
   calls: CallManager;
   store: Store;
   events: Emitter<CoreEvents>;
   /** The agent's session: state, campaign and today's figures for each presence message, and notices. */
-  workspace: Pick<WorkspaceService, 'view' | 'stats' | 'notify'>;
+  workspace: Pick<WorkspaceService, 'agentView' | 'stats' | 'notify'>;
   /** Asks the media engine to mix a supervisor into the agent's call. */
   mix(sessionId: string, target: string, mode: MonitorMode): Promise<unknown>;
   emit<C extends SupervisionChannel>(channel: C, payload: EventPayloads[C & EventChannel]): void;
@@ -48,6 +62,8 @@ export class TeamSupervision {
   private account: Account | null = null;
   private presence: PresencePublisher | null = null;
   private boardService: BoardService | null = null;
+  private facts: PresenceFacts = { stats: { calls: 0, connected: 0, talkSec: 0, successes: 0 }, campaign: null, callCampaigns: new Map() };
+  private readonly factsRead: (facts: Promise<PresenceFacts>) => void;
 
   constructor(private readonly deps: TeamSupervisionDeps) {
     const { calls, log } = deps;
@@ -79,8 +95,16 @@ export class TeamSupervision {
       this.monitors.onCall(view);
       this.monitored.onCall(view);
     });
+    this.factsRead = inOrder(
+      (facts) => {
+        this.facts = facts;
+        this.presence?.poke();
+      },
+      log.warn,
+      'agent state for the board',
+    );
     // A change the board shows (state, call, today's figures, registration) goes to the supervisors.
-    for (const event of ['call', 'call-removed', 'registration', 'agent'] as const) events.on(event, () => this.presence?.poke());
+    for (const event of ['call', 'call-removed', 'registration', 'agent'] as const) events.on(event, () => this.changedForBoard());
     events.on('monitor', () => this.boardService?.refresh());
   }
 
@@ -121,6 +145,7 @@ export class TeamSupervision {
     this.useBoard(account);
     this.presence = account && client ? this.buildPresence(account, client) : null;
     this.presence?.start();
+    this.changedForBoard();
   }
 
   handlers(requireSip: () => void): Handlers<ChannelsOf<'board'> | ChannelsOf<'monitor'>> {
@@ -131,8 +156,7 @@ export class TeamSupervision {
   private buildPresence(account: Account, client: SipClient): PresencePublisher | null {
     const sv = account.supervision;
     if (sv.role === 'supervisor' || sv.supervisors.length === 0) return null;
-    const { store, calls } = this.deps;
-    const campaignName = (id: number | null | undefined): string | null => (id == null ? null : (store.campaigns.get(id)?.name ?? null));
+    const { calls } = this.deps;
     return new PresencePublisher({
       self: account.aor,
       supervisors: sv.supervisors,
@@ -140,19 +164,37 @@ export class TeamSupervision {
       heartbeatSec: sv.heartbeatSec,
       registered: () => client.isRegistered,
       inputs: () => {
-        const { agent, campaignId } = this.deps.workspace.view();
+        const { facts } = this;
         return {
-          agent,
-          stats: this.deps.workspace.stats(),
-          campaign: campaignName(campaignId),
+          agent: this.deps.workspace.agentView().agent,
+          stats: facts.stats,
+          campaign: facts.campaign,
           calls: calls.list(),
-          campaignOfCall: (c) => (c.leadId !== null ? campaignName(store.leads.get(c.leadId)?.campaignId) : null) ?? campaignName(campaignId),
+          campaignOfCall: (c) => facts.callCampaigns.get(c.id) ?? facts.campaign,
           registered: client.isRegistered,
         };
       },
       send: (to, contentType, body, headers) => sendSipMessage(client.ua, to, contentType, body, headers),
       log: this.deps.log,
     });
+  }
+
+  /** Something the board shows changed: its facts are read, then the publisher is told. */
+  private changedForBoard(): void {
+    if (this.presence) this.factsRead(this.readFacts());
+  }
+
+  private async readFacts(): Promise<PresenceFacts> {
+    const { store, calls, workspace } = this.deps;
+    const campaignName = async (id: number | null | undefined): Promise<string | null> => (id == null ? null : ((await store.campaigns.get(id))?.name ?? null));
+    const callCampaigns = new Map<string, string | null>();
+    for (const c of calls.list()) {
+      // Only a live customer call is shown (presence.ts): the others need no campaign.
+      if (c.leadId !== null && c.state !== 'ended' && c.monitor == null)
+        callCampaigns.set(c.id, await campaignName((await store.leads.get(c.leadId))?.campaignId));
+    }
+    const [stats, campaign] = await Promise.all([workspace.stats(), campaignName(workspace.agentView().campaignId)]);
+    return { stats, campaign, callCampaigns };
   }
 
   /** Supervisor or both: the board, kept across an account save that keeps the role. */

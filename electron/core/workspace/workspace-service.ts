@@ -2,7 +2,12 @@
  * The telemarketer's day: which lead is on screen, dialling it (manual, preview with countdown,
  * progressive), wrap-up and the required disposition, the agent's state, inbound caller
  * matching, and today's figures. Everything durable goes through the repositories; the
- * disposition is written (synchronously, in one transaction) before anyone is told it is saved.
+ * disposition is written (in one transaction) before anyone is told it is saved.
+ *
+ * Every store call is awaited, so other requests and call events can come in between. What must
+ * not interleave is claimed before the first await: one dial of the lead on screen at a time, one
+ * disposition at a time (both refuse while the other runs), and whatever read the store re-checks
+ * the agent's situation before it changes the screen.
  */
 import { DateTime } from 'luxon';
 import { assertAgentTransition, type AgentState } from '../../../shared/agent-state.js';
@@ -19,12 +24,15 @@ import { numberOfUri } from '../calls/caller-id.js';
 import type { ComplianceDecision } from '../../../shared/compliance.js';
 import { cachedTimeZone } from '../data/time-zone.js';
 import { drop } from '../lib/drop.js';
+import { inOrder } from '../lib/in-order.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Logger } from '../lib/logger.js';
+import { editLead } from '../leads/lead-changes.js';
 
 export interface WorkspaceDeps {
   store: Store;
   /** The compliance gate's decision for a lead's number now (not logged): the card before the call. */
-  check?(leadId: number, e164: string): ComplianceDecision | null;
+  check?(leadId: number, e164: string): Promise<ComplianceDecision | null>;
   dial(target: string, context: DialContext): Promise<CallSessionView>;
   liveCalls(): CallSessionView[];
   emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
@@ -46,7 +54,8 @@ export const UNVERIFIED_CALLER_SOURCE = 'Inbound call (unverified caller ID)';
 interface CallNote {
   leadId: number | null;
   direction: 'outbound' | 'inbound';
-  phone: string;
+  /** The number (E.164) or SIP address, as the campaign's country reads it. */
+  phone: Promise<string>;
   startedAt: number;
   answeredAt: number | null;
 }
@@ -63,9 +72,21 @@ export class WorkspaceService {
   private countdown: NodeJS.Timeout | null = null;
   private skipped: number[] = [];
   private readonly callNotes = new Map<string, CallNote>();
+  /** A dial of the lead on screen is under way (the gate is deciding, the INVITE is leaving). */
+  private dialling = false;
+  /** A disposition is being written. */
+  private disposing = false;
+  /** The last dial's attempt being counted: its disposition waits for it (max attempts reads the count). */
+  private attempt: Promise<void> = Promise.resolve();
+  /** An unknown caller becomes one lead, however many of their calls come in at once. */
+  private readonly callers = new KeyedQueue<string>();
+  private readonly emitView: (view: Promise<WorkspaceView>) => void;
+  private readonly emitStats: (stats: Promise<AgentStats>) => void;
 
   constructor(private readonly deps: WorkspaceDeps) {
     this.now = deps.now ?? Date.now;
+    this.emitView = inOrder((view) => deps.emit('workspace:changed', view), deps.log.warn, 'workspace view');
+    this.emitStats = inOrder((stats) => deps.emit('stats:changed', stats), deps.log.warn, "today's figures");
     // Paused until the SIP account registers; then available (unless the agent chose otherwise).
     this.agent = { state: 'paused', pauseReason: NOT_REGISTERED, since: this.now() };
   }
@@ -80,17 +101,25 @@ export class WorkspaceService {
     return this.dispositionRequired;
   }
 
-  view(): WorkspaceView {
+  /** The agent's state and campaign now (what the supervisors' board shows of them). */
+  agentView(): Pick<WorkspaceView, 'agent' | 'campaignId'> {
+    return { agent: { ...this.agent, name: this.deps.agentName() }, campaignId: this.campaignId };
+  }
+
+  /** The workspace as it is now; only the previewed lead's compliance card is read (and arrives) later. */
+  async view(): Promise<WorkspaceView> {
+    const { agent, campaignId } = this.agentView();
+    const { current, dispositionRequired, notice } = this;
     return {
-      agent: { ...this.agent, name: this.deps.agentName() },
-      campaignId: this.campaignId,
-      current: this.current ? { ...this.current, compliance: this.currentCompliance(this.current) } : null,
-      dispositionRequired: this.dispositionRequired,
-      notice: this.notice,
+      agent,
+      campaignId,
+      current: current ? { ...current, compliance: await this.currentCompliance(current) } : null,
+      dispositionRequired,
+      notice,
     };
   }
 
-  stats(): AgentStats {
+  stats(): Promise<AgentStats> {
     const zone = this.deps.timeZone ?? DateTime.local().zoneName ?? 'UTC';
     const start = DateTime.fromMillis(this.now(), { zone }).startOf('day');
     return this.deps.store.activity.stats(start.toMillis(), start.plus({ days: 1 }).toMillis(), start.toISODate() ?? '');
@@ -98,40 +127,37 @@ export class WorkspaceService {
 
   // ---- campaign and leads on screen ------------------------------------------------------
 
-  selectCampaign(id: number): WorkspaceView {
-    this.campaign(id);
+  async selectCampaign(id: number): Promise<WorkspaceView> {
+    const campaign = await this.campaign(id);
     this.requireIdle('switch campaigns');
     this.campaignId = id;
     this.skipped = [];
     this.setCurrent(null, null);
-    this.advance(this.campaign(id));
+    await this.advance(campaign);
     return this.view();
   }
 
-  next(): WorkspaceView {
-    const campaign = this.requireCampaign();
+  async next(): Promise<WorkspaceView> {
+    const campaign = await this.requireCampaign();
     this.requireIdle('take the next lead');
-    const lead = this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
-    if (!lead) {
-      this.setCurrent(null, this.skipped.length ? 'No more leads are due (some were skipped this session).' : 'No leads are due in this campaign right now.');
-      return this.view();
-    }
-    this.preview(lead, campaign);
+    await this.showNext(campaign);
     return this.view();
   }
 
-  openLead(leadId: number): WorkspaceView {
-    const lead = this.deps.store.leads.get(leadId);
+  async openLead(leadId: number): Promise<WorkspaceView> {
+    const lead = await this.deps.store.leads.get(leadId);
     if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
     this.requireIdle('open another lead');
-    const campaign = this.campaign(lead.campaignId);
+    const campaign = await this.campaign(lead.campaignId);
+    this.requireIdle('open another lead');
     this.campaignId = campaign.id;
     this.preview(lead, campaign, false);
     return this.view();
   }
 
-  skip(): WorkspaceView {
+  skip(): Promise<WorkspaceView> {
     if (!this.current || this.current.stage !== 'preview') throw new RingsideError('illegal-state', 'Only a previewed lead can be skipped.');
+    this.requireIdle('skip this lead');
     this.skipped.push(this.current.leadId);
     return this.next();
   }
@@ -145,16 +171,32 @@ export class WorkspaceService {
         this.dispositionRequired ? 'disposition-required' : 'illegal-state',
         this.dispositionRequired ? 'Choose a disposition for the last call first.' : 'No lead is waiting to be called.',
       );
-    const lead = this.lead(current.leadId);
-    const phone = lead.phones[phoneIndex];
-    if (!phone) throw new RingsideError('invalid-target', 'The lead has no such phone number.');
-    this.clearCountdown();
-    const call = await this.deps.dial(phone.e164, { leadId: lead.id, temperature: current.temperature, path: lead.status === 'callback' ? 'callback' : path });
-    this.deps.store.activity.recordAttempt(lead.id, this.now());
-    this.current = { ...current, stage: 'call', callId: call.id, phoneIndex, countdownEndsAt: null };
-    this.notice = null;
-    this.changed();
-    return call;
+    // Claimed before anything is awaited: a second dial (the countdown and a click) is refused, not placed.
+    if (this.dialling) throw new RingsideError('illegal-state', 'This lead is being called already.');
+    if (this.disposing) throw new RingsideError('illegal-state', 'The disposition is being saved.');
+    this.dialling = true;
+    try {
+      const lead = await this.lead(current.leadId);
+      const phone = lead.phones[phoneIndex];
+      if (!phone) throw new RingsideError('invalid-target', 'The lead has no such phone number.');
+      this.clearCountdown();
+      const call = await this.deps.dial(phone.e164, {
+        leadId: lead.id,
+        temperature: current.temperature,
+        path: lead.status === 'callback' ? 'callback' : path,
+      });
+      // The screen follows the call at once, so that the call's end finds it; then the attempt is counted.
+      this.current = { ...current, stage: 'call', callId: call.id, phoneIndex, countdownEndsAt: null };
+      this.notice = null;
+      this.attempt = this.deps.store.activity
+        .recordAttempt(lead.id, this.now())
+        .catch((error: unknown) => this.deps.log.warn(`the attempt on lead ${lead.id} could not be counted`, error));
+      this.changed();
+      await this.attempt;
+      return call;
+    } finally {
+      this.dialling = false;
+    }
   }
 
   async dispose(input: { code: string; note: string; callback?: { at: string; timeZone: string } }): Promise<WorkspaceView> {
@@ -162,10 +204,50 @@ export class WorkspaceService {
     if (!current) throw new RingsideError('illegal-state', 'There is no lead to disposition.');
     const live = current.callId ? this.deps.liveCalls().find((c) => c.id === current.callId) : undefined;
     if (live) throw new RingsideError('illegal-state', 'Hang up before choosing a disposition.');
-    const campaign = this.requireCampaign();
+    if (this.dialling) throw new RingsideError('illegal-state', 'The call is being placed: hang up before choosing a disposition.');
+    // Claimed before anything is awaited: a second click does not write a second disposition.
+    if (this.disposing) throw new RingsideError('illegal-state', 'The disposition is being saved.');
+    this.disposing = true;
+    let campaign: Campaign;
+    let lead: Lead;
+    let phone: string | null;
+    let disposition: Campaign['dispositions'][number];
+    try {
+      ({ campaign, lead, phone, disposition } = await this.recordDisposition(current, input));
+    } finally {
+      this.disposing = false;
+    }
+    this.dispositionRequired = false;
+    this.notice = disposition.effect === 'dnc' && phone ? `${phone} is now on the Do-Not-Call list.` : null;
+    if (this.agent.state === 'wrap-up') this.setAgent(this.after.state, this.after.reason);
+    this.current = null;
+    this.clearCountdown();
+    // The next lead first (progressive: its INVITE leaves now); the figures can follow.
+    await this.advance(campaign);
+    if (!this.current) this.changed();
+    const result = this.view();
+    setImmediate(() => {
+      drop(
+        this.deps.store.leads.get(lead.id).then((updated) => {
+          if (updated) this.deps.emit('lead:changed', updated);
+        }),
+        this.deps.log.warn,
+        'lead changed',
+      );
+      this.statsChanged();
+    });
+    return result;
+  }
+
+  /** Validates the disposition of the lead on screen and writes it with all its effects. */
+  private async recordDisposition(
+    current: WorkspaceLead,
+    input: { code: string; note: string; callback?: { at: string; timeZone: string } },
+  ): Promise<{ campaign: Campaign; lead: Lead; phone: string | null; disposition: Campaign['dispositions'][number] }> {
+    const campaign = await this.requireCampaign();
     const disposition = campaign.dispositions.find((d) => d.code === input.code);
     if (!disposition) throw new RingsideError('invalid-data', `"${input.code}" is not a disposition of ${campaign.name}.`);
-    const lead = this.lead(current.leadId);
+    const lead = await this.lead(current.leadId);
     const now = this.now();
     let callback: { dueAt: number; timeZone: string } | null = null;
     if (disposition.effect === 'callback') {
@@ -176,8 +258,10 @@ export class WorkspaceService {
       callback = { dueAt: at.toMillis(), timeZone: input.callback.timeZone };
     }
     const phone = lead.phones[current.phoneIndex]?.e164 ?? null;
+    // The call's attempt is in the count that max attempts is decided on.
+    await this.attempt;
     // Durable first: when this returns, the disposition survives a crash.
-    this.deps.store.activity.recordDisposition({
+    await this.deps.store.activity.recordDisposition({
       leadId: lead.id,
       callId: current.callId,
       code: disposition.code,
@@ -191,35 +275,24 @@ export class WorkspaceService {
       callback,
       maxAttempts: campaign.maxAttempts,
     });
-    this.dispositionRequired = false;
-    this.notice = disposition.effect === 'dnc' && phone ? `${phone} is now on the Do-Not-Call list.` : null;
-    if (this.agent.state === 'wrap-up') this.setAgent(this.after.state, this.after.reason);
-    this.current = null;
-    this.clearCountdown();
-    // The next lead first (progressive: its INVITE leaves now); the figures can follow.
-    this.advance(campaign);
-    if (!this.current) this.changed();
-    const result = this.view();
-    setImmediate(() => {
-      const updated = this.deps.store.leads.get(lead.id);
-      if (updated) this.deps.emit('lead:changed', updated);
-      this.statsChanged();
-    });
-    return result;
+    return { campaign, lead, phone, disposition };
   }
 
   /** A script answer goes into the lead (a field, or `custom.<name>`). */
-  capture(leadId: number, field: string, value: string): Lead {
-    const lead = this.lead(leadId);
-    const changes: LeadChanges = field.startsWith('custom.') ? { customFields: { ...lead.customFields, [field.slice(7)]: value } } : { [field]: value };
-    const updated = this.deps.store.leads.update(leadId, changes, this.now());
+  async capture(leadId: number, field: string, value: string): Promise<Lead> {
+    // The custom fields are written back whole: another edit of the lead must not come in between.
+    const updated = await editLead(this.deps.store, leadId, async () => {
+      const lead = await this.lead(leadId);
+      const changes: LeadChanges = field.startsWith('custom.') ? { customFields: { ...lead.customFields, [field.slice(7)]: value } } : { [field]: value };
+      return this.deps.store.leads.update(leadId, changes, this.now());
+    });
     this.deps.emit('lead:changed', updated);
     return updated;
   }
 
   // ---- agent state -----------------------------------------------------------------------
 
-  setAgentState(state: 'available' | 'paused' | 'offline', reason?: string): WorkspaceView {
+  async setAgentState(state: 'available' | 'paused' | 'offline', reason?: string): Promise<WorkspaceView> {
     if (state === 'available' && !this.deps.registered()) {
       this.after = { state: 'available', reason: null };
       if (this.agent.state !== 'on-call' && this.agent.state !== 'wrap-up') this.setAgent('paused', NOT_REGISTERED);
@@ -236,7 +309,7 @@ export class WorkspaceService {
     }
     this.after = { state, reason: reason ?? null };
     this.setAgent(state, state === 'paused' ? (reason ?? 'Break') : null);
-    if (state === 'available') this.advance(this.campaignOrNull());
+    if (state === 'available') await this.advance(await this.campaignOrNull());
     else this.clearCountdown();
     return this.view();
   }
@@ -249,7 +322,7 @@ export class WorkspaceService {
       this.setAgent('paused', NOT_REGISTERED);
     } else if (registered && this.agent.state === 'paused' && this.agent.pauseReason === NOT_REGISTERED) {
       this.setAgent('available', null);
-      this.advance(this.campaignOrNull());
+      this.advanceLater();
     }
   }
 
@@ -260,17 +333,25 @@ export class WorkspaceService {
    * call counts as an inquiry (evidence that warms later outbound calls) only with a caller ID
    * the server vouched for: anyone can put any number in a From header.
    */
-  identify(remoteUri: string, remoteName: string, callerIdVerified = false): DialContext | null {
-    const campaign = this.campaignOrNull();
+  async identify(remoteUri: string, remoteName: string, callerIdVerified = false): Promise<DialContext | null> {
+    const campaign = await this.campaignOrNull();
     const e164 = numberOfUri(remoteUri, campaign?.defaultCountry ?? 'US');
     const temperature = decideTemperature('inbound', null, { inquiryDays: 0, purchaseDays: 0, consentDays: 0 }, this.now());
     if (!e164) return { leadId: null, temperature };
-    const known = this.deps.store.leads.findByPhone(e164);
-    if (known) return { leadId: known.id, temperature };
-    if (!campaign) return { leadId: null, temperature };
+    // Looked up and, if unknown, created with no other call from the number in between.
+    return this.callers.run(e164, async () => {
+      const known = await this.deps.store.leads.findByPhone(e164);
+      if (known) return { leadId: known.id, temperature };
+      if (!campaign) return { leadId: null, temperature };
+      return { leadId: (await this.createCaller(campaign, e164, remoteName, callerIdVerified)).id, temperature };
+    });
+  }
+
+  /** A lead for an unknown caller, in the campaign the agent works on. */
+  private createCaller(campaign: Campaign, e164: string, remoteName: string, callerIdVerified: boolean): Promise<Lead> {
     const name = /^[+\d\s]+$/.test(remoteName) ? '' : remoteName;
     const [firstName = '', ...rest] = name.split(/\s+/);
-    const lead = this.deps.store.leads.create(
+    return this.deps.store.leads.create(
       campaign.id,
       {
         ...blankLead(),
@@ -283,48 +364,23 @@ export class WorkspaceService {
       },
       this.now(),
     );
-    return { leadId: lead.id, temperature };
   }
 
   /** Every call state change. Keeps the agent state, the lead on screen and the call log. */
   onCall(view: CallSessionView): void {
     if (!this.callNotes.has(view.id)) {
       // History keeps the number (E.164) when the address is one, else the SIP address.
-      const phone = numberOfUri(view.remoteUri, this.campaignOrNull()?.defaultCountry ?? 'US') ?? view.remoteUri;
+      const phone = this.campaignOrNull().then((c) => numberOfUri(view.remoteUri, c?.defaultCountry ?? 'US') ?? view.remoteUri);
+      // Read now, written when the call ends: a failed read fails that write, where it is logged.
+      phone.catch(() => undefined);
       this.callNotes.set(view.id, { leadId: view.leadId, direction: view.direction, phone, startedAt: view.createdAt, answeredAt: null });
     }
     const note = this.callNotes.get(view.id) as CallNote;
     if (view.answeredAt) note.answeredAt = view.answeredAt;
 
     // An inbound call from a known lead pops its card before answering (if nothing is pending).
-    if (
-      view.direction === 'inbound' &&
-      view.state === 'incoming' &&
-      view.leadId &&
-      !this.dispositionRequired &&
-      (!this.current || this.current.stage === 'preview')
-    ) {
-      const lead = this.deps.store.leads.get(view.leadId);
-      if (lead) {
-        const campaign = this.deps.store.campaigns.get(lead.campaignId);
-        this.clearCountdown();
-        this.campaignId = lead.campaignId;
-        this.current = {
-          leadId: lead.id,
-          callId: view.id,
-          phoneIndex: Math.max(
-            0,
-            lead.phones.findIndex((p) => view.remoteUri.includes(p.e164.slice(1))),
-          ),
-          stage: 'call',
-          countdownEndsAt: null,
-          wrapUpStartedAt: null,
-          temperature: view.temperature,
-          scriptStart: campaign?.script.warmStart ?? '',
-          compliance: null,
-        };
-        this.changed();
-      }
+    if (view.direction === 'inbound' && view.state === 'incoming' && view.leadId && this.mayPop()) {
+      drop(this.popCard(view, view.leadId), this.deps.log.warn, "show the caller's lead");
     }
 
     if (view.state === 'active' || view.state === 'dialing') {
@@ -334,12 +390,12 @@ export class WorkspaceService {
     if (view.state !== 'ended') return;
     this.callNotes.delete(view.id);
     drop(
-      Promise.resolve().then(() =>
+      note.phone.then((phone) =>
         this.deps.store.activity.recordCall({
           callId: view.id,
           leadId: note.leadId,
           direction: note.direction,
-          phone: note.phone,
+          phone,
           startedAt: note.startedAt,
           answeredAt: note.answeredAt,
           endedAt: view.endedAt ?? this.now(),
@@ -355,8 +411,13 @@ export class WorkspaceService {
       this.dispositionRequired = true;
       this.setAgent('wrap-up', null);
       if (view.leadId) {
-        const lead = this.deps.store.leads.get(view.leadId);
-        if (lead) this.deps.emit('lead:changed', lead);
+        drop(
+          this.deps.store.leads.get(view.leadId).then((lead) => {
+            if (lead) this.deps.emit('lead:changed', lead);
+          }),
+          this.deps.log.warn,
+          'lead changed',
+        );
       }
     } else if (this.agent.state === 'on-call' && !this.deps.liveCalls().some((c) => c.id !== view.id && LIVE.has(c.state))) {
       this.setAgent(this.after.state, this.after.reason);
@@ -364,9 +425,39 @@ export class WorkspaceService {
     this.statsChanged();
   }
 
+  /** Nothing the agent must finish holds the screen: an incoming call may show its lead. */
+  private mayPop(): boolean {
+    return !this.dispositionRequired && !this.disposing && !this.dialling && (!this.current || this.current.stage === 'preview');
+  }
+
+  private async popCard(view: CallSessionView, leadId: number): Promise<void> {
+    const lead = await this.deps.store.leads.get(leadId);
+    const campaign = lead ? await this.deps.store.campaigns.get(lead.campaignId) : null;
+    // Decided again now that the reads are in: the call may have ended, or the screen been taken.
+    if (lead && this.callNotes.has(view.id) && this.mayPop()) {
+      this.clearCountdown();
+      this.campaignId = lead.campaignId;
+      this.current = {
+        leadId: lead.id,
+        callId: view.id,
+        phoneIndex: Math.max(
+          0,
+          lead.phones.findIndex((p) => view.remoteUri.includes(p.e164.slice(1))),
+        ),
+        stage: 'call',
+        countdownEndsAt: null,
+        wrapUpStartedAt: null,
+        temperature: view.temperature,
+        scriptStart: campaign?.script.warmStart ?? '',
+        compliance: null,
+      };
+      this.changed();
+    }
+  }
+
   /** New leads arrived (an import finished): an idle dialler picks them up. */
   leadsChanged(): void {
-    if (!this.current && !this.dispositionRequired) this.advance(this.campaignOrNull());
+    if (!this.current && !this.dispositionRequired) this.advanceLater();
   }
 
   /** Stops timers (core shutting down). */
@@ -377,11 +468,13 @@ export class WorkspaceService {
   // ---- internals -------------------------------------------------------------------------
 
   /** After a disposition or becoming available: progressive dials on, preview shows the next lead. */
-  private advance(campaign: Campaign | null): void {
-    if (!campaign || this.agent.state !== 'available' || this.current || this.dispositionRequired) return;
+  private async advance(campaign: Campaign | null): Promise<void> {
+    if (!campaign || !this.mayAdvance(campaign)) return;
     if (campaign.dialMode === 'manual') return;
     if (campaign.dialMode === 'progressive' && this.deps.registered()) {
-      const lead = this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
+      const lead = await this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
+      // Another advance (or a call, a campaign switch) may have come first while the queue was read.
+      if (!this.mayAdvance(campaign)) return;
       if (lead) {
         // Straight to the call: the UI hears about the lead with the call, not before it.
         this.preview(lead, campaign, false, false);
@@ -395,7 +488,36 @@ export class WorkspaceService {
         return;
       }
     }
-    this.next();
+    await this.showNext(campaign);
+  }
+
+  /** `advance` for an event that nobody waits on (registration back, an import finished). */
+  private advanceLater(): void {
+    drop(
+      this.campaignOrNull().then((campaign) => this.advance(campaign)),
+      this.deps.log.warn,
+      'take the next lead',
+    );
+  }
+
+  private mayAdvance(campaign: Campaign): boolean {
+    return this.agent.state === 'available' && !this.current && !this.busy() && this.campaignId === campaign.id;
+  }
+
+  /** Previews the campaign's next due lead, or says none is due, unless the screen was taken while the queue was read. */
+  private async showNext(campaign: Campaign): Promise<void> {
+    const lead = await this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
+    if (this.campaignId !== campaign.id || this.busy() || this.current?.stage === 'call') return;
+    if (!lead) {
+      this.setCurrent(null, this.skipped.length ? 'No more leads are due (some were skipped this session).' : 'No leads are due in this campaign right now.');
+      return;
+    }
+    this.preview(lead, campaign);
+  }
+
+  /** A disposition is due or being written, or a dial is under way. */
+  private busy(): boolean {
+    return this.dispositionRequired || this.disposing || this.dialling;
   }
 
   private preview(lead: Lead, campaign: Campaign, allowCountdown = true, announce = true): void {
@@ -423,7 +545,7 @@ export class WorkspaceService {
       const leadId = lead.id;
       this.countdown = setTimeout(() => {
         this.countdown = null;
-        if (this.current?.leadId === leadId && this.current.stage === 'preview' && this.agent.state === 'available') {
+        if (this.current?.leadId === leadId && this.current.stage === 'preview' && this.agent.state === 'available' && !this.busy()) {
           drop(
             this.dial(phoneIndex).catch((e: unknown) => this.dialFailed(e)),
             this.deps.log.warn,
@@ -464,49 +586,48 @@ export class WorkspaceService {
 
   private requireIdle(what: string): void {
     if (this.dispositionRequired) throw new RingsideError('disposition-required', `Choose a disposition for the last call before you ${what}.`);
+    if (this.disposing) throw new RingsideError('illegal-state', `The disposition is being saved: wait a moment before you ${what}.`);
+    if (this.dialling) throw new RingsideError('illegal-state', `The call is being placed: wait a moment before you ${what}.`);
     if (this.current && this.current.stage === 'call') throw new RingsideError('illegal-state', `Finish the current call before you ${what}.`);
   }
 
-  private mode(): Campaign['dialMode'] {
-    return this.campaignOrNull()?.dialMode ?? 'manual';
-  }
-
-  private campaign(id: number): Campaign {
-    const c = this.deps.store.campaigns.get(id);
+  private async campaign(id: number): Promise<Campaign> {
+    const c = await this.deps.store.campaigns.get(id);
     if (!c) throw new RingsideError('not-found', 'That campaign does not exist.');
     return c;
   }
 
-  private campaignOrNull(): Campaign | null {
+  private async campaignOrNull(): Promise<Campaign | null> {
     return this.campaignId === null ? null : this.deps.store.campaigns.get(this.campaignId);
   }
 
-  private requireCampaign(): Campaign {
-    const c = this.campaignOrNull();
+  private async requireCampaign(): Promise<Campaign> {
+    const c = await this.campaignOrNull();
     if (!c) throw new RingsideError('illegal-state', 'Pick a campaign first.');
     return c;
   }
 
-  private lead(id: number): Lead {
-    const lead = this.deps.store.leads.get(id);
+  private async lead(id: number): Promise<Lead> {
+    const lead = await this.deps.store.leads.get(id);
     if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
     return lead;
   }
 
+  /** Tells the windows (in the order of the changes) and the supervisors' board. */
   private changed(): void {
-    this.deps.emit('workspace:changed', this.view());
+    this.emitView(this.view());
     this.deps.agentChanged?.();
   }
 
   private statsChanged(): void {
-    this.deps.emit('stats:changed', this.stats());
+    this.emitStats(this.stats());
     this.deps.agentChanged?.();
   }
 
   /** Only before the call: during and after it the call carries the decision it was dialled on. */
-  private currentCompliance(current: WorkspaceLead): ComplianceDecision | null {
+  private async currentCompliance(current: WorkspaceLead): Promise<ComplianceDecision | null> {
     if (!this.deps.check || current.stage !== 'preview') return null;
-    const phone = this.deps.store.leads.get(current.leadId)?.phones[current.phoneIndex];
+    const phone = (await this.deps.store.leads.get(current.leadId))?.phones[current.phoneIndex];
     return phone ? this.deps.check(current.leadId, phone.e164) : null;
   }
 

@@ -19,11 +19,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('migrations', () => {
-  it('creates the schema from empty, then re-opening is a no-op', () => {
+  it('creates the schema from empty, then re-opening is a no-op', async () => {
     const file = join(dir, 'fresh.db');
     const s = openSqliteStore(file);
-    const id = s.campaigns.save(campaignInput()).id;
-    s.close();
+    const id = (await s.campaigns.save(campaignInput())).id;
+    await s.close();
     const raw = new Database(file);
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -32,8 +32,8 @@ describe('migrations', () => {
     expect(migrate(raw)).toBe(latestVersion);
     raw.close();
     const again = openSqliteStore(file);
-    expect(again.campaigns.get(id)?.name).toBe('Spring outbound');
-    again.close();
+    expect((await again.campaigns.get(id))?.name).toBe('Spring outbound');
+    await again.close();
   });
 
   it('applies only pending migrations, each with its version', () => {
@@ -59,9 +59,9 @@ describe('migrations', () => {
     raw.close();
   });
 
-  it('refuses a file from a newer Ringside, writable or read-only', () => {
+  it('refuses a file from a newer Ringside, writable or read-only', async () => {
     const file = join(dir, 'newer.db');
-    openSqliteStore(file).close();
+    await openSqliteStore(file).close();
     const raw = new Database(file);
     raw.pragma(`user_version = ${latestVersion + 5}`);
     raw.close();
@@ -70,27 +70,27 @@ describe('migrations', () => {
     expect(() => openSqliteStore(file, { readonly: true })).toThrow(DatabaseTooNewError);
   });
 
-  it('read-only: reads an up-to-date file, refuses writes and a missing file', () => {
+  it('read-only: reads an up-to-date file, refuses writes and a missing file', async () => {
     const file = join(dir, 'ro.db');
     const w = openSqliteStore(file);
-    const id = w.campaigns.save(campaignInput('RO')).id;
+    const id = (await w.campaigns.save(campaignInput('RO'))).id;
     const ro = openSqliteStore(file, { readonly: true });
-    expect(ro.campaigns.get(id)?.name).toBe('RO');
-    expect(() => ro.dnc.add('+12125550000', 'x', NOW)).toThrow(/readonly/i);
-    ro.close();
-    w.close();
+    expect((await ro.campaigns.get(id))?.name).toBe('RO');
+    await expect(ro.dnc.add('+12125550000', 'x', NOW)).rejects.toThrow(/readonly/i);
+    await ro.close();
+    await w.close();
     expect(() => openSqliteStore(join(dir, 'missing.db'), { readonly: true })).toThrow();
   });
 });
 
 describe('durability and concurrency', () => {
-  it('a disposition is visible to a second connection as soon as recordDisposition returns', () => {
+  it('a disposition is visible to a second connection as soon as recordDisposition returns', async () => {
     const file = join(dir, 'durable.db');
     const a = openSqliteStore(file);
-    const c = a.campaigns.save(campaignInput()).id;
-    const lead = a.leads.create(c, newLead(), NOW);
+    const c = (await a.campaigns.save(campaignInput())).id;
+    const lead = await a.leads.create(c, newLead(), NOW);
     const b = openSqliteStore(file);
-    a.activity.recordDisposition({
+    await a.activity.recordDisposition({
       leadId: lead.id,
       callId: 'x',
       code: 'callback',
@@ -104,18 +104,18 @@ describe('durability and concurrency', () => {
       callback: { dueAt: NOW + 3600_000, timeZone: 'America/New_York' },
       maxAttempts: 5,
     });
-    expect(b.leads.get(lead.id)).toMatchObject({ status: 'callback', dueAt: NOW + 3600_000 });
-    expect(b.leads.callbacks(lead.id)).toHaveLength(1);
-    a.close();
-    b.close();
+    expect(await b.leads.get(lead.id)).toMatchObject({ status: 'callback', dueAt: NOW + 3600_000 });
+    expect(await b.leads.callbacks(lead.id)).toHaveLength(1);
+    await a.close();
+    await b.close();
   });
 
-  it('survives the writing process dying without close()', () => {
+  it('survives the writing process dying without close()', async () => {
     const file = join(dir, 'crash.db');
     const s = openSqliteStore(file);
-    const c = s.campaigns.save(campaignInput()).id;
-    const lead = s.leads.create(c, newLead(), NOW);
-    s.close();
+    const c = (await s.campaigns.save(campaignInput())).id;
+    const lead = await s.leads.create(c, newLead(), NOW);
+    await s.close();
     const script = join(dir, 'crash.ts');
     writeFileSync(
       script,
@@ -130,26 +130,26 @@ describe('durability and concurrency', () => {
       // killed, as intended
     }
     const after = openSqliteStore(file);
-    expect(after.leads.get(lead.id)?.status).toBe('dnc');
-    expect(after.dnc.has(lead.phones[0].e164)).toBe(true);
-    after.close();
+    expect((await after.leads.get(lead.id))?.status).toBe('dnc');
+    expect(await after.dnc.has(lead.phones[0].e164)).toBe(true);
+    await after.close();
   });
 
-  it('an import on one connection and dispositions on another both land', () => {
+  it('an import on one connection and dispositions on another both land', async () => {
     const file = join(dir, 'concurrent.db');
     const agent = openSqliteStore(file);
     const worker = openSqliteStore(file);
-    const c = agent.campaigns.save(campaignInput()).id;
-    const lead = agent.leads.create(c, newLead(), NOW);
+    const c = (await agent.campaigns.save(campaignInput())).id;
+    const lead = await agent.leads.create(c, newLead(), NOW);
     const rows = Array.from({ length: 2000 }, (_, i) => newLead({ phones: [phone(`+1312${String(2_000_000 + i)}`)] }));
     for (let i = 0; i < rows.length; i += 500) {
-      worker.leads.importBatch(c, rows.slice(i, i + 500), 'skip', NOW);
-      agent.activity.recordAttempt(lead.id, NOW + i);
+      await worker.leads.importBatch(c, rows.slice(i, i + 500), 'skip', NOW);
+      await agent.activity.recordAttempt(lead.id, NOW + i);
     }
-    expect(agent.leads.list({ campaignId: c, offset: 0, limit: 1 }).total).toBe(2001);
-    expect(worker.leads.get(lead.id)?.attempts).toBe(4);
-    agent.close();
-    worker.close();
+    expect((await agent.leads.list({ campaignId: c, offset: 0, limit: 1 })).total).toBe(2001);
+    expect((await worker.leads.get(lead.id))?.attempts).toBe(4);
+    await agent.close();
+    await worker.close();
   });
 });
 
@@ -158,9 +158,9 @@ describe('speed on 100 k leads', () => {
   let campaignId: number;
   const N = 100_000;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     store = openSqliteStore(join(dir, 'big.db'));
-    campaignId = store.campaigns.save(campaignInput('Big')).id;
+    campaignId = (await store.campaigns.save(campaignInput('Big'))).id;
   });
   afterAll(() => store.close());
 
@@ -187,38 +187,38 @@ describe('speed on 100 k leads', () => {
     };
   }
 
-  it('importBatch: 100 k simple rows (target ≥ 100 k rows/s)', () => {
+  it('importBatch: 100 k simple rows (target ≥ 100 k rows/s)', async () => {
     const rows = Array.from({ length: N }, (_, i) => bigRow(i));
     const t0 = performance.now();
     let imported = 0;
-    for (let i = 0; i < N; i += 5000) imported += store.leads.importBatch(campaignId, rows.slice(i, i + 5000), 'skip', NOW).imported;
+    for (let i = 0; i < N; i += 5000) imported += (await store.leads.importBatch(campaignId, rows.slice(i, i + 5000), 'skip', NOW)).imported;
     const ms = performance.now() - t0;
     console.log(`importBatch: ${N} rows in ${ms.toFixed(0)} ms = ${Math.round(N / (ms / 1000))} rows/s (batches of 5000)`);
     expect(imported).toBe(N);
     const t1 = performance.now();
-    const again = store.leads.importBatch(campaignId, rows.slice(0, 20_000), 'merge', NOW + 1);
+    const again = await store.leads.importBatch(campaignId, rows.slice(0, 20_000), 'merge', NOW + 1);
     const ms2 = performance.now() - t1;
     console.log(`importBatch merge: 20000 duplicates in ${ms2.toFixed(0)} ms = ${Math.round(20_000 / (ms2 / 1000))} rows/s`);
     expect(again).toEqual({ imported: 0, merged: 20_000, skipped: 0 });
   });
 
-  it('next(): fast on 100 k leads, also after a day of calling', () => {
-    const time = (label: string, f: () => unknown) => {
-      f();
+  it('next(): fast on 100 k leads, also after a day of calling', async () => {
+    const time = async (label: string, f: () => Promise<unknown>) => {
+      await f();
       const t0 = performance.now();
       let r: unknown;
-      for (let i = 0; i < 200; i++) r = f();
+      for (let i = 0; i < 200; i++) r = await f();
       console.log(`next() ${label}: ${((performance.now() - t0) / 200).toFixed(3)} ms`);
       return r;
     };
-    const first = time('fresh list', () => store.leads.next(campaignId, NOW)) as { priority: number; score: number };
+    const first = (await time('fresh list', () => store.leads.next(campaignId, NOW))) as { priority: number; score: number };
     expect(first).toMatchObject({ priority: 2, score: 999 });
     // A day of calling: the 1000 best leads were attempted and are due again later; many on DNC.
     let n = 0;
     for (let i = 0; i < 1000; i++) {
-      const l = store.leads.next(campaignId, NOW)!;
-      store.activity.recordAttempt(l.id, NOW);
-      store.activity.recordDisposition({
+      const l = (await store.leads.next(campaignId, NOW))!;
+      await store.activity.recordAttempt(l.id, NOW);
+      await store.activity.recordDisposition({
         leadId: l.id,
         callId: null,
         code: 'no-answer',
@@ -234,29 +234,29 @@ describe('speed on 100 k leads', () => {
       });
       n++;
     }
-    for (let i = 0; i < 2000; i++) store.dnc.add(`+1217${String(1_000_000 + i * 3 + 2)}`, 'registry', NOW);
-    const afterDay = time('after 1000 retries + 2000 DNC numbers', () => store.leads.next(campaignId, NOW + 60_000)) as { status: string };
+    for (let i = 0; i < 2000; i++) await store.dnc.add(`+1217${String(1_000_000 + i * 3 + 2)}`, 'registry', NOW);
+    const afterDay = (await time('after 1000 retries + 2000 DNC numbers', () => store.leads.next(campaignId, NOW + 60_000))) as { status: string };
     expect(afterDay.status).toBe('new');
-    time('with 10 excluded ids', () => store.leads.next(campaignId, NOW + 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+    await time('with 10 excluded ids', () => store.leads.next(campaignId, NOW + 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     expect(n).toBe(1000);
   });
 
-  it('list(): paging, status filter and search on 100 k leads', () => {
-    const time = (label: string, f: () => { total: number }) => {
-      f();
+  it('list(): paging, status filter and search on 100 k leads', async () => {
+    const time = async (label: string, f: () => Promise<{ total: number }>) => {
+      await f();
       const t0 = performance.now();
-      let r = f();
-      for (let i = 0; i < 19; i++) r = f();
+      let r = await f();
+      for (let i = 0; i < 19; i++) r = await f();
       console.log(`list() ${label}: ${((performance.now() - t0) / 20).toFixed(2)} ms (total ${r.total})`);
       return r;
     };
-    expect(time('first page of 100', () => store.leads.list({ campaignId, offset: 0, limit: 100 })).total).toBe(N);
-    time('page at offset 99 900', () => store.leads.list({ campaignId, offset: 99_900, limit: 100 }));
-    time('status active', () => store.leads.list({ campaignId, offset: 0, limit: 100, status: 'active' }));
-    time('search "Surname42"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: 'Surname42' }));
-    time('search phone digits "217100"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: '217100' }));
+    expect((await time('first page of 100', () => store.leads.list({ campaignId, offset: 0, limit: 100 }))).total).toBe(N);
+    await time('page at offset 99 900', () => store.leads.list({ campaignId, offset: 99_900, limit: 100 }));
+    await time('status active', () => store.leads.list({ campaignId, offset: 0, limit: 100, status: 'active' }));
+    await time('search "Surname42"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: 'Surname42' }));
+    await time('search phone digits "217100"', () => store.leads.list({ campaignId, offset: 0, limit: 100, search: '217100' }));
     const t0 = performance.now();
-    const summary = store.campaigns.list(NOW);
+    const summary = await store.campaigns.list(NOW);
     console.log(`campaigns.list(): ${(performance.now() - t0).toFixed(2)} ms`, summary);
   });
 });

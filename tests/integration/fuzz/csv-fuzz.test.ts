@@ -39,7 +39,6 @@ const MAX_REPORT_CHARS = 1 << 20;
 
 let dir: string;
 let store: Store;
-let dbPath: string;
 let campaignId: number;
 /** The leads imported before any hostile file, as they were: they must stay so. */
 let before: Array<{ id: number; firstName: string; lastName: string; phones: string[] }>;
@@ -62,8 +61,8 @@ const targets: ColumnTarget[] = [
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ringside-csv-fuzz-'));
-  ({ store, dbPath } = tempStore());
-  campaignId = store.campaigns.save(campaignInput('CSV fuzz')).id;
+  ({ store } = tempStore());
+  campaignId = (await store.campaigns.save(campaignInput('CSV fuzz'))).id;
   // Numbers the generator never writes (UK, +44 20 7946 0xxx): no hostile row can be their duplicate.
   const good = path.join(dir, 'good.csv');
   writeFileSync(
@@ -80,19 +79,22 @@ beforeAll(async () => {
     onProgress: () => {},
   });
   expect(report).toMatchObject({ imported: 20, failed: 0 });
-  before = leadsNow().filter((l) => l.phones.some((p) => p.startsWith('+44207946')));
+  before = (await leadsNow()).filter((l) => l.phones.some((p) => p.startsWith('+44207946')));
   expect(before).toHaveLength(20);
 });
-afterAll(() => {
-  store?.close();
+afterAll(async () => {
+  await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function leadsNow() {
-  return store.leads.list({ campaignId, offset: 0, limit: 1_000_000 }).rows.map((r) => {
-    const lead = store.leads.get(r.id)!;
-    return { id: lead.id, firstName: lead.firstName, lastName: lead.lastName, phones: lead.phones.map((p) => p.e164) };
-  });
+async function leadsNow() {
+  const { rows } = await store.leads.list({ campaignId, offset: 0, limit: 1_000_000 });
+  return Promise.all(
+    rows.map(async (r) => {
+      const lead = (await store.leads.get(r.id))!;
+      return { id: lead.id, firstName: lead.firstName, lastName: lead.lastName, phones: lead.phones.map((p) => p.e164) };
+    }),
+  );
 }
 
 /** Why a report is not a clear, consistent one, or null. */
@@ -117,8 +119,8 @@ function reportProblem(report: CsvImportReport | ImportReport): string | null {
 }
 
 /** Why the leads imported first are not as they were, or null. */
-function keptProblem(): string | null {
-  const now = new Map(leadsNow().map((l) => [l.id, l]));
+async function keptProblem(): Promise<string | null> {
+  const now = new Map((await leadsNow()).map((l) => [l.id, l]));
   for (const b of before) {
     const n = now.get(b.id);
     if (!n) return `lead ${b.id} (${b.firstName} ${b.lastName}) is gone`;
@@ -175,7 +177,7 @@ describe(`CSV fuzz: ${FILES} hostile files in-process, ${WORKER_FILES} through t
           failures.push(`${tag}: threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         }
         rmSync(file, { force: true });
-        const kept = keptProblem();
+        const kept = await keptProblem();
         if (kept) failures.push(`${tag}: ${kept}`);
         if (failures.length > 20) break;
       }
@@ -201,9 +203,17 @@ describe(`CSV fuzz: ${FILES} hostile files in-process, ${WORKER_FILES} through t
       writeFileSync(file, csv.bytes);
       const preview = await previewCsv(file);
       const mapping = mappingFor(rng, preview.ok ? preview.value.suggested : null, preview.ok ? preview.value.headers.length : 8);
-      const report = await runImportInWorker({ dbPath, path: file, campaignId, mapping, duplicates: 'merge', defaultCountry: 'PL', onProgress: () => {} });
+      const report = await runImportInWorker({
+        location: store.location,
+        path: file,
+        campaignId,
+        mapping,
+        duplicates: 'merge',
+        defaultCountry: 'PL',
+        onProgress: () => {},
+      });
       expect(reportProblem(report), `seed ${SEED}, worker file ${i} (${csv.what})`).toBeNull();
-      expect(keptProblem()).toBeNull();
+      expect(await keptProblem()).toBeNull();
       rmSync(file, { force: true });
     }
   }, 600_000);
@@ -218,7 +228,7 @@ describe('what the fuzz found', () => {
     if (preview.ok) expect(preview.value.rows[0]).toEqual(['Lead 0', '+48 500000000']);
     const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('Mac')).id;
+      const id = (await s.campaigns.save(campaignInput('Mac'))).id;
       const report = await importCsv({
         path: file,
         campaignId: id,
@@ -230,7 +240,7 @@ describe('what the fuzz found', () => {
       });
       expect(report).toMatchObject({ imported: 12_000, failed: 0 });
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
@@ -244,7 +254,7 @@ describe('a row error names its column briefly, however long the header', () => 
     );
     const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('Header')).id;
+      const id = (await s.campaigns.save(campaignInput('Header'))).id;
       const report = await importCsv({
         path: file,
         campaignId: id,
@@ -261,7 +271,7 @@ describe('a row error names its column briefly, however long the header', () => 
       );
       expect(reportProblem(report)).toBeNull();
     } finally {
-      s.close();
+      await s.close();
     }
   });
 });
@@ -279,13 +289,13 @@ describe('files far past the importer’s bounds, in the worker under its heap l
   }
 
   it('a 64 MB file with a quote left open early: the import stops after its 4 MB limit, in words, with the rows before it kept', async () => {
-    const { store: s, dbPath: db } = tempStore();
+    const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('Big')).id;
+      const id = (await s.campaigns.save(campaignInput('Big'))).id;
       const file = bigFile('quote-64mb.csv', 1000, '"Broken,+48 600 000 000\n', 'Lead x,+48 500 000 000\n', 64 << 20);
       const t = performance.now();
       const report = await runImportInWorker({
-        dbPath: db,
+        location: s.location,
         path: file,
         campaignId: id,
         mapping: ['fullName', 'phone'],
@@ -299,20 +309,20 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       );
       expect(report).toMatchObject({ imported: 1000, cancelled: false, done: true });
       expect(report.bytesDone).toBeLessThan(16 << 20);
-      expect(s.leads.list({ campaignId: id, offset: 0, limit: 1 }).total).toBe(1000);
+      expect((await s.leads.list({ campaignId: id, offset: 0, limit: 1 })).total).toBe(1000);
       rmSync(file);
     } finally {
-      s.close();
+      await s.close();
     }
   }, 60_000);
 
   it('a 64 MB line with no line break (and no quote): stopped as a line too long, not as a quote', async () => {
-    const { store: s, dbPath: db } = tempStore();
+    const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('Long line')).id;
+      const id = (await s.campaigns.save(campaignInput('Long line'))).id;
       const file = bigFile('line-64mb.csv', 10, 'Lead y,', 'x', 64 << 20);
       const report = await runImportInWorker({
-        dbPath: db,
+        location: s.location,
         path: file,
         campaignId: id,
         mapping: ['fullName', 'phone'],
@@ -334,14 +344,14 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       });
       rmSync(file);
     } finally {
-      s.close();
+      await s.close();
     }
   }, 60_000);
 
   it('long rows are written in small batches: 100 rows of 400,000 characters import in a worker with a 48 MB heap (batches by row count alone died at row ~26)', async () => {
-    const { store: s, dbPath: db } = tempStore();
+    const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('Wide')).id;
+      const id = (await s.campaigns.save(campaignInput('Wide'))).id;
       const file = path.join(dir, 'wide.csv');
       const cells = Array.from({ length: 10 }, () => 'ż'.repeat(40_000)).join(',');
       const fd = openSync(file, 'w');
@@ -350,7 +360,7 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       closeSync(fd);
       const mapping: ColumnTarget[] = ['phone', ...Array.from({ length: 10 }, (_, i) => `custom:c${i}` as const)];
       const report = await runImportInWorker({
-        dbPath: db,
+        location: s.location,
         path: file,
         campaignId: id,
         mapping,
@@ -362,18 +372,18 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       expect(report).toMatchObject({ imported: 100, failed: 0 });
       rmSync(file);
     } finally {
-      s.close();
+      await s.close();
     }
   }, 120_000);
 
   it('a worker that dies of its heap limit: the agent is told in words, the rows it saved stay, the database takes writes again', async () => {
-    const { store: s, dbPath: db } = tempStore();
+    const { store: s } = tempStore();
     try {
-      const id = s.campaigns.save(campaignInput('OOM')).id;
+      const id = (await s.campaigns.save(campaignInput('OOM'))).id;
       const file = path.join(dir, 'oom.csv');
       writeFileSync(file, `Name,Phone\n${Array.from({ length: 3000 }, (_, i) => `Lead ${i},+48 5${String(i).padStart(8, '0')}`).join('\n')}\n`);
       const failed = await runImportInWorker({
-        dbPath: db,
+        location: s.location,
         path: file,
         campaignId: id,
         mapping: ['fullName', 'phone'],
@@ -391,16 +401,16 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       expect((failed as Error).message).toBe(
         'The import ran out of memory (it may use 48 MB) and stopped after reading row 3,000; at least 3,000 rows were saved and stay. Split the file and import it in parts.',
       );
-      expect(s.leads.list({ campaignId: id, offset: 0, limit: 1 }).total).toBe(3000);
+      expect((await s.leads.list({ campaignId: id, offset: 0, limit: 1 })).total).toBe(3000);
       // The dead thread's open transaction is gone with it: the main connection writes at once.
-      expect(s.campaigns.save(campaignInput('After')).id).toBeGreaterThan(id);
-      expect(s.campaigns.get(id)?.name).toBe('OOM');
+      expect((await s.campaigns.save(campaignInput('After'))).id).toBeGreaterThan(id);
+      expect((await s.campaigns.get(id))?.name).toBe('OOM');
 
       // The same through ImportJobs: the report the window gets says it, with the counts saved by then.
       const finished: ImportReport[] = [];
       const jobs = new ImportJobs({
         store: s,
-        dbPath: db,
+        workerLocation: s.location,
         emit: (channel, payload) => {
           if (channel === 'import:finished') finished.push(payload as ImportReport);
         },
@@ -412,7 +422,7 @@ describe('files far past the importer’s bounds, in the worker under its heap l
       const csv = Buffer.from(`Name,Phone\n${Array.from({ length: 50 }, (_, i) => `Late ${i},+48 6${String(i).padStart(8, '0')}`).join('\n')}\n`);
       const { importId } = jobs.begin({ fileName: 'late.csv', size: csv.length });
       jobs.chunk({ importId, seq: 0, data: csv.toString('base64') });
-      jobs.run({ importId, campaignId: id, mapping: ['fullName', 'phone'], duplicates: 'merge' });
+      await jobs.run({ importId, campaignId: id, mapping: ['fullName', 'phone'], duplicates: 'merge' });
       for (const deadline = Date.now() + 30_000; finished.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
       jobs.stopAll();
       expect(finished[0]).toMatchObject({
@@ -423,9 +433,9 @@ describe('files far past the importer’s bounds, in the worker under its heap l
           'The import ran out of memory (it may use 48 MB) and stopped after reading row 50; at least 50 rows were saved and stay. Split the file and import it in parts.',
       });
       expect(reportProblem(finished[0])).toBeNull();
-      expect(s.leads.list({ campaignId: id, offset: 0, limit: 1 }).total).toBe(3050);
+      expect((await s.leads.list({ campaignId: id, offset: 0, limit: 1 })).total).toBe(3050);
     } finally {
-      s.close();
+      await s.close();
     }
   }, 120_000);
 });

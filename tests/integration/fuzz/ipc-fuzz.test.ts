@@ -77,8 +77,8 @@ beforeAll(async () => {
   const opened = tempStore();
   store = opened.store;
   dir = path.dirname(opened.dbPath);
-  const campaignId = store.campaigns.save(campaignInput('Fuzz target')).id;
-  const leadId = store.leads.create(campaignId, newLead(), Date.now()).id;
+  const campaignId = (await store.campaigns.save(campaignInput('Fuzz target'))).id;
+  const leadId = (await store.leads.create(campaignId, newLead(), Date.now())).id;
   mkdirSync(path.join(dir, 'registry-inbox'), { recursive: true });
   writeFileSync(path.join(dir, 'registry-inbox', 'ftc.txt'), '2125550100\n2125550101\n');
   core = createCore({
@@ -100,7 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core?.stop();
-  store?.close();
+  await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

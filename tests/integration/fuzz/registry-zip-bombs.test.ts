@@ -193,12 +193,12 @@ describe('a refused import leaves nothing half-done', () => {
   it('through the compliance service and its worker: each bomb fails in words and the registry in use stays as it was', async () => {
     const { store } = tempStore();
     const dataDir = mkdtempSync(path.join(dir, 'service-'));
-    const campaign = store.campaigns.save(campaignInput('C'));
+    const campaign = await store.campaigns.save(campaignInput('C'));
     const svc = new ComplianceService({
       store,
       dataDir,
       currentCampaignId: () => campaign.id,
-      defaultCountry: () => 'US',
+      defaultCountry: async () => 'US',
       emit: () => undefined,
       log: { info: () => undefined, warn: () => undefined },
       now: () => Date.parse('2026-11-25T17:00:00Z'),
@@ -207,9 +207,9 @@ describe('a refused import leaves nothing half-done', () => {
     const registryDir = path.join(dataDir, 'registry');
     const run = async (name: string, content: Buffer | string, snapshotDate: string): Promise<ComplianceStatus> => {
       writeFileSync(path.join(dataDir, 'registry-inbox', name), content);
-      svc.startImport({ registry: 'US', mode: 'full', files: [{ name, kind: 'full' }], snapshotDate });
+      await svc.startImport({ registry: 'US', mode: 'full', files: [{ name, kind: 'full' }], snapshotDate });
       for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-        const s = svc.status();
+        const s = await svc.status();
         if (s.import && ['done', 'failed', 'cancelled'].includes(s.import.phase)) return s;
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -245,15 +245,15 @@ describe('a refused import leaves nothing half-done', () => {
           name,
         ).toMatchObject({ count: 2, loaded: true, ageDays: 5 });
         // Noon in New York on a weekday: only the registry decides.
-        expect(svc.decideNumber('+12125550100', 'US', null), name).toMatchObject({ allowed: false, registry: 'US' });
-        expect(svc.decideNumber('+13125550000', 'US', null), name).toMatchObject({ allowed: true, registry: 'US' });
+        expect(await svc.decideNumber('+12125550100', 'US', null), name).toMatchObject({ allowed: false, registry: 'US' });
+        expect(await svc.decideNumber('+13125550000', 'US', null), name).toMatchObject({ allowed: true, registry: 'US' });
         expect(readFileSync(path.join(registryDir, 'US.rsdnc')).equals(before), name).toBe(true);
         const work = path.join(registryDir, 'US.work');
         expect(existsSync(work) ? readdirSync(work) : [], name).toEqual([]);
         expect(existsSync(path.join(registryDir, 'US.full.checkpoint.json')), name).toBe(false);
       }
     } finally {
-      store.close();
+      await store.close();
     }
   }, 60_000);
 });

@@ -116,7 +116,7 @@ describe('CSV upload in browser mode', () => {
     if (!preview.ok) return;
     expect(preview.value.rows[0]).toEqual(['Żaneta Łęcka-0', '+48 500000000', 'Zakład Ślusarski „Źdźbło” nr 0', 'Gdańsk']);
 
-    const campaignId = store.campaigns.save(campaignInput('Upload')).id;
+    const campaignId = (await store.campaigns.save(campaignInput('Upload'))).id;
     const done = finished(importId);
     expect(await api.importer.run({ importId, campaignId, mapping: preview.value.suggested, duplicates: 'merge' })).toEqual({
       ok: true,
@@ -126,9 +126,9 @@ describe('CSV upload in browser mode', () => {
     expect(report).toMatchObject({ cancelled: false, rowsDone: rows, imported: rows, failed: 0, bytesDone: file.size });
     // The list left the disk with the import's end.
     expect(readdirSync(uploads)).toEqual([]);
-    const last = store.leads.list({ campaignId, offset: 0, limit: 1, search: `5${String(rows - 1).padStart(8, '0')}` });
+    const last = await store.leads.list({ campaignId, offset: 0, limit: 1, search: `5${String(rows - 1).padStart(8, '0')}` });
     expect(last.total).toBe(1);
-    expect(store.leads.get(last.rows[0].id)).toMatchObject({
+    expect(await store.leads.get(last.rows[0].id)).toMatchObject({
       firstName: 'Żaneta',
       lastName: `Łęcka-${rows - 1}`,
       company: `Zakład Ślusarski „Źdźbło” nr ${rows - 1}`,

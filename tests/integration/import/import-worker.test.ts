@@ -13,16 +13,16 @@ const dir = mkdtempSync(join(tmpdir(), 'ringside-import-it-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url));
 
-function freshDb(name: string) {
+async function freshDb(name: string) {
   const dbPath = join(dir, `${name}.db`);
   const store = openSqliteStore(dbPath);
-  const campaignId = store.campaigns.save(campaignInput()).id;
-  return { dbPath, store, campaignId };
+  const campaignId = (await store.campaigns.save(campaignInput())).id;
+  return { store, campaignId };
 }
 
 describe('CSV import into the real SQLite store', () => {
   it('runs in a worker with its own connection; Polish letters and duplicates survive', async () => {
-    const { dbPath, store, campaignId } = freshDb('worker');
+    const { store, campaignId } = await freshDb('worker');
     const path = join(dir, 'cp1250.csv');
     const rows = Array.from({ length: 3000 }, (_, i) => `Żaneta${i};Źdźbło-Łęcka;+48 5${String(i).padStart(8, '0')};Gdańsk`);
     writeFileSync(path, iconv.encode(`Imię;Nazwisko;Telefon;Miasto\n${rows.join('\n')}\n;;abc;\nDup;;+48 500000001;\n`, 'win1250'));
@@ -31,7 +31,7 @@ describe('CSV import into the real SQLite store', () => {
     const { suggested } = preview.value;
     const progress: number[] = [];
     const report = await runImportInWorker({
-      dbPath,
+      location: store.location,
       path,
       campaignId,
       mapping: suggested,
@@ -43,17 +43,17 @@ describe('CSV import into the real SQLite store', () => {
     expect(report).toMatchObject({ done: true, cancelled: false, rowsDone: 3002, imported: 3000, skipped: 1, failed: 1 });
     expect(report.errors).toEqual([{ row: 3001, reason: 'row 3001: no valid phone number ("abc" is not a phone number)' }]);
     expect(progress.at(-1)).toBe(3002);
-    const list = store.leads.list({ campaignId, offset: 0, limit: 5, search: '500000001' });
+    const list = await store.leads.list({ campaignId, offset: 0, limit: 5, search: '500000001' });
     expect(list.total).toBe(1);
-    const lead = store.leads.get(list.rows[0].id)!;
+    const lead = (await store.leads.get(list.rows[0].id))!;
     expect([lead.firstName, lead.lastName, lead.city]).toEqual(['Żaneta1', 'Źdźbło-Łęcka', 'Gdańsk']);
-    store.close();
+    await store.close();
   });
 
   it('merges duplicates in the worker: empty fields filled, differing values kept in the history, reported by row', async () => {
-    const { dbPath, store, campaignId } = freshDb('merge');
+    const { store, campaignId } = await freshDb('merge');
     const first = await runImportInWorker({
-      dbPath,
+      location: store.location,
       path: fixture('duplicates.csv'),
       campaignId,
       mapping: ['firstName', 'lastName', 'phone', 'city'],
@@ -66,10 +66,10 @@ describe('CSV import into the real SQLite store', () => {
     expect(first.duplicates?.map((d) => d.message)).toEqual([
       "row 2: same number as row 1; first name differs — kept 'Jan'; city differs — kept 'Warszawa', the other values are in the history",
     ]);
-    const { rows } = store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
-    const lead = store.leads.get(rows[0].id)!;
+    const { rows } = await store.leads.list({ campaignId, offset: 0, limit: 10, search: '501234567' });
+    const lead = (await store.leads.get(rows[0].id))!;
     expect(lead).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', city: 'Warszawa' });
-    expect(store.leads.history(lead.id)[0]).toMatchObject({
+    expect((await store.leads.history(lead.id))[0]).toMatchObject({
       kind: 'import',
       note: "Import of duplicates.csv, row 2 (same number): first name in the file was 'Janek', kept 'Jan'; city in the file was 'Kraków', kept 'Warszawa'.",
     });
@@ -89,11 +89,11 @@ describe('CSV import into the real SQLite store', () => {
       'row 2: same number as an existing lead (Jan Kowalski); skipped',
       'row 3: same number as an existing lead (Piotr Nowak); skipped',
     ]);
-    store.close();
+    await store.close();
   });
 
   it('cancel from the main thread stops the worker between batches, imported rows stay', async () => {
-    const { dbPath, store, campaignId } = freshDb('cancel');
+    const { store, campaignId } = await freshDb('cancel');
     const path = join(dir, 'big.csv');
     writeFileSync(
       path,
@@ -101,7 +101,7 @@ describe('CSV import into the real SQLite store', () => {
     );
     const ac = new AbortController();
     const report = await runImportInWorker({
-      dbPath,
+      location: store.location,
       path,
       campaignId,
       mapping: ['fullName', 'phone'],
@@ -115,16 +115,16 @@ describe('CSV import into the real SQLite store', () => {
     });
     expect(report.cancelled).toBe(true);
     expect(report.rowsDone).toBeLessThan(20_000);
-    expect(store.leads.list({ campaignId, offset: 0, limit: 1 }).total).toBe(report.imported);
-    store.close();
+    expect((await store.leads.list({ campaignId, offset: 0, limit: 1 })).total).toBe(report.imported);
+    await store.close();
   }, 60_000);
 
   it('a worker failure (unknown campaign) rejects', async () => {
-    const { dbPath, store } = freshDb('fail');
-    store.close();
+    const { store } = await freshDb('fail');
+    await store.close();
     await expect(
       runImportInWorker({
-        dbPath,
+        location: store.location,
         path: fixture('tab.csv'),
         campaignId: 999,
         mapping: ['fullName', 'phone'],

@@ -22,8 +22,8 @@ const NOW = DateTime.fromISO('2026-11-25T16:00', { zone: 'utc' }).toMillis();
 const DOMAIN = 'pbx.example.com';
 
 const open: Store[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
 });
 
 const plan: DialPlan = {
@@ -34,19 +34,19 @@ const plan: DialPlan = {
   internalDomains: ['voice.example.com'],
 };
 
-function rig(opts: { campaignCountry?: string; dispositionRequired?: boolean; team?: string[] } = {}) {
+async function rig(opts: { campaignCountry?: string; dispositionRequired?: boolean; team?: string[] } = {}) {
   const { store } = tempStore();
   open.push(store);
   // Surveys are exempt from the national registries and need no marketing consent: only the internal list and the hours decide.
-  const us = store.campaigns.save(campaignInput('US survey', { kind: 'survey', defaultCountry: 'US' }));
-  const pl = store.campaigns.save(campaignInput('PL survey', { kind: 'survey', defaultCountry: 'PL' }));
-  const gb = store.campaigns.save(campaignInput('GB survey', { kind: 'survey', defaultCountry: 'GB' }));
+  const us = await store.campaigns.save(campaignInput('US survey', { kind: 'survey', defaultCountry: 'US' }));
+  const pl = await store.campaigns.save(campaignInput('PL survey', { kind: 'survey', defaultCountry: 'PL' }));
+  const gb = await store.campaigns.save(campaignInput('GB survey', { kind: 'survey', defaultCountry: 'GB' }));
   const current = opts.campaignCountry === 'PL' ? pl : opts.campaignCountry === 'GB' ? gb : us;
   const compliance = new ComplianceService({
     store,
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'ringside-policy-')),
     currentCampaignId: () => current.id,
-    defaultCountry: () => current.defaultCountry,
+    defaultCountry: async () => current.defaultCountry,
     emit: () => undefined,
     log: { info: () => undefined, warn: () => undefined },
     now: () => NOW,
@@ -84,12 +84,12 @@ function randomNumber(rand: () => number, country: 'US' | 'PL' | 'GB'): string {
 }
 
 describe('the dial policy reads every spelling of a number the way the PBX will', () => {
-  it('refuses a listed number in 3,000 generated spellings, naming it, and lets the same spellings of unlisted numbers through', () => {
+  it('refuses a listed number in 3,000 generated spellings, naming it, and lets the same spellings of unlisted numbers through', async () => {
     const rand = mulberry32(20261125);
-    const r = rig();
+    const r = await rig();
     const countries = ['US', 'PL', 'GB'];
     const listed = countries.flatMap((c) => Array.from({ length: 8 }, () => randomNumber(rand, c as 'US')));
-    r.compliance.addToInternalDnc(listed, 'manual');
+    await r.compliance.addToInternalDnc(listed, 'manual');
     const unlisted = countries.flatMap((c) => Array.from({ length: 8 }, () => randomNumber(rand, c as 'US'))).filter((n) => !listed.includes(n));
     const ctx = { plan, domain: DOMAIN, countries };
     const leaks: string[] = [];
@@ -97,7 +97,7 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     for (let i = 0; i < 3000; i++) {
       const e164 = listed[i % listed.length] as string;
       const target = spell(rand, e164, ctx);
-      const { permit } = r.policy.preview({ target, path: (['manual', 'link', 'redial', 'transfer'] as const)[i % 4], leadId: null });
+      const { permit } = await r.policy.preview({ target, path: (['manual', 'link', 'redial', 'transfer'] as const)[i % 4], leadId: null });
       if (permit.allowed) leaks.push(`${target} → ${permit.uri}`);
       const reading = permit.decision.target?.readings.find((x) => x.e164 === e164);
       if (!reading || reading.allowed || !/internal Do-Not-Call/.test(reading.summary) || !permit.decision.summary.includes('+'))
@@ -109,49 +109,49 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     for (let i = 0; i < 1000; i++) {
       const e164 = unlisted[i % unlisted.length] as string;
       const target = spell(rand, e164, ctx);
-      const { permit } = r.policy.preview({ target, path: 'manual', leadId: null });
+      const { permit } = await r.policy.preview({ target, path: 'manual', leadId: null });
       if (!permit.allowed) refusedControls.push(`${target}: ${permit.decision.summary}`);
       else expect(permit.decision.target?.readings.some((x) => x.e164 === e164)).toBe(true);
     }
     expect(refusedControls).toEqual([]);
   });
 
-  it('keeps internal extensions, internal domains and our own agents callable, and says so', () => {
+  it('keeps internal extensions, internal domains and our own agents callable, and says so', async () => {
     const rand = mulberry32(7);
-    const r = rig();
+    const r = await rig();
     for (let i = 0; i < 300; i++) {
       const ext = String(100 + Math.floor(rand() * 99_900));
       const target = [ext, `sip:${ext}@${DOMAIN}`, `*67${ext}`, `sip:${ext}@voice.example.com;transport=ws`][i % 4] as string;
-      const { permit } = r.policy.preview({ target, path: 'manual', leadId: null });
+      const { permit } = await r.policy.preview({ target, path: 'manual', leadId: null });
       expect(permit.allowed, `${target}: ${permit.decision.summary}`).toBe(true);
       expect(permit.decision.target?.readings.some((x) => x.kind === 'extension' || x.kind === 'emergency')).toBe(true);
     }
     for (const target of ['sip:agent2@pbx.example.com', 'sip:agent7@other.example', '<sip:supervisor@voice.example.com>']) {
-      const { permit } = r.policy.preview({ target, path: 'monitor', leadId: null });
+      const { permit } = await r.policy.preview({ target, path: 'monitor', leadId: null });
       expect(permit.allowed, target).toBe(true);
       expect(permit.decision.checks[0]).toMatchObject({ rule: 'target', outcome: 'pass' });
     }
     // The PBX's monitoring code for an agent on the team, on a supervisor's monitoring call only.
-    expect(r.policy.preview({ target: `sip:*222agent7@${DOMAIN}`, path: 'monitor', leadId: null }).permit.allowed).toBe(true);
+    expect((await r.policy.preview({ target: `sip:*222agent7@${DOMAIN}`, path: 'monitor', leadId: null })).permit.allowed).toBe(true);
     // A monitoring code cannot carry a customer's number past the policy.
-    r.compliance.addToInternalDnc(['+12125550123'], 'manual');
-    const hidden = r.policy.preview({ target: `sip:*222+12125550123@${DOMAIN}`, path: 'monitor', leadId: null }).permit;
+    await r.compliance.addToInternalDnc(['+12125550123'], 'manual');
+    const hidden = (await r.policy.preview({ target: `sip:*222+12125550123@${DOMAIN}`, path: 'monitor', leadId: null })).permit;
     expect(hidden.allowed).toBe(false);
     expect(hidden.decision.summary).toMatch(/^Blocked: \+12125550123 is on the company's internal Do-Not-Call list/);
     // Nor can a team list that holds a telephone number by mistake.
-    const listedTeam = rig({ team: ['sip:+12125550123@pbx.example.com', 'sip:2125550123@pbx.example.com'] });
-    listedTeam.compliance.addToInternalDnc(['+12125550123'], 'manual');
+    const listedTeam = await rig({ team: ['sip:+12125550123@pbx.example.com', 'sip:2125550123@pbx.example.com'] });
+    await listedTeam.compliance.addToInternalDnc(['+12125550123'], 'manual');
     for (const target of ['sip:+12125550123@pbx.example.com', 'sip:2125550123@pbx.example.com', `sip:*2222125550123@${DOMAIN}`]) {
-      expect(listedTeam.policy.preview({ target, path: 'monitor', leadId: null }).permit.allowed, target).toBe(false);
+      expect((await listedTeam.policy.preview({ target, path: 'monitor', leadId: null })).permit.allowed, target).toBe(false);
     }
     // A stranger's SIP address is not ours: refused, with what to do.
-    const stranger = r.policy.preview({ target: 'sip:alice@partner.example', path: 'manual', leadId: null }).permit;
+    const stranger = (await r.policy.preview({ target: 'sip:alice@partner.example', path: 'manual', leadId: null })).permit;
     expect(stranger).toMatchObject({ allowed: false, code: 'blocked' });
     expect(stranger.decision.summary).toMatch(/outside your company's domains/);
   });
 
-  it('refuses what it cannot read, in words, and records one audit entry per attempt', () => {
-    const r = rig({ campaignCountry: 'PL' });
+  it('refuses what it cannot read, in words, and records one audit entry per attempt', async () => {
+    const r = await rig({ campaignCountry: 'PL' });
     const cases: Array<[string, RegExp]> = [
       ['+48 12', /Can't tell which telephone number "\+48 12" reaches — dial it in international form/],
       ['2125550199', /Can't tell which telephone number/], // a US national number, but no US campaign here … see below
@@ -164,12 +164,12 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     // so the US national number is read as +1 212 …; without any US campaign it is unreadable.
     const only = tempStore();
     open.push(only.store);
-    const pl = only.store.campaigns.save(campaignInput('PL', { defaultCountry: 'PL' }));
+    const pl = await only.store.campaigns.save(campaignInput('PL', { defaultCountry: 'PL' }));
     const compliance = new ComplianceService({
       store: only.store,
       dataDir: null,
       currentCampaignId: () => pl.id,
-      defaultCountry: () => 'PL',
+      defaultCountry: async () => 'PL',
       emit: () => undefined,
       log: { info: () => undefined, warn: () => undefined },
       now: () => NOW,
@@ -183,24 +183,24 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
       dispositionRequired: () => false,
     });
     for (const [target, why] of cases) {
-      const permit = (target === '2125550199' ? plPolicy : r.policy).decide({ target, path: 'manual', leadId: null });
+      const permit = await (target === '2125550199' ? plPolicy : r.policy).decide({ target, path: 'manual', leadId: null });
       expect(permit.allowed, target).toBe(false);
       expect(permit.decision.summary, target).toMatch(why);
       expect(permit.decision.checks.find((c) => c.rule === 'target')?.outcome).toBe('block');
     }
-    expect(r.compliance.auditPage(0, 50).total).toBe(cases.length - 1);
-    expect(compliance.auditPage(0, 10).rows).toMatchObject([{ path: 'manual', target: '2125550199', allowed: false, e164: null }]);
+    expect((await r.compliance.auditPage(0, 50)).total).toBe(cases.length - 1);
+    expect((await compliance.auditPage(0, 10)).rows).toMatchObject([{ path: 'manual', target: '2125550199', allowed: false, e164: null }]);
     // With a US campaign in the store the same digits are read as the US number.
-    const us = r.policy.preview({ target: '2125550199', path: 'manual', leadId: null }).permit;
+    const us = (await r.policy.preview({ target: '2125550199', path: 'manual', leadId: null })).permit;
     expect(us.decision.target?.readings).toMatchObject([{ e164: '+12125550199', via: ['national form in US'] }]);
   });
 
-  it('decides every reading of an ambiguous target and the strictest stands', () => {
-    const r = rig();
+  it('decides every reading of an ambiguous target and the strictest stands', async () => {
+    const r = await rig();
     // 0048… is Poland through the European prefix, and 0 048… could be nothing else here; but
     // "9 48 22 555 01 23" is an outside line then a Polish national number … and a US one can't be.
-    r.compliance.addToInternalDnc(['+48225550123'], 'manual');
-    const permit = r.policy.preview({ target: '9 225550123', path: 'manual', leadId: null }).permit;
+    await r.compliance.addToInternalDnc(['+48225550123'], 'manual');
+    const permit = (await r.policy.preview({ target: '9 225550123', path: 'manual', leadId: null })).permit;
     expect(permit.allowed).toBe(false);
     expect(permit.decision.target?.readings.find((x) => x.e164 === '+48225550123')).toMatchObject({
       allowed: false,
@@ -208,8 +208,8 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     });
     // Ten digits that are a US number and a UK 03 number (national form, no trunk 0): both are
     // decided; the listed one decides, and the other is still shown.
-    r.compliance.addToInternalDnc(['+13039284265'], 'manual');
-    const both = r.policy.preview({ target: 'sip:3039284265@pbx.example.com;user=phone', path: 'transfer', leadId: null }).permit;
+    await r.compliance.addToInternalDnc(['+13039284265'], 'manual');
+    const both = (await r.policy.preview({ target: 'sip:3039284265@pbx.example.com;user=phone', path: 'transfer', leadId: null })).permit;
     expect(both.decision.target?.readings.map((x) => [x.e164, x.allowed]).sort()).toEqual([
       ['+13039284265', false],
       ['+443039284265', true],
@@ -217,18 +217,18 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
     expect(both.allowed).toBe(false);
     expect(both.decision.summary).toMatch(/^Blocked: \+13039284265 is on the company's internal Do-Not-Call list.*one of 2 ways/);
     // Unlisted, the same two readings let it through.
-    expect(r.policy.preview({ target: 'sip:3039284266@pbx.example.com', path: 'manual', leadId: null }).permit.allowed).toBe(true);
+    expect((await r.policy.preview({ target: 'sip:3039284266@pbx.example.com', path: 'manual', leadId: null })).permit.allowed).toBe(true);
   });
 
-  it('the workspace rules are part of the same decision: disposition first, bad numbers', () => {
-    const r = rig({ dispositionRequired: true });
-    const first = r.policy.decide({ target: '+12125550100', path: 'manual', leadId: null });
+  it('the workspace rules are part of the same decision: disposition first, bad numbers', async () => {
+    const r = await rig({ dispositionRequired: true });
+    const first = await r.policy.decide({ target: '+12125550100', path: 'manual', leadId: null });
     expect(first).toMatchObject({ allowed: false, code: 'disposition-required', reason: 'Blocked: Choose a disposition for the last call first.' });
     // A transfer of the live call is not a new call: no disposition needed for it.
-    expect(r.policy.decide({ target: '+12125550100', path: 'transfer', leadId: null }).allowed).toBe(true);
-    const free = rig();
-    const lead = free.store.leads.create(free.campaigns.us.id, newLead({ phones: [phone('+12125550100'), phone('+12125550101')] }), NOW);
-    free.store.activity.recordDisposition({
+    expect((await r.policy.decide({ target: '+12125550100', path: 'transfer', leadId: null })).allowed).toBe(true);
+    const free = await rig();
+    const lead = await free.store.leads.create(free.campaigns.us.id, newLead({ phones: [phone('+12125550100'), phone('+12125550101')] }), NOW);
+    await free.store.activity.recordDisposition({
       leadId: lead.id,
       callId: null,
       code: 'wrong',
@@ -242,12 +242,12 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
       callback: null,
       maxAttempts: 5,
     });
-    const bad = free.policy.decide({ target: '+1 212 555 0100', path: 'preview', leadId: lead.id });
+    const bad = await free.policy.decide({ target: '+1 212 555 0100', path: 'preview', leadId: lead.id });
     expect(bad).toMatchObject({ allowed: false, code: 'blocked' });
     expect(bad.decision.summary).toContain('+12125550100 is marked as a bad number');
     // The lead's other number is fine; each attempt left one audit record.
-    expect(free.policy.decide({ target: '+12125550101', path: 'preview', leadId: lead.id }).allowed).toBe(true);
-    expect(free.compliance.auditPage(0, 10).rows.map((x) => [x.e164, x.allowed])).toEqual([
+    expect((await free.policy.decide({ target: '+12125550101', path: 'preview', leadId: lead.id })).allowed).toBe(true);
+    expect((await free.compliance.auditPage(0, 10)).rows.map((x) => [x.e164, x.allowed])).toEqual([
       ['+12125550101', true],
       ['+12125550100', false],
     ]);

@@ -343,8 +343,8 @@ describe('a GB import through the registry job', () => {
 describe('a list scrub of +44 phones', () => {
   const NOW = Date.UTC(2026, 2, 10, 12);
   const open: Store[] = [];
-  afterEach(() => {
-    for (const s of open.splice(0)) s.close();
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
   });
 
   async function gbIndex(numbers: string[]): Promise<RegistryIndex> {
@@ -371,37 +371,41 @@ describe('a list scrub of +44 phones', () => {
     const index = await gbIndex(['+442079460100', '+442079460101', '+442079460102', '+442079460103']);
     const { store } = tempStore();
     open.push(store);
-    const scrub = (kind: CampaignKind) => {
-      const campaign = store.campaigns.save(campaignInput(`C ${kind}`, { kind }));
+    const scrub = async (kind: CampaignKind) => {
+      const campaign = await store.campaigns.save(campaignInput(`C ${kind}`, { kind }));
       const ids = {
-        listed: store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100')] }), NOW).id,
-        consent: store.leads.create(campaign.id, newLead({ phones: [phone('+442079460101')], consentAt: '2026-01-02' }), NOW).id,
-        inquiry: store.leads.create(campaign.id, newLead({ phones: [phone('+442079460102')], inquiryAt: '2026-03-01' }), NOW).id,
-        purchase: store.leads.create(campaign.id, newLead({ phones: [phone('+442079460103')], lastPurchaseAt: '2026-03-01' }), NOW).id,
-        unlisted: store.leads.create(campaign.id, newLead({ phones: [phone('+442079460199')] }), NOW).id,
-        jersey: store.leads.create(campaign.id, newLead({ phones: [phone('+441534123456')] }), NOW).id,
+        listed: (await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100')] }), NOW)).id,
+        consent: (await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460101')], consentAt: '2026-01-02' }), NOW)).id,
+        inquiry: (await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460102')], inquiryAt: '2026-03-01' }), NOW)).id,
+        purchase: (await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460103')], lastPurchaseAt: '2026-03-01' }), NOW)).id,
+        unlisted: (await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460199')] }), NOW)).id,
+        jersey: (await store.leads.create(campaign.id, newLead({ phones: [phone('+441534123456')] }), NOW)).id,
       };
-      const phones = store.scrub.phones(campaign.id);
+      const phones = await store.scrub.phones(campaign.id);
       const outcome = scrubRows(phones, context(kind, { GB: index }));
-      const blocked = new Set(outcome.verdicts.filter((v) => v.blocked).map((v) => store.leads.get(phones.leadId[phones.phoneId.indexOf(v.phoneId)]!)!.id));
+      const blocked = new Set(
+        await Promise.all(
+          outcome.verdicts.filter((v) => v.blocked).map(async (v) => (await store.leads.get(phones.leadId[phones.phoneId.indexOf(v.phoneId)]!))!.id),
+        ),
+      );
       return { outcome, blocked, ids };
     };
-    const sales = scrub('sales');
+    const sales = await scrub('sales');
     expect(sales.outcome).toMatchObject({ phones: 6, registry: 3, exempt: 1, allowed: 2, noRegistry: 0 });
     expect([...sales.blocked].sort()).toEqual([sales.ids.listed, sales.ids.inquiry, sales.ids.purchase].sort());
     expect(sales.outcome.verdicts.every((v) => v.blocked === null || v.blocked === 'registry')).toBe(true);
     // Charities and political parties screen against the TPS like anyone else.
-    expect(scrub('charity').outcome).toMatchObject({ registry: 3, exempt: 1 });
-    expect(scrub('political').outcome).toMatchObject({ registry: 3, exempt: 1 });
-    expect(scrub('survey').outcome).toMatchObject({ registry: 0, exempt: 5 });
+    expect((await scrub('charity')).outcome).toMatchObject({ registry: 3, exempt: 1 });
+    expect((await scrub('political')).outcome).toMatchObject({ registry: 3, exempt: 1 });
+    expect((await scrub('survey')).outcome).toMatchObject({ registry: 0, exempt: 5 });
   });
 
   it('without a GB index (or with a stale one) counts +44 phones as having no registry, and leaves +1 phones to the NANP indexes', async () => {
     const { store } = tempStore();
     open.push(store);
-    const campaign = store.campaigns.save(campaignInput('C', { kind: 'sales' }));
-    store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100'), phone('+12125550100')] }), NOW);
-    const phones = store.scrub.phones(campaign.id);
+    const campaign = await store.campaigns.save(campaignInput('C', { kind: 'sales' }));
+    await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100'), phone('+12125550100')] }), NOW);
+    const phones = await store.scrub.phones(campaign.id);
     expect(Array.from(phones.gb).sort()).toEqual([0, 2079460100]);
     expect(scrubRows(phones, context('sales', {}, { GB: true }))).toMatchObject({ noRegistry: 1, allowed: 1 });
     const index = await gbIndex(['+442079460100']);
@@ -420,25 +424,25 @@ describe('GB.rsdnc next to US.rsdnc and CA.rsdnc', () => {
       const builder = await RegistryIndexBuilder.open(join(dataDir, 'work'));
       builder.add(key('+442079460100'));
       await builder.finish(join(dataDir, 'registry', 'GB.rsdnc'), { registry: 'GB', snapshotAt: NOW - 86_400_000 });
-      const campaign = store.campaigns.save(campaignInput('UK', { kind: 'sales', defaultCountry: 'GB' }));
-      const listed = store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100')] }), NOW);
-      store.leads.create(campaign.id, newLead({ phones: [phone('+442079460101')] }), NOW);
+      const campaign = await store.campaigns.save(campaignInput('UK', { kind: 'sales', defaultCountry: 'GB' }));
+      const listed = await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460100')] }), NOW);
+      await store.leads.create(campaign.id, newLead({ phones: [phone('+442079460101')] }), NOW);
       const svc = new ComplianceService({
         store,
         dataDir,
         currentCampaignId: () => campaign.id,
-        defaultCountry: () => 'GB',
+        defaultCountry: async () => 'GB',
         emit: () => undefined,
         log: { info: () => undefined, warn: () => undefined },
         now: () => NOW,
       });
       svc.init();
-      expect(svc.status().registries.find((r) => r.name === 'GB')).toMatchObject({ loaded: true, count: 1, stale: false });
+      expect((await svc.status()).registries.find((r) => r.name === 'GB')).toMatchObject({ loaded: true, count: 1, stale: false });
       const report = await svc.scrub(campaign.id);
       expect(report).toMatchObject({ phones: 2, allowed: 1, blocked: { registry: 1, noRegistry: 0 } });
-      expect(store.leads.next(campaign.id, NOW, [])?.id).not.toBe(listed.id);
+      expect((await store.leads.next(campaign.id, NOW, []))?.id).not.toBe(listed.id);
     } finally {
-      store.close();
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

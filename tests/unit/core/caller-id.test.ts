@@ -8,14 +8,14 @@ import { tempStore } from '../../support/temp-store';
 import { campaignInput } from '../data/store-fixtures';
 
 const open: Store[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
 });
 
-function workspace() {
+async function workspace() {
   const { store } = tempStore();
   open.push(store);
-  const campaign = store.campaigns.save(campaignInput('Inbound PL', { kind: 'inbound', defaultCountry: 'PL', dialMode: 'manual' }));
+  const campaign = await store.campaigns.save(campaignInput('Inbound PL', { kind: 'inbound', defaultCountry: 'PL', dialMode: 'manual' }));
   const ws = new WorkspaceService({
     store,
     dial: () => Promise.reject(new Error('this test places no calls')),
@@ -25,26 +25,26 @@ function workspace() {
     agentName: () => 'Agent',
     log: { info: () => undefined, warn: () => undefined },
   });
-  ws.selectCampaign(campaign.id);
+  await ws.selectCampaign(campaign.id);
   return { store, ws };
 }
 
 describe('inbound callers become leads, warm only with a vouched-for caller ID', () => {
-  it('an unverified caller ID makes a cold lead marked as such', () => {
-    const { store, ws } = workspace();
-    const ctx = ws.identify('sip:+48225550177@pbx.example.com', 'Jan Kowalski', false);
-    const lead = store.leads.get(ctx?.leadId ?? -1);
+  it('an unverified caller ID makes a cold lead marked as such', async () => {
+    const { store, ws } = await workspace();
+    const ctx = await ws.identify('sip:+48225550177@pbx.example.com', 'Jan Kowalski', false);
+    const lead = await store.leads.get(ctx?.leadId ?? -1);
     expect(lead).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', source: UNVERIFIED_CALLER_SOURCE, inquiryAt: null });
-    ws.openLead(lead!.id);
-    expect(ws.view().current?.temperature).toMatchObject({ kind: 'cold' });
+    await ws.openLead(lead!.id);
+    expect((await ws.view()).current?.temperature).toMatchObject({ kind: 'cold' });
   });
 
-  it('a caller ID the server vouched for counts as an inquiry today', () => {
-    const { store, ws } = workspace();
-    const ctx = ws.identify('sip:+48225550178@pbx.example.com', 'Ewa Nowak', true);
-    const lead = store.leads.get(ctx?.leadId ?? -1);
+  it('a caller ID the server vouched for counts as an inquiry today', async () => {
+    const { store, ws } = await workspace();
+    const ctx = await ws.identify('sip:+48225550178@pbx.example.com', 'Ewa Nowak', true);
+    const lead = await store.leads.get(ctx?.leadId ?? -1);
     expect(lead).toMatchObject({ source: 'Inbound call', inquiryAt: new Date().toISOString().slice(0, 10) });
-    ws.openLead(lead!.id);
-    expect(ws.view().current?.temperature).toMatchObject({ kind: 'warm', reason: expect.stringMatching(/^inquiry /) });
+    await ws.openLead(lead!.id);
+    expect((await ws.view()).current?.temperature).toMatchObject({ kind: 'warm', reason: expect.stringMatching(/^inquiry /) });
   });
 });

@@ -27,11 +27,11 @@ const temp = tempDirPerTest('ringside-open-');
 async function goodFileWithCopy(): Promise<string> {
   const dbPath = join(temp.dir(), 'ringside.db');
   const store = openSqliteStore(dbPath);
-  store.campaigns.save(campaignInput('Spring 2026'));
+  await store.campaigns.save(campaignInput('Spring 2026'));
   expect(await keepLastGood(store, dbPath)).toBe(true);
   // Not again within the day.
   expect(await keepLastGood(store, dbPath)).toBe(false);
-  store.close();
+  await store.close();
   return dbPath;
 }
 
@@ -49,8 +49,8 @@ describe('opening the data at start', () => {
     const asked: Recovery[][] = [];
     const opened = await openWithRecovery(dbPath, (_p, options) => (asked.push(options), 'restore'));
     expect(opened?.recovered).toMatch(/Restored the good copy; the damaged file is kept as .*damaged-/);
-    expect(opened!.store.campaigns.list(Date.now()).map((c) => c.name)).toEqual(['Spring 2026']);
-    opened!.store.close();
+    expect((await opened!.store.campaigns.list(Date.now())).map((c) => c.name)).toEqual(['Spring 2026']);
+    await opened!.store.close();
     expect(readdirSync(temp.dir()).some((f) => f.includes('.damaged-'))).toBe(true);
   });
 
@@ -63,8 +63,8 @@ describe('opening the data at start', () => {
       return 'fresh';
     });
     expect(opened?.recovered).toMatch(/Started with empty data/);
-    expect(opened!.store.campaigns.list(Date.now())).toEqual([]);
-    opened!.store.close();
+    expect(await opened!.store.campaigns.list(Date.now())).toEqual([]);
+    await opened!.store.close();
     const aside = readdirSync(temp.dir()).find((f) => f.includes('.damaged-'))!;
     expect(aside).toBeTruthy();
     expect(existsSync(join(temp.dir(), aside))).toBe(true);

@@ -19,7 +19,7 @@ async function previewCsv(path: string) {
 }
 
 async function run(path: string, extra: Partial<ImportCsvOptions> & { rig?: ImportRig } = {}) {
-  const { rig = importRig(), ...options } = extra;
+  const { rig = await importRig(), ...options } = extra;
   const mapping = options.mapping ?? (await previewCsv(path)).suggested;
   const progress: number[] = [];
   const report = await importCsv({
@@ -32,7 +32,7 @@ async function run(path: string, extra: Partial<ImportCsvOptions> & { rig?: Impo
     onProgress: (p) => progress.push(p.rowsDone),
     ...options,
   });
-  return { report, leads: rig.all(), rig, progress };
+  return { report, leads: await rig.all(), rig, progress };
 }
 
 describe('previewCsv', () => {
@@ -209,10 +209,10 @@ describe('importCsv', () => {
     expect(silent.progress).toEqual([n]); // the clock never moved: only the final report
 
     const ac = new AbortController();
-    const rig = importRig();
+    const rig = await importRig();
     const importRows = rig.leads.importRows;
-    rig.leads.importRows = (...a) => {
-      const r = importRows(...a);
+    rig.leads.importRows = async (...a) => {
+      const r = await importRows(...a);
       ac.abort();
       return r;
     };

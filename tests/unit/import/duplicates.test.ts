@@ -38,16 +38,12 @@ async function run(path: string, rig: ImportRig, extra: Partial<ImportCsvOptions
   });
 }
 
-const leadWith = (rig: ImportRig, digits: string) => {
-  const { rows } = rig.store.leads.list({ campaignId: rig.campaignId, offset: 0, limit: 2, search: digits });
+const leadWith = async (rig: ImportRig, digits: string) => {
+  const { rows } = await rig.store.leads.list({ campaignId: rig.campaignId, offset: 0, limit: 2, search: digits });
   expect(rows).toHaveLength(1);
-  return rig.store.leads.get(rows[0].id)!;
+  return (await rig.store.leads.get(rows[0].id))!;
 };
-const importNotes = (rig: ImportRig, leadId: number) =>
-  rig.store.leads
-    .history(leadId)
-    .filter((h) => h.kind === 'import')
-    .map((h) => h.note);
+const importNotes = async (rig: ImportRig, leadId: number) => (await rig.store.leads.history(leadId)).filter((h) => h.kind === 'import').map((h) => h.note);
 
 // Row 1 has the lead; row 3 only adds an e-mail; row 5 brings a different first name and company.
 const SAME_FILE = [
@@ -61,10 +57,10 @@ const SAME_FILE = [
 describe('Merge (the default): empty fields filled, nothing overwritten', () => {
   for (const batchSize of [5000, 2]) {
     it(`a row repeating an earlier row's number${batchSize === 2 ? ', in another batch' : ''}: the first row's name and company stay`, async () => {
-      const rig = importRig();
+      const rig = await importRig();
       const report = await run(csv(`same-${batchSize}.csv`, SAME_FILE), rig, { batchSize });
       expect(report).toMatchObject({ rowsDone: 5, imported: 3, merged: 2, skipped: 0, replaced: 0, failed: 0 });
-      const jan = leadWith(rig, '501234567');
+      const jan = await leadWith(rig, '501234567');
       expect(jan).toMatchObject({ firstName: 'Jan', lastName: 'Kowalski', company: 'Łódzkie Okna', email: 'jan@okna.pl', city: 'Łódź' });
       expect(report.duplicates).toEqual([
         {
@@ -88,7 +84,7 @@ describe('Merge (the default): empty fields filled, nothing overwritten', () => 
         },
       ]);
       expect(report.duplicatesNotListed).toBeUndefined();
-      expect(importNotes(rig, jan.id)).toEqual([
+      expect(await importNotes(rig, jan.id)).toEqual([
         "Import of leady.csv, row 5 (same number): first name in the file was 'Janek', kept 'Jan'; company in the file was 'Okna Łódź', kept 'Łódzkie Okna'.",
         'Import of leady.csv, row 3 (same number): filled e-mail.',
       ]);
@@ -96,7 +92,7 @@ describe('Merge (the default): empty fields filled, nothing overwritten', () => 
   }
 
   it('one differing field reads as one sentence', async () => {
-    const rig = importRig();
+    const rig = await importRig();
     const report = await run(csv('one.csv', ['Jan;Kowalski;+48 501 234 567;;Łódzkie Okna;;;', 'Jan;Kowalski;+48 501 234 567;;Okna Łódź;;;']), rig);
     expect(report.duplicates?.map((d) => d.message)).toEqual([
       "row 2: same number as row 1; company differs — kept 'Łódzkie Okna', the other value is in the history",
@@ -104,7 +100,7 @@ describe('Merge (the default): empty fields filled, nothing overwritten', () => 
   });
 
   it('a row matching a lead from before the import names that lead; custom fields and numbers are merged too', async () => {
-    const rig = importRig();
+    const rig = await importRig();
     await run(csv('first.csv', ['Jan;Nowak;+48 601 100 200;;;;Gdańsk;VIP', 'Ewa;Lis;+48 601 100 300;;;;;']), rig);
     const report = await run(
       csv('second.csv', [
@@ -121,23 +117,23 @@ describe('Merge (the default): empty fields filled, nothing overwritten', () => 
       rig,
     );
     expect(report).toMatchObject({ imported: 6, merged: 2 });
-    const jan = leadWith(rig, '601100200');
+    const jan = await leadWith(rig, '601100200');
     expect(jan).toMatchObject({ firstName: 'Jan', lastName: 'Nowak', company: 'Nowak Sp. j.', city: 'Gdańsk', customFields: { Uwagi: 'VIP' } });
     expect(jan.phones.map((p) => p.e164)).toEqual(['+48601100200', '+48601100201']);
-    expect(leadWith(rig, '601100300').phones.map((p) => p.e164)).toEqual(['+48601100300']);
+    expect((await leadWith(rig, '601100300')).phones.map((p) => p.e164)).toEqual(['+48601100300']);
     const [row7, row8] = report.duplicates!;
     expect(row7).toMatchObject({ row: 7, sameAs: { leadId: jan.id, name: 'Jan Nowak' }, filled: ['company', 'number +48601100201'] });
     expect(row7.message).toBe(
       'row 7: same number as an existing lead (Jan Nowak); field "Uwagi" differs — kept \'VIP\', the other value is in the history; filled company and number +48601100201',
     );
     expect(row8.message).toBe('row 8: same number as an existing lead (Ewa Lis); nothing new');
-    expect(importNotes(rig, jan.id)[0]).toBe(
+    expect((await importNotes(rig, jan.id))[0]).toBe(
       "Import of leady.csv, row 7 (same number): field \"Uwagi\" in the file was 'stały klient', kept 'VIP'; filled company and number +48601100201.",
     );
   });
 
   it('a huge file lists the first 1000 duplicates and says how many more there are', async () => {
-    const rig = importRig();
+    const rig = await importRig();
     const rows = ['Jan;Kowalski;+48 501 234 567;;;;;', ...Array.from({ length: 1500 }, (_, i) => `Jan;Kowalski;+48 501 234 567;;;;;${i}`)];
     const report = await run(csv('many.csv', rows), rig, { batchSize: 400 });
     expect(report).toMatchObject({ imported: 1, merged: 1500 });
@@ -145,31 +141,31 @@ describe('Merge (the default): empty fields filled, nothing overwritten', () => 
     expect(report.duplicates![999]).toMatchObject({ row: 1001, sameAs: { row: 1 } });
     expect(report.duplicatesNotListed).toBe(500);
     // The first note filled the empty field; every later one differs from it and is kept in the history.
-    expect(leadWith(rig, '501234567').customFields).toEqual({ Uwagi: '0' });
+    expect((await leadWith(rig, '501234567')).customFields).toEqual({ Uwagi: '0' });
   });
 });
 
 describe('Skip and Replace, only when chosen', () => {
   it('Skip leaves the lead exactly as it was, and says so per row', async () => {
-    const rig = importRig();
+    const rig = await importRig();
     const report = await run(csv('skip.csv', SAME_FILE), rig, { duplicates: 'skip' });
     expect(report).toMatchObject({ imported: 3, merged: 0, skipped: 2 });
-    const jan = leadWith(rig, '501234567');
+    const jan = await leadWith(rig, '501234567');
     expect(jan).toMatchObject({ firstName: 'Jan', company: 'Łódzkie Okna', email: '' });
     expect(report.duplicates?.map((d) => d.message)).toEqual(['row 3: same number as row 1; skipped', 'row 5: same number as row 1; skipped']);
-    expect(importNotes(rig, jan.id)).toEqual([]);
+    expect(await importNotes(rig, jan.id)).toEqual([]);
   });
 
   it("Replace writes the row's values over the lead's, keeps the old ones in the history, and never erases with an empty cell", async () => {
-    const rig = importRig();
+    const rig = await importRig();
     const report = await run(csv('replace.csv', SAME_FILE), rig, { duplicates: 'replace' });
     expect(report).toMatchObject({ imported: 3, merged: 0, replaced: 2 });
-    const jan = leadWith(rig, '501234567');
+    const jan = await leadWith(rig, '501234567');
     expect(jan).toMatchObject({ firstName: 'Janek', lastName: 'Kowalski', company: 'Okna Łódź', email: 'jan@okna.pl', city: 'Łódź' });
     expect(report.duplicates![1].message).toBe(
       "row 5: same number as row 1; replaced first name 'Jan' with 'Janek'; replaced company 'Łódzkie Okna' with 'Okna Łódź', the old values are in the history",
     );
-    expect(importNotes(rig, jan.id)[0]).toBe(
+    expect((await importNotes(rig, jan.id))[0]).toBe(
       "Import of leady.csv, row 5 (same number): first name was 'Jan', replaced by 'Janek'; company was 'Łódzkie Okna', replaced by 'Okna Łódź'.",
     );
   });

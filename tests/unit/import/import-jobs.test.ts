@@ -20,21 +20,21 @@ const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const GOOD = 'Imię;Telefon\nJan;+48 500 000 001\nEwa;+48 500 000 002\n';
 
 let open: Array<{ jobs: ImportJobs; store: Store }> = [];
-afterEach(() => {
+afterEach(async () => {
   for (const { jobs, store } of open) {
     jobs.stopAll();
-    store.close();
+    await store.close();
   }
   open = [];
 });
 
-function rig(extra: Partial<ImportJobsDeps> = {}) {
+async function rig(extra: Partial<ImportJobsDeps> = {}) {
   const { store, dbPath } = tempStore();
   const finished: ImportReport[] = [];
   const waiting: Array<(r: ImportReport) => void> = [];
   const jobs = new ImportJobs({
     store,
-    dbPath,
+    workerLocation: store.location,
     emit: <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => {
       if (channel !== 'import:finished') return;
       finished.push(payload as ImportReport);
@@ -45,7 +45,7 @@ function rig(extra: Partial<ImportJobsDeps> = {}) {
     ...extra,
   });
   open.push({ jobs, store });
-  const campaignId = store.campaigns.save(campaignInput()).id;
+  const campaignId = (await store.campaigns.save(campaignInput())).id;
   const dir = join(dirname(dbPath), 'import-uploads');
   const next = () => new Promise<ImportReport>((resolve) => waiting.push(resolve));
   /** Uploads `text` whole, as connection `peer`. */
@@ -71,7 +71,7 @@ function failure(fn: () => unknown): { code: string; message: string } {
 describe('ImportJobs: uploads never keep a slot or a file they no longer need', () => {
   it('five failed uploads (bad chunk, empty file, cancel, closed connection, idle), then a good one imports', async () => {
     let t = 0;
-    const r = rig({ uploads: { now: () => t } });
+    const r = await rig({ uploads: { now: () => t } });
     // 1. A chunk out of order.
     const a = r.jobs.begin({ fileName: 'a.csv', size: 10 }, 1).importId;
     expect(failure(() => r.jobs.chunk({ importId: a, seq: 1, data: b64('hello') }))).toMatchObject({ code: 'invalid-data' });
@@ -92,14 +92,14 @@ describe('ImportJobs: uploads never keep a slot or a file they no longer need', 
     expect(readdirSync(r.dir)).toHaveLength(1);
     const preview = await r.jobs.preview({ importId: good });
     const done = r.next();
-    r.jobs.run({ importId: good, campaignId: r.campaignId, mapping: preview.suggested, duplicates: 'merge' });
+    await r.jobs.run({ importId: good, campaignId: r.campaignId, mapping: preview.suggested, duplicates: 'merge' });
     expect(await done).toMatchObject({ imported: 2, failed: 0, cancelled: false });
-    expect(r.store.leads.list({ campaignId: r.campaignId, offset: 0, limit: 10 }).total).toBe(2);
+    expect((await r.store.leads.list({ campaignId: r.campaignId, offset: 0, limit: 10 })).total).toBe(2);
     expect(readdirSync(r.dir)).toEqual([]);
   });
 
-  it('three uploads at once is the limit; one more is refused until one is released', () => {
-    const r = rig();
+  it('three uploads at once is the limit; one more is refused until one is released', async () => {
+    const r = await rig();
     const ids = [1, 2, 3].map(() => r.jobs.begin({ fileName: 'x.csv', size: 5 }, 1).importId);
     expect(failure(() => r.jobs.begin({ fileName: 'x.csv', size: 5 }, 1))).toMatchObject({
       code: 'invalid-data',
@@ -110,11 +110,11 @@ describe('ImportJobs: uploads never keep a slot or a file they no longer need', 
   });
 
   it('a failed import leaves nothing in the upload folder, nor does a cancelled one', async () => {
-    const r = rig();
+    const r = await rig();
     // More columns than an import takes, run without a preview: the worker stops at the header.
     const wide = r.upload(`${Array.from({ length: 201 }, (_, i) => `c${i}`).join(',')}\n${'1,'.repeat(200)}1\n`);
     let done = r.next();
-    r.jobs.run({ importId: wide, campaignId: r.campaignId, mapping: ['phone'], duplicates: 'merge' });
+    await r.jobs.run({ importId: wide, campaignId: r.campaignId, mapping: ['phone'], duplicates: 'merge' });
     const failed = await done;
     expect(failed.errors[0].reason).toMatch(/201 columns/);
     expect(readdirSync(r.dir)).toEqual([]);
@@ -122,7 +122,7 @@ describe('ImportJobs: uploads never keep a slot or a file they no longer need', 
     const rows = Array.from({ length: 30_000 }, (_, i) => `Lead ${i};+1 212 555 ${String(i % 10_000).padStart(4, '0')}`).join('\n');
     const big = r.upload(`Name;Phone\n${rows}\n`);
     done = r.next();
-    r.jobs.run({ importId: big, campaignId: r.campaignId, mapping: ['fullName', 'phone'], duplicates: 'skip' });
+    await r.jobs.run({ importId: big, campaignId: r.campaignId, mapping: ['fullName', 'phone'], duplicates: 'skip' });
     r.jobs.cancel({ importId: big });
     expect((await done).cancelled).toBe(true);
     expect(readdirSync(r.dir)).toEqual([]);
@@ -135,7 +135,7 @@ describe('ImportJobs: uploads never keep a slot or a file they no longer need', 
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const leftover = join(dir, `${dead}-${randomUUID()}.csv`);
     writeFileSync(leftover, 'Imię;Telefon\nJan Kowalski;+48 500 000 001\n');
-    const jobs = new ImportJobs({ store, dbPath, emit: () => {}, onImported: () => {}, log: { info: () => {}, warn: () => {} } });
+    const jobs = new ImportJobs({ store, workerLocation: store.location, emit: () => {}, onImported: () => {}, log: { info: () => {}, warn: () => {} } });
     open.push({ jobs, store });
     expect(existsSync(leftover)).toBe(false);
     const { importId } = jobs.begin({ fileName: 'a.csv', size: 3 }, 1);

@@ -5,15 +5,15 @@ import type { Lead } from '../../../shared/lead.js';
 import { tempStore } from '../../support/temp-store.js';
 import { campaignInput } from '../data/store-fixtures.js';
 
-const opened: Array<() => void> = [];
-afterAll(() => {
-  for (const close of opened.splice(0)) close();
+const opened: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const close of opened.splice(0)) await close();
 });
 
-export function importRig() {
+export async function importRig() {
   const { store, dbPath } = tempStore();
   opened.push(() => store.close());
-  const campaignId = store.campaigns.save(campaignInput()).id;
+  const campaignId = (await store.campaigns.save(campaignInput())).id;
   /** Rows per importRows call, in order. */
   const batches: number[] = [];
   const leads: Pick<LeadRepository, 'importRows'> = {
@@ -23,7 +23,8 @@ export function importRig() {
     },
   };
   /** The campaign's leads, oldest first. */
-  const all = (): Lead[] => store.leads.list({ campaignId, offset: 0, limit: 1_000_000 }).rows.map((r) => store.leads.get(r.id)!);
+  const all = async (): Promise<Lead[]> =>
+    Promise.all((await store.leads.list({ campaignId, offset: 0, limit: 1_000_000 })).rows.map(async (r) => (await store.leads.get(r.id))!));
   return { store, dbPath, campaignId, leads, batches, all };
 }
-export type ImportRig = ReturnType<typeof importRig>;
+export type ImportRig = Awaited<ReturnType<typeof importRig>>;

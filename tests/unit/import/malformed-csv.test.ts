@@ -36,7 +36,7 @@ function xlsx(): Promise<Buffer> {
 }
 
 async function importFile(path: string, mapping = ['fullName', 'phone'] as const) {
-  const rig = importRig();
+  const rig = await importRig();
   const report = await importCsv({
     path,
     campaignId: rig.campaignId,
@@ -46,7 +46,7 @@ async function importFile(path: string, mapping = ['fullName', 'phone'] as const
     leads: rig.leads,
     onProgress: () => {},
   });
-  return { report, leads: rig.all() };
+  return { report, leads: await rig.all() };
 }
 
 const SAVE_AS = 'In Excel choose File › Save As › "CSV UTF-8 (Comma delimited)" and import that file.';

@@ -144,10 +144,10 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
   }
 
   return {
-    recordAttempt: (leadId, at) => recordAttempt(leadId, at),
-    recordCall: (call) => recordCall(call),
-    recordDisposition: (d) => recordDisposition(d),
-    stats: (dayStart, dayEnd, day) => stats(dayStart, dayEnd, day),
+    recordAttempt: async (leadId, at) => recordAttempt(leadId, at),
+    recordCall: async (call) => recordCall(call),
+    recordDisposition: async (d) => recordDisposition(d),
+    stats: async (dayStart, dayEnd, day) => stats(dayStart, dayEnd, day),
   };
 }
 

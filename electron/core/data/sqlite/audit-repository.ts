@@ -26,10 +26,10 @@ export function auditRepository(db: Db, q: Prepare): AuditRepository {
   }
 
   return {
-    append: (r, seal) => appendAudit(r, seal),
-    count: () => (q('SELECT COUNT(*) AS n FROM compliance_audit').get() as { n: number }).n,
-    list: (offset, limit) => (q(`${AUDIT_SELECT} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as AuditRow[]).map(auditFromRow),
-    each: (range, visit) => {
+    append: async (r, seal) => appendAudit(r, seal),
+    count: async () => (q('SELECT COUNT(*) AS n FROM compliance_audit').get() as { n: number }).n,
+    list: async (offset, limit) => (q(`${AUDIT_SELECT} ORDER BY id DESC LIMIT ? OFFSET ?`).all(limit, offset) as AuditRow[]).map(auditFromRow),
+    each: async (range, visit) => {
       const rows = q(`${AUDIT_SELECT} WHERE at >= ? AND at <= ? ORDER BY id`).iterate(
         range.from ?? 0,
         range.to ?? Number.MAX_SAFE_INTEGER,

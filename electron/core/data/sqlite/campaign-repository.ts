@@ -48,10 +48,10 @@ export function campaignRepository(q: Prepare): CampaignRepository {
   }
 
   return {
-    list: (now) => listCampaigns(now),
-    get: (id) => getCampaign(id),
-    save: (c) => saveCampaign(c),
-    countries: () =>
+    list: async (now) => listCampaigns(now),
+    get: async (id) => getCampaign(id),
+    save: async (c) => saveCampaign(c),
+    countries: async () =>
       (q(`SELECT DISTINCT json_extract(config, '$.defaultCountry') AS c FROM campaigns`).all() as Array<{ c: unknown }>)
         .map((r) => r.c)
         .filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)),

@@ -5,17 +5,17 @@ import type { Prepare } from './statements.js';
 
 export function dncRepository(db: Db, q: Prepare): DncRepository {
   return {
-    has: (e164) => q('SELECT 1 FROM dnc WHERE e164 = ?').get(e164) !== undefined,
-    add: (e164, source, at) => {
+    has: async (e164) => q('SELECT 1 FROM dnc WHERE e164 = ?').get(e164) !== undefined,
+    add: async (e164, source, at) => {
       q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING').run(e164, source, at);
     },
-    addMany: (e164s, source, at) =>
+    addMany: async (e164s, source, at) =>
       db.transaction(() => {
         const add = q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
         let added = 0;
         for (const e of e164s) added += add.run(e, source, at).changes;
         return added;
       })(),
-    count: () => (q('SELECT COUNT(*) AS n FROM dnc').get() as { n: number }).n,
+    count: async () => (q('SELECT COUNT(*) AS n FROM dnc').get() as { n: number }).n,
   };
 }

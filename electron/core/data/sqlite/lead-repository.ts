@@ -448,16 +448,16 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
   }
 
   return {
-    list: (query) => listLeads(query),
-    get: (id) => getLead(id),
-    update: (id, changes, now) => updateLead(id, changes, now),
-    create: (campaignId, lead, now) => createLead(campaignId, lead, now),
-    findByPhone: (e164) => findByPhone(e164),
-    next: (campaignId, now, exclude) => nextLead(campaignId, now, exclude ?? []),
-    history: (leadId, limit) => history(leadId, limit ?? 200),
-    callbacks: (leadId) => callbacks(leadId),
-    importBatch: (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),
-    importRows: (campaignId, rows, mode, now, source) => importRows(campaignId, rows, mode, now, source),
+    list: async (query) => listLeads(query),
+    get: async (id) => getLead(id),
+    update: async (id, changes, now) => updateLead(id, changes, now),
+    create: async (campaignId, lead, now) => createLead(campaignId, lead, now),
+    findByPhone: async (e164) => findByPhone(e164),
+    next: async (campaignId, now, exclude) => nextLead(campaignId, now, exclude ?? []),
+    history: async (leadId, limit) => history(leadId, limit ?? 200),
+    callbacks: async (leadId) => callbacks(leadId),
+    importBatch: async (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),
+    importRows: async (campaignId, rows, mode, now, source) => importRows(campaignId, rows, mode, now, source),
   };
 }
 

@@ -130,8 +130,8 @@ export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
   }
 
   return {
-    phones: (campaignId, ids) => scrubPhones(campaignId, ids),
-    split: (campaignId, parts) => {
+    phones: async (campaignId, ids) => scrubPhones(campaignId, ids),
+    split: async (campaignId, parts) => {
       // Index-only (campaign_id, then rowid): a count and one OFFSET probe per boundary.
       const n = q('SELECT COUNT(*) FROM lead_phones WHERE campaign_id = ?').pluck().get(campaignId) as number;
       if (n === 0) return [];
@@ -142,7 +142,7 @@ export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
       bounds.push(Number.MAX_SAFE_INTEGER);
       return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1]! }));
     },
-    mark: (verdicts) =>
+    mark: async (verdicts) =>
       db.transaction(() => {
         const set = q('UPDATE lead_phones SET blocked = ? WHERE id = ? AND blocked IS NOT ?');
         for (const v of verdicts) set.run(v.blocked, v.phoneId, v.blocked);

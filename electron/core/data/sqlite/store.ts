@@ -4,9 +4,20 @@
  * reads and records dispositions; synchronous=FULL makes a returned commit survive a crash.
  * Nothing SQLite-specific leaves this folder: callers see only the repository interfaces. Each
  * repository (one file each) works on the connection opened here and shares its statement cache.
+ * Every repository method is `async` only so that its answer is a promise like any store's: its
+ * body stays one synchronous call or transaction, so nothing interleaves inside it.
  */
 import Database, { type Database as Db } from 'better-sqlite3';
-import type { ActivityRepository, AuditRepository, CampaignRepository, DncRepository, LeadRepository, ScrubRepository, Store } from '../repositories.js';
+import type {
+  ActivityRepository,
+  AuditRepository,
+  CampaignRepository,
+  DncRepository,
+  LeadRepository,
+  ScrubRepository,
+  Store,
+  StoreLocation,
+} from '../repositories.js';
 import { activityRepository } from './activity-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { campaignRepository } from './campaign-repository.js';
@@ -38,7 +49,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): St
       db.pragma('synchronous = FULL');
       migrate(db);
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, { kind: 'sqlite', path });
   } catch (err) {
     db.close();
     throw err;
@@ -54,7 +65,10 @@ class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly scrub: ScrubRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    readonly location: StoreLocation,
+  ) {
     this.statements = statementCache(db);
     const { q } = this.statements;
     this.campaigns = campaignRepository(q);
@@ -70,7 +84,7 @@ class SqliteStore implements Store {
     await this.db.backup(path);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (!this.db.open) return;
     this.statements.clear();
     this.db.close();

@@ -44,15 +44,11 @@ export const crmEndpointSchema = z.object({
 });
 export type CrmEndpoint = z.infer<typeof crmEndpointSchema>;
 
-/** One event as the CRM receives it (the JSON body). */
-export interface CrmEventBody {
-  /** The same as the `webhook-id` header: the CRM drops an id it has already seen. */
-  id: string;
-  type: CrmEventType;
-  /** When the change happened (ISO 8601, UTC). */
-  timestamp: string;
-  data: Record<string, unknown>;
-}
+/*
+ * One event as the CRM receives it (the JSON body): `{ id, type, timestamp, data }`, where `id`
+ * equals the `webhook-id` header (a CRM drops an id it has already seen) and `timestamp` is when
+ * the change happened (ISO 8601, UTC).
+ */
 
 /** An outbox entry as the dead-letter view shows it. */
 export interface CrmDeliveryView {

@@ -9,10 +9,13 @@ import { connect } from '../../../electron/core/data/postgres/connection.js';
 import { TeamDatabaseError } from '../../../electron/core/data/postgres/errors.js';
 import { migratePostgres, pgLatestVersion, pgMigrations, TeamDatabaseTooNewError, type PgMigration } from '../../../electron/core/data/postgres/migrations.js';
 import { openPostgresStore } from '../../../electron/core/data/postgres/store.js';
-import type { AuditRecord, Store } from '../../../electron/core/data/repositories.js';
+import type { AuditRecord, ImportRow, NewLead, Store } from '../../../electron/core/data/repositories.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError } from '../../../electron/core/data/sqlite/migrations.js';
+import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
+import type { DuplicateMode } from '../../../shared/import.js';
 import type { TeamDatabase } from '../../../shared/team.js';
 import { startPostgres, testCertificates, type PostgresServer } from '../../support/postgres.js';
+import { mulberry32 } from '../../support/prng.js';
 import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
 
 const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
@@ -234,6 +237,102 @@ describe('several apps at once', () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).activity.recordDisposition(d(NOW + i))));
     expect((await a.leads.history(lead.id, 1000)).filter((e) => e.kind === 'disposition')).toHaveLength(40);
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('the same answers as the embedded store', () => {
+  it('to a seeded mix of imports, edits and dispositions on overlapping numbers', async () => {
+    const seed = Number(process.env.CONTRACT_SEED ?? 20250602);
+    const random = mulberry32(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    const numbers = Array.from({ length: 80 }, (_, i) => `+1415555${String(1000 + i)}`);
+    const text = ['', '', 'Anna', 'Bob', 'anna', 'Łucja', "O'Brien", '50%_off'];
+    const row = (): NewLead =>
+      newLead({
+        firstName: pick(text),
+        lastName: pick(text),
+        company: pick(['', 'Acme', 'ACME', 'Other']),
+        email: pick(['', 'a@example.com', 'A@example.com']),
+        timeZone: pick([null, 'Europe/Warsaw', 'America/Chicago']),
+        consentAt: pick([null, '2025-01-01', '2024-06-30']),
+        score: pick([0, 0, 10, 500]),
+        priority: pick([0, 1, 5]),
+        customFields: Object.fromEntries(Array.from({ length: Math.floor(random() * 3) }, () => [pick(['tier', 'note', 'size']), pick(['', 'gold', 'x'])])),
+        phones: Array.from({ length: 1 + Math.floor(random() * 3) }, () => phone(pick(numbers), pick([null, 'mobile']))),
+      });
+
+    const { store: pg } = await freshStore();
+    const lite = openSqliteStore(':memory:');
+    const both = async <T>(f: (s: Store) => Promise<T>): Promise<T> => {
+      const [a, b] = await Promise.allSettled([f(lite), f(pg)]);
+      expect(b.status).toBe(a.status);
+      if (a.status === 'rejected') throw a.reason;
+      expect((b as PromiseFulfilledResult<T>).value).toEqual(a.value);
+      return a.value;
+    };
+    const campaigns = [await both((s) => s.campaigns.save(campaignInput('One'))), await both((s) => s.campaigns.save(campaignInput('Two')))].map((c) => c.id);
+    let now = NOW;
+    for (let step = 0; step < 60; step++) {
+      now += 1000;
+      const campaignId = pick(campaigns);
+      const r = random();
+      if (r < 0.45) {
+        const rows: ImportRow[] = Array.from({ length: 1 + Math.floor(random() * 30) }, (_, i) => ({ row: i + 1, lead: row() }));
+        const mode = pick<DuplicateMode>(['merge', 'skip', 'replace']);
+        await both((s) => s.leads.importRows(campaignId, rows, mode, now, 'seeded.csv'));
+      } else if (r < 0.65) {
+        const leads = Array.from({ length: 1 + Math.floor(random() * 20) }, row);
+        const mode = pick(['merge', 'skip'] as const);
+        await both((s) => s.leads.importBatch(campaignId, leads, mode, now));
+      } else {
+        const { rows } = await both((s) => s.leads.list({ campaignId, offset: 0, limit: 500 }));
+        if (rows.length === 0) continue;
+        const id = pick(rows).id;
+        const lead = (await both((s) => s.leads.get(id)))!;
+        if (r < 0.75) {
+          const changes = { firstName: pick(text), phones: [...lead.phones.slice(0, 1), phone(pick(numbers))] };
+          await both((s) => s.leads.update(lead.id, changes, now));
+        } else if (r < 0.85) {
+          await both((s) => s.activity.recordAttempt(lead.id, now));
+        } else {
+          const effect = pick(['retry', 'bad-number', 'dnc', 'callback', 'closed', 'none'] as const);
+          const d = {
+            leadId: lead.id,
+            callId: null,
+            code: effect,
+            label: effect,
+            effect,
+            success: effect === 'closed',
+            note: '',
+            at: now,
+            phone: lead.phones.length && random() < 0.7 ? pick(lead.phones).e164 : null,
+            retryAt: now + 60_000,
+            callback: { dueAt: now + 120_000, timeZone: 'UTC' },
+            maxAttempts: 2,
+          };
+          await both((s) => s.activity.recordDisposition(d));
+        }
+      }
+    }
+    for (const campaignId of campaigns) {
+      const { rows } = await both((s) => s.leads.list({ campaignId, offset: 0, limit: 10_000 }));
+      for (const { id } of rows) {
+        await both((s) => s.leads.get(id));
+        await both((s) => s.leads.history(id, 1000));
+        await both((s) => s.leads.callbacks(id));
+      }
+      for (const search of ['anna', 'ACME', '%', '_', '4155551', 'ł']) await both((s) => s.leads.list({ campaignId, offset: 0, limit: 10_000, search }));
+      const order: number[] = [];
+      for (let l = await both((s) => s.leads.next(campaignId, now)); l; l = await both((s) => s.leads.next(campaignId, now, order))) order.push(l.id);
+      // Phone ids are the stores' own (SQLite reuses the highest after a delete); their order is the contract.
+      const [a, b] = [await lite.scrub.phones(campaignId), await pg.scrub.phones(campaignId)];
+      for (const p of [a, b]) expect([...p.phoneId]).toEqual([...p.phoneId].sort((x, y) => x - y));
+      expect({ ...b, phoneId: null }).toEqual({ ...a, phoneId: null });
+    }
+    await both((s) => s.campaigns.list(now));
+    await both((s) => s.dnc.count());
+    await both((s) => s.activity.stats(NOW, now + 1, 'd'));
+    await Promise.all([pg.close(), lite.close()]);
   });
 });
 

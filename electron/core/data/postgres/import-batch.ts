@@ -2,7 +2,7 @@
  * One import batch, written in as few statements as its semantics allow (each statement is a
  * round trip to the server, and a batch is thousands of rows): the numbers of the whole batch
  * that the campaign has are looked up at once, the leads that have them read (and locked) at once,
- * new leads are queued and written together, and a merge is one statement. The batch keeps what
+ * new leads in a run of rows are queued and written together, and a merge is one statement. The batch keeps what
  * it wrote in view, so a row sees the rows before it exactly as the embedded store's row-by-row
  * writes do: a number is the lead's that had it first.
  */
@@ -101,6 +101,9 @@ export class ImportBatch {
    * history entry.
    */
   async merge(before: Lead, sets: string[], values: unknown[], phones: NewLead['phones'], note: string): Promise<void> {
+    // The queued leads first: numbers are then added in the rows' order, as row-by-row writes add
+    // them (which lead has a number first decides later imports).
+    await this.flush();
     const add = distinctPhones(phones, before.phones);
     const all = [before.id, this.now, ...values];
     const p = (v: unknown) => `$${all.push(v)}`;

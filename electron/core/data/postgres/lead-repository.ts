@@ -117,6 +117,7 @@ export function leadRepository(db: Db): LeadRepository {
       `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label, bad)
        SELECT $1, $2, x.ord - 1, x.e164, x.raw, x.label, x.bad
          FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[]) WITH ORDINALITY AS x(e164, raw, label, bad, ord)
+        ORDER BY x.ord
        ON CONFLICT (lead_id, e164) DO NOTHING`,
       [
         before.id,

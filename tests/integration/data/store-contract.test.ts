@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
 import type { DispositionRecord, Store } from '../../../electron/core/data/repositories.js';
-import { campaignInput, newLead, phone } from './store-fixtures.js';
+import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
 
 const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
 const MIN = 60_000;

@@ -83,6 +83,8 @@ export function explain(error: unknown, at: Endpoint): unknown {
     case '3D000':
       return make('no-database', `The team database ${at.database} does not exist on ${where}.`);
     case '57014':
+      if (!/statement timeout/i.test(message))
+        return make('timeout', `The team database cancelled the statement (${message}); nothing of that step was saved. Try again.`);
       return make(
         'timeout',
         `The team database took longer than ${at.statementTimeoutMs} ms to answer, so Ringside stopped waiting; nothing of that step was saved. Try again, or ask IT to look at the database's load.`,

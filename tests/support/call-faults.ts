@@ -1,0 +1,466 @@
+/**
+ * Faults in the middle of a call, with real audio: the agent app (browser-mode core + the e2e
+ * renderer build in Chromium) on a call with a customer phone (its own Chromium) through a real
+ * Kamailio, while the SIP server is SIGKILLed and restarted, the agent's link is black-holed,
+ * the loopback link goes down and up, or the window is reloaded. Each scenario measures what an
+ * agent would notice: how long after the fault the line is registered again, whether audio kept
+ * flowing both ways (RTP counted at both ends by getStats, in short windows, the whole time) or
+ * how long it took to come back, and what the ICE-restart re-INVITE did. Used by the short test
+ * (tests/e2e/call-faults.test.ts, in `npm test`) and the long run (`npm run test:faults`).
+ *
+ * Browser mode has no wake event (the Electron shell's powerMonitor `resume` is what calls
+ * `core.reconnect()`, and the page has no hook for it), so after a black hole the short
+ * keep-alive ping is what notices the dead link.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import type { CallSessionView } from '../../shared/call-session.js';
+import type { RegistrationView } from '../../shared/registration-state.js';
+import { startAgentApp, type AgentApp } from './agent-app.js';
+import { CAMPAIGN_JSON, ONE_LEAD_CSV, agentSessions, customerState, flow, importCampaignJson, importLeadsCsv, openAgent, pickCampaign, pressHotkey, ringing, until } from './agent-ui.js';
+import { startBlackholeProxy, type BlackholeProxy } from './blackhole-proxy.js';
+import { launchChromium } from './chromium.js';
+import { openCustomer, type CustomerHandle } from './customer-page.js';
+import type { CustomerPhone } from './customer-phone/phone.js';
+import type { KamailioServer } from './kamailio.js';
+
+const run = promisify(execFile);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** RTP packets a side must receive in one measuring window for its direction to count as audio (Opus sends 50 a second). */
+export const WINDOW_MS = 250;
+export const MIN_PACKETS = 5;
+
+export interface CallFaultFigure {
+  scenario: string;
+  /** The line went down (the window was told `connected: false`). */
+  lineLost: boolean;
+  /** From the fault's end to registered on a working socket, ms; 0 when the line stayed up; null when it never came back. */
+  registeredMs: number | null;
+  /** Audio both ways in every measuring window from the fault's start to the end of the measurement. */
+  audioHeld: boolean;
+  /** Windows without audio both ways during and after the fault. */
+  silentWindows: number;
+  /** From the fault's end to audio both ways for good, ms (0 when it held); null when it did not come back. */
+  audioBackMs: number | null;
+  /** What the ICE-restart re-INVITE did. */
+  iceRestart: 'succeeded' | 'failed' | 'not sent';
+  /** Why it failed, in the words the window was told. */
+  iceRestartWhy: string | null;
+  /** The call as the window shows it after the fault (its state pill). */
+  callShown: string;
+  /** The call as the window shows it once the agent hung up (its outcome line). */
+  hungUp: string;
+  /** The customer's phone got the agent's BYE. */
+  customerBye: boolean;
+}
+
+/** One fault figure in the style of the idle ones (tests/support/server-faults.ts formatFigure). */
+export function formatCallFigure(f: CallFaultFigure, goalMs: number): string {
+  const line = !f.lineLost
+    ? 'line stayed registered'
+    : f.registeredMs === null
+      ? 'NOT registered again'
+      : `registered ${f.registeredMs} ms after (goal ≤ ${goalMs} ms)`;
+  const audio = f.audioHeld
+    ? 'two-way audio held throughout'
+    : f.audioBackMs === null
+      ? `two-way audio NOT back (${f.silentWindows} silent ${WINDOW_MS} ms windows)`
+      : `two-way audio back ${f.audioBackMs} ms after (${f.silentWindows} silent ${WINDOW_MS} ms windows)`;
+  const ice = f.iceRestart === 'failed' ? `ICE restart failed (${f.iceRestartWhy})` : `ICE restart ${f.iceRestart}`;
+  return `${f.scenario}: ${line}, ${audio}, ${ice}, call shown “${f.callShown}”; hung up: “${f.hungUp}”, customer got the BYE ${f.customerBye ? 'yes' : 'no'}`;
+}
+
+/** An event the agent's window got from the core, with when the test saw it. */
+export interface SeenEvent {
+  at: number;
+  channel: string;
+  payload: unknown;
+}
+
+export interface AgentRig {
+  app: AgentApp;
+  browser: Browser;
+  page: Page;
+  /** Every event frame the page got, over every socket it opened (a reload opens a new one). */
+  events: SeenEvent[];
+  /** The page's sockets to the core that closed, and when. */
+  socketsClosed: number[];
+  close(): Promise<void>;
+}
+
+/** The agent app on `server` (Kamailio or a proxy in front of it), its page open, registered and available. */
+export async function openAgentRig(sip: KamailioServer, opts: { server?: string; keepAliveSec?: number } = {}): Promise<AgentRig> {
+  const app = await startAgentApp({
+    wsUrl: opts.server ?? sip.wsUrl,
+    domain: sip.domain,
+    user: 'agent1',
+    password: sip.users.agent1,
+    ...(opts.keepAliveSec !== undefined ? { extra: { keepAliveSec: opts.keepAliveSec } } : {}),
+  });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const events: SeenEvent[] = [];
+  const socketsClosed: number[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => {
+      try {
+        const frame = JSON.parse(String(f.payload)) as { kind?: string; channel?: string; payload?: unknown };
+        if (frame.kind === 'event' && frame.channel) events.push({ at: Date.now(), channel: frame.channel, payload: frame.payload });
+      } catch {
+        /* not one of the contract's frames */
+      }
+    });
+    ws.on('close', () => socketsClosed.push(Date.now()));
+  });
+  try {
+    await openAgent(page, app.url);
+  } catch (error) {
+    await browser.close();
+    await app.stop();
+    throw new Error(`${String(error)}\nagent app output:\n${app.output().slice(-3000)}`);
+  }
+  return {
+    app,
+    browser,
+    page,
+    events,
+    socketsClosed,
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await app.stop();
+    },
+  };
+}
+
+const registrations = (rig: AgentRig, since: number): Array<{ at: number; r: RegistrationView }> =>
+  rig.events.filter((e) => e.at >= since && e.channel === 'registration:changed').map((e) => ({ at: e.at, r: e.payload as RegistrationView }));
+
+const callEvents = (rig: AgentRig, since: number): Array<{ at: number; c: CallSessionView }> =>
+  rig.events.filter((e) => e.at >= since && e.channel === 'call:state-changed').map((e) => ({ at: e.at, c: e.payload as CallSessionView }));
+
+/** The agent dials the customer from the dial box; the customer answers; returns the call's media session once audio flows both ways. */
+export async function callCustomer(rig: AgentRig, customer: CustomerHandle, target: string): Promise<string> {
+  const rang = ringing(customer);
+  await rig.page.getByLabel('Number or SIP address').fill(target);
+  await rig.page.getByRole('button', { name: /^Call$/ }).click();
+  await rang;
+  await until('customer answers', () => customerState(customer), (s) => s === 'established', 10_000);
+  const [id] = await until('one media session', () => agentSessions(rig.page), (s) => s.length === 1);
+  await until('audio both ways', () => flow(rig.page, id, customer, 500), (f) => twoWay(f, 2 * MIN_PACKETS), 10_000);
+  return id;
+}
+
+/** The call's state pill and, once ended, its outcome line, as the call panel shows them. */
+export async function callShown(page: Page): Promise<string> {
+  const panel = page.locator('section.call-panel').first();
+  if ((await panel.count()) === 0) return 'no call shown';
+  const pill = (await panel.locator('.cp-state').innerText().catch(() => '')).trim();
+  const outcome = await panel.locator('.cp-outcome').innerText({ timeout: 500 }).catch(() => '');
+  return outcome ? `${pill}: ${outcome.trim()}` : pill;
+}
+
+const twoWay = (f: number[], min = MIN_PACKETS): boolean => f[1] >= min && f[3] >= min;
+
+interface Window {
+  start: number;
+  end: number;
+  flow: number[];
+}
+
+/**
+ * Counts RTP at both ends in back-to-back windows until stopped. A window whose reading fails
+ * (a page busy or gone) counts as silent.
+ */
+export function watchAudio(page: Page, sessionId: string, customer: CustomerHandle): { stop(): Promise<Window[]> } {
+  const windows: Window[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const start = Date.now();
+      const f = await flow(page, sessionId, customer, WINDOW_MS).catch(() => [0, 0, 0, 0]);
+      windows.push({ start, end: Date.now(), flow: f });
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return windows;
+    },
+  };
+}
+
+/** Audio figures from the windows after `faultStart`, against the fault's end. */
+export function audioFigures(windows: Window[], faultStart: number, faultEnd: number): Pick<CallFaultFigure, 'audioHeld' | 'silentWindows' | 'audioBackMs'> {
+  const after = windows.filter((w) => w.end > faultStart);
+  const silent = after.filter((w) => !twoWay(w.flow));
+  const last = after.at(-1);
+  if (silent.length === 0) return { audioHeld: true, silentWindows: 0, audioBackMs: 0 };
+  const lastSilent = silent.at(-1) as Window;
+  // Still silent at the end of the measurement: not back.
+  if (!last || lastSilent === last) return { audioHeld: false, silentWindows: silent.length, audioBackMs: null };
+  return { audioHeld: false, silentWindows: silent.length, audioBackMs: Math.max(0, lastSilent.end - faultEnd) };
+}
+
+/** Registration figures: did the line drop after `faultStart`, and when was it registered on a working socket after `faultEnd`. */
+export function registrationFigures(rig: AgentRig, faultStart: number, faultEnd: number): Pick<CallFaultFigure, 'lineLost' | 'registeredMs'> {
+  const seen = registrations(rig, faultStart);
+  const lostAt = seen.find((e) => !e.r.connected || e.r.state !== 'registered');
+  if (!lostAt) return { lineLost: false, registeredMs: 0 };
+  const back = seen.find((e) => e.at >= lostAt.at && e.r.state === 'registered' && e.r.connected);
+  return { lineLost: true, registeredMs: back ? Math.max(0, back.at - faultEnd) : null };
+}
+
+async function waitRegistered(rig: AgentRig, since: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const seen = registrations(rig, since);
+    const lost = seen.findIndex((e) => !e.r.connected || e.r.state !== 'registered');
+    if (lost >= 0 && seen.slice(lost).some((e) => e.r.state === 'registered' && e.r.connected)) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
+/** When the customer's phone got re-INVITEs (its page's clock: the same machine's). */
+const reinvitesAt = (customer: CustomerHandle): Promise<number[]> =>
+  customer.eval((p) =>
+    p
+      .events()
+      .filter((e) => e.type === 'reinvite-received')
+      .map((e) => e.t),
+  );
+
+/** The customer's phone gathered candidates after `since`: it restarted ICE. */
+const regathered = (customer: CustomerHandle, since: number): Promise<boolean> =>
+  customer.page.evaluate((t) => (window as unknown as { phone: CustomerPhone }).phone.events().some((e) => e.type === 'local-candidate' && e.t >= t), since);
+
+/**
+ * What the ICE-restart re-INVITE did after `since`: failed (the window was told the call could
+ * not renegotiate its audio), succeeded (the customer got it, gathered new candidates, and the
+ * agent's core then reported the call renegotiated: a change with no detail left) or not sent.
+ */
+async function iceRestartOutcome(rig: AgentRig, customer: CustomerHandle, since: number, timeoutMs: number): Promise<Pick<CallFaultFigure, 'iceRestart' | 'iceRestartWhy'>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const failed = callEvents(rig, since).find((e) => /could not renegotiate/.test(e.c.detail ?? ''));
+    if (failed) return { iceRestart: 'failed', iceRestartWhy: /\(([^)]*)\)/.exec(failed.c.detail ?? '')?.[1] ?? failed.c.detail };
+    const got = (await reinvitesAt(customer).catch(() => [])).find((t) => t >= since);
+    if (got !== undefined && callEvents(rig, got).some((e) => e.c.detail === null) && (await regathered(customer, got))) {
+      return { iceRestart: 'succeeded', iceRestartWhy: null };
+    }
+    await sleep(100);
+  }
+  return { iceRestart: 'not sent', iceRestartWhy: null };
+}
+
+/** A call the agent placed to the customer, with audio both ways. */
+export interface LiveCall {
+  rig: AgentRig;
+  customer: CustomerHandle;
+  sessionId: string;
+}
+
+/** The agent (on an open rig) dials `user` (a customer phone answering at once); resolves once audio flows both ways. */
+export async function liveCall(sip: KamailioServer, rig: AgentRig, customer: CustomerHandle, user = 'customer1'): Promise<LiveCall> {
+  return { rig, customer, sessionId: await callCustomer(rig, customer, `sip:${user}@${sip.domain}`) };
+}
+
+/**
+ * Runs one network fault on a live call and measures it: `fault` returns when the fault is over
+ * (the time its end is measured from). Then looks `dropWaitMs` for the line to drop (a ping may
+ * notice a dead link only later), waits for it to be registered again and for the ICE restart,
+ * and measures audio for `settleMs` more. Ends with the agent hanging up.
+ */
+async function measure(
+  scenario: string,
+  call: LiveCall,
+  fault: () => Promise<void>,
+  opts: { dropWaitMs?: number; settleMs?: number } = {},
+): Promise<CallFaultFigure> {
+  const { rig, customer } = call;
+  const audio = watchAudio(rig.page, call.sessionId, customer);
+  await sleep(4 * WINDOW_MS);
+  const faultStart = Date.now();
+  let figure: CallFaultFigure;
+  try {
+    await fault();
+    const faultEnd = Date.now();
+    const dropDeadline = Date.now() + (opts.dropWaitMs ?? 1000);
+    while (Date.now() < dropDeadline && !registrations(rig, faultStart).some((e) => !e.r.connected)) await sleep(50);
+    const lost = registrations(rig, faultStart).some((e) => !e.r.connected);
+    if (lost) await waitRegistered(rig, faultStart, 20_000);
+    const ice: Pick<CallFaultFigure, 'iceRestart' | 'iceRestartWhy'> = lost ? await iceRestartOutcome(rig, customer, faultStart, 15_000) : { iceRestart: 'not sent', iceRestartWhy: null };
+    await sleep(opts.settleMs ?? 3000);
+    figure = {
+      scenario,
+      ...registrationFigures(rig, faultStart, faultEnd),
+      ...audioFigures(await audio.stop(), faultStart, faultEnd),
+      ...ice,
+      callShown: await callShown(rig.page),
+      hungUp: '',
+      customerBye: false,
+    };
+  } finally {
+    await audio.stop();
+  }
+  return { ...figure, ...(await hangUp(call)) };
+}
+
+/** The agent hangs up: what the ended call reads as, and whether the customer's phone got the BYE. */
+export async function hangUp(call: LiveCall): Promise<{ hungUp: string; customerBye: boolean }> {
+  const { page } = call.rig;
+  await page.getByRole('button', { name: /^Hang up$/ }).click();
+  await page.locator('section.call-panel.state-ended').waitFor({ timeout: 10_000 });
+  const bye = await until('customer hung up on', () => call.customer.eval((p) => p.state().byeReceived), Boolean, 3000).catch(() => false);
+  await until('no media session left', () => agentSessions(page), (s) => s.length === 0);
+  return { hungUp: await callShown(page), customerBye: bye };
+}
+
+/** Kamailio SIGKILLed mid-call (every process of it), down `outageMs`, started again on the same port. */
+export function kamailioKilledMidCall(sip: KamailioServer, call: LiveCall, outageMs: number): Promise<CallFaultFigure> {
+  return measure(`Kamailio SIGKILLed mid-call, down ${outageMs / 1000} s, restarted`, call, async () => {
+    const pid = sip.pid();
+    if (pid) process.kill(-pid, 'SIGKILL');
+    await sip.stop();
+    await sleep(outageMs);
+    await sip.start();
+  });
+}
+
+/**
+ * The agent's link black-holed mid-call (as after a sleep): the sockets stay open and nothing
+ * passes. The call's agent app must run through `proxy` with a short keep-alive.
+ */
+export function blackholedMidCall(call: LiveCall, proxy: BlackholeProxy, keepAliveSec: number): Promise<CallFaultFigure> {
+  // No wake to wait for: the fault "ends" at once and the keep-alive has to notice.
+  return measure(`agent's link black-holed mid-call (sleep), noticed by the ${keepAliveSec} s keep-alive`, call, async () => proxy.blackhole(), {
+    dropWaitMs: 2 * keepAliveSec * 1000 + 3000,
+  });
+}
+
+/** `ip link set lo down`, `downMs`, `ip link set lo up` inside the network namespace, mid-call. */
+export function loopbackDownMidCall(call: LiveCall, downMs: number): Promise<CallFaultFigure> {
+  if (process.env.RINGSIDE_NETNS !== '1') throw new Error('the loopback fault needs the private network namespace (tests/tools/netns.sh)');
+  return measure(
+    `loopback link down ${downMs / 1000} s mid-call`,
+    call,
+    async () => {
+      await run('ip', ['link', 'set', 'lo', 'down']);
+      try {
+        await sleep(downMs);
+      } finally {
+        await run('ip', ['link', 'set', 'lo', 'up']);
+      }
+    },
+    // A keep-alive ping caught in the outage is answered once TCP retransmits it, or times out after 5 s.
+    { dropWaitMs: 5000 },
+  );
+}
+
+export { startBlackholeProxy };
+
+/** What the agent sees after the window holding the call's audio was reloaded mid-call. */
+export interface ReloadFigure {
+  scenario: string;
+  /** From the reload to the call shown as ended (in the reloaded window), ms. */
+  endedShownMs: number;
+  /** What the ended call reads as. */
+  callShown: string;
+  /** The customer's phone got a BYE, and how long after the reload. */
+  customerBye: boolean;
+  customerByeMs: number | null;
+  /** The disposition prompt is up (the lead's outcome is not lost)... */
+  dispositionPrompt: boolean;
+  /** ...and the disposition chosen there is saved. */
+  dispositionSaved: boolean;
+  /** From the reload to registered and shown as such in the reloaded window, ms. */
+  registeredMs: number;
+}
+
+export function formatReloadFigure(f: ReloadFigure): string {
+  return (
+    `${f.scenario}: shown ended ${f.endedShownMs} ms after (“${f.callShown}”), ` +
+    `customer got the BYE ${f.customerBye ? `${f.customerByeMs} ms after` : 'NEVER'}, ` +
+    `disposition prompt ${f.dispositionPrompt ? 'yes' : 'NO'}, saved ${f.dispositionSaved ? 'yes' : 'NO'}, registered in the reloaded window ${f.registeredMs} ms after`
+  );
+}
+
+/**
+ * A lead call (campaign and one lead imported through the UI, "Call now" from the preview) to
+ * the customer phone of that lead, with audio both ways; then the page is reloaded. On `on` (an
+ * agent whose app has not imported the campaign yet), or on a fresh agent app.
+ */
+export async function reloadMidCall(sip: KamailioServer, on?: AgentRig): Promise<ReloadFigure> {
+  const rig = on ?? (await openAgentRig(sip));
+  let celina: CustomerHandle | undefined;
+  try {
+    celina = await openCustomer(sip, '+48225550143', { autoAnswer: true, answerDelayMs: 300 });
+    const customer = celina;
+    const page = rig.page;
+    const campaign = (JSON.parse(readFileSync(CAMPAIGN_JSON, 'utf8')) as { campaign: { name: string } }).campaign.name;
+    await importCampaignJson(page, CAMPAIGN_JSON, campaign);
+    await pickCampaign(page, campaign);
+    await importLeadsCsv(page, ONE_LEAD_CSV, [['Celina', 'Zielińska', '22 555 01 43', 'Gdańsk', '3', '2026-03-02']]);
+    await page.getByRole('tab', { name: 'Lead list', exact: true }).click();
+    await page
+      .getByRole('table', { name: 'Leads' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'Celina Zielińska', exact: true }) })
+      .click();
+    const rang = ringing(customer);
+    await page.getByRole('group', { name: 'Preview' }).getByRole('button', { name: 'Call now', exact: true }).click();
+    await rang;
+    await until('customer answers', () => customerState(customer), (s) => s === 'established');
+    const [id] = await until('one media session', () => agentSessions(page), (s) => s.length === 1);
+    await until('audio both ways', () => flow(page, id, customer, 500), (f) => twoWay(f, 2 * MIN_PACKETS), 10_000);
+
+    const reloadAt = Date.now();
+    await page.reload();
+    const ended = page.locator('section.call-panel.state-ended').filter({ hasText: 'reloaded or closed' });
+    await ended.waitFor({ timeout: 15_000 });
+    const endedShownMs = Date.now() - reloadAt;
+    const bye = await until('customer hung up on', () => customer.eval((p) => p.state()), (s) => s.callState === 'terminated', 10_000).catch(() => null);
+    // When the customer's page logged the BYE (same clock: one machine).
+    const byeAt = (await customer.eval((p) => p.events().find((e) => e.type === 'bye-received')?.t ?? null)) ?? null;
+    const prompt = await page
+      .getByRole('status')
+      .filter({ hasText: 'Choose a disposition before the next call' })
+      .waitFor({ timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    await page
+      .getByText(/^Registered$/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    const registeredMs = Date.now() - reloadAt;
+    const shown = await callShown(page);
+    // The lead's outcome is not lost: the disposition the prompt asks for is saved.
+    let saved = false;
+    if (prompt) {
+      await pressHotkey(page, '2');
+      saved = await page
+        .locator('.main-tabs')
+        .getByRole('status')
+        .filter({ hasText: 'Saved: Appointment set' })
+        .waitFor({ timeout: 5000 })
+        .then(() => true)
+        .catch(() => false);
+    }
+    return {
+      scenario: 'agent window reloaded mid-call',
+      endedShownMs,
+      callShown: shown,
+      customerBye: bye?.byeReceived === true,
+      customerByeMs: byeAt !== null ? byeAt - reloadAt : null,
+      dispositionPrompt: prompt,
+      dispositionSaved: saved,
+      registeredMs,
+    };
+  } finally {
+    await Promise.allSettled([celina?.close(), on ? undefined : rig.close()]);
+  }
+}

@@ -89,7 +89,7 @@ export class ComplianceService {
   private importAbort: AbortController | null = null;
   /** Each NANP area code's registry (NANP spans several countries), for scrubs in this thread. */
   private readonly registryOfNpa = npaRegistryCache();
-  private readonly emitStatus: (status: Promise<ComplianceStatus>) => void;
+  private readonly emitStatus: (status: Promise<ComplianceStatus>) => Promise<void>;
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -144,7 +144,7 @@ export class ComplianceService {
     const result = await this.auditChain.verify(this.deps.store.audit);
     this.auditVerification = result;
     if (!result.ok) this.deps.log.warn(result.message);
-    this.changed();
+    await this.changed();
     return result;
   }
 
@@ -232,8 +232,9 @@ export class ComplianceService {
     return { ...status, auditEntries: await this.deps.store.audit.count() };
   }
 
-  private changed(): void {
-    this.emitStatus(this.status());
+  /** Tells the windows; the promise settles once they have been told. */
+  private changed(): Promise<void> {
+    return this.emitStatus(this.status());
   }
 
   private registryDir(): string | null {
@@ -314,7 +315,7 @@ export class ComplianceService {
       resumed: false,
     };
     drop(this.runImport(req.registry, mode, files, snapshotAt, registryDir, abort.signal), this.deps.log.warn, 'registry import');
-    this.changed();
+    await this.changed();
     return this.status();
   }
 
@@ -355,7 +356,7 @@ export class ComplianceService {
       const t = Date.now();
       if (t - lastEmit >= 200) {
         lastEmit = t;
-        this.changed();
+        drop(this.changed());
       }
     };
     const job: RegistryJob = { registry, mode, files: files.map((f) => ({ path: f.path, kind: f.kind })), snapshotAt, target, checkpointPath, workDir, resume };
@@ -364,7 +365,7 @@ export class ComplianceService {
         onProgress,
         onBuilding: (report) => {
           Object.assign(view, report, { phase: 'building' });
-          this.changed();
+          drop(this.changed());
         },
       });
       this.indexes.set(registry, RegistryIndex.fromFileImage(done.index, target));
@@ -381,7 +382,7 @@ export class ComplianceService {
       if (!cancelled) this.deps.log.warn('registry import failed', error);
     } finally {
       this.importAbort = null;
-      this.changed();
+      await this.changed();
     }
   }
 

@@ -14,6 +14,7 @@ import type { Store } from '../data/repositories.js';
 import type { Handlers, ChannelsOf } from '../ipc/router.js';
 import type { CoreEvents } from '../lib/core-events.js';
 import type { Emitter } from '../lib/emitter.js';
+import { drop } from '../lib/drop.js';
 import { inOrder } from '../lib/in-order.js';
 import type { Logger } from '../lib/logger.js';
 import type { SipClient } from '../sip/sip-client.js';
@@ -63,7 +64,7 @@ export class TeamSupervision {
   private presence: PresencePublisher | null = null;
   private boardService: BoardService | null = null;
   private facts: PresenceFacts = { stats: { calls: 0, connected: 0, talkSec: 0, successes: 0 }, campaign: null, callCampaigns: new Map() };
-  private readonly factsRead: (facts: Promise<PresenceFacts>) => void;
+  private readonly factsRead: (facts: Promise<PresenceFacts>) => Promise<void>;
 
   constructor(private readonly deps: TeamSupervisionDeps) {
     const { calls, log } = deps;
@@ -181,7 +182,7 @@ export class TeamSupervision {
 
   /** Something the board shows changed: its facts are read, then the publisher is told. */
   private changedForBoard(): void {
-    if (this.presence) this.factsRead(this.readFacts());
+    if (this.presence) drop(this.factsRead(this.readFacts()));
   }
 
   private async readFacts(): Promise<PresenceFacts> {

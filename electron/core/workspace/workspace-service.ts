@@ -80,8 +80,10 @@ export class WorkspaceService {
   private attempt: Promise<void> = Promise.resolve();
   /** An unknown caller becomes one lead, however many of their calls come in at once. */
   private readonly callers = new KeyedQueue<string>();
-  private readonly emitView: (view: Promise<WorkspaceView>) => void;
-  private readonly emitStats: (stats: Promise<AgentStats>) => void;
+  private readonly emitView: (view: Promise<WorkspaceView>) => Promise<void>;
+  private readonly emitStats: (stats: Promise<AgentStats>) => Promise<void>;
+  /** The last workspace event asked for: out once this settles. */
+  private told: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: WorkspaceDeps) {
     this.now = deps.now ?? Date.now;
@@ -134,14 +136,14 @@ export class WorkspaceService {
     this.skipped = [];
     this.setCurrent(null, null);
     await this.advance(campaign);
-    return this.view();
+    return this.answer();
   }
 
   async next(): Promise<WorkspaceView> {
     const campaign = await this.requireCampaign();
     this.requireIdle('take the next lead');
     await this.showNext(campaign);
-    return this.view();
+    return this.answer();
   }
 
   async openLead(leadId: number): Promise<WorkspaceView> {
@@ -152,10 +154,10 @@ export class WorkspaceService {
     this.requireIdle('open another lead');
     this.campaignId = campaign.id;
     this.preview(lead, campaign, false);
-    return this.view();
+    return this.answer();
   }
 
-  skip(): Promise<WorkspaceView> {
+  async skip(): Promise<WorkspaceView> {
     if (!this.current || this.current.stage !== 'preview') throw new RingsideError('illegal-state', 'Only a previewed lead can be skipped.');
     this.requireIdle('skip this lead');
     this.skipped.push(this.current.leadId);
@@ -225,7 +227,7 @@ export class WorkspaceService {
     // The next lead first (progressive: its INVITE leaves now); the figures can follow.
     await this.advance(campaign);
     if (!this.current) this.changed();
-    const result = this.view();
+    const result = this.answer();
     setImmediate(() => {
       drop(
         this.deps.store.leads.get(lead.id).then((updated) => {
@@ -298,20 +300,20 @@ export class WorkspaceService {
       if (this.agent.state !== 'on-call' && this.agent.state !== 'wrap-up') this.setAgent('paused', NOT_REGISTERED);
       this.notice = 'Not registered to the SIP server: you will become available as soon as registration succeeds.';
       this.changed();
-      return this.view();
+      return this.answer();
     }
     if (this.agent.state === 'on-call' || this.agent.state === 'wrap-up') {
       // Takes effect after this call's disposition.
       this.after = { state, reason: reason ?? null };
       this.notice = state === 'available' ? null : `You will be ${state === 'paused' ? `paused (${reason ?? 'break'})` : 'offline'} after this call.`;
       this.changed();
-      return this.view();
+      return this.answer();
     }
     this.after = { state, reason: reason ?? null };
     this.setAgent(state, state === 'paused' ? (reason ?? 'Break') : null);
     if (state === 'available') await this.advance(await this.campaignOrNull());
     else this.clearCountdown();
-    return this.view();
+    return this.answer();
   }
 
   /** Registration lost: pause automatically (progressive dialling stops); back when it returns. */
@@ -389,19 +391,21 @@ export class WorkspaceService {
 
     if (view.state !== 'ended') return;
     this.callNotes.delete(view.id);
+    const recorded = note.phone.then((phone) =>
+      this.deps.store.activity.recordCall({
+        callId: view.id,
+        leadId: note.leadId,
+        direction: note.direction,
+        phone,
+        startedAt: note.startedAt,
+        answeredAt: note.answeredAt,
+        endedAt: view.endedAt ?? this.now(),
+        outcome: view.outcome ?? 'failed',
+      }),
+    );
+    // Today's figures once the call is in them.
     drop(
-      note.phone.then((phone) =>
-        this.deps.store.activity.recordCall({
-          callId: view.id,
-          leadId: note.leadId,
-          direction: note.direction,
-          phone,
-          startedAt: note.startedAt,
-          answeredAt: note.answeredAt,
-          endedAt: view.endedAt ?? this.now(),
-          outcome: view.outcome ?? 'failed',
-        }),
-      ),
+      recorded.finally(() => this.statsChanged()),
       this.deps.log.warn,
       'record call',
     );
@@ -422,7 +426,6 @@ export class WorkspaceService {
     } else if (this.agent.state === 'on-call' && !this.deps.liveCalls().some((c) => c.id !== view.id && LIVE.has(c.state))) {
       this.setAgent(this.after.state, this.after.reason);
     }
-    this.statsChanged();
   }
 
   /** Nothing the agent must finish holds the screen: an incoming call may show its lead. */
@@ -615,12 +618,18 @@ export class WorkspaceService {
 
   /** Tells the windows (in the order of the changes) and the supervisors' board. */
   private changed(): void {
-    this.emitView(this.view());
+    this.told = this.emitView(this.view());
     this.deps.agentChanged?.();
   }
 
+  /** The view a request is answered with, once the events its changes caused are out (they come first). */
+  private async answer(): Promise<WorkspaceView> {
+    await this.told;
+    return this.view();
+  }
+
   private statsChanged(): void {
-    this.emitStats(this.stats());
+    drop(this.emitStats(this.stats()));
     this.deps.agentChanged?.();
   }
 

@@ -8,11 +8,14 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { UserAgent } from 'sip.js';
+import { CallManager } from '../../../electron/core/calls/call-manager';
 import { ComplianceService } from '../../../electron/core/compliance/compliance-service';
 import { DialPolicy, type DialAccount } from '../../../electron/core/compliance/dial-policy';
 import type { Store } from '../../../electron/core/data/repositories';
 import { defaultDialPlan, type DialPlan } from '../../../shared/dial-plan';
 import { mulberry32 } from '../../support/prng';
+import { slowStore, type SlowStoreOptions } from '../../support/slow-store';
 import { spell } from '../../support/spellings';
 import { tempStore } from '../../support/temp-store';
 import { campaignInput, newLead, phone } from '../data/store-fixtures';
@@ -34,9 +37,11 @@ const plan: DialPlan = {
   internalDomains: ['voice.example.com'],
 };
 
-async function rig(opts: { campaignCountry?: string; dispositionRequired?: boolean; team?: string[] } = {}) {
-  const { store } = tempStore();
-  open.push(store);
+async function rig(opts: { campaignCountry?: string; dispositionRequired?: boolean; team?: string[]; slow?: SlowStoreOptions } = {}) {
+  const { store: real } = tempStore();
+  open.push(real);
+  // The gate reads through this one; the test's own setup and checks go straight to the file.
+  const store = opts.slow ? slowStore(real, opts.slow) : real;
   // Surveys are exempt from the national registries and need no marketing consent: only the internal list and the hours decide.
   const us = await store.campaigns.save(campaignInput('US survey', { kind: 'survey', defaultCountry: 'US' }));
   const pl = await store.campaigns.save(campaignInput('PL survey', { kind: 'survey', defaultCountry: 'PL' }));
@@ -65,7 +70,7 @@ async function rig(opts: { campaignCountry?: string; dispositionRequired?: boole
     currentCampaignId: () => current.id,
     dispositionRequired: () => opts.dispositionRequired ?? false,
   });
-  return { store, compliance, policy, campaigns: { us, pl, gb } };
+  return { store: real, compliance, policy, campaigns: { us, pl, gb } };
 }
 
 /** A random valid number of one country (zones with calling hours open at NOW). */
@@ -251,5 +256,66 @@ describe('the dial policy reads every spelling of a number the way the PBX will'
       ['+12125550101', true],
       ['+12125550100', false],
     ]);
+  });
+});
+
+describe('the gate decides only on answers it has, and refuses when one does not come', () => {
+  it('on a store whose answers arrive late and out of order, a listed number is refused however it is written and whoever it is for', async () => {
+    const rand = mulberry32(7);
+    const r = await rig({ slow: { seed: 7, maxDelayMs: 4 } });
+    await r.compliance.addToInternalDnc(['+12125550123'], 'manual');
+    const lead = await r.store.leads.create(r.campaigns.us.id, newLead({ phones: [phone('+12125550123')], consentAt: '2026-01-02' }), NOW);
+    const ctx = { plan, domain: DOMAIN, countries: ['US', 'PL', 'GB'] };
+    const attempts = Array.from({ length: 60 }, (_, i) => ({ target: spell(rand, '+12125550123', ctx), leadId: i % 2 ? lead.id : null }));
+    // All at once: every decision waits for its own reads, whatever else comes back in between.
+    const permits = await Promise.all(attempts.map((a) => r.policy.decide({ ...a, path: 'preview' })));
+    permits.forEach((p, i) => expect(p.allowed, attempts[i]!.target).toBe(false));
+    const control = await r.policy.decide({ target: '+12125550199', path: 'manual', leadId: null });
+    expect(control.allowed).toBe(true);
+  });
+
+  // Each read as the attempt that needs it makes it: the lead's own (with a lead) or the lead found by the number (without).
+  it.each([
+    ['dnc', 'has', true],
+    ['dnc', 'has', false],
+    ['leads', 'get', true],
+    ['leads', 'findByPhone', false],
+    ['campaigns', 'get', true],
+    ['campaigns', 'countries', false],
+    ['audit', 'append', true],
+  ] as const)(
+    'a failed %s.%s refuses the dial (with a lead: %s): the decision rejects and no allowed record is written',
+    async (repository, method, withLead) => {
+      let failing = false;
+      const r = await rig({ slow: { maxDelayMs: 1, fail: (repo, m) => failing && repo === repository && m === method } });
+      const lead = await r.store.leads.create(r.campaigns.us.id, newLead({ phones: [phone('+12125550144')] }), NOW);
+      const attempt = { target: withLead ? '+12125550144' : 'sip:+12125550144@pbx.example.com', path: 'preview' as const, leadId: withLead ? lead.id : null };
+      // The same attempt is allowed while the store answers.
+      expect((await r.policy.decide(attempt)).allowed).toBe(true);
+      failing = true;
+      await expect(r.policy.decide(attempt)).rejects.toThrow(/connection to the database was lost/);
+      // The "why" card before a call reads the same (it writes no audit record).
+      if (repository !== 'audit') await expect(r.policy.preview(attempt)).rejects.toThrow(/connection to the database was lost/);
+      failing = false;
+      expect((await r.compliance.auditPage(0, 10)).rows.map((x) => [x.e164, x.allowed])).toEqual([['+12125550144', true]]);
+    },
+  );
+
+  it('the call manager places nothing while the gate is deciding, and nothing when it cannot decide', async () => {
+    const r = await rig({ slow: { maxDelayMs: 2, fail: (repo, m) => repo === 'dnc' && m === 'has' } });
+    const changes: unknown[] = [];
+    // A user agent that must never be reached: any INVITE would touch it.
+    const ua = new Proxy({}, { get: () => expect.unreachable('an INVITE was started') }) as UserAgent;
+    const calls = new CallManager({
+      line: () => ({ ua, isRegistered: true, aor: `sip:agent1@${DOMAIN}` }),
+      gate: (target, context) => r.policy.decide({ target, path: context.path ?? 'manual', leadId: context.leadId }),
+      onChange: (view) => changes.push(view),
+      onRemoved: () => undefined,
+      log: { info: () => undefined, warn: () => undefined },
+      newId: () => 'call-1',
+    });
+    await expect(calls.dial('+12125550144')).rejects.toThrow(/connection to the database was lost/);
+    expect(calls.list()).toEqual([]);
+    expect(changes).toEqual([]);
   });
 });

@@ -51,6 +51,8 @@ export interface CallFaultFigure {
   silentWindows: number;
   /** From the fault's end to audio both ways for good, ms (0 when it held); null when it did not come back. */
   audioBackMs: number | null;
+  /** RTP packets a second each side received over the last seconds measured, once the line and the ICE restart had settled: [agent, customer]. */
+  afterPps: [number, number];
   /** What the ICE-restart re-INVITE did. */
   iceRestart: 'succeeded' | 'failed' | 'not sent';
   /** Why it failed, in the words the window was told. */
@@ -76,7 +78,8 @@ export function formatCallFigure(f: CallFaultFigure, goalMs: number): string {
       ? `two-way audio NOT back (${f.silentWindows} silent ${WINDOW_MS} ms windows)`
       : `two-way audio back ${f.audioBackMs} ms after (${f.silentWindows} silent ${WINDOW_MS} ms windows)`;
   const ice = f.iceRestart === 'failed' ? `ICE restart failed (${f.iceRestartWhy})` : `ICE restart ${f.iceRestart}`;
-  return `${f.scenario}: ${line}, ${audio}, ${ice}, call shown “${f.callShown}”; hung up: “${f.hungUp}”, customer got the BYE ${f.customerBye ? 'yes' : 'no'}`;
+  const after = `then the agent received ${f.afterPps[0]} and the customer ${f.afterPps[1]} RTP packets/s`;
+  return `${f.scenario}: ${line}, ${audio}, ${after}, ${ice}, call shown “${f.callShown}”; hung up: “${f.hungUp}”, customer got the BYE ${f.customerBye ? 'yes' : 'no'}`;
 }
 
 /** An event the agent's window got from the core, with when the test saw it. */
@@ -242,6 +245,13 @@ export function audioFigures(
   return { audioHeld: false, silentWindows: silent.length, audioBackMs: Math.max(0, lastSilent.end - faultEnd) };
 }
 
+/** Packets a second the agent and the customer received over these windows. */
+function packetsPerSecond(windows: AudioWindow[]): [number, number] {
+  const ms = windows.reduce((sum, w) => sum + (w.end - w.start), 0);
+  const rate = (i: number): number => (ms > 0 ? Math.round((windows.reduce((sum, w) => sum + w.flow[i], 0) * 1000) / ms) : 0);
+  return [rate(1), rate(3)];
+}
+
 /** Registration figures: did the line drop after `faultStart`, when, and how soon after it could it was registered on a working socket. */
 export function registrationFigures(rig: AgentRig, faultStart: number, faultEnd: number): Pick<CallFaultFigure, 'lineLost' | 'lostAtMs' | 'registeredMs'> {
   const seen = registrations(rig, faultStart);
@@ -338,11 +348,14 @@ async function measure(
     const ice: Pick<CallFaultFigure, 'iceRestart' | 'iceRestartWhy'> = lost()
       ? await iceRestartOutcome(rig, customer, faultStart, 15_000)
       : { iceRestart: 'not sent', iceRestartWhy: null };
+    const settledFrom = Date.now();
     await sleep(opts.settleMs ?? 3000);
+    const windows = await audio.stop();
     figure = {
       scenario,
       ...registrationFigures(rig, faultStart, faultEnd),
-      ...audioFigures(await audio.stop(), faultStart, faultEnd),
+      ...audioFigures(windows, faultStart, faultEnd),
+      afterPps: packetsPerSecond(windows.filter((w) => w.start >= settledFrom)),
       ...ice,
       callShown: await callShown(rig.page),
       hungUp: '',

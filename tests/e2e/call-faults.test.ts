@@ -11,12 +11,13 @@
  * - the agent's link black-holed (as after a sleep): browser mode has no wake event, so the 2 s
  *   keep-alive ping notices, the line comes back on a new socket and the ICE-restart re-INVITE
  *   succeeds (Kamailio still has the customer's socket); audio is peer to peer and never stops;
- * - Kamailio SIGKILLed and restarted: the agent is registered again within a second of the
- *   server answering; the ICE-restart re-INVITE is refused cleanly — the new Kamailio has no
+ * - Kamailio SIGKILLed and restarted: the agent is registered again within the reconnect backoff
+ *   (0.5–2 s) of the server answering; the ICE-restart re-INVITE is refused cleanly — the new Kamailio has no
  *   WebSocket to the customer any more (it died with the old process; the in-dialog request's
  *   alias points at it), so it answers 500 — and the call stays active with audio both ways the
  *   whole time (the media never went through Kamailio). The agent's BYE cannot reach the
- *   customer either, for the same reason: the call ends on the agent's side only;
+ *   customer either, for the same reason: the call ends on the agent's side only (which still
+ *   reads "You hung up");
  * - the window reloaded: the core ends the call honestly (its audio lived in that page), the
  *   reloaded window shows it ended with the reason, the customer gets the BYE, and the
  *   disposition prompt is up and saves.

@@ -94,6 +94,9 @@ describe('faults in the middle of a call, with real audio', () => {
       expect(f.registeredMs).not.toBeNull();
       expect(f.registeredMs).toBeLessThan(BOUND_MS);
       expect(f.iceRestart).toBe('succeeded');
+      // The agent saw the line was lost on the live call, and the warning went once it was back.
+      expect(f.warnedWhileDown).toMatch(/^Connection to the SIP server lost/);
+      expect(f.warningAfter).toBe('');
       expect(f.audioHeld).toBe(true);
       expect(f.callShown).toBe('On call');
       // The renegotiated dialog still carries signalling: the BYE reaches the customer.
@@ -114,17 +117,18 @@ describe('faults in the middle of a call, with real audio', () => {
     // The restarted Kamailio has no socket to the customer to relay the in-dialog re-INVITE on.
     expect(f.iceRestart).toBe('failed');
     expect(f.iceRestartWhy).toMatch(/^500\b/);
+    expect(f.warningAfter).toMatch(/could not renegotiate its audio \(500 .*call back/);
     // Media is peer to peer: it never stopped, and the product did not end a call that still sounds.
     expect(f.audioHeld).toBe(true);
     expect(f.callShown).toBe('On call');
-    expect(f.hungUp).toMatch(/^Ended: /);
-    // Nor can the BYE reach the customer: the call ends on the agent's side (said so), the customer's phone is not told.
+    // Nor can the BYE reach the customer: the call ends on the agent's side, and says the customer's phone was not told.
     expect(f.customerBye).toBe(false);
+    expect(f.hungUp).toMatch(/^Ended: .*You hung up, but the SIP server could not pass it on \(\d{3} /);
     await agent.page
       .getByText(/^Registered$/)
       .first()
       .waitFor({ timeout: 5000 });
-  }, 90_000);
+  }, 150_000);
 
   it('the window reloaded: the call shown ended with the reason, the customer gets the BYE, the disposition prompt saves', async () => {
     const f = await reloadMidCall(sip, agent);

@@ -59,6 +59,10 @@ export interface CallFaultFigure {
   iceRestartWhy: string | null;
   /** The call as the window shows it after the fault (its state pill). */
   callShown: string;
+  /** The live call's warning seen while the line was down (null: the line never went down). */
+  warnedWhileDown: string | null;
+  /** The live call's warning once the fault has settled ('' when none is shown). */
+  warningAfter: string;
   /** The call as the window shows it once the agent hung up (its outcome line). */
   hungUp: string;
   /** The customer's phone got the agent's BYE. */
@@ -195,6 +199,19 @@ export async function callShown(page: Page): Promise<string> {
     .innerText({ timeout: 500 })
     .catch(() => '');
   return outcome ? `${pill}: ${outcome.trim()}` : pill;
+}
+
+/** The live call panel's warning line: waits up to 2 s for one matching `want`, else reads what is there ('' for none). */
+async function liveWarning(page: Page, want?: RegExp): Promise<string> {
+  const warning = page.locator('section.call-panel .cp-warning').first();
+  if (want)
+    await until(
+      'the call panel warning',
+      () => warning.innerText({ timeout: 200 }).catch(() => ''),
+      (t) => want.test(t),
+      2000,
+    ).catch(() => '');
+  return (await warning.innerText({ timeout: 200 }).catch(() => '')).trim();
 }
 
 const twoWay = (f: number[], min = MIN_PACKETS): boolean => f[1] >= min && f[3] >= min;
@@ -344,6 +361,8 @@ async function measure(
     const dropDeadline = Date.now() + (opts.dropWaitMs ?? 1000);
     const lost = (): boolean => registrations(rig, faultStart).some((e) => isDown(e.r));
     while (Date.now() < dropDeadline && !lost()) await sleep(50);
+    // While the line is down the live call says so (not only once it has ended).
+    const warnedWhileDown = lost() ? await liveWarning(rig.page, /SIP server lost/) : null;
     if (lost()) await waitRegistered(rig, faultStart, 20_000);
     const ice: Pick<CallFaultFigure, 'iceRestart' | 'iceRestartWhy'> = lost()
       ? await iceRestartOutcome(rig, customer, faultStart, 15_000)
@@ -358,6 +377,8 @@ async function measure(
       afterPps: packetsPerSecond(windows.filter((w) => w.start >= settledFrom)),
       ...ice,
       callShown: await callShown(rig.page),
+      warnedWhileDown,
+      warningAfter: await liveWarning(rig.page),
       hungUp: '',
       customerBye: false,
     };
@@ -373,6 +394,15 @@ export async function hangUp(call: LiveCall): Promise<{ hungUp: string; customer
   await page.getByRole('button', { name: /^Hang up$/ }).click();
   await page.locator('section.call-panel.state-ended').waitFor({ timeout: 10_000 });
   const bye = await until('customer hung up on', () => call.customer.eval((p) => p.state().byeReceived), Boolean, 3000).catch(() => false);
+  // A BYE the server cannot pass on is refused at once or times out (RFC 3261 timer F, 32 s):
+  // then the ended call says so instead of "You hung up".
+  if (!bye)
+    await until(
+      'the refused hang-up shown',
+      () => callShown(page),
+      (t) => /could not pass it on/.test(t),
+      40_000,
+    ).catch(() => undefined);
   await until(
     'no media session left',
     () => agentSessions(page),

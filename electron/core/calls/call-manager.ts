@@ -51,6 +51,8 @@ interface CallEntry {
   lastDirection: string | null;
   /** Hung up while the SIP server was unreachable: the far end may not know yet. */
   offline: boolean;
+  /** The SIP server answered our BYE with an error: the far end was probably not told. */
+  byeRefused?: string;
 }
 
 /**
@@ -328,7 +330,8 @@ export class CallManager {
     const guard = this.deps.hangupGuardMs ?? 4000;
     let request: Promise<unknown>;
     if ((state === 'dialing' || state === 'ringing') && session instanceof Inviter) request = session.cancel();
-    else if (session.state === SessionState.Established) request = session.bye();
+    else if (session.state === SessionState.Established)
+      request = session.bye({ requestDelegate: { onReject: (r) => this.onByeRefused(entry, r.message.statusCode ?? 0, r.message.reasonPhrase ?? '') } });
     else request = session.dispose();
     // If the server is gone, the BYE/CANCEL goes nowhere: end the call here anyway.
     const timer = setTimeout(
@@ -482,6 +485,18 @@ export class CallManager {
     }
   }
 
+  /**
+   * sip.js ends the session as soon as the BYE is sent; the answer comes later. A refusal (the
+   * server lost its route to the far end, or never answered) means the other phone may still be
+   * on a silent line, so the ended call says that instead of "You hung up". 481: the far end had
+   * already left, which is what the agent wanted.
+   */
+  private onByeRefused(entry: CallEntry, code: number, reason: string): void {
+    if (code === 481) return;
+    entry.byeRefused = `You hung up, but the SIP server could not pass it on (${code} ${reason}): the other side may hear silence until their phone gives up.`;
+    if (entry.view.state === 'ended' && !entry.endReason && !entry.transferred) this.update(entry, { detail: entry.byeRefused });
+  }
+
   private async restartIce(entry: CallEntry): Promise<void> {
     const result = await this.reinvite(entry, entry.view.state === 'held', true);
     if (entry.view.state === 'ended') return;
@@ -618,7 +633,7 @@ export class CallManager {
       detail = entry.offline
         ? 'Ended here; the SIP server was unreachable, so the other side may not have been told.'
         : entry.endedBy === 'local'
-          ? 'You hung up.'
+          ? (entry.byeRefused ?? 'You hung up.')
           : entry.endedBy === 'remote'
             ? 'The other party hung up.'
             : null;

@@ -72,6 +72,7 @@ export class WorkspaceService {
   private countdown: NodeJS.Timeout | null = null;
   private skipped: number[] = [];
   private readonly callNotes = new Map<string, CallNote>();
+  private readonly endedCalls = new Set<string>();
   /** A dial of the lead on screen is under way (the gate is deciding, the INVITE is leaving). */
   private dialling = false;
   /** A disposition is being written. */
@@ -370,6 +371,8 @@ export class WorkspaceService {
 
   /** Every call state change. Keeps the agent state, the lead on screen and the call log. */
   onCall(view: CallSessionView): void {
+    // An ended call may still change (its hang-up refused later): it is in the log once.
+    if (this.endedCalls.has(view.id)) return;
     if (!this.callNotes.has(view.id)) {
       // History keeps the number (E.164) when the address is one, else the SIP address.
       const phone = this.campaignOrNull().then((c) => numberOfUri(view.remoteUri, c?.defaultCountry ?? 'US') ?? view.remoteUri);
@@ -391,6 +394,9 @@ export class WorkspaceService {
 
     if (view.state !== 'ended') return;
     this.callNotes.delete(view.id);
+    this.endedCalls.add(view.id);
+    // Only the latest few matter: a call's later updates come within its transaction timeout.
+    if (this.endedCalls.size > 100) this.endedCalls.delete(this.endedCalls.values().next().value as string);
     const recorded = note.phone.then((phone) =>
       this.deps.store.activity.recordCall({
         callId: view.id,

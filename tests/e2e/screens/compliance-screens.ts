@@ -485,6 +485,19 @@ async function main(): Promise<void> {
       await page.getByRole('region', { name: 'This call: why this call is allowed' }).waitFor();
     });
 
+    // 2b'. The same call while the line to the SIP server is down: the warning is on the live call.
+    const lineLost = { ...inCall, calls: [{ ...activeCall, detail: 'Connection to the SIP server lost: reconnecting. Audio continues while the other party stays.' }] };
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      await scene(
+        `in-call-line-lost-${size}`,
+        { snapshot: lineLost, responses: responses() },
+        async (page) => {
+          await page.getByRole('alert').filter({ hasText: 'Connection to the SIP server lost' }).waitFor();
+        },
+        viewport,
+      );
+    }
+
     // 2c. A manual call (no lead): the card sits in the call panel.
     const manual = snapshot(freshStatus, null, [
       {

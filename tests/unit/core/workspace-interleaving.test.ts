@@ -96,6 +96,20 @@ describe('the workspace keeps its rules while store answers come in between', ()
     expect((await real.activity.stats(NOW - 86_400_000, NOW + 86_400_000, '2026-11-25')).dispositions).toEqual({ 'no-answer': 1 });
   });
 
+  it.each(SEEDS)('an ended call that changes again (its hang-up refused later) is in the history once (seed %i)', async (seed) => {
+    const { real, ws, lead } = await rig(seed);
+    await ws.openLead(lead.id);
+    const call = await ws.dial(0);
+    ws.onCall({ ...call, state: 'active', answeredAt: NOW + 500 });
+    const ended = { ...call, state: 'ended' as const, answeredAt: NOW + 500, outcome: 'completed' as const, endedAt: NOW + 9000, detail: 'You hung up.' };
+    ws.onCall(ended);
+    ws.onCall({ ...ended, detail: 'You hung up, but the SIP server could not pass it on (500 Server Error): …' });
+    await ws.dispose({ code: 'no-answer', note: '' });
+    const calls = (await real.leads.history(lead.id)).filter((h) => h.kind === 'call');
+    expect(calls).toHaveLength(1);
+    expect((await real.activity.stats(NOW - 86_400_000, NOW + 86_400_000, '2026-11-25')).calls).toBe(1);
+  });
+
   it.each(SEEDS)('no dial, other lead or campaign switch while the disposition of a previewed lead is being written (seed %i)', async (seed) => {
     const { real, ws, lead, campaign, dialled } = await rig(seed);
     await ws.openLead(lead.id);

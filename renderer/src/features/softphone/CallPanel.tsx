@@ -133,6 +133,12 @@ function CallDetails({ call, otherActive, showCompliance }: { call: CallSessionV
         <CallTimer call={call} className="cp-timer" />
       </div>
       {state === 'ended' ? <p className="cp-outcome">{outcomeText(call)}</p> : null}
+      {/* A live call's warning (the SIP server lost, audio not renegotiated) is for now, not for after. */}
+      {live && call.detail ? (
+        <p className="cp-warning" role="alert">
+          {call.detail}
+        </p>
+      ) : null}
 
       <div className="cp-actions" role="group" aria-label="Call controls">
         {state === 'incoming' ? (

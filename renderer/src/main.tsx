@@ -9,6 +9,7 @@ import { App } from './app/App';
 import { ErrorScreen } from './app/ErrorScreen';
 import { startMediaEngine } from './media/engine';
 import { bindStore } from './ipc/store-sync';
+import { watchNetwork } from './ipc/network-watch';
 import { store } from './store/store';
 import './styles.css';
 
@@ -36,8 +37,10 @@ async function boot(): Promise<void> {
     return;
   }
   const unbind = bindStore(api, store);
+  const unwatch = watchNetwork(api, window);
   window.addEventListener('pagehide', () => {
     unbind();
+    unwatch();
     media.dispose();
   });
   let ready;

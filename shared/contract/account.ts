@@ -1,5 +1,5 @@
 /** The SIP account and its registration. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { accountSchema, type AccountView } from '../account.js';
 import type { RegistrationView } from '../registration-state.js';
 import { empty } from './common.js';
@@ -11,6 +11,8 @@ export const accountRequests = {
   'account:save': request<AccountView>()(accountSchema.strict()),
   'sip:register': request<RegistrationView>()(empty),
   'sip:unregister': request<RegistrationView>()(empty),
+  /** The page saw the network come back, go away, or the computer wake: test the SIP link now. */
+  'sip:check-link': request<null>()(z.object({ why: z.enum(['online', 'offline', 'wake']) }).strict()),
 } as const;
 
 export const accountEvents = {
@@ -27,5 +29,6 @@ export const accountApi = (invoke: Invoke, subscribe: Subscribe) => ({
 export const sipApi = (invoke: Invoke, subscribe: Subscribe) => ({
   register: () => invoke('sip:register', {}),
   unregister: () => invoke('sip:unregister', {}),
+  checkLink: (why: 'online' | 'offline' | 'wake') => invoke('sip:check-link', { why }),
   onRegistrationChanged: (l: (r: RegistrationView) => void) => subscribe('registration:changed', l),
 });

@@ -8,16 +8,19 @@
  * - the loopback link down for 1 s: TCP rides it out (no socket drops, not even the page's to
  *   its core), the line stays registered, audio stops while the link is down and is back as soon
  *   as it is up; no ICE restart is needed or sent;
- * - the agent's link black-holed (as after a sleep): browser mode has no wake event, so the 2 s
- *   keep-alive ping notices, the line comes back on a new socket and the ICE-restart re-INVITE
+ * - the agent's link black-holed (as after a sleep) with no wake event to hear: the 2 s
+ *   keep-alive ping notices (the live call says the line is lost meanwhile), the line comes back on a new socket and the ICE-restart re-INVITE
  *   succeeds (Kamailio still has the customer's socket); audio is peer to peer and never stops;
  * - Kamailio SIGKILLed and restarted: the agent is registered again within the reconnect backoff
  *   (0.5–2 s) of the server answering; the ICE-restart re-INVITE is refused cleanly — the new Kamailio has no
  *   WebSocket to the customer any more (it died with the old process; the in-dialog request's
  *   alias points at it), so it answers 500 — and the call stays active with audio both ways the
  *   whole time (the media never went through Kamailio). The agent's BYE cannot reach the
- *   customer either, for the same reason: the call ends on the agent's side only (which still
- *   reads "You hung up");
+ *   customer either, for the same reason: Kamailio answers it 500 and the ended call says the
+ *   other side may not have been told;
+ * - an idle link black-holed with the keep-alive off, then the page's own `online` event (what
+ *   a browser-mode page hears of the OS's network): the core tests the link at once and
+ *   replaces it;
  * - the window reloaded: the core ends the call honestly (its audio lived in that page), the
  *   reloaded window shows it ended with the reason, the customer gets the BYE, and the
  *   disposition prompt is up and saves.
@@ -30,6 +33,7 @@ import {
   kamailioKilledMidCall,
   liveCall,
   loopbackDownMidCall,
+  onlineEventAfterBlackhole,
   openAgentRig,
   reloadMidCall,
   type AgentRig,
@@ -129,6 +133,22 @@ describe('faults in the middle of a call, with real audio', () => {
       .first()
       .waitFor({ timeout: 5000 });
   }, 150_000);
+
+  it("browser mode has no power events: the page's online event tests the link at once, and a dead one is replaced", async () => {
+    const proxy = await startBlackholeProxy(sip.port);
+    // Keep-alive off: the link's death is noticed only if someone asks.
+    const quiet = await openAgentRig(sip, { server: proxy.wsUrl, keepAliveSec: 0, user: 'agent2' });
+    try {
+      const f = await onlineEventAfterBlackhole(quiet, proxy);
+      console.log(`[call-faults] idle link black-holed, keep-alive off, then the page's online event: registered again ${f.registeredMs} ms after the event`);
+      expect(f.noticedBefore).toBe(false);
+      expect(f.registeredMs).not.toBeNull();
+      expect(f.registeredMs).toBeLessThan(BOUND_MS + 2000);
+    } finally {
+      await quiet.close();
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('the window reloaded: the call shown ended with the reason, the customer gets the BYE, the disposition prompt saves', async () => {
     const f = await reloadMidCall(sip, agent);

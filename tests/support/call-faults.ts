@@ -603,3 +603,29 @@ export async function reloadMidCall(sip: KamailioServer, on?: AgentRig): Promise
     await Promise.allSettled([celina?.close(), on ? undefined : rig.close()]);
   }
 }
+
+/** What an OS network event in the page did to a link nobody pings. */
+export interface PageEventFigure {
+  /** Down events in the `quietMs` before the page's event: none, as nothing else looks. */
+  noticedBefore: boolean;
+  /** From the event to registered again on a new socket, ms (null: not within 15 s). */
+  registeredMs: number | null;
+}
+
+/**
+ * The agent's link black-holed with the keep-alive off (every ping slept through), then the
+ * page's own `online` event, as the OS fires it when a network comes back: the page is all a
+ * browser-mode agent has to notice with.
+ */
+export async function onlineEventAfterBlackhole(rig: AgentRig, proxy: BlackholeProxy, quietMs = 3000): Promise<PageEventFigure> {
+  const from = Date.now();
+  proxy.blackhole();
+  await sleep(quietMs);
+  const noticedBefore = registrations(rig, from).some((e) => isDown(e.r));
+  const since = Date.now();
+  await rig.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  if (!(await waitRegistered(rig, since, 15_000))) return { noticedBefore, registeredMs: null };
+  const seen = registrations(rig, since);
+  const up = seen.slice(seen.findIndex((e) => isDown(e.r))).find((e) => !isDown(e.r));
+  return { noticedBefore, registeredMs: up ? up.at - since : null };
+}

@@ -45,6 +45,7 @@ export const seeds: Seeds = {
   'account:save': () => account,
   'sip:register': () => ({}),
   'sip:unregister': () => ({}),
+  'sip:check-link': () => ({ why: 'wake' }),
   'call:dial': () => ({ target: '+1 212 555 0100' }),
   'call:accept': () => ({ id: callId }),
   'call:reject': () => ({ id: callId }),

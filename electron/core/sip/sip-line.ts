@@ -47,6 +47,7 @@ export class SipLine {
   private client: SipClient | null = null;
   private current: RegistrationView = unregistered;
   private stopWatch: (() => void) | null = null;
+  private checking: Promise<void> | null = null;
 
   constructor(private readonly deps: SipLineDeps) {}
 
@@ -115,9 +116,19 @@ export class SipLine {
     await this.use(null);
   }
 
-  /** After a wake or a network change: make sure the link is alive (or replace it) and register again. */
-  async checkLink(): Promise<void> {
-    await this.client?.checkLink();
+  /**
+   * After a wake or a network change: make sure the link is alive (or replace it) and register
+   * again. The desktop shell and the page may both report one wake: they share one check.
+   */
+  checkLink(): Promise<void> {
+    this.checking ??= (async () => {
+      try {
+        await this.client?.checkLink();
+      } finally {
+        this.checking = null;
+      }
+    })();
+    return this.checking;
   }
 
   handlers(): Handlers<ChannelsOf<'account'> | ChannelsOf<'sip'>> {
@@ -140,6 +151,11 @@ export class SipLine {
         const client = this.require();
         await client.unregister();
         return client.registration;
+      },
+      'sip:check-link': async ({ why }) => {
+        this.deps.log.info(`the page reports ${why === 'wake' ? 'a wake from sleep' : `the network ${why}`}: checking the SIP link`);
+        await this.checkLink();
+        return null;
       },
     };
   }

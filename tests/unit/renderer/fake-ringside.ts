@@ -373,7 +373,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
   const api = {
     app: { ready: vi.fn(() => ok(snapshot)) },
     account: { get: vi.fn(() => ok(snapshot.account)), save: vi.fn(() => ok(account)), onChanged: vi.fn(on('account:changed')) },
-    sip: { register: vi.fn(() => ok(registered)), unregister: vi.fn(() => ok(registered)), onRegistrationChanged: vi.fn(on('registration:changed')) },
+    sip: { register: vi.fn(() => ok(registered)), unregister: vi.fn(() => ok(registered)), checkLink: vi.fn(() => ok(null)), onRegistrationChanged: vi.fn(on('registration:changed')) },
     call: {
       dial: vi.fn((target: string) =>
         ok(call({ id: 'new', direction: 'outbound', state: 'dialing', remoteUri: target, remoteName: target, answeredAt: null })),

@@ -21,6 +21,7 @@ const BOUND_MS = 4000;
 
 function check(f: FaultFigure): void {
   console.log(`[faults] ${formatFigure(f, 2000)}`);
+  expect(f.stayedRegistered).toBe(false);
   expect(f.backMs).toBeLessThan(BOUND_MS);
   expect(f.pausedMeanwhile).toBe(true);
   expect(f.availableAfter).toBe(true);
@@ -29,5 +30,11 @@ function check(f: FaultFigure): void {
 describe('server faults', () => {
   it('Kamailio SIGKILLed and restarted', async () => check(await killAndRestart(sip, 3000)), 45_000);
   it('Kamailio frozen for 5 s', async () => check(await freezeAndThaw(sip, 5000, 2)), 45_000);
+  it('Kamailio frozen 5 s between two 15 s keep-alive pings: nothing noticed, the agent stays registered and available', async () => {
+    const f = await freezeAndThaw(sip, 5000, 15);
+    console.log(`[faults] ${formatFigure(f, 2000)}`);
+    expect(f.stayedRegistered).toBe(true);
+    expect(f.availableAfter).toBe(true);
+  }, 45_000);
   it('a black-holed link and a wake', async () => check(await sleepAndWake(sip)), 45_000);
 });

@@ -12,7 +12,8 @@ import { staticAudioSdp } from './static-sdp-handler.js';
 export interface TestPeer {
   request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<RequestResults[C]>>;
   raw(channel: unknown, payload: unknown): Promise<Result<unknown>>;
-  events: Array<{ channel: EventChannel; payload: unknown }>;
+  /** `at`: when the event arrived (epoch ms). */
+  events: Array<{ channel: EventChannel; payload: unknown; at: number }>;
   /** Resolves with the first call view (now or later) matching the predicate. */
   waitForCall(pred: (c: CallSessionView) => boolean, timeoutMs?: number): Promise<CallSessionView>;
   /** `from`: only events at or after this index of `events`. */
@@ -28,7 +29,7 @@ export function connectSdpPeer(core: Core, opts: { media?: boolean; dtmfInBand?:
   let version = 0;
   const sink = {
     send<E extends EventChannel>(channel: E, payload: EventPayloads[E]) {
-      events.push({ channel, payload });
+      events.push({ channel, payload, at: Date.now() });
       if (channel === 'media:request') void answerMedia(payload as MediaRequest);
       for (const w of [...waiters]) w();
     },

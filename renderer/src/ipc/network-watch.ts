@@ -17,7 +17,11 @@ export interface NetworkWatchOptions {
 type Why = 'online' | 'offline' | 'wake';
 
 /** Starts watching; returns the function that stops it. */
-export function watchNetwork(api: Pick<RingsideApi, 'sip'>, win: Pick<Window, 'addEventListener' | 'removeEventListener'>, options: NetworkWatchOptions = {}): () => void {
+export function watchNetwork(
+  api: Pick<RingsideApi, 'sip'>,
+  win: Pick<Window, 'addEventListener' | 'removeEventListener'>,
+  options: NetworkWatchOptions = {},
+): () => void {
   const tickMs = options.tickMs ?? 5000;
   const wakeGapMs = options.wakeGapMs ?? 30_000;
   const now = options.now ?? Date.now;

@@ -67,11 +67,20 @@ export interface ComplianceServiceDeps {
   scrubWorkers?: number;
   /** The scrub's worker script (benchmarks: a bundled one); default: found by worker-thread.ts. */
   scrubWorker?: URL;
+  /**
+   * Heap limits of the registry import and scrub workers, MB. Their big arrays live outside the
+   * heap (the index is a SharedArrayBuffer, lines are capped), so a worker past its limit has met
+   * input nobody planned for: it is stopped and said so, and the core stays up.
+   */
+  workerHeapMb?: { registry?: number; scrub?: number };
   /** Where the audit log's key is kept (default: a 0600 file in the data folder, or this run only). */
   auditKeys?: AuditKeyStore;
 }
 
 const DAY = 86_400_000;
+/** Heap limits of the workers (see `workerHeapMb`): several times what the largest real registry and campaign needed. */
+const REGISTRY_WORKER_HEAP_MB = 512;
+const SCRUB_WORKER_HEAP_MB = 512;
 
 /** A CSV cell that a spreadsheet would not run as a formula (CSV injection). */
 function safeCell(v: string): string {
@@ -391,8 +400,12 @@ export class ComplianceService {
     const url = this.deps.registryWorker ?? workerUrl('compliance/registry-worker');
     return runWorker<RegistryWorkerMessage, { message: string; index: SharedArrayBuffer }>(
       url,
-      { workerData: job, name: 'ringside-registry-import' },
-      'the import worker',
+      {
+        workerData: job,
+        name: 'ringside-registry-import',
+        resourceLimits: { maxOldGenerationSizeMb: this.deps.workerHeapMb?.registry ?? REGISTRY_WORKER_HEAP_MB },
+      },
+      'the registry import',
       (m: RegistryWorkerMessage) => {
         if (m.type === 'progress') hooks.onProgress(m.progress);
         else if (m.type === 'building') hooks.onBuilding(m.report);
@@ -504,7 +517,7 @@ export class ComplianceService {
     const url = this.deps.scrubWorker ?? workerUrl('compliance/scrub-worker');
     return runWorker<ScrubWorkerMessage, Omit<ScrubOutcome, 'verdicts'>>(
       url,
-      { workerData: job, name: 'ringside-scrub' },
+      { workerData: job, name: 'ringside-scrub', resourceLimits: { maxOldGenerationSizeMb: this.deps.workerHeapMb?.scrub ?? SCRUB_WORKER_HEAP_MB } },
       'the scrub worker',
       (m: ScrubWorkerMessage) => (m.type === 'done' ? { value: m.outcome } : { error: new RingsideError('internal', `The scrub failed: ${m.message}`) }),
     );

@@ -37,7 +37,12 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-async function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound', scrubWorkers?: number): Promise<Rig & { campaignId: number; dbPath: string }> {
+async function rig(
+  now = NOON_NY,
+  kind: 'outbound' | 'charity' = 'outbound',
+  scrubWorkers?: number,
+  workerHeapMb?: { registry?: number; scrub?: number },
+): Promise<Rig & { campaignId: number; dbPath: string }> {
   const { store, dbPath } = tempStore();
   open.push(store);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ringside-compliance-'));
@@ -53,6 +58,7 @@ async function rig(now = NOON_NY, kind: 'outbound' | 'charity' = 'outbound', scr
     log: { info: () => undefined, warn: () => undefined },
     now: () => clock.now,
     ...(scrubWorkers ? { workerLocation: store.location, scrubWorkers } : {}),
+    workerHeapMb,
   });
   svc.init();
   const policy = policyOver(svc, store, campaign.id);
@@ -363,6 +369,18 @@ describe('compliance gate in main', () => {
     expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ count: 1, ageDays: 5 });
     expect((await r.gate({ uri: 'sip:+12125550100@pbx', path: 'manual', leadId: null }))?.allowed).toBe(false);
     expect((await r.gate({ uri: 'sip:+13125550007@pbx', path: 'manual', leadId: null }))?.allowed).toBe(true);
+  });
+
+  it('a registry import worker past its heap limit is stopped with that said; the gate still blocks what it blocked', async () => {
+    const r = await rig(NOON_NY, 'outbound', undefined, { registry: 4 });
+    let s = await importRegistry(r, 'US', ['2125550100'], '2026-11-20');
+    expect(s.import?.phase).toBe('failed');
+    expect(s.import?.message).toMatch(/registry import ran out of memory \(its limit is 4 MB\) and was stopped/);
+    // Nothing half-written took the place of the registry: never imported, so every US number stays blocked.
+    expect(s.registries.find((x) => x.name === 'US')).toMatchObject({ loaded: false });
+    expect((await r.gate({ uri: 'sip:+13125550007@pbx', path: 'manual', leadId: null }))?.allowed).toBe(false);
+    s = await r.svc.status();
+    expect(s.import?.phase).toBe('failed');
   });
 
   it('refuses file names outside the inbox and a change list before any full list', async () => {

@@ -138,6 +138,11 @@ export interface BoardView {
   history: Array<{ at: number; calls: number; successes: number; onCall: number }>;
   /** Messages ignored because the sender is not on the team (or failed the secret), since start. */
   rejected: number;
+  /**
+   * Agents whose state rests on the From header alone: the SIP server asserted no identity and
+   * no team secret is set, so only a PBX that checks From against the login keeps it honest.
+   */
+  unverified: number;
 }
 
 /** The supervisor's side of one monitoring session. */

@@ -87,6 +87,8 @@ describe('live board through Kamailio', () => {
     const first = await boardWhere(sup, (b) => row(b, 'agent1')?.presence?.registered === true && row(b, 'agent2')?.presence?.registered === true, 0);
     expect(row(first.board, 'agent1')).toMatchObject({ name: 'Name of agent1', stale: false, state: 'available' });
     expect(first.board.totals).toMatchObject({ agents: 3, available: 2, onCall: 0 });
+    // No team secret, but the test Kamailio asserts who authenticated (P-Asserted-Identity): verified.
+    expect(first.board.unverified).toBe(0);
 
     // Pause with a reason.
     let mark = sup.events.length;
@@ -214,6 +216,8 @@ describe('live board through Kamailio', () => {
     const board = (await core.snapshot()).board as BoardView;
     expect(row(board, 'agent3')).toMatchObject({ presence: null, lastHeardAt: null, state: 'offline' });
     expect(row(board, 'agent1')?.state).toBe('available');
+    // Signed with the team's secret: verified, whatever the server asserts.
+    expect(board.unverified).toBe(0);
   });
 
   it('a killed agent (process SIGKILLed, never unregistered) turns stale after 3 heartbeats', async () => {

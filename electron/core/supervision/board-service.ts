@@ -4,7 +4,10 @@
  *
  * A MESSAGE is accepted only when all hold:
  * - the sender is on the team: the identity the server asserts (P-Asserted-Identity), else the
- *   From the server authenticated — never the display name or anything in the body;
+ *   From the server authenticated — never the display name or anything in the body. Resting on
+ *   From alone (no assertion, no team secret) trusts the PBX to refuse a From that is not the
+ *   login, as Kamailio and Asterisk can be set to but need not be: the board counts those agents
+ *   (`unverified`) and says so, rather than going blank on a PBX that asserts nothing;
  * - with a team secret configured, `X-Ringside-Auth` is the HMAC of (sender, us, body);
  * - the body is a valid `AgentPresence` (at most 8 KiB of JSON);
  * - it is fresh (see below).
@@ -78,6 +81,8 @@ interface Entry {
   signature: string;
   /** What the last accepted messages said about the sender's clock and sequence (see freshness). */
   clock: { offset: number; seq: number } | null;
+  /** The last accepted message named its sender only in From (no P-Asserted-Identity, no team secret). */
+  fromOnly: boolean;
 }
 
 const HISTORY_MAX = 120;
@@ -178,7 +183,11 @@ export class BoardService {
     entry.clock = { offset: entry.clock ? Math.min(entry.clock.offset, delay) : delay, seq: presence.seq };
     entry.presence = presence;
     entry.lastHeardAt = at;
-    if (!repeat) this.changed();
+    const fromOnly = !secret && !caller.asserted;
+    if (fromOnly !== entry.fromOnly) {
+      entry.fromOnly = fromOnly;
+      this.changed();
+    } else if (!repeat) this.changed();
     return { accepted: true, status: 200 };
   }
 
@@ -200,7 +209,8 @@ export class BoardService {
   view(): BoardView {
     const at = this.now();
     const agents = [...this.entries.values()].map((e) => this.agentView(e, at));
-    return { agents, totals: this.totals(agents), history: [...this.history], rejected: this.rejected };
+    const unverified = [...this.entries.values()].filter((e) => e.fromOnly && e.presence).length;
+    return { agents, totals: this.totals(agents), history: [...this.history], rejected: this.rejected, unverified };
   }
 
   /** Re-evaluates staleness and alerts, samples the history; emits when something changed. */
@@ -229,7 +239,7 @@ export class BoardService {
     for (const aor of team) {
       const key = normaliseAor(aor);
       if (this.entries.has(key)) continue;
-      this.entries.set(key, keep.get(key) ?? { aor, presence: null, lastHeardAt: null, signature: '', clock: null });
+      this.entries.set(key, keep.get(key) ?? { aor, presence: null, lastHeardAt: null, signature: '', clock: null, fromOnly: false });
     }
   }
 

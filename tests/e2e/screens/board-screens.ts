@@ -160,6 +160,7 @@ function board(): BoardView {
     },
     history: history.map((h, i) => (i === history.length - 1 ? { ...h, calls: sum('calls'), successes: sum('successes') } : h)),
     rejected: 3,
+    unverified: 0,
   };
 }
 
@@ -228,6 +229,18 @@ async function main(): Promise<void> {
       await scene('team', { snapshot: snapshot(), responses }, async (page) => {
         await page.getByRole('region', { name: 'Live board' }).waitFor();
       });
+
+      // 1b. On a PBX that asserts no identity and with no team secret: the board says it cannot vouch for senders.
+      for (const [size, viewport] of Object.entries({ small: { width: 1366, height: 768 }, large: { width: 1920, height: 1080 } })) {
+        await scene(
+          `unverified-${size}`,
+          { snapshot: snapshot({ board: { ...board(), unverified: 9 } }), responses },
+          async (page) => {
+            await page.getByText(/senders not verified/).waitFor();
+          },
+          viewport,
+        );
+      }
 
       // 2. Wider screen, sorted by calls today, filtered to agents with alerts.
       await scene(

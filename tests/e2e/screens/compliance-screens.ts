@@ -486,7 +486,10 @@ async function main(): Promise<void> {
     });
 
     // 2b'. The same call while the line to the SIP server is down: the warning is on the live call.
-    const lineLost = { ...inCall, calls: [{ ...activeCall, detail: 'Connection to the SIP server lost: reconnecting. Audio continues while the other party stays.' }] };
+    const lineLost = {
+      ...inCall,
+      calls: [{ ...activeCall, detail: 'Connection to the SIP server lost: reconnecting. Audio continues while the other party stays.' }],
+    };
     for (const [size, viewport] of Object.entries(SIZES)) {
       await scene(
         `in-call-line-lost-${size}`,

@@ -82,6 +82,7 @@ function team(): BoardView {
       { at: now, calls: 35, successes: 7, onCall: 1 },
     ],
     rejected: 2,
+    unverified: 0,
   };
 }
 
@@ -156,6 +157,16 @@ describe('live board', () => {
     const nora = rowOf('nora');
     expect(within(nora).getByText('Not heard from')).toBeTruthy();
     expect(within(nora).getByText('last heard never')).toBeTruthy();
+  });
+
+  it('says when agents’ states rest on the From header alone, and how to fix it; says nothing when none do', () => {
+    setup({ board: { ...team(), unverified: 2 } });
+    const note = screen.getByText('2 senders not verified: set a team secret');
+    expect(note.getAttribute('title')).toMatch(/no P-Asserted-Identity and no team secret/);
+    cleanup();
+    resetStore();
+    setup();
+    expect(screen.queryByText(/not verified/)).toBeNull();
   });
 
   it('renders hostile names, reasons and campaigns as text', () => {

@@ -473,6 +473,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
             totals: { agents: 0, onCall: 0, available: 0, calls: 0, connected: 0, talkSec: 0, successes: 0, conversion: 0 },
             history: [],
             rejected: 0,
+            unverified: 0,
           },
         ),
       ),

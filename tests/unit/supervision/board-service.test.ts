@@ -91,6 +91,29 @@ describe('BoardService: who is accepted', () => {
     expect(service.receive({ from: 'sip:agent9@127.0.0.1', asserted: null, body: JSON.stringify(presence({ seq: 2 })), auth: null }).accepted).toBe(false);
   });
 
+  it('counts the agents whose state rests on From alone (no assertion, no secret) as unverified, until one is asserted', () => {
+    const { service, emits } = board();
+    service.receive({ from: 'sip:agent1@127.0.0.1', asserted: null, body: JSON.stringify(presence()), auth: null });
+    service.receive({ from: 'sip:agent2@127.0.0.1', asserted: '<sip:agent2@127.0.0.1>', body: JSON.stringify(presence()), auth: null });
+    expect(service.view().unverified).toBe(1);
+    // The same state again, now asserted: the board changes (the warning goes) though the state did not.
+    clock += 1000;
+    const before = emits.length;
+    service.receive(fromAgent(presence({ seq: 2, sentAt: clock })));
+    vi.advanceTimersByTime(200);
+    expect(service.view().unverified).toBe(0);
+    expect(emits.length).toBeGreaterThan(before);
+    expect(emits.at(-1)?.unverified).toBe(0);
+  });
+
+  it('with a team secret nobody is unverified, asserted or not', () => {
+    const { service } = board({ teamSecret: 's3cret' });
+    const body = JSON.stringify(presence());
+    service.receive({ from: A1, asserted: null, body, auth: signTeam('s3cret', presenceAuthParts(A1, SUP, body)) });
+    expect(agent(service.view()).presence).not.toBeNull();
+    expect(service.view().unverified).toBe(0);
+  });
+
   it('with a team secret: the right HMAC over (sender, supervisor, body) is accepted; wrong, missing or replayed to another body is not', () => {
     const { service } = board({ teamSecret: 's3cret' });
     const body = JSON.stringify(presence());

@@ -119,6 +119,15 @@ export function Board() {
           {rows.length === board.agents.length ? `${rows.length} agents` : `${rows.length} of ${board.agents.length} agents`}
           {alerts > 0 ? ` · ${alerts} alert${alerts === 1 ? '' : 's'}` : ''}
         </span>
+        {board.unverified > 0 ? (
+          <span
+            className="board-unverified"
+            title="Your SIP server sent no P-Asserted-Identity and no team secret is set: these states are taken on the From header, which only a PBX that checks it against the login keeps honest. Set a team secret in Settings → Team and supervision (the same on every desktop)."
+          >
+            {board.unverified === board.agents.length ? 'Senders not verified' : `${board.unverified} sender${board.unverified === 1 ? '' : 's'} not verified`}:
+            set a team secret
+          </span>
+        ) : null}
         {board.rejected > 0 ? (
           <span className="board-rejected" title="Agent-state messages from senders not on your team (or with a wrong team secret) were ignored; see the log.">
             {board.rejected} message{board.rejected === 1 ? '' : 's'} from outside the team ignored

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { supervisionSchema, type Supervision } from './supervision.js';
 import { defaultDialPlan, validDialPlanSchema, type DialPlan } from './dial-plan.js';
+import { crmEndpointSchema, type CrmEndpointView } from './crm.js';
+import { teamSettingsSchema, type TeamSettingsView } from './team.js';
 
 /** A SIP WebSocket server address: ws:// or wss://, host required. */
 export const serverUrlSchema = z
@@ -125,6 +127,10 @@ export const accountSchema = z
      * number opens in the dial box with its compliance card, and only the agent's Call dials it.
      */
     autoDialLinks: z.boolean().default(false),
+    /** CRM sync: where every result is sent as a signed webhook. Absent: results stay in Ringside. */
+    crm: crmEndpointSchema.optional(),
+    /** Team mode: the shared database. Absent: this desktop keeps its own embedded data (solo). */
+    team: teamSettingsSchema.optional(),
   })
   .superRefine((account, ctx) => {
     if (account.iceTransportPolicy === 'relay' && !account.iceServers.some((server) => iceServerUrls(server).some(isTurnUrl)))
@@ -170,6 +176,10 @@ export interface AccountView {
   secretsStorage: 'encrypted' | 'memory-only';
   /** What went wrong reading the saved account (a secret that no longer decrypts, …), in words for the agent. */
   problems: string[];
+  /** CRM sync, without its signing secret. */
+  crm: CrmEndpointView | null;
+  /** Team mode, without the database password. */
+  team: TeamSettingsView | null;
 }
 
 /** What Settings may show of an ICE server. */

@@ -17,6 +17,7 @@ import type { PayloadOf, ResultOf } from './contract/define.js';
 import { importApi, importEvents, importRequests } from './contract/import.js';
 import { leadApi, leadEvents, leadRequests } from './contract/lead.js';
 import { boardApi, monitorApi, supervisionEvents, supervisionRequests } from './contract/supervision.js';
+import { crmApi, teamApi, teamEvents, teamRequests } from './contract/team.js';
 import type { Invoke, Subscribe } from './contract/transport.js';
 import { agentApi, workspaceApi, workspaceEvents, workspaceRequests } from './contract/workspace.js';
 
@@ -34,6 +35,7 @@ const requests = {
   ...importRequests,
   ...complianceRequests,
   ...supervisionRequests,
+  ...teamRequests,
 } as const;
 
 const events = {
@@ -46,6 +48,7 @@ const events = {
   ...importEvents,
   ...complianceEvents,
   ...supervisionEvents,
+  ...teamEvents,
 } as const;
 
 type Requests = typeof requests;
@@ -85,6 +88,8 @@ export function createRingsideApi(invoke: Invoke, subscribe: Subscribe) {
     compliance: complianceApi(invoke, subscribe),
     board: boardApi(invoke, subscribe),
     monitor: monitorApi(invoke, subscribe),
+    team: teamApi(invoke, subscribe),
+    crm: crmApi(invoke, subscribe),
   };
 }
 

@@ -72,3 +72,11 @@ export interface CrmStatusView {
   /** The last delivery that worked, epoch ms. */
   lastDeliveredAt: number | null;
 }
+
+/** The CRM endpoint as Settings shows it: never the signing secret, only whether one is saved. */
+export interface CrmEndpointView {
+  url: string;
+  events: CrmEventType[];
+  timeoutMs: number;
+  hasSecret: boolean;
+}

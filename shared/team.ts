@@ -36,3 +36,56 @@ export const teamDatabaseSchema = z.object({
   poolMax: z.number().int().min(1).max(32).default(4),
 });
 export type TeamDatabase = z.infer<typeof teamDatabaseSchema>;
+
+/** Team mode as the account (provisioning file or Settings) gives it. */
+export const teamSettingsSchema = z.object({
+  /** Shown to agents and supervisors ("Warsaw outbound"). */
+  name: z.string().trim().min(1, 'The team needs a name').max(80),
+  /**
+   * Who this agent is in the shared data (on claims, dispositions, results): the SIP user by
+   * default. Letters, digits and . _ - @ only, so it reads the same in every report.
+   */
+  agentId: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]*$/, 'The agent name in the team may hold letters, digits and . _ - @ only')
+    .optional(),
+  database: teamDatabaseSchema,
+});
+export type TeamSettings = z.infer<typeof teamSettingsSchema>;
+
+/** The team database as Settings shows it: never the password, only whether one is saved. */
+export interface TeamSettingsView {
+  name: string;
+  agentId: string;
+  database: Omit<TeamDatabase, 'password'> & { hasPassword: boolean };
+}
+
+/** What every window shows of the shared store: which one, and whether it answers. */
+export interface TeamStatusView {
+  mode: 'solo' | 'team';
+  /** Team mode only. */
+  team: string | null;
+  agentId: string | null;
+  /** host:port/database, for the status line (no user, no password). */
+  where: string | null;
+  /** 'up': answering; 'down': unreachable since `since` — no new lead is claimed, dispositions wait locally. */
+  state: 'up' | 'down';
+  since: number | null;
+  /** The last connection problem, in words. */
+  problem: string | null;
+  /** Results kept on this desktop while the database was unreachable, not written yet. */
+  waiting: number;
+}
+
+/** The answer to "Test connection" in Settings. */
+export interface TeamTestResult {
+  /** e.g. "PostgreSQL 15.8". */
+  server: string;
+  /** The schema version found (0: empty database, Ringside will create its tables). */
+  schemaVersion: number;
+  /** What the database holds already (a new team database: zeros). */
+  campaigns: number;
+  leads: number;
+}

@@ -10,6 +10,9 @@ import { request } from './define.js';
 import type { Invoke } from './transport.js';
 
 /** Everything a renderer needs to draw itself after (re)loading. */
+import type { CrmStatusView } from '../crm.js';
+import type { TeamStatusView } from '../team.js';
+
 export interface Snapshot {
   registration: RegistrationView;
   account: AccountView | null;
@@ -23,6 +26,10 @@ export interface Snapshot {
   monitor: MonitorView | null;
   /** Who monitors this agent now (only when the agent may see it). */
   monitored: MonitoredView | null;
+  /** Solo (embedded store) or team (shared database), and whether that database answers. */
+  team: TeamStatusView;
+  /** CRM sync: configured, waiting, dead letters. */
+  crm: CrmStatusView;
 }
 
 export const appRequests = {

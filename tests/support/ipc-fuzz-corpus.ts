@@ -94,6 +94,12 @@ export const seeds: Seeds = {
   'monitor:start': () => ({ agent: 'sip:1002@127.0.0.1', mode: 'listen' }),
   'monitor:set-mode': () => ({ mode: 'whisper' }),
   'monitor:stop': () => ({}),
+  'team:status': () => ({}),
+  'team:test': () => ({ database: { url: 'postgres://agent@127.0.0.1:5432/ringside', ssl: 'disable' } }),
+  'crm:status': () => ({}),
+  'crm:dead-letters': () => ({ offset: 0, limit: 20 }),
+  'crm:retry': () => ({ id: 'evt_1' }),
+  'crm:enable': () => ({}),
 };
 
 /** Every channel whose seed does not pass its own schema (should be none). */

@@ -7,7 +7,7 @@
 import type { Store } from '../../electron/core/data/repositories.js';
 import { mulberry32 } from './prng.js';
 
-type Repositories = Pick<Store, 'campaigns' | 'leads' | 'activity' | 'dnc' | 'audit' | 'scrub'>;
+type Repositories = Pick<Store, 'campaigns' | 'leads' | 'activity' | 'dnc' | 'audit' | 'scrub' | 'outbox'>;
 
 export interface SlowStoreOptions {
   /** Longest wait before a call reaches the real store, ms (each waits a seeded random part of it). */
@@ -40,6 +40,7 @@ export function slowStore(store: Store, opts: SlowStoreOptions = {}): Store {
     dnc: wrap('dnc'),
     audit: wrap('audit'),
     scrub: wrap('scrub'),
+    outbox: wrap('outbox'),
     close: () => store.close(),
   };
 }

@@ -28,6 +28,7 @@ import { consoleLogger } from '../lib/logger.js';
 import { MediaBridge } from '../media/media-bridge.js';
 import { SipLine } from '../sip/sip-line.js';
 import { TeamSupervision } from '../supervision/team-supervision.js';
+import { TeamLink } from '../team/team-link.js';
 import { workspaceHandlers } from '../workspace/workspace-handlers.js';
 import { WorkspaceService } from '../workspace/workspace-service.js';
 import type { Core, CoreDeps } from './core.js';
@@ -127,6 +128,9 @@ export function createCore(deps: CoreDeps): Core {
     log,
   });
 
+  const link = new TeamLink({ store, account: () => line.account, emit, log, now: deps.now });
+  events.on('account', () => link.accountChanged());
+
   // What the renderer hears of the core's own events; a monitoring call is not a customer call.
   events.on('call', (view) => {
     hub.emit('call:state-changed', view);
@@ -136,9 +140,9 @@ export function createCore(deps: CoreDeps): Core {
   events.on('registration', (view) => workspace.onRegistration(view.state === 'registered'));
   // Read from the store first; the rest as it is once those reads are in.
   const snapshot = async (): Promise<Snapshot> => {
-    const [view, stats, status] = await Promise.all([workspace.view(), workspace.stats(), compliance.status()]);
-    const live = { registration: line.registration, account: line.view(), calls: calls.list(), board: team.board()?.view() ?? null };
-    return { ...live, workspace: view, stats, compliance: status, monitor: team.monitors.view(), monitored: team.monitored.view() };
+    const [view, stats, status, crm] = await Promise.all([workspace.view(), workspace.stats(), compliance.status(), link.crmStatus()]);
+    const live = { registration: line.registration, account: line.view(), calls: calls.list(), board: team.board()?.view() ?? null, team: link.teamView() };
+    return { ...live, workspace: view, stats, compliance: status, crm, monitor: team.monitors.view(), monitored: team.monitored.view() };
   };
 
   // Each domain answers its own requests; this file only wires them together.
@@ -154,6 +158,7 @@ export function createCore(deps: CoreDeps): Core {
     .register(importJobs.handlers())
     .register(complianceHandlers({ compliance, policy, store, dncChanged: () => workspace.refresh(), emit }))
     .register(team.handlers(() => line.require()))
+    .register(link.handlers())
     .assertComplete();
 
   let started = false;
@@ -169,11 +174,13 @@ export function createCore(deps: CoreDeps): Core {
       if (started) throw new Error('core already started');
       started = true;
       await line.load();
+      link.start();
     },
     async stop() {
       workspace.stop();
       importJobs.stopAll();
       await line.close().catch((e: unknown) => log.warn('stop failed', e));
+      await link.stop();
       bridge.failAll('core stopped');
     },
     connect(sink) {

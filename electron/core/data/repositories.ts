@@ -12,6 +12,7 @@ import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus }
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import type { DuplicateMode, ImportConflict } from '../../../shared/import.js';
 import type { TeamDatabase } from '../../../shared/team.js';
+import type { OutboxRepository } from '../crm/outbox.js';
 
 /**
  * A lead as an import or an inbound call creates it: the Lead's own data, without what the
@@ -239,6 +240,8 @@ export interface Store {
   dnc: DncRepository;
   audit: AuditRepository;
   scrub: ScrubRepository;
+  /** CRM sync's outbox: each change's event, written in the change's own transaction. */
+  outbox: OutboxRepository;
   /**
    * Writes a consistent copy of the data to `path` while the store stays in use (an embedded
    * store's "last good copy"); a server database has its own backups and need not implement it.

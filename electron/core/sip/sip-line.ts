@@ -14,6 +14,7 @@ import type { CoreEvents } from '../lib/core-events.js';
 import { drop } from '../lib/drop.js';
 import type { Emitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/logger.js';
+import type { TeamSettings, TeamSettingsView } from '../../../shared/team.js';
 import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { BackoffOptions } from './backoff.js';
 import { watchHost, type HostWatchOptions } from './host-watch.js';
@@ -41,6 +42,19 @@ export interface SipLineDeps {
 }
 
 const unregistered: RegistrationView = { state: 'unregistered', aor: null, error: null, retryAt: null, attempt: 0, connected: false };
+
+/** Team settings without the database password; the agent's name in the team defaults to its SIP user. */
+export function teamSettingsView(team: TeamSettings, aor: string): TeamSettingsView {
+  const { password, ...database } = team.database;
+  return { name: team.name, agentId: teamAgentId(team, aor), database: { ...database, hasPassword: Boolean(password) } };
+}
+
+/** Who the agent is in the team's shared data: as configured, else the SIP user of its address. */
+export function teamAgentId(team: Pick<TeamSettings, 'agentId'>, aor: string): string {
+  if (team.agentId) return team.agentId;
+  const user = /^sips?:([^@;]+)@/i.exec(aor)?.[1] ?? aor;
+  return user.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 64);
+}
 
 export class SipLine {
   private stored: StoredAccount | null = null;
@@ -86,6 +100,8 @@ export class SipLine {
       iceTransportPolicy: a.iceTransportPolicy,
       secretsStorage: this.stored.secretsStorage ?? 'encrypted',
       problems: [...(this.stored.problems ?? [])],
+      crm: a.crm ? { url: a.crm.url, events: [...a.crm.events], timeoutMs: a.crm.timeoutMs, hasSecret: Boolean(a.crm.secret) } : null,
+      team: a.team ? teamSettingsView(a.team, a.aor) : null,
     };
   }
 

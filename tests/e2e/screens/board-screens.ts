@@ -177,6 +177,8 @@ const account: AccountView = {
   autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],
+  crm: null,
+  team: null,
   hasPassword: true,
   source: 'settings',
   dialPlan: defaultDialPlan('US'),
@@ -211,6 +213,8 @@ function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     board: board(),
     monitor: null,
     monitored: null,
+    team: { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 },
+    crm: { configured: false, disabled: null, pending: 0, dead: 0, lastDeliveredAt: null },
     ...over,
   };
 }

@@ -262,6 +262,8 @@ function snapshot(
       autoDialLinks: false,
       secretsStorage: 'encrypted',
       problems: [],
+      crm: null,
+      team: null,
       hasPassword: true,
       source: 'settings',
       dialPlan,
@@ -305,6 +307,8 @@ function snapshot(
     board: null,
     monitor: null,
     monitored: null,
+    team: { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 },
+    crm: { configured: false, disabled: null, pending: 0, dead: 0, lastDeliveredAt: null },
   };
 }
 

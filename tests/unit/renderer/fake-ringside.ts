@@ -13,6 +13,8 @@ import type { Result } from '../../../shared/result';
 import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '../../../shared/workspace';
 import type { MediaEngine } from '../../../renderer/src/media/engine';
 import type { MonitorMode, MonitorView } from '../../../shared/supervision';
+import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm';
+import type { TeamStatusView, TeamTestResult } from '../../../shared/team';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };
 
@@ -29,6 +31,8 @@ export const account: AccountView = {
   autoDialLinks: false,
   secretsStorage: 'encrypted',
   problems: [],
+  crm: null,
+  team: null,
   hasPassword: true,
   source: 'settings',
   dialPlan: defaultDialPlan('US'),
@@ -304,9 +308,16 @@ export function snapshotOf(overrides: Partial<Snapshot> = {}): Snapshot {
     board: null,
     monitor: null,
     monitored: null,
+    team: soloStatus,
+    crm: noCrm,
     ...overrides,
   };
 }
+
+/** An agent on its own embedded store. */
+export const soloStatus: TeamStatusView = { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 };
+/** No CRM configured. */
+export const noCrm: CrmStatusView = { configured: false, disabled: null, pending: 0, dead: 0, lastDeliveredAt: null };
 
 export function leadRows(q: RequestPayload<'lead:list'>, total: number): { total: number; rows: LeadRow[] } {
   const rows: LeadRow[] = [];
@@ -348,6 +359,8 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     'call:removed': new Set(),
     'call:link-offered': new Set(),
     'account:changed': new Set(),
+    'team:changed': new Set(),
+    'crm:changed': new Set(),
     'media:request': new Set(),
     'workspace:changed': new Set(),
     'lead:changed': new Set(),
@@ -373,7 +386,12 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
   const api = {
     app: { ready: vi.fn(() => ok(snapshot)) },
     account: { get: vi.fn(() => ok(snapshot.account)), save: vi.fn(() => ok(account)), onChanged: vi.fn(on('account:changed')) },
-    sip: { register: vi.fn(() => ok(registered)), unregister: vi.fn(() => ok(registered)), checkLink: vi.fn(() => ok(null)), onRegistrationChanged: vi.fn(on('registration:changed')) },
+    sip: {
+      register: vi.fn(() => ok(registered)),
+      unregister: vi.fn(() => ok(registered)),
+      checkLink: vi.fn(() => ok(null)),
+      onRegistrationChanged: vi.fn(on('registration:changed')),
+    },
     call: {
       dial: vi.fn((target: string) =>
         ok(call({ id: 'new', direction: 'outbound', state: 'dialing', remoteUri: target, remoteName: target, answeredAt: null })),
@@ -487,6 +505,18 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       stop: vi.fn(() => ok(null)),
       onChanged: vi.fn(on('monitor:changed')),
       onMonitoredChanged: vi.fn(on('monitored:changed')),
+    },
+    team: {
+      status: vi.fn(() => ok(snapshot.team)),
+      test: vi.fn(() => ok<TeamTestResult>({ server: 'PostgreSQL 15.8', schemaVersion: 0, campaigns: 0, leads: 0 })),
+      onChanged: vi.fn(on('team:changed')),
+    },
+    crm: {
+      status: vi.fn(() => ok(snapshot.crm)),
+      deadLetters: vi.fn(() => ok<{ total: number; rows: CrmDeliveryView[] }>({ total: 0, rows: [] })),
+      retry: vi.fn(() => ok(snapshot.crm)),
+      enable: vi.fn(() => ok(snapshot.crm)),
+      onChanged: vi.fn(on('crm:changed')),
     },
   } satisfies RingsideApi;
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => {

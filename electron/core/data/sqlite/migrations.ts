@@ -3,6 +3,7 @@
  * own transaction together with the `PRAGMA user_version` bump, so a crash leaves the database at
  * a whole version. Never edit a released migration: append a new one.
  */
+import { OUTBOX_SCHEMA } from './outbox-repository.js';
 import type { Database } from 'better-sqlite3';
 
 export interface Migration {
@@ -227,6 +228,13 @@ export const migrations: readonly Migration[] = [
     version: 5,
     up: (db) => {
       db.exec(`ALTER TABLE compliance_audit ADD COLUMN seal TEXT NOT NULL DEFAULT 'sha256' CHECK (seal IN ('sha256', 'hmac-sha256'));`);
+    },
+  },
+  {
+    // CRM sync: each change's event is written beside it (outbox-repository.ts).
+    version: 6,
+    up: (db) => {
+      db.exec(OUTBOX_SCHEMA);
     },
   },
 ];

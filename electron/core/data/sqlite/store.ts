@@ -25,6 +25,8 @@ import { dncRepository } from './dnc-repository.js';
 import { leadRepository } from './lead-repository.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrations.js';
 import { scrubRepository } from './scrub-repository.js';
+import { outboxRepository } from './outbox-repository.js';
+import type { OutboxRepository } from '../../crm/outbox.js';
 import { statementCache, type StatementCache } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -64,6 +66,7 @@ class SqliteStore implements Store {
   readonly dnc: DncRepository;
   readonly audit: AuditRepository;
   readonly scrub: ScrubRepository;
+  readonly outbox: OutboxRepository;
 
   constructor(
     private readonly db: Db,
@@ -77,6 +80,7 @@ class SqliteStore implements Store {
     this.dnc = dncRepository(db, q);
     this.audit = auditRepository(db, q);
     this.scrub = scrubRepository(db, q);
+    this.outbox = outboxRepository(db, q);
   }
 
   async backup(path: string): Promise<void> {

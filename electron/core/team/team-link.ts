@@ -1,0 +1,146 @@
+/**
+ * What the core knows of the shared world beyond this desktop: whether its data is its own
+ * (solo, the embedded file) or the team's (the shared PostgreSQL), whether that database answers,
+ * and CRM sync — the outbox that every result is written to and its delivery to the company's
+ * CRM. Answers the `team:` and `crm:` requests and tells every window when either changes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Account } from '../../../shared/account.js';
+import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
+import type { CrmStatusView } from '../../../shared/crm.js';
+import type { TeamDatabase, TeamStatusView, TeamTestResult } from '../../../shared/team.js';
+import { CrmDelivery, type ReadyEndpoint } from '../crm/crm-delivery.js';
+import { crmEvent, type CrmEvents } from '../crm/crm-events.js';
+import type { Store } from '../data/repositories.js';
+import { RingsideError } from '../../../shared/result.js';
+import type { ChannelsOf, Handlers } from '../ipc/router.js';
+import type { Logger } from '../lib/logger.js';
+import { teamAgentId } from '../sip/sip-line.js';
+
+export interface TeamLinkDeps {
+  store: Store;
+  /** The account in use (its `crm` and `team` settings, secrets included). */
+  account: () => Account | null;
+  emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void;
+  log: Logger;
+  /** "Test connection": connects with these settings and says what is there (default: the PostgreSQL probe). */
+  probe?: (database: TeamDatabase) => Promise<TeamTestResult>;
+  now?: () => number;
+  /** The delivery's schedule and poll (tests). */
+  delivery?: { retry?: { baseMs: number; capMs: number; maxAttempts: number }; pollMs?: number };
+}
+
+export class TeamLink {
+  private readonly delivery: CrmDelivery;
+  private state: Pick<TeamStatusView, 'state' | 'since' | 'problem'> = { state: 'up', since: null, problem: null };
+  private started = false;
+
+  constructor(private readonly deps: TeamLinkDeps) {
+    const account = deps.account;
+    this.delivery = new CrmDelivery({
+      outbox: deps.store.outbox,
+      endpoint: () => readyEndpoint(account()),
+      // Unique across the team's apps, readable in the outbox.
+      worker: `${this.agentId() ?? 'solo'}-${randomUUID().slice(0, 8)}`,
+      log: deps.log,
+      onStatus: (status) => deps.emit('crm:changed', status),
+      now: deps.now,
+      retry: deps.delivery?.retry,
+      pollMs: deps.delivery?.pollMs,
+    });
+  }
+
+  /** Starts delivering (the outbox is read even before an endpoint is set: nothing goes out then). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.delivery.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.delivery.stop();
+  }
+
+  /** The account changed: a new CRM address or secret applies to the next attempt. */
+  accountChanged(): void {
+    this.delivery.kick();
+    void this.crmStatus().then(
+      (s) => this.deps.emit('crm:changed', s),
+      () => undefined,
+    );
+    this.deps.emit('team:changed', this.teamView());
+  }
+
+  /** The events a change writes beside itself: none when CRM sync is off or the CRM does not want them. */
+  readonly events: CrmEvents = (type, leadId, at, data) => {
+    const crm = this.deps.account()?.crm;
+    if (!crm || !crm.events.includes(type)) return [];
+    return [crmEvent(type, leadId, at, { ...data, agent: this.agentId() })];
+  };
+
+  /** A change wrote events: deliver them now rather than at the next poll. */
+  written(): void {
+    this.delivery.kick();
+  }
+
+  teamView(): TeamStatusView {
+    const { location } = this.deps.store;
+    if (location.kind === 'sqlite') return { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 };
+    const team = this.deps.account()?.team;
+    return { mode: 'team', team: team?.name ?? null, agentId: this.agentId(), where: whereOf(location.database.url), ...this.state, waiting: 0 };
+  }
+
+  crmStatus(): Promise<CrmStatusView> {
+    return this.delivery.status();
+  }
+
+  handlers(): Handlers<ChannelsOf<'team'> | ChannelsOf<'crm'>> {
+    return {
+      'team:status': () => this.teamView(),
+      'team:test': async ({ database }) => {
+        const saved = this.deps.account()?.team?.database;
+        const withPassword = database.password === undefined || database.password === '' ? { ...database, password: saved?.password } : database;
+        const probe = this.deps.probe ?? (await import('../data/postgres/probe.js')).probeTeamDatabase;
+        try {
+          return await probe(withPassword);
+        } catch (error) {
+          throw new RingsideError('invalid-account', error instanceof Error ? error.message : String(error));
+        }
+      },
+      'crm:status': () => this.crmStatus(),
+      'crm:dead-letters': async ({ offset, limit }) => {
+        const [rows, status] = await Promise.all([this.delivery.deadLetters(offset, limit), this.crmStatus()]);
+        return { total: status.dead, rows };
+      },
+      'crm:retry': async ({ id }) => {
+        if (!(await this.delivery.revive(id))) throw new RingsideError('not-found', 'That event is no longer in the dead-letter list.');
+        return this.crmStatus();
+      },
+      'crm:enable': async () => {
+        await this.delivery.enable();
+        return this.crmStatus();
+      },
+    };
+  }
+
+  private agentId(): string | null {
+    const account = this.deps.account();
+    return account?.team ? teamAgentId(account.team, account.aor) : null;
+  }
+}
+
+function readyEndpoint(account: Account | null): ReadyEndpoint | null {
+  const crm = account?.crm;
+  return crm?.secret ? { ...crm, secret: crm.secret } : null;
+}
+
+/** host:port/database of a postgres:// URL, for the status line. */
+function whereOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'the team database';
+  }
+}

@@ -1,0 +1,47 @@
+/** Team mode (the shared PostgreSQL) and CRM sync: their status, the test, the dead letters. */
+import { z } from 'zod';
+import type { CrmDeliveryView, CrmStatusView } from '../crm.js';
+import { teamDatabaseSchema, type TeamStatusView, type TeamTestResult } from '../team.js';
+import { empty } from './common.js';
+import { event, request } from './define.js';
+import type { Invoke, Subscribe } from './transport.js';
+
+const outboxId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+export const teamRequests = {
+  'team:status': request<TeamStatusView>()(empty),
+  /** Connects to a team database with these settings (the saved password when none is given) and says what is there; changes nothing. */
+  'team:test': request<TeamTestResult>()(z.object({ database: teamDatabaseSchema }).strict()),
+  'crm:status': request<CrmStatusView>()(empty),
+  /** Events the CRM never took (newest first). */
+  'crm:dead-letters': request<{ total: number; rows: CrmDeliveryView[] }>()(
+    z.object({ offset: z.number().int().min(0).max(1_000_000), limit: z.number().int().min(1).max(200) }).strict(),
+  ),
+  /** A dead event goes back in line, attempts from zero. */
+  'crm:retry': request<CrmStatusView>()(z.object({ id: outboxId }).strict()),
+  /** Turns delivery back on after the CRM answered 410 Gone. */
+  'crm:enable': request<CrmStatusView>()(empty),
+} as const;
+
+export const teamEvents = {
+  'team:changed': event<TeamStatusView>(),
+  'crm:changed': event<CrmStatusView>(),
+} as const;
+
+export const teamApi = (invoke: Invoke, subscribe: Subscribe) => ({
+  status: () => invoke('team:status', {}),
+  test: (database: z.input<typeof teamDatabaseSchema>) => invoke('team:test', { database }),
+  onChanged: (l: (s: TeamStatusView) => void) => subscribe('team:changed', l),
+});
+
+export const crmApi = (invoke: Invoke, subscribe: Subscribe) => ({
+  status: () => invoke('crm:status', {}),
+  deadLetters: (offset: number, limit: number) => invoke('crm:dead-letters', { offset, limit }),
+  retry: (id: string) => invoke('crm:retry', { id }),
+  enable: () => invoke('crm:enable', {}),
+  onChanged: (l: (s: CrmStatusView) => void) => subscribe('crm:changed', l),
+});

@@ -115,6 +115,8 @@ export interface Callback {
   timeZone: string;
   note: string;
   done: boolean;
+  /** The agent (its name in the team) whose callback it is; null: anyone on the campaign may take it. */
+  owner: string | null;
 }
 
 export function leadName(l: Pick<Lead, 'firstName' | 'lastName' | 'company'>): string {

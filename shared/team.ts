@@ -89,3 +89,28 @@ export interface TeamTestResult {
   campaigns: number;
   leads: number;
 }
+
+/** One agent's results on one campaign over a period, from the shared data. */
+export interface TeamResultsRow {
+  /** The agent's name in the team (null: results written before team mode, or by a solo desktop). */
+  agent: string | null;
+  campaignId: number;
+  campaign: string;
+  /** Calls placed or taken for the campaign's leads. */
+  calls: number;
+  /** Of those, answered. */
+  connected: number;
+  talkSec: number;
+  dispositions: number;
+  /** Dispositions whose code counts as a success on the campaign. */
+  successes: number;
+  /** How many of each disposition code. */
+  byCode: Record<string, number>;
+}
+
+/** The supervisor's results view: every agent and campaign with activity between `from` and `to`. */
+export interface TeamResults {
+  from: number;
+  to: number;
+  rows: TeamResultsRow[];
+}

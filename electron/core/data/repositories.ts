@@ -11,8 +11,8 @@ import type { AuditEntry } from '../../../shared/compliance.js';
 import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import type { DuplicateMode, ImportConflict } from '../../../shared/import.js';
-import type { TeamDatabase } from '../../../shared/team.js';
-import type { OutboxRepository } from '../crm/outbox.js';
+import type { TeamDatabase, TeamResults } from '../../../shared/team.js';
+import type { NewOutboxEntry, OutboxRepository } from '../crm/outbox.js';
 
 /**
  * A lead as an import or an inbound call creates it: the Lead's own data, without what the
@@ -49,6 +49,14 @@ export function blankLead(): NewLead {
 /** Changes to a lead (already validated and normalised). */
 export type LeadChanges = Partial<Omit<NewLead, 'phones'>> & { phones?: NewLead['phones'] };
 
+/** Who claims a lead, and for how long. */
+export interface LeadClaim {
+  agent: string;
+  now: number;
+  leaseMs: number;
+  exclude?: readonly number[];
+}
+
 export interface LeadQuery {
   campaignId: number;
   offset: number;
@@ -70,7 +78,8 @@ export interface CampaignRepository {
 export interface LeadRepository {
   list(q: LeadQuery): Promise<{ total: number; rows: LeadRow[] }>;
   get(id: number): Promise<Lead | null>;
-  update(id: number, changes: LeadChanges, now: number): Promise<Lead>;
+  /** Writes the changes and `events` (the CRM's, for this change) in one transaction. */
+  update(id: number, changes: LeadChanges, now: number, events?: readonly NewOutboxEntry[]): Promise<Lead>;
   create(campaignId: number, lead: NewLead, now: number): Promise<Lead>;
   /** The most recently touched lead with this E.164 number in any campaign. */
   findByPhone(e164: string): Promise<Lead | null>;
@@ -80,6 +89,20 @@ export interface LeadRepository {
    * leads not due yet, leads whose every phone is bad or on the internal DNC list, and `exclude`.
    */
   next(campaignId: number, now: number, exclude?: readonly number[]): Promise<Lead | null>;
+  /**
+   * Claims the next lead for `claim.agent` in ONE statement, in `next`'s order with one more rule
+   * first: the agent's own due callbacks before callbacks anyone may take; a callback another
+   * agent owns is not offered. A lead another agent holds (its lease not run out) is skipped, so
+   * two agents never get the same lead; a lead whose holder's app died returns to the pool when
+   * its lease runs out. The claimed lead is held by the agent until `leaseMs` after `now`.
+   */
+  claimNext(campaignId: number, claim: LeadClaim): Promise<Lead | null>;
+  /** Holds a claimed lead `leaseMs` longer; false when the agent no longer holds it (the lease ran out and another agent claimed it). */
+  renewClaim(leadId: number, agent: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Gives a claimed lead back to the pool (skipped, or the agent stops); a no-op when the agent does not hold it. */
+  releaseClaim(leadId: number, agent: string): Promise<void>;
+  /** Who holds the lead now (null: nobody, or the lease has run out). */
+  holder(leadId: number, now: number): Promise<string | null>;
   history(leadId: number, limit?: number): Promise<LeadHistoryEntry[]>;
   callbacks(leadId: number): Promise<Callback[]>;
   /**
@@ -127,6 +150,8 @@ export interface CallRecord {
   answeredAt: number | null;
   endedAt: number;
   outcome: string;
+  /** The agent's name in the team (absent or null on a solo desktop). */
+  agent?: string | null;
 }
 
 export interface DispositionRecord {
@@ -142,10 +167,14 @@ export interface DispositionRecord {
   phone: string | null;
   /** effect "retry": when the lead is due again. */
   retryAt: number | null;
-  /** effect "callback". */
-  callback: { dueAt: number; timeZone: string } | null;
+  /** effect "callback"; `owner` null: anyone on the campaign may take it. */
+  callback: { dueAt: number; timeZone: string; owner?: string | null } | null;
   /** The campaign's max attempts: reaching it moves the lead to max-attempts. */
   maxAttempts: number;
+  /** The agent's name in the team (absent or null on a solo desktop). The lead's claim by this agent is released in the same transaction. */
+  agent?: string | null;
+  /** The CRM's events for this disposition (and its callback, its DNC request), written in the same transaction. */
+  events?: readonly NewOutboxEntry[];
 }
 
 export interface ActivityRepository {
@@ -157,16 +186,27 @@ export interface ActivityRepository {
    * DNC entry, history) in ONE durable transaction: when this returns, it survives a crash.
    */
   recordDisposition(d: DispositionRecord): Promise<void>;
-  stats(dayStart: number, dayEnd: number, day: string): Promise<AgentStats>;
+  /** Today's figures; with `agent`, that agent's only (team mode), else all of this store's. */
+  stats(dayStart: number, dayEnd: number, day: string, agent?: string | null): Promise<AgentStats>;
+  /** Every agent's results per campaign between `from` and `to` (epoch ms, `to` exclusive): the supervisor's view. */
+  results(from: number, to: number): Promise<TeamResults>;
 }
 
 export interface DncRepository {
   /** On the internal Do-Not-Call list (no exemption overrides it). */
   has(e164: string): Promise<boolean>;
-  add(e164: string, source: string, at: number): Promise<void>;
+  /** Adds the number and `events` (the CRM's "dnc.requested") in one transaction. */
+  add(e164: string, source: string, at: number, events?: readonly NewOutboxEntry[]): Promise<void>;
   /** Adds many in one transaction; returns how many were new. */
-  addMany(e164s: readonly string[], source: string, at: number): Promise<number>;
+  addMany(e164s: readonly string[], source: string, at: number, events?: readonly NewOutboxEntry[]): Promise<number>;
   count(): Promise<number>;
+  /**
+   * Hears of additions made by anyone (a team database: at once, through LISTEN/NOTIFY): the
+   * numbers added, or null after a lost connection (anything may have been added meanwhile).
+   * The gate reads the list on every decision, so this only refreshes what is on screen. A store
+   * only this app writes may leave it out.
+   */
+  watch?(onChange: (added: string[] | null) => void): () => void;
 }
 
 /** One gate decision as the audit log keeps it (the UI's AuditEntry without its row id). */

@@ -1,7 +1,8 @@
 /**
  * The secret fields of an account and how the settings file keeps them: each one encrypted next
  * to where it lives (`passwordEncrypted`, `supervision.teamSecretEncrypted`,
- * `iceServers[i].credentialEncrypted`), never in clear; without a safe cipher, not at all. The
+ * `iceServers[i].credentialEncrypted`, `crm.secretEncrypted`, `team.database.passwordEncrypted`),
+ * never in clear; without a safe cipher, not at all. The
  * cipher is a parameter so that this walk over the fields needs no Electron; the shell passes
  * safeStorage.
  */
@@ -24,11 +25,18 @@ export type SealedIceServer = Omit<IceServer, 'credential'> & { credential?: str
  * The account as the settings file holds it. The clear fields are optional because an older
  * version wrote the team secret and the TURN credentials in clear; loading re-saves them sealed.
  */
-export type SealedAccount = Omit<Account, 'password' | 'supervision' | 'iceServers'> & {
+type Crm = NonNullable<Account['crm']>;
+type Team = NonNullable<Account['team']>;
+export type SealedCrm = Omit<Crm, 'secret'> & { secret?: string; secretEncrypted?: string };
+export type SealedTeam = Omit<Team, 'database'> & { database: Omit<Team['database'], 'password'> & { password?: string; passwordEncrypted?: string } };
+
+export type SealedAccount = Omit<Account, 'password' | 'supervision' | 'iceServers' | 'crm' | 'team'> & {
   password?: string;
   passwordEncrypted?: string;
   supervision?: Omit<Account['supervision'], 'teamSecret'> & { teamSecret?: string; teamSecretEncrypted?: string };
   iceServers?: SealedIceServer[];
+  crm?: SealedCrm;
+  team?: SealedTeam;
 };
 
 export interface OpenedAccount {
@@ -42,10 +50,12 @@ export interface OpenedAccount {
 
 /** The account as it goes to disk: every secret encrypted, none in clear. */
 export function sealAccount(account: Account, cipher: SecretCipher): SealedAccount {
-  const { password, supervision, iceServers, ...rest } = account;
+  const { password, supervision, iceServers, crm, team, ...rest } = account;
   const { teamSecret, ...openSupervision } = supervision;
   return {
     ...rest,
+    ...(crm ? { crm: sealCrm(crm, cipher) } : {}),
+    ...(team ? { team: sealTeam(team, cipher) } : {}),
     passwordEncrypted: cipher.encrypt(password),
     supervision: teamSecret === undefined ? openSupervision : { ...openSupervision, teamSecretEncrypted: cipher.encrypt(teamSecret) },
     iceServers: iceServers.map(({ credential, ...server }) =>
@@ -59,9 +69,30 @@ export function sealAccount(account: Account, cipher: SecretCipher): SealedAccou
  * saved so that only the secrets need entering again after a restart.
  */
 export function stripSecrets(account: Account): SealedAccount {
-  const { password: _password, supervision, iceServers, ...rest } = account;
+  const { password: _password, supervision, iceServers, crm, team, ...rest } = account;
   const { teamSecret: _teamSecret, ...openSupervision } = supervision;
-  return { ...rest, supervision: openSupervision, iceServers: iceServers.map(({ credential: _credential, ...server }) => server) };
+  return {
+    ...rest,
+    ...(crm ? { crm: withoutKey(crm, 'secret') } : {}),
+    ...(team ? { team: { ...team, database: withoutKey(team.database, 'password') } } : {}),
+    supervision: openSupervision,
+    iceServers: iceServers.map(({ credential: _credential, ...server }) => server),
+  };
+}
+
+function withoutKey<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
+  const { [key]: _dropped, ...rest } = o;
+  return rest;
+}
+
+function sealCrm(crm: Crm, cipher: SecretCipher): SealedCrm {
+  const { secret, ...open } = crm;
+  return secret === undefined ? open : { ...open, secretEncrypted: cipher.encrypt(secret) };
+}
+
+function sealTeam(team: Team, cipher: SecretCipher): SealedTeam {
+  const { password, ...database } = team.database;
+  return { ...team, database: password === undefined ? database : { ...database, passwordEncrypted: cipher.encrypt(password) } };
 }
 
 interface OpenedSecret {
@@ -118,7 +149,7 @@ function urlsOf(server: { urls?: unknown }): string {
  */
 export function openAccount(saved: SealedAccount, cipher: SecretCipher): OpenedAccount {
   const problems: string[] = [];
-  const { password, passwordEncrypted, supervision, iceServers, ...rest } = saved;
+  const { password, passwordEncrypted, supervision, iceServers, crm, team, ...rest } = saved;
   let wasClear = false;
 
   const pw = openSecret('SIP password', password, passwordEncrypted, cipher, problems);
@@ -164,6 +195,28 @@ export function openAccount(saved: SealedAccount, cipher: SecretCipher): OpenedA
   } else if (iceServers !== undefined) {
     candidate.iceServers = iceServers;
     resealed.iceServers = iceServers;
+  }
+
+  if (crm && typeof crm === 'object') {
+    const { secret, secretEncrypted, ...openCrm } = crm;
+    const c = openSecret('CRM signing secret', secret, secretEncrypted, cipher, problems);
+    wasClear ||= c.wasClear;
+    candidate.crm = c.value === undefined ? openCrm : { ...openCrm, secret: c.value };
+    resealed.crm = c.sealed !== undefined ? { ...openCrm, secretEncrypted: c.sealed } : c.value !== undefined ? { ...openCrm, secret: c.value } : openCrm;
+  }
+
+  if (team && typeof team === 'object' && team.database && typeof team.database === 'object') {
+    const { password: dbPassword, passwordEncrypted: dbSealed, ...database } = team.database;
+    const d = openSecret('team database password', dbPassword, dbSealed, cipher, problems);
+    wasClear ||= d.wasClear;
+    candidate.team = { ...team, database: d.value === undefined ? database : { ...database, password: d.value } };
+    resealed.team = {
+      ...team,
+      database: d.sealed !== undefined ? { ...database, passwordEncrypted: d.sealed } : d.value !== undefined ? { ...database, password: d.value } : database,
+    };
+  } else if (team !== undefined) {
+    candidate.team = team;
+    resealed.team = team;
   }
 
   // Without a keychain the clear secrets cannot be sealed: the file stays as it is until they can.

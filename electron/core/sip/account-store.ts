@@ -85,7 +85,29 @@ export function withSavedSecrets(account: Account, saved: Account | null): Accou
     const kept = saved?.iceServers.find((s) => sameIceServer(s, server))?.credential;
     return kept ? { ...open, credential: kept } : open;
   });
-  return { ...withPassword, supervision: secret ? { ...supervision, teamSecret: secret } : supervision, iceServers };
+  return {
+    ...withPassword,
+    supervision: secret ? { ...supervision, teamSecret: secret } : supervision,
+    iceServers,
+    ...keptCrmSecret(withPassword.crm, saved?.crm),
+    ...keptDatabasePassword(withPassword.team, saved?.team),
+  };
+}
+
+/** The CRM signing secret, kept only for the same address: a secret never signs for another receiver. */
+function keptCrmSecret(crm: Account['crm'], saved: Account['crm']): Pick<Account, 'crm'> {
+  if (!crm) return {};
+  if (crm.secret !== undefined) return { crm: crm.secret === '' ? { ...crm, secret: undefined } : crm };
+  return { crm: saved?.secret && saved.url === crm.url ? { ...crm, secret: saved.secret } : crm };
+}
+
+/** The team database password, kept only for the same address and user. */
+function keptDatabasePassword(team: Account['team'], saved: Account['team']): Pick<Account, 'team'> {
+  if (!team) return {};
+  const { password } = team.database;
+  if (password !== undefined && password !== '') return { team };
+  const kept = password === undefined && saved?.database.password && saved.database.url === team.database.url ? saved.database.password : undefined;
+  return { team: { ...team, database: { ...team.database, password: kept } } };
 }
 
 function sameIceServer(a: IceServer, b: IceServer): boolean {

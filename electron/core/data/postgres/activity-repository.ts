@@ -1,15 +1,20 @@
 /**
- * What the agent's calls leave behind: attempts, call records, dispositions with all their effects
- * on the lead (one transaction, the lead's row locked so two apps cannot interleave on it), and
- * the day's stats.
+ * What the agents' calls leave behind: attempts, call records, dispositions with all their effects
+ * on the lead (one transaction, the lead's row locked so two apps cannot interleave on it, the
+ * CRM's events and the end of the agent's claim in it), an agent's day and the team's results.
  */
 import type { LeadStatus } from '../../../../shared/lead.js';
+import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
 import { NotFoundError } from '../sqlite/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { addToDnc } from './dnc-repository.js';
+import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
+
+/** A call's talk time in ms: from the answer to the end, 0 when never answered. */
+const TALK_MS = `CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END`;
 
 export function activityRepository(db: Db): ActivityRepository {
   async function recordAttempt(leadId: number, at: number): Promise<void> {
@@ -25,11 +30,12 @@ export function activityRepository(db: Db): ActivityRepository {
   function recordCall(c: CallRecord): Promise<void> {
     return db.tx(async (sql) => {
       await sql.run(
-        `INSERT INTO calls (call_id, lead_id, direction, phone, started_at, answered_at, ended_at, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO calls (call_id, lead_id, direction, phone, started_at, answered_at, ended_at, outcome, agent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (call_id) DO UPDATE SET lead_id = excluded.lead_id, direction = excluded.direction, phone = excluded.phone,
-           started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome`,
-        [c.callId, c.leadId, c.direction, c.phone, c.startedAt, c.answeredAt, c.endedAt, c.outcome],
+           started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome,
+           agent = excluded.agent`,
+        [c.callId, c.leadId, c.direction, c.phone, c.startedAt, c.answeredAt, c.endedAt, c.outcome, c.agent ?? null],
       );
       if (c.leadId !== null) {
         await addHistory(sql, {
@@ -48,17 +54,10 @@ export function activityRepository(db: Db): ActivityRepository {
   async function applyDisposition(sql: Sql, d: DispositionRecord): Promise<void> {
     const lead = await sql.one<{ status: LeadStatus; attempts: number }>('SELECT status, attempts FROM leads WHERE id = $1 FOR UPDATE', [d.leadId]);
     if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
-    await sql.run(`INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-      d.leadId,
-      d.callId,
-      d.code,
-      d.label,
-      d.effect,
-      d.success,
-      d.note,
-      d.phone,
-      d.at,
-    ]);
+    await sql.run(
+      `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [d.leadId, d.callId, d.code, d.label, d.effect, d.success, d.note, d.phone, d.at, d.agent ?? null],
+    );
     // The history row carries the label (what the agent sees) and the code as its outcome.
     await addHistory(sql, { leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
     // Whatever the outcome, this call settles any callback that was open.
@@ -79,12 +78,13 @@ export function activityRepository(db: Db): ActivityRepository {
         if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
         status = 'callback';
         dueAt = d.callback.dueAt;
-        await sql.run('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at) VALUES ($1, $2, $3, $4, false, $5)', [
+        await sql.run('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES ($1, $2, $3, $4, false, $5, $6)', [
           d.leadId,
           d.callback.dueAt,
           d.callback.timeZone,
           d.note,
           d.at,
+          d.callback.owner ?? null,
         ]);
         await addHistory(sql, {
           leadId: d.leadId,
@@ -125,25 +125,30 @@ export function activityRepository(db: Db): ActivityRepository {
       status = 'max-attempts';
       dueAt = null;
     }
-    await sql.run(`UPDATE leads SET status = $2, due_at = CASE WHEN $3::boolean THEN due_at ELSE $4::bigint END, updated_at = $5 WHERE id = $1`, [
-      d.leadId,
-      status,
-      dueAt === undefined,
-      dueAt ?? null,
-      d.at,
-    ]);
+    // The agent is done with the lead: its claim ends here (another agent's claim is not touched;
+    // in SET, held_by is the row's value before this update).
+    await sql.run(
+      `UPDATE leads SET status = $2, due_at = CASE WHEN $3::boolean THEN due_at ELSE $4::bigint END, updated_at = $5,
+              held_by = CASE WHEN held_by = $6::text THEN NULL ELSE held_by END,
+              lease_until = CASE WHEN held_by = $6::text THEN NULL ELSE lease_until END
+        WHERE id = $1`,
+      [d.leadId, status, dueAt === undefined, dueAt ?? null, d.at, d.agent ?? null],
+    );
+    await insertOutbox(sql, d.events);
   }
 
-  async function stats(dayStart: number, dayEnd: number, day: string): Promise<AgentStats> {
+  async function stats(dayStart: number, dayEnd: number, day: string, agent: string | null): Promise<AgentStats> {
+    // With an agent: that agent's only; without: everything (NULL matches every row).
     const calls = (await db.one<{ calls: number; connected: number; talkMs: number }>(
       `SELECT COUNT(*) AS calls, COUNT(answered_at) AS connected,
-              COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END), 0)::bigint AS "talkMs"
-         FROM calls WHERE started_at >= $1 AND started_at < $2`,
-      [dayStart, dayEnd],
+              COALESCE(SUM(${TALK_MS}), 0)::bigint AS "talkMs"
+         FROM calls WHERE started_at >= $1 AND started_at < $2 AND ($3::text IS NULL OR agent = $3)`,
+      [dayStart, dayEnd, agent],
     ))!;
     const byCode = await db.rows<{ code: string; n: number; successes: number }>(
-      'SELECT code, COUNT(*) AS n, COUNT(*) FILTER (WHERE success) AS successes FROM dispositions WHERE at >= $1 AND at < $2 GROUP BY code ORDER BY code COLLATE "C"',
-      [dayStart, dayEnd],
+      `SELECT code, COUNT(*) AS n, COUNT(*) FILTER (WHERE success) AS successes FROM dispositions
+        WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR agent = $3) GROUP BY code ORDER BY code COLLATE "C"`,
+      [dayStart, dayEnd, agent],
     );
     const dispositions: Record<string, number> = {};
     let successes = 0;
@@ -154,11 +159,62 @@ export function activityRepository(db: Db): ActivityRepository {
     return { day, calls: calls.calls, connected: calls.connected, talkSec: Math.round(calls.talkMs / 1000), dispositions, successes };
   }
 
+  /**
+   * One statement: calls and dispositions of the period as one stream of rows keyed by (agent,
+   * campaign), counted per disposition code, then per key with the codes folded into an object.
+   * Calls of no lead (an unknown caller not yet a lead) belong to no campaign and are left out.
+   */
+  async function results(from: number, to: number): Promise<TeamResults> {
+    const rows = await db.rows<{
+      agent: string | null;
+      campaignId: number;
+      campaign: string;
+      calls: number;
+      connected: number;
+      talkMs: number;
+      dispositions: number;
+      successes: number;
+      byCode: Record<string, number>;
+    }>(
+      `WITH activity AS (
+         SELECT c.agent, l.campaign_id, 1 AS calls, (c.answered_at IS NOT NULL)::int AS connected, ${TALK_MS} AS talk_ms, NULL::text AS code, false AS success
+           FROM calls c JOIN leads l ON l.id = c.lead_id
+          WHERE c.started_at >= $1 AND c.started_at < $2
+         UNION ALL
+         SELECT d.agent, l.campaign_id, 0, 0, 0, d.code, d.success
+           FROM dispositions d JOIN leads l ON l.id = d.lead_id
+          WHERE d.at >= $1 AND d.at < $2
+       ), per_code AS (
+         SELECT agent, campaign_id, code, SUM(calls) AS calls, SUM(connected) AS connected, SUM(talk_ms) AS talk_ms,
+                COUNT(code) AS n, COUNT(*) FILTER (WHERE success) AS successes
+           FROM activity GROUP BY agent, campaign_id, code
+       )
+       SELECT g.agent, g.campaign_id AS "campaignId", cp.name AS campaign,
+              SUM(g.calls)::bigint AS calls, SUM(g.connected)::bigint AS connected, SUM(g.talk_ms)::bigint AS "talkMs",
+              SUM(g.n)::bigint AS dispositions, SUM(g.successes)::bigint AS successes,
+              COALESCE(json_object_agg(g.code, g.n ORDER BY g.code COLLATE "C") FILTER (WHERE g.code IS NOT NULL), '{}'::json) AS "byCode"
+         FROM per_code g JOIN campaigns cp ON cp.id = g.campaign_id
+        GROUP BY g.agent, g.campaign_id, cp.name
+        ORDER BY cp.name COLLATE "C", g.campaign_id, g.agent COLLATE "C" NULLS LAST`,
+      [from, to],
+    );
+    return {
+      from,
+      to,
+      rows: rows.map(({ talkMs, ...r }): TeamResultsRow => ({
+        ...r,
+        talkSec: Math.round(talkMs / 1000),
+        byCode: Object.fromEntries(Object.entries(r.byCode).map(([code, n]) => [code, Number(n)])),
+      })),
+    };
+  }
+
   return {
     recordAttempt: (leadId, at) => recordAttempt(leadId, at),
     recordCall: (call) => recordCall(call),
     recordDisposition: (d) => db.tx((sql) => applyDisposition(sql, d)),
-    stats: (dayStart, dayEnd, day) => stats(dayStart, dayEnd, day),
+    stats: (dayStart, dayEnd, day, agent) => stats(dayStart, dayEnd, day, agent ?? null),
+    results: (from, to) => results(from, to),
   };
 }
 

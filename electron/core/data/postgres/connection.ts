@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import pg from 'pg';
 import type { TeamDatabase, TeamSslMode } from '../../../../shared/team.js';
 import { endpointText, explain, TeamDatabaseError, type Endpoint } from './errors.js';
+import { listen, type ListenOptions } from './listener.js';
 
 /** One connection's statements (a transaction's, or any free connection of the pool's). */
 export interface Sql {
@@ -27,6 +28,11 @@ export interface Db extends Sql {
    * it throws. `snapshot` reads one consistent view without writing (exports, scrubs).
    */
   tx<T>(fn: (sql: Sql) => Promise<T>, mode?: 'write' | 'snapshot'): Promise<T>;
+  /**
+   * Hears `channel`'s notifications on a connection of its own (listener.ts), made again when it
+   * is lost; returns what stops it. `end` stops every listener too.
+   */
+  listen(channel: string, handlers: Pick<ListenOptions, 'onNotify' | 'onResume'>): () => void;
   end(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Every statement runs in a read-only transaction (the server refuses writes). */
   readonly?: boolean;
-  /** A pooled idle connection failed (the server restarted, the network dropped). */
+  /** A connection failed with nobody waiting on it: a pooled idle one, or a listener's (the server restarted, the network dropped). */
   onError?: (error: unknown) => void;
 }
 
@@ -110,14 +116,13 @@ function sqlOn(client: pg.PoolClient, at: Endpoint): Sql {
 
 export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
   const at = endpointOf(database);
-  const pool = new pg.Pool({
+  const config: pg.ClientConfig = {
     host: at.host,
     port: at.port,
     user: at.user || undefined,
     database: at.database,
     password: database.password,
     ssl: sslOf(database.ssl, database.caFile, at),
-    max: database.poolMax,
     application_name: 'ringside',
     statement_timeout: database.statementTimeoutMs,
     // A transaction left open (a stalled agent) must not hold its locks on leads for long.
@@ -126,11 +131,11 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
     // the server's own timeout would have.
     query_timeout: database.statementTimeoutMs + 5_000,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
-    idleTimeoutMillis: 30_000,
     keepAlive: true,
     options: opts.readonly ? '-c default_transaction_read_only=on' : undefined,
     types,
-  });
+  };
+  const pool = new pg.Pool({ ...config, max: database.poolMax, idleTimeoutMillis: 30_000 });
   // An idle connection that dies must not become an uncaught 'error' event (it would end the app).
   pool.on('error', (error) => opts.onError?.(explain(error, at)));
 
@@ -153,6 +158,7 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
   }
 
   let ended = false;
+  const listeners = new Set<() => void>();
   return {
     endpoint: at,
     rows: (text, values) => withClient((c) => sqlOn(c, at).rows(text, values)),
@@ -173,9 +179,20 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
           throw error;
         }
       }),
+    listen: (channel, handlers) => {
+      if (ended) return () => undefined;
+      const stop = listen(config, at, { channel, ...handlers, onError: opts.onError });
+      const remove = () => {
+        listeners.delete(remove);
+        stop();
+      };
+      listeners.add(remove);
+      return remove;
+    },
     end: async () => {
       if (ended) return;
       ended = true;
+      for (const stop of [...listeners]) stop();
       await pool.end();
     },
   };

@@ -8,15 +8,20 @@
 import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow } from '../../../../shared/lead.js';
 import { historyNote, planMerge } from '../../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../../shared/import.js';
-import type { ImportRow, ImportRowResult, LeadChanges, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
+import type { NewOutboxEntry } from '../../crm/outbox.js';
+import type { ImportRow, ImportRowResult, LeadChanges, LeadClaim, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
 import { NotFoundError } from '../sqlite/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { ImportBatch } from './import-batch.js';
-import { insertLeads, newLeadIds, readLead, scalarColumns, scalarFields, type LeadDbRow, type ScalarField } from './lead-rows.js';
+import { insertLeads, leadsSelect, newLeadIds, readLead, scalarColumns, scalarFields, toLead, type LeadDbRow, type ScalarField } from './lead-rows.js';
+import { insertOutbox } from './outbox-repository.js';
 import { addHistory, foldAscii } from './rows.js';
 
 /** The lead has a number that is neither bad, blocked by a scrub, nor on the internal DNC list. */
 const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND NOT p.bad AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
+
+/** Queue phase 2's order (never attempted first); phase 1 orders due callbacks by `l.due_at, l.priority DESC, l.id`. */
+const QUEUE_ORDER = `l.priority DESC, l.score DESC, l.last_attempt_at NULLS FIRST, l.id`;
 
 export function leadRepository(db: Db): LeadRepository {
   async function mustGetLead(sql: Sql, id: number, lock = false): Promise<Lead> {
@@ -78,7 +83,8 @@ export function leadRepository(db: Db): LeadRepository {
     return mustGetLead(db, id);
   }
 
-  async function updateLead(id: number, changes: LeadChanges, now: number): Promise<Lead> {
+  /** An edit that changes nothing writes nothing, its events included: an event exists only beside its change. */
+  async function updateLead(id: number, changes: LeadChanges, now: number, events: readonly NewOutboxEntry[] | undefined): Promise<Lead> {
     return db.tx(async (sql) => {
       const before = await mustGetLead(sql, id, true);
       const sets: string[] = [];
@@ -106,6 +112,7 @@ export function leadRepository(db: Db): LeadRepository {
       sets.push('updated_at = $2');
       await sql.run(`UPDATE leads SET ${sets.join(', ')} WHERE id = $1`, values);
       await addHistory(sql, { leadId: id, at: now, kind: 'edit', note: `Changed ${changed.join(', ')}` });
+      await insertOutbox(sql, events);
       return mustGetLead(sql, id);
     });
   }
@@ -154,10 +161,48 @@ export function leadRepository(db: Db): LeadRepository {
       `SELECT l.id FROM leads l
         WHERE l.campaign_id = $1 AND l.status IN ('new', 'active') AND (l.due_at IS NULL OR l.due_at <= $2)
           AND ${notExcluded} AND ${DIALABLE}
-        ORDER BY l.priority DESC, l.score DESC, l.last_attempt_at NULLS FIRST, l.id LIMIT 1`,
+        ORDER BY ${QUEUE_ORDER} LIMIT 1`,
       values,
     );
     return lead ? readLead(db, lead.id) : null;
+  }
+
+  /**
+   * One statement. Each phase picks its first lead that nobody else holds, locking it as it picks
+   * (SKIP LOCKED: a lead another agent is claiming at this instant is passed over, not waited
+   * for); when another agent's claim commits while this one reads, PostgreSQL checks the row
+   * again as it now is, sees the fresh lease and passes it over too. So two agents never get the
+   * same lead. COALESCE runs the queue's pick only when no callback is due for this agent.
+   */
+  async function claimNext(campaignId: number, claim: LeadClaim): Promise<Lead | null> {
+    const values = [campaignId, claim.agent, claim.now, Math.max(0, Math.trunc(claim.leaseMs)), (claim.exclude ?? []).filter((x) => Number.isInteger(x))];
+    const open = `l.campaign_id = $1 AND (l.held_by IS NULL OR l.lease_until <= $3 OR l.held_by = $2) AND NOT (l.id = ANY($5::bigint[])) AND ${DIALABLE}`;
+    const row = await db.one<LeadDbRow>(
+      `WITH claimed AS (
+         UPDATE leads SET held_by = $2, lease_until = $3::bigint + $4::bigint
+          WHERE id = COALESCE(
+            -- Phase 1: due callbacks, this agent's own before those anyone may take; another
+            -- agent's are not offered.
+            (SELECT l.id FROM leads l
+               LEFT JOIN LATERAL (SELECT c.owner FROM callbacks c WHERE c.lead_id = l.id AND NOT c.done ORDER BY c.id DESC LIMIT 1) cb ON true
+              WHERE l.status = 'callback' AND l.due_at <= $3 AND (cb.owner IS NULL OR cb.owner = $2) AND ${open}
+              ORDER BY cb.owner IS NULL, l.due_at, l.priority DESC, l.id LIMIT 1
+              FOR UPDATE OF l SKIP LOCKED),
+            -- Phase 2: the queue in dialling order.
+            (SELECT l.id FROM leads l
+              WHERE l.status IN ('new', 'active') AND (l.due_at IS NULL OR l.due_at <= $3) AND ${open}
+              ORDER BY ${QUEUE_ORDER} LIMIT 1
+              FOR UPDATE SKIP LOCKED))
+         RETURNING *)
+       ${leadsSelect('claimed')}`,
+      values,
+    );
+    return row ? toLead(row) : null;
+  }
+
+  async function holder(leadId: number, now: number): Promise<string | null> {
+    const r = await db.one<{ held_by: string }>('SELECT held_by FROM leads WHERE id = $1 AND held_by IS NOT NULL AND lease_until > $2', [leadId, now]);
+    return r?.held_by ?? null;
   }
 
   function history(leadId: number, limit: number): Promise<LeadHistoryEntry[]> {
@@ -174,7 +219,7 @@ export function leadRepository(db: Db): LeadRepository {
 
   function callbacks(leadId: number): Promise<Callback[]> {
     return db.rows<Callback>(
-      `SELECT id, lead_id AS "leadId", due_at AS "dueAt", time_zone AS "timeZone", note, done FROM callbacks
+      `SELECT id, lead_id AS "leadId", due_at AS "dueAt", time_zone AS "timeZone", note, done, owner FROM callbacks
         WHERE lead_id = $1 ORDER BY done, due_at DESC, id DESC`,
       [leadId],
     );
@@ -289,10 +334,22 @@ export function leadRepository(db: Db): LeadRepository {
   return {
     list: (query) => listLeads(query),
     get: (id) => readLead(db, id),
-    update: (id, changes, now) => updateLead(id, changes, now),
+    update: (id, changes, now, events) => updateLead(id, changes, now, events),
     create: (campaignId, lead, now) => createLead(campaignId, lead, now),
     findByPhone: (e164) => findByPhone(e164),
     next: (campaignId, now, exclude) => nextLead(campaignId, now, exclude ?? []),
+    claimNext: (campaignId, claim) => claimNext(campaignId, claim),
+    renewClaim: async (leadId, agent, now, leaseMs) =>
+      (await db.run('UPDATE leads SET lease_until = $3::bigint + $4::bigint WHERE id = $1 AND held_by = $2', [
+        leadId,
+        agent,
+        now,
+        Math.max(0, Math.trunc(leaseMs)),
+      ])) === 1,
+    releaseClaim: async (leadId, agent) => {
+      await db.run('UPDATE leads SET held_by = NULL, lease_until = NULL WHERE id = $1 AND held_by = $2', [leadId, agent]);
+    },
+    holder: (leadId, now) => holder(leadId, now),
     history: (leadId, limit) => history(leadId, limit ?? 200),
     callbacks: (leadId) => callbacks(leadId),
     importBatch: (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),

@@ -54,10 +54,13 @@ export const scalarColumns = {
 export type ScalarField = keyof typeof scalarColumns;
 export const scalarFields = Object.keys(scalarColumns) as ScalarField[];
 
-/** Leads with their numbers in their order, in one statement. */
-const LEADS_SELECT = `SELECT l.*, COALESCE((SELECT json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'label', p.label, 'bad', p.bad) ORDER BY p.position, p.id)
+/** Leads (from `source`: the table, or a statement's RETURNING *) with their numbers in their order, in one statement. */
+export function leadsSelect(source = 'leads'): string {
+  return `SELECT l.*, COALESCE((SELECT json_agg(json_build_object('e164', p.e164, 'raw', p.raw, 'label', p.label, 'bad', p.bad) ORDER BY p.position, p.id)
                                 FROM lead_phones p WHERE p.lead_id = l.id), '[]'::json) AS phones
-                       FROM leads l`;
+                       FROM ${source} l`;
+}
+const LEADS_SELECT = leadsSelect();
 
 /** The lead, or null; `lock` holds its row for the rest of the transaction. */
 export async function readLead(sql: Sql, id: number, lock = false): Promise<Lead | null> {
@@ -71,7 +74,7 @@ export async function lockLeads(sql: Sql, ids: readonly number[]): Promise<Lead[
   return (await sql.rows<LeadDbRow>(`${LEADS_SELECT} WHERE l.id = ANY($1::bigint[]) ORDER BY l.id FOR UPDATE OF l`, [ids])).map(toLead);
 }
 
-function toLead(r: LeadDbRow): Lead {
+export function toLead(r: LeadDbRow): Lead {
   return {
     id: r.id,
     campaignId: r.campaign_id,

@@ -5,9 +5,11 @@
  * waits, then finds the work done. A database already at the code's version is only read, so an
  * agent's role needs no right to create tables. Never edit a released migration: append one.
  *
- * The schema means what the SQLite one means (sqlite/migrations.ts, version 5): the same tables
- * and columns, epoch milliseconds as BIGINT, flags as BOOLEAN, JSON as `json` (kept as written,
- * key order included, where jsonb would reorder keys).
+ * The schema means what the SQLite one means (sqlite/migrations.ts: version 1 is its version 5,
+ * version 2 adds its version 6's outbox): the same tables and columns, epoch milliseconds as
+ * BIGINT, flags as BOOLEAN, JSON as `json` (kept as written, key order included, where jsonb would
+ * reorder keys). Version 2 also adds what only a team needs: leads held with a lease, the agent
+ * on calls and dispositions, callbacks' owners.
  */
 import { DatabaseNeedsMigrationError, DatabaseTooNewError } from '../sqlite/migrations.js';
 import type { Db, Sql } from './connection.js';
@@ -192,6 +194,49 @@ export const pgMigrations: readonly PgMigration[] = [
           FOR EACH ROW EXECUTE FUNCTION compliance_audit_append_only();
         CREATE TRIGGER compliance_audit_no_truncate BEFORE TRUNCATE ON compliance_audit
           FOR EACH STATEMENT EXECUTE FUNCTION compliance_audit_append_only();
+      `);
+    },
+  },
+  {
+    // Team mode: the CRM outbox (the embedded store's version 6), leads claimed with a lease, the
+    // agent on calls and dispositions, callbacks owned by an agent or by anyone (NULL).
+    version: 2,
+    up: async (sql) => {
+      await sql.run(`
+        CREATE TABLE crm_outbox (
+          seq         BIGSERIAL PRIMARY KEY,
+          id          TEXT    NOT NULL UNIQUE,
+          type        TEXT    NOT NULL,
+          lead_id     BIGINT,
+          created_at  BIGINT  NOT NULL,
+          -- The JSON exactly as it is signed and sent: text, not json, so not a byte changes.
+          body        TEXT    NOT NULL,
+          state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          next_at     BIGINT  NOT NULL,
+          last_error  TEXT,
+          claimed_by  TEXT,
+          lease_until BIGINT,
+          done_at     BIGINT
+        );
+        -- The delivery pass reads only pending events, per lead in order.
+        CREATE INDEX crm_outbox_pending ON crm_outbox (lead_id, seq) WHERE state = 'pending';
+        CREATE INDEX crm_outbox_state ON crm_outbox (state, seq);
+        CREATE TABLE crm_state (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+
+        -- Who holds the lead (claimed it to call) and until when; NULL: nobody.
+        ALTER TABLE leads ADD COLUMN held_by TEXT, ADD COLUMN lease_until BIGINT;
+        -- The leads an agent holds (few at any time: only held rows are indexed).
+        CREATE INDEX leads_held ON leads (held_by, lease_until) WHERE held_by IS NOT NULL;
+
+        ALTER TABLE calls ADD COLUMN agent TEXT;
+        ALTER TABLE dispositions ADD COLUMN agent TEXT;
+        ALTER TABLE callbacks ADD COLUMN owner TEXT;
+        -- A lead's open callback and its owner, read for every due callback the queue considers.
+        CREATE INDEX callbacks_open ON callbacks (lead_id, id DESC) INCLUDE (owner) WHERE NOT done;
       `);
     },
   },

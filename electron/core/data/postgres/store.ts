@@ -6,6 +6,7 @@
  * semantics (the contract suite runs on both).
  */
 import { teamDatabaseSchema, type TeamDatabase } from '../../../../shared/team.js';
+import type { OutboxRepository } from '../../crm/outbox.js';
 import type {
   ActivityRepository,
   AuditRepository,
@@ -23,6 +24,7 @@ import { connect, type ConnectOptions, type Db } from './connection.js';
 import { dncRepository } from './dnc-repository.js';
 import { leadRepository } from './lead-repository.js';
 import { checkPostgresVersion, migratePostgres } from './migrations.js';
+import { outboxRepository } from './outbox-repository.js';
 import { scrubRepository } from './scrub-repository.js';
 
 export interface PostgresStoreOptions extends ConnectOptions {
@@ -53,6 +55,7 @@ class PostgresStore implements Store {
   readonly dnc: DncRepository;
   readonly audit: AuditRepository;
   readonly scrub: ScrubRepository;
+  readonly outbox: OutboxRepository;
 
   constructor(
     private readonly db: Db,
@@ -64,6 +67,7 @@ class PostgresStore implements Store {
     this.dnc = dncRepository(db);
     this.audit = auditRepository(db);
     this.scrub = scrubRepository(db);
+    this.outbox = outboxRepository(db);
   }
 
   close(): Promise<void> {

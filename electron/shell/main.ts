@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/sip/account-store';
 import { createCore } from '../core/app/create-core';
 import { drop } from '../core/lib/drop';
-import { keepLastGood, openWithRecovery } from '../core/data/open-store';
+import { keepLastGood, openWithRecovery, type Recovery, type StartProblem } from '../core/data/open-store';
+import { openTeamStore } from '../core/data/open-team-store';
 import { registerRequestHandlers } from './ipc';
 import { claimSingleInstance, stopBeforeQuit } from './lifecycle';
 import { rendererEntry } from './own-page';
@@ -35,16 +36,21 @@ async function boot(): Promise<void> {
   const configPath = process.env.RINGSIDE_CONFIG;
   const secure = new SecureAccountStore();
   const accounts: AccountStore = configPath ? new ProvisionedAccountStore(await readProvisioningFile(configPath)) : secure;
-  const dbPath = join(app.getPath('userData'), 'ringside.db');
-  // A damaged or too-new data file is shown in a dialog with what can be done, never a silent exit.
-  const opened = await openWithRecovery(dbPath, (problem, options) => askAboutData(dialog, problem, options));
+  const dataDir = app.getPath('userData');
+  const dbPath = join(dataDir, 'ringside.db');
+  const ask = (problem: StartProblem, options: Recovery[]) => askAboutData(dialog, problem, options);
+  // A team agent works on the team's database; everyone else on this desktop's own file.
+  const team = (await accounts.load())?.account.team;
+  // A damaged or too-new data file, an unreachable team database: a dialog with what can be done, never a silent exit.
+  const opened = team ? await openTeamStore(team.database, ask).then((s) => s && { store: s, recovered: null }) : await openWithRecovery(dbPath, ask);
   if (!opened) {
     app.exit(1);
     return;
   }
   const { store } = opened;
   if (opened.recovered) dialog.showMessageBoxSync({ type: 'info', title: 'Ringside', message: opened.recovered });
-  const core = createCore({ accounts, store, dbPath, auditKeys: secure.auditKeyStore(join(app.getPath('userData'), 'audit-key')) });
+  const auditKeys = secure.auditKeyStore(join(dataDir, 'audit-key'));
+  const core = createCore({ accounts, store, ...(team ? { dataDir } : { dbPath }), auditKeys });
   const entry = rendererEntry(appRoot);
 
   // Only the microphone, only for our own page.

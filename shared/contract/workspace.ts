@@ -16,7 +16,12 @@ const disposition = z
     code: z.string().min(1).max(40),
     note: z.string().max(2000).default(''),
     callback: z
-      .object({ at: localDateTime, timeZone: z.string().min(1).max(64) })
+      .object({
+        at: localDateTime,
+        timeZone: z.string().min(1).max(64),
+        /** In team mode: anyone on the campaign may make the callback (else it is this agent's). */
+        forAnyone: z.boolean().optional(),
+      })
       .strict()
       .optional(),
   })

@@ -18,6 +18,7 @@ import { complianceHandlers } from '../compliance/compliance-handlers.js';
 import { ComplianceService } from '../compliance/compliance-service.js';
 import { dialAccountOf, DialPolicy } from '../compliance/dial-policy.js';
 import { ImportJobs } from '../import/import-jobs.js';
+import { connectPeer } from '../ipc/connection.js';
 import { EventHub } from '../ipc/event-hub.js';
 import { RequestRouter, type ChannelsOf, type Handlers } from '../ipc/router.js';
 import { leadHandlers } from '../leads/lead-handlers.js';
@@ -42,9 +43,12 @@ export function createCore(deps: CoreDeps): Core {
   const events = new Emitter<CoreEvents>(log);
   const bridge = new MediaBridge({ send: (request) => hub.emit('media:request', request) }, deps.mediaTimeoutMs);
   const campaignId = (): number | null => workspace?.selectedCampaignId ?? null;
-  // Workers open the store for themselves: only one the core was given by its file (not in memory).
-  const workerLocation = deps.dbPath ? store.location : null;
+  // Workers open the store for themselves: a team database, or a file (not an in-memory one).
+  const workerLocation = deps.dbPath || store.location.kind === 'postgres' ? store.location : null;
+  // The team database (or this desktop's file) and CRM sync: what every change writes for the CRM.
+  const link = new TeamLink({ store, account: () => line.account, emit, log, now: deps.now, dncChanged: () => workspace.refresh() });
   const compliance = new ComplianceService({
+    ...link.hooks,
     store,
     dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
     currentCampaignId: campaignId,
@@ -88,6 +92,8 @@ export function createCore(deps: CoreDeps): Core {
     registered: () => line.registration.state === 'registered',
     agentName: () => line.account?.displayName || line.account?.aor.replace(/^sips?:/, '').split('@')[0] || 'Agent',
     agentChanged: () => events.emit('agent', undefined),
+    agentId: () => link.agentId(),
+    ...link.hooks,
     log,
   });
   const importJobs = new ImportJobs({
@@ -128,7 +134,6 @@ export function createCore(deps: CoreDeps): Core {
     log,
   });
 
-  const link = new TeamLink({ store, account: () => line.account, emit, log, now: deps.now });
   events.on('account', () => link.accountChanged());
 
   // What the renderer hears of the core's own events; a monitoring call is not a customer call.
@@ -153,7 +158,7 @@ export function createCore(deps: CoreDeps): Core {
     .register(line.handlers())
     .register(callHandlers(calls, bridge, log))
     .register(campaignHandlers({ store, emit }))
-    .register(leadHandlers({ store, emit }))
+    .register(leadHandlers({ store, emit, ...link.hooks }))
     .register(workspaceHandlers(workspace))
     .register(importJobs.handlers())
     .register(complianceHandlers({ compliance, policy, store, dncChanged: () => workspace.refresh(), emit }))
@@ -177,22 +182,13 @@ export function createCore(deps: CoreDeps): Core {
       link.start();
     },
     async stop() {
-      workspace.stop();
+      await workspace.stop();
       importJobs.stopAll();
       await line.close().catch((e: unknown) => log.warn('stop failed', e));
       await link.stop();
       bridge.failAll('core stopped');
     },
-    connect(sink) {
-      const peer = hub.add(sink);
-      return {
-        handle: (channel, payload) => router.handle(channel, payload, peer),
-        close: () => {
-          hub.remove(peer);
-          importJobs.connectionClosed(peer); // its unfinished upload is released now, not at its idle timeout
-        },
-      };
-    },
+    connect: (sink) => connectPeer(hub, router, sink, (peer) => importJobs.connectionClosed(peer)),
     openLink: (url) =>
       openLink(url, {
         autoDial: () => line.account?.autoDialLinks ?? false,

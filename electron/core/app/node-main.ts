@@ -9,7 +9,8 @@ import { MemoryAccountStore, ProvisionedAccountStore, readProvisioningFile, type
 import { startBrowserServer } from '../ipc/browser-server.js';
 import { createCore } from './create-core.js';
 import { defaultDataDir } from './data-dir.js';
-import { keepLastGood, openWithRecovery, RECOVERY_LABELS } from '../data/open-store.js';
+import { keepLastGood, openWithRecovery, RECOVERY_LABELS, type Recovery, type StartProblem } from '../data/open-store.js';
+import { openTeamStore } from '../data/open-team-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -19,7 +20,15 @@ async function main(): Promise<void> {
   const dbPath = resolve(defaultDataDir(), 'ringside.db');
   // No window to ask in before the page is served: the choice is given ahead, or the way out is printed.
   const chosen = process.env.RINGSIDE_ON_DAMAGED_DATA;
-  const opened = await openWithRecovery(dbPath, (problem, options) => {
+  const team = (await accounts.load())?.account.team;
+  let teamTries = 0;
+  const ask = async (problem: StartProblem, options: Recovery[]): Promise<Recovery> => {
+    // The team database may be starting too: a few tries, 3 s apart, before giving up in words.
+    if (problem.kind === 'team' && ++teamTries < 4 && options.includes('retry')) {
+      console.error(`Ringside: ${problem.message} Trying again in 3 s.`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      return 'retry';
+    }
     const pick = options.find((o) => o === chosen);
     if (pick) return pick;
     console.error(`Ringside: ${problem.message}\n  (${problem.detail})`);
@@ -29,11 +38,12 @@ async function main(): Promise<void> {
         `  To go on, start again with RINGSIDE_ON_DAMAGED_DATA=${ways.join(' or ')} (${ways.map((w) => RECOVERY_LABELS[w].toLowerCase()).join(' / ')}).`,
       );
     return 'quit';
-  });
+  };
+  const opened = team ? await openTeamStore(team.database, ask).then((s) => s && { store: s, recovered: null }) : await openWithRecovery(dbPath, ask);
   if (!opened) process.exit(2);
   const { store } = opened;
   if (opened.recovered) console.log(`Ringside: ${opened.recovered}`);
-  const core = createCore({ accounts, store, dbPath });
+  const core = createCore({ accounts, store, ...(team ? { dataDir: defaultDataDir() } : { dbPath }) });
   await core.start();
   keepLastGood(store, dbPath).catch((e: unknown) => console.warn('Ringside: could not keep a good copy of the data', e));
   const rendererDir = process.env.RINGSIDE_RENDERER_DIR ?? resolve(here, '../../dist/renderer');
@@ -41,7 +51,7 @@ async function main(): Promise<void> {
   const server = await startBrowserServer(core, { rendererDir, port });
   // The one line tests and people read: where to point the browser.
   console.log(`RINGSIDE_URL ${server.url}`);
-  console.log(`RINGSIDE_DB ${dbPath}`);
+  console.log(`RINGSIDE_DB ${team ? 'team database' : dbPath}`);
   const shutdown = async (): Promise<void> => {
     await core.stop();
     await server.close();

@@ -38,6 +38,7 @@ import { inOrder } from '../lib/in-order.js';
 import type { Logger } from '../lib/logger.js';
 import { AuditChain, auditKey, fileKeyStore, memoryKeyStore, type AuditKeyStore } from './audit-chain.js';
 import { runWorker, workerUrl } from '../lib/worker-thread.js';
+import type { CrmEvents } from '../crm/crm-events.js';
 import { RegistryIndex } from './registry-index.js';
 import { registryKey } from './registry-key.js';
 import { publicHolidayAt } from './holidays.js';
@@ -73,6 +74,9 @@ export interface ComplianceServiceDeps {
    * input nobody planned for: it is stopped and said so, and the core stays up.
    */
   workerHeapMb?: { registry?: number; scrub?: number };
+  /** The CRM's events for additions to the internal list (none when CRM sync is off), and the hint that some were written. */
+  crmEvents?: CrmEvents;
+  eventsWritten?: () => void;
   /** Where the audit log's key is kept (default: a 0600 file in the data folder, or this run only). */
   auditKeys?: AuditKeyStore;
 }
@@ -429,7 +433,13 @@ export class ComplianceService {
       else invalid.push(`${r.slice(0, 40)}: ${n.reason}`);
     }
     const unique = [...new Set(valid)];
-    const added = await this.deps.store.dnc.addMany(unique, source, this.now());
+    const at = this.now();
+    // The CRM's suppression list hears of them too, a thousand numbers an event at most.
+    const events = [];
+    for (let i = 0; i < unique.length; i += 1000)
+      events.push(...(this.deps.crmEvents?.('dnc.requested', null, at, { phones: unique.slice(i, i + 1000), source }) ?? []));
+    const added = await this.deps.store.dnc.addMany(unique, source, at, events);
+    if (events.length) this.deps.eventsWritten?.();
     return { added, already: unique.length - added, invalid };
   }
 

@@ -17,7 +17,8 @@ export interface LastGoodCopy {
 }
 
 export interface StartProblem {
-  kind: 'corrupt' | 'too-new' | 'unreadable';
+  /** 'team': the team database cannot be reached or opened (`dbPath` then says where it is). */
+  kind: 'corrupt' | 'too-new' | 'unreadable' | 'team';
   /** One sentence for the agent or their IT. */
   message: string;
   /** The underlying error, for a support ticket. */
@@ -120,7 +121,7 @@ export type Recovery = 'restore' | 'fresh' | 'retry' | 'quit';
 
 export function recoveriesFor(problem: StartProblem): Recovery[] {
   if (problem.kind === 'too-new') return ['quit'];
-  if (problem.kind === 'unreadable') return ['retry', 'quit'];
+  if (problem.kind === 'unreadable' || problem.kind === 'team') return ['retry', 'quit'];
   return problem.lastGood ? ['restore', 'fresh', 'quit'] : ['fresh', 'quit'];
 }
 

@@ -13,3 +13,23 @@ export interface CoreConnection {
 export interface RendererHost {
   connect(sink: PeerSink): CoreConnection;
 }
+
+/**
+ * A renderer's connection: requests go to the router as this peer, events come from the hub;
+ * closing it releases what the peer held (an unfinished upload) at once, not at its idle timeout.
+ */
+export function connectPeer(
+  hub: { add(sink: PeerSink): number; remove(peer: number): void },
+  router: { handle(channel: unknown, payload: unknown, peer: number): Promise<Result<unknown>> },
+  sink: PeerSink,
+  onClose: (peer: number) => void,
+): CoreConnection {
+  const peer = hub.add(sink);
+  return {
+    handle: (channel, payload) => router.handle(channel, payload, peer),
+    close: () => {
+      hub.remove(peer);
+      onClose(peer);
+    },
+  };
+}

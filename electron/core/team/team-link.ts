@@ -28,12 +28,18 @@ export interface TeamLinkDeps {
   now?: () => number;
   /** The delivery's schedule and poll (tests). */
   delivery?: { retry?: { baseMs: number; capMs: number; maxAttempts: number }; pollMs?: number };
+  /** Another agent put numbers on the internal DNC list (or the link to hear it was lost): what is on screen is decided again. */
+  dncChanged?: () => void;
+  /** How often the team database is asked whether it answers, ms (default 10 s). */
+  healthEveryMs?: number;
 }
 
 export class TeamLink {
   private readonly delivery: CrmDelivery;
   private state: Pick<TeamStatusView, 'state' | 'since' | 'problem'> = { state: 'up', since: null, problem: null };
   private started = false;
+  private health: NodeJS.Timeout | null = null;
+  private unwatch: (() => void) | null = null;
 
   constructor(private readonly deps: TeamLinkDeps) {
     const account = deps.account;
@@ -55,11 +61,42 @@ export class TeamLink {
     if (this.started) return;
     this.started = true;
     this.delivery.start();
+    if (this.deps.store.location.kind !== 'postgres') return;
+    this.health = setInterval(() => void this.checkHealth(), this.deps.healthEveryMs ?? 10_000);
+    this.health.unref?.();
+    this.unwatch = this.deps.store.dnc.watch?.(() => this.deps.dncChanged?.()) ?? null;
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    if (this.health) clearInterval(this.health);
+    this.health = null;
+    this.unwatch?.();
+    this.unwatch = null;
     await this.delivery.stop();
+  }
+
+  /** Asks the team database a trivial question; a change between answering and not is shown at once. */
+  async checkHealth(): Promise<void> {
+    const now = (this.deps.now ?? Date.now)();
+    try {
+      await this.deps.store.campaigns.countries();
+      if (this.state.state === 'down') {
+        this.state = { state: 'up', since: now, problem: null };
+        this.deps.log.info('the team database answers again');
+        this.deps.emit('team:changed', this.teamView());
+        // Whatever was added to the DNC list meanwhile: the screen is decided again.
+        this.deps.dncChanged?.();
+        this.delivery.kick();
+      }
+    } catch (error) {
+      const problem = error instanceof Error ? error.message : String(error);
+      if (this.state.state === 'up' || this.state.problem !== problem) {
+        this.state = { state: 'down', since: this.state.state === 'down' ? this.state.since : now, problem };
+        this.deps.log.warn(`the team database does not answer: ${problem}`);
+        this.deps.emit('team:changed', this.teamView());
+      }
+    }
   }
 
   /** The account changed: a new CRM address or secret applies to the next attempt. */
@@ -80,9 +117,10 @@ export class TeamLink {
   };
 
   /** A change wrote events: deliver them now rather than at the next poll. */
-  written(): void {
-    this.delivery.kick();
-  }
+  readonly written = (): void => this.delivery.kick();
+
+  /** What the services that make changes take: the events to write, and the hint that they did. */
+  readonly hooks = { crmEvents: this.events, eventsWritten: this.written };
 
   teamView(): TeamStatusView {
     const { location } = this.deps.store;
@@ -124,9 +162,11 @@ export class TeamLink {
     };
   }
 
-  private agentId(): string | null {
+  /** Who this agent is in the shared data; null on a solo desktop (its data is all its own). */
+  agentId(): string | null {
     const account = this.deps.account();
-    return account?.team ? teamAgentId(account.team, account.aor) : null;
+    if (this.deps.store.location.kind !== 'postgres' || !account?.team) return null;
+    return teamAgentId(account.team, account.aor);
   }
 }
 

@@ -28,6 +28,9 @@ import { inOrder } from '../lib/in-order.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Logger } from '../lib/logger.js';
 import { editLead } from '../leads/lead-changes.js';
+import { noCrmEvents, type CrmEvents } from '../crm/crm-events.js';
+
+type DispositionInput = { code: string; note: string; callback?: { at: string; timeZone: string; forAnyone?: boolean } };
 
 export interface WorkspaceDeps {
   store: Store;
@@ -44,7 +47,19 @@ export interface WorkspaceDeps {
   now?: () => number;
   /** The agent's zone, for "today" (defaults to the system zone). */
   timeZone?: string;
+  /** Who the agent is in a team's shared data (null: a solo desktop, whose data is all its own). */
+  agentId?: () => string | null;
+  /** The CRM's events for a change (none when CRM sync is off), and the hint that some were written. */
+  crmEvents?: CrmEvents;
+  eventsWritten?: () => void;
+  /** How long a claimed lead stays this agent's without a renewal (an app that died gives it back then). */
+  leaseMs?: number;
 }
+
+/** A lead on screen is held this long at a time, renewed while it stays there. */
+const LEASE_MS = 5 * 60_000;
+/** The claim of a solo desktop: nobody else takes from its pool, the lease only keeps the rules one. */
+const SOLO_AGENT = 'this-desktop';
 
 const LIVE = new Set(['dialing', 'ringing', 'incoming', 'answering', 'active', 'held']);
 const NOT_REGISTERED = 'Not registered';
@@ -73,6 +88,8 @@ export class WorkspaceService {
   private skipped: number[] = [];
   private readonly callNotes = new Map<string, CallNote>();
   private readonly endedCalls = new Set<string>();
+  /** The lead this agent holds in the pool (claimed, its lease renewed while it is on screen). */
+  private held: { leadId: number; agent: string; timer: NodeJS.Timeout } | null = null;
   /** A dial of the lead on screen is under way (the gate is deciding, the INVITE is leaving). */
   private dialling = false;
   /** A disposition is being written. */
@@ -125,7 +142,7 @@ export class WorkspaceService {
   stats(): Promise<AgentStats> {
     const zone = this.deps.timeZone ?? DateTime.local().zoneName ?? 'UTC';
     const start = DateTime.fromMillis(this.now(), { zone }).startOf('day');
-    return this.deps.store.activity.stats(start.toMillis(), start.plus({ days: 1 }).toMillis(), start.toISODate() ?? '');
+    return this.deps.store.activity.stats(start.toMillis(), start.plus({ days: 1 }).toMillis(), start.toISODate() ?? '', this.deps.agentId?.() ?? null);
   }
 
   // ---- campaign and leads on screen ------------------------------------------------------
@@ -202,7 +219,7 @@ export class WorkspaceService {
     }
   }
 
-  async dispose(input: { code: string; note: string; callback?: { at: string; timeZone: string } }): Promise<WorkspaceView> {
+  async dispose(input: DispositionInput): Promise<WorkspaceView> {
     const current = this.current;
     if (!current) throw new RingsideError('illegal-state', 'There is no lead to disposition.');
     const live = current.callId ? this.deps.liveCalls().find((c) => c.id === current.callId) : undefined;
@@ -245,20 +262,21 @@ export class WorkspaceService {
   /** Validates the disposition of the lead on screen and writes it with all its effects. */
   private async recordDisposition(
     current: WorkspaceLead,
-    input: { code: string; note: string; callback?: { at: string; timeZone: string } },
+    input: DispositionInput,
   ): Promise<{ campaign: Campaign; lead: Lead; phone: string | null; disposition: Campaign['dispositions'][number] }> {
     const campaign = await this.requireCampaign();
     const disposition = campaign.dispositions.find((d) => d.code === input.code);
     if (!disposition) throw new RingsideError('invalid-data', `"${input.code}" is not a disposition of ${campaign.name}.`);
     const lead = await this.lead(current.leadId);
     const now = this.now();
-    let callback: { dueAt: number; timeZone: string } | null = null;
+    let callback: { dueAt: number; timeZone: string; owner: string | null } | null = null;
+    const agent = this.deps.agentId?.() ?? null;
     if (disposition.effect === 'callback') {
       if (!input.callback) throw new RingsideError('invalid-data', 'Pick the date and time of the callback.');
       const at = DateTime.fromISO(input.callback.at, { zone: input.callback.timeZone });
       if (!at.isValid) throw new RingsideError('invalid-data', `Callback time is invalid: ${at.invalidExplanation ?? at.invalidReason}`);
       if (at.toMillis() <= now) throw new RingsideError('invalid-data', 'The callback time is in the past.');
-      callback = { dueAt: at.toMillis(), timeZone: input.callback.timeZone };
+      callback = { dueAt: at.toMillis(), timeZone: input.callback.timeZone, owner: input.callback.forAnyone ? null : agent };
     }
     const phone = lead.phones[current.phoneIndex]?.e164 ?? null;
     // The call's attempt is in the count that max attempts is decided on.
@@ -277,7 +295,15 @@ export class WorkspaceService {
       retryAt: disposition.effect === 'retry' ? now + (disposition.retryMinutes ?? 60) * 60_000 : null,
       callback,
       maxAttempts: campaign.maxAttempts,
+      agent,
+      events: this.dispositionEvents(lead, current, disposition, input.note, now, phone, callback),
     });
+    // A team agent's claim went with the disposition, in its transaction; a solo desktop's is only its own.
+    if (this.held?.leadId === lead.id) {
+      if (agent === null) this.giveBackHeld();
+      else this.stopHolding();
+    }
+    this.deps.eventsWritten?.();
     return { campaign, lead, phone, disposition };
   }
 
@@ -287,8 +313,10 @@ export class WorkspaceService {
     const updated = await editLead(this.deps.store, leadId, async () => {
       const lead = await this.lead(leadId);
       const changes: LeadChanges = field.startsWith('custom.') ? { customFields: { ...lead.customFields, [field.slice(7)]: value } } : { [field]: value };
-      return this.deps.store.leads.update(leadId, changes, this.now());
+      const at = this.now();
+      return this.deps.store.leads.update(leadId, changes, at, this.crm('lead.changed', leadId, at, { leadId, changes, via: 'script' }));
     });
+    this.deps.eventsWritten?.();
     this.deps.emit('lead:changed', updated);
     return updated;
   }
@@ -407,6 +435,7 @@ export class WorkspaceService {
         answeredAt: note.answeredAt,
         endedAt: view.endedAt ?? this.now(),
         outcome: view.outcome ?? 'failed',
+        agent: this.deps.agentId?.() ?? null,
       }),
     );
     // Today's figures once the call is in them.
@@ -444,6 +473,7 @@ export class WorkspaceService {
     const campaign = lead ? await this.deps.store.campaigns.get(lead.campaignId) : null;
     // Decided again now that the reads are in: the call may have ended, or the screen been taken.
     if (lead && this.callNotes.has(view.id) && this.mayPop()) {
+      if (this.held && this.held.leadId !== lead.id) this.giveBackHeld();
       this.clearCountdown();
       this.campaignId = lead.campaignId;
       this.current = {
@@ -469,9 +499,13 @@ export class WorkspaceService {
     if (!this.current && !this.dispositionRequired) this.advanceLater();
   }
 
-  /** Stops timers (core shutting down). */
-  stop(): void {
+  /** Stops timers and gives back a lead claimed but not called (core shutting down). */
+  async stop(): Promise<void> {
     this.clearCountdown();
+    const held = this.held;
+    this.stopHolding();
+    if (held && this.current?.leadId === held.leadId && this.current.stage === 'preview')
+      await this.deps.store.leads.releaseClaim(held.leadId, held.agent).catch((e: unknown) => this.deps.log.warn('give back the claimed lead', e));
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -481,9 +515,9 @@ export class WorkspaceService {
     if (!campaign || !this.mayAdvance(campaign)) return;
     if (campaign.dialMode === 'manual') return;
     if (campaign.dialMode === 'progressive' && this.deps.registered()) {
-      const lead = await this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
+      const lead = await this.claim(campaign);
       // Another advance (or a call, a campaign switch) may have come first while the queue was read.
-      if (!this.mayAdvance(campaign)) return;
+      if (!this.mayAdvance(campaign)) return this.giveBack(lead);
       if (lead) {
         // Straight to the call: the UI hears about the lead with the call, not before it.
         this.preview(lead, campaign, false, false);
@@ -515,13 +549,106 @@ export class WorkspaceService {
 
   /** Previews the campaign's next due lead, or says none is due, unless the screen was taken while the queue was read. */
   private async showNext(campaign: Campaign): Promise<void> {
-    const lead = await this.deps.store.leads.next(campaign.id, this.now(), this.skipped);
-    if (this.campaignId !== campaign.id || this.busy() || this.current?.stage === 'call') return;
+    const lead = await this.claim(campaign);
+    if (this.campaignId !== campaign.id || this.busy() || this.current?.stage === 'call') return this.giveBack(lead);
     if (!lead) {
       this.setCurrent(null, this.skipped.length ? 'No more leads are due (some were skipped this session).' : 'No leads are due in this campaign right now.');
       return;
     }
     this.preview(lead, campaign);
+  }
+
+  /**
+   * Claims the campaign's next lead for this agent (team mode: no other agent gets it while held)
+   * and keeps renewing the lease while the lead stays this agent's. The gate decides again on the
+   * card shown now and at the dial: a number listed after the lead was queued is never dialled.
+   */
+  private async claim(campaign: Campaign): Promise<Lead | null> {
+    const agent = this.deps.agentId?.() ?? SOLO_AGENT;
+    const leaseMs = this.deps.leaseMs ?? LEASE_MS;
+    const lead = await this.deps.store.leads.claimNext(campaign.id, { agent, now: this.now(), leaseMs, exclude: this.skipped });
+    if (!lead) return null;
+    if (this.held?.leadId !== lead.id) {
+      this.giveBackHeld();
+      const timer = setInterval(() => this.renew(), Math.max(1000, Math.floor(leaseMs / 3)));
+      timer.unref?.();
+      this.held = { leadId: lead.id, agent, timer };
+    }
+    return lead;
+  }
+
+  private renew(): void {
+    const held = this.held;
+    if (!held) return;
+    drop(
+      this.deps.store.leads.renewClaim(held.leadId, held.agent, this.now(), this.deps.leaseMs ?? LEASE_MS).then((kept) => {
+        // Lost (the database was away past the lease and another agent took it): not ours to call.
+        if (!kept && this.held === held) {
+          this.stopHolding();
+          if (this.current?.leadId === held.leadId && this.current.stage === 'preview')
+            this.setCurrent(null, 'Another agent took this lead while the team database was out of reach: take the next one.');
+        }
+      }),
+      this.deps.log.warn,
+      'renew the claim on the lead on screen',
+    );
+  }
+
+  /** A claimed lead that will not be shown after all goes back to the pool. */
+  private giveBack(lead: Lead | null): void {
+    if (lead && this.held?.leadId === lead.id && this.current?.leadId !== lead.id) this.giveBackHeld();
+  }
+
+  private giveBackHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.stopHolding();
+    drop(this.deps.store.leads.releaseClaim(held.leadId, held.agent), this.deps.log.warn, 'give a lead back to the pool');
+  }
+
+  private stopHolding(): void {
+    if (this.held) clearInterval(this.held.timer);
+    this.held = null;
+  }
+
+  private crm(...args: Parameters<CrmEvents>): ReturnType<CrmEvents> {
+    return (this.deps.crmEvents ?? noCrmEvents)(...args);
+  }
+
+  /** What the CRM hears of a disposition: the result, and its callback or Do-Not-Call request. */
+  private dispositionEvents(
+    lead: Lead,
+    current: WorkspaceLead,
+    disposition: Campaign['dispositions'][number],
+    note: string,
+    at: number,
+    phone: string | null,
+    callback: { dueAt: number; timeZone: string; owner: string | null } | null,
+  ): ReturnType<CrmEvents> {
+    const who = { leadId: lead.id, campaignId: lead.campaignId, externalRef: lead.customFields['crm_id'] ?? null };
+    const events = this.crm('disposition.recorded', lead.id, at, {
+      ...who,
+      callId: current.callId,
+      phone,
+      code: disposition.code,
+      label: disposition.label,
+      success: disposition.success,
+      effect: disposition.effect,
+      note,
+      temperature: current.temperature.kind,
+    });
+    if (callback)
+      events.push(
+        ...this.crm('callback.scheduled', lead.id, at, {
+          ...who,
+          dueAt: new Date(callback.dueAt).toISOString(),
+          timeZone: callback.timeZone,
+          owner: callback.owner,
+        }),
+      );
+    if (disposition.effect === 'dnc' && phone)
+      events.push(...this.crm('dnc.requested', lead.id, at, { ...who, phone, source: `disposition ${disposition.code}` }));
+    return events;
   }
 
   /** A disposition is due or being written, or a dial is under way. */
@@ -530,6 +657,7 @@ export class WorkspaceService {
   }
 
   private preview(lead: Lead, campaign: Campaign, allowCountdown = true, announce = true): void {
+    if (this.held && this.held.leadId !== lead.id) this.giveBackHeld();
     const temperature = decideTemperature('outbound', lead, campaign.warmWindows, this.now());
     const phoneIndex = Math.max(
       0,
@@ -574,6 +702,7 @@ export class WorkspaceService {
   }
 
   private setCurrent(current: WorkspaceLead | null, notice: string | null): void {
+    if (this.held && this.held.leadId !== current?.leadId) this.giveBackHeld();
     this.clearCountdown();
     this.current = current;
     this.notice = notice;

@@ -5,6 +5,7 @@
  * CRM. Answers the `team:` and `crm:` requests and tells every window when either changes.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Account } from '../../../shared/account.js';
 import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
 import type { CrmStatusView } from '../../../shared/crm.js';
@@ -46,8 +47,8 @@ export class TeamLink {
     this.delivery = new CrmDelivery({
       outbox: deps.store.outbox,
       endpoint: () => readyEndpoint(account()),
-      // Unique across the team's apps, readable in the outbox.
-      worker: `${this.agentId() ?? 'solo'}-${randomUUID().slice(0, 8)}`,
+      // Unique across the team's apps, readable in the outbox (which desktop holds an event).
+      worker: `${hostname().slice(0, 40)}-${randomUUID().slice(0, 8)}`,
       log: deps.log,
       onStatus: (status) => deps.emit('crm:changed', status),
       now: deps.now,

@@ -11,7 +11,7 @@ import { NotFoundError } from '../sqlite/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { addToDnc } from './dnc-repository.js';
 import { insertOutbox } from './outbox-repository.js';
-import { addHistory } from './rows.js';
+import { addHistory, foldAscii } from './rows.js';
 
 /** A call's talk time in ms: from the answer to the end, 0 when never answered. */
 const TALK_MS = `CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END`;
@@ -163,6 +163,7 @@ export function activityRepository(db: Db): ActivityRepository {
    * One statement: calls and dispositions of the period as one stream of rows keyed by (agent,
    * campaign), counted per disposition code, then per key with the codes folded into an object.
    * Calls of no lead (an unknown caller not yet a lead) belong to no campaign and are left out.
+   * Campaigns in the order of the campaign list (A–Z folded, then id).
    */
   async function results(from: number, to: number): Promise<TeamResults> {
     const rows = await db.rows<{
@@ -195,7 +196,7 @@ export function activityRepository(db: Db): ActivityRepository {
               COALESCE(json_object_agg(g.code, g.n ORDER BY g.code COLLATE "C") FILTER (WHERE g.code IS NOT NULL), '{}'::json) AS "byCode"
          FROM per_code g JOIN campaigns cp ON cp.id = g.campaign_id
         GROUP BY g.agent, g.campaign_id, cp.name
-        ORDER BY cp.name COLLATE "C", g.campaign_id, g.agent COLLATE "C" NULLS LAST`,
+        ORDER BY ${foldAscii('cp.name')} COLLATE "C", g.campaign_id, g.agent COLLATE "C" NULLS LAST`,
       [from, to],
     );
     return {

@@ -21,7 +21,8 @@ export interface ListenOptions {
   /**
    * How often the session is checked while nothing arrives (default 30 s): a link that died
    * without a word (a laptop's Wi-Fi, a NAT that forgot us) is found this way, not at the next
-   * notification that never comes. The check is LISTEN again, which changes nothing.
+   * notification that never comes. The check is LISTEN again, which changes nothing (and keeps
+   * a server's idle_session_timeout, if it has one of more than this, from ending the session).
    */
   checkMs?: number;
 }
@@ -66,7 +67,9 @@ export function listen(config: pg.ClientConfig, at: Endpoint, o: ListenOptions):
       c.removeAllListeners('notification');
       c.end().catch(() => undefined);
       if (stopped) return;
-      if (error !== undefined) report(error);
+      // The loss, or the first attempt that fails, is reported; the attempts after it would only
+      // say the same again every 30 s while the database stays away.
+      if (error !== undefined && attempt === 0) report(error);
       missed = true;
       retry = setTimeout(open, backoffDelay(attempt++, backoff));
     };

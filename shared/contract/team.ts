@@ -1,7 +1,7 @@
 /** Team mode (the shared PostgreSQL) and CRM sync: their status, the test, the dead letters. */
 import { z } from 'zod';
 import type { CrmDeliveryView, CrmStatusView } from '../crm.js';
-import { teamDatabaseSchema, type TeamStatusView, type TeamTestResult } from '../team.js';
+import { teamDatabaseSchema, type TeamResults, type TeamStatusView, type TeamTestResult } from '../team.js';
 import { empty } from './common.js';
 import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
@@ -16,6 +16,13 @@ export const teamRequests = {
   'team:status': request<TeamStatusView>()(empty),
   /** Connects to a team database with these settings (the saved password when none is given) and says what is there; changes nothing. */
   'team:test': request<TeamTestResult>()(z.object({ database: teamDatabaseSchema }).strict()),
+  /** The supervisor's results: every agent's, per campaign, between `from` and `to` (epoch ms, `to` exclusive), from the shared data. */
+  'team:results': request<TeamResults>()(
+    z
+      .object({ from: z.number().int().min(0), to: z.number().int().min(0) })
+      .strict()
+      .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, 'The period must end after it starts and span at most 400 days.'),
+  ),
   'crm:status': request<CrmStatusView>()(empty),
   /** Events the CRM never took (newest first). */
   'crm:dead-letters': request<{ total: number; rows: CrmDeliveryView[] }>()(
@@ -35,6 +42,7 @@ export const teamEvents = {
 export const teamApi = (invoke: Invoke, subscribe: Subscribe) => ({
   status: () => invoke('team:status', {}),
   test: (database: z.input<typeof teamDatabaseSchema>) => invoke('team:test', { database }),
+  results: (from: number, to: number) => invoke('team:results', { from, to }),
   onChanged: (l: (s: TeamStatusView) => void) => subscribe('team:changed', l),
 });
 

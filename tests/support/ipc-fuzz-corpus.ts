@@ -96,6 +96,7 @@ export const seeds: Seeds = {
   'monitor:stop': () => ({}),
   'team:status': () => ({}),
   'team:test': () => ({ database: { url: 'postgres://agent@127.0.0.1:5432/ringside', ssl: 'disable' } }),
+  'team:results': () => ({ from: 1_764_633_600_000, to: 1_764_720_000_000 }),
   'crm:status': () => ({}),
   'crm:dead-letters': () => ({ offset: 0, limit: 20 }),
   'crm:retry': () => ({ id: 'evt_1' }),

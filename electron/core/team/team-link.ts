@@ -147,6 +147,11 @@ export class TeamLink {
           throw new RingsideError('invalid-account', error instanceof Error ? error.message : String(error));
         }
       },
+      'team:results': async ({ from, to }) => {
+        const role = this.deps.account()?.supervision.role;
+        if (role !== 'supervisor' && role !== 'both') throw new RingsideError('forbidden', "The team's results are for supervisors.");
+        return this.deps.store.activity.results(from, to);
+      },
       'crm:status': () => this.crmStatus(),
       'crm:dead-letters': async ({ offset, limit }) => {
         const [rows, status] = await Promise.all([this.delivery.deadLetters(offset, limit), this.crmStatus()]);

@@ -14,7 +14,7 @@ import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '..
 import type { MediaEngine } from '../../../renderer/src/media/engine';
 import type { MonitorMode, MonitorView } from '../../../shared/supervision';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm';
-import type { TeamStatusView, TeamTestResult } from '../../../shared/team';
+import type { TeamResults, TeamStatusView, TeamTestResult } from '../../../shared/team';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };
 
@@ -509,6 +509,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     team: {
       status: vi.fn(() => ok(snapshot.team)),
       test: vi.fn(() => ok<TeamTestResult>({ server: 'PostgreSQL 15.8', schemaVersion: 0, campaigns: 0, leads: 0 })),
+      results: vi.fn((from: number, to: number) => ok<TeamResults>({ from, to, rows: [] })),
       onChanged: vi.fn(on('team:changed')),
     },
     crm: {

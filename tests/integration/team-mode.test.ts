@@ -45,7 +45,7 @@ interface Agent {
   store: Store;
 }
 
-async function agent(user: string, database: string): Promise<Agent> {
+async function agent(user: string, database: string, role: 'agent' | 'both' = 'agent'): Promise<Agent> {
   const team = { name: 'Warsaw outbound', database: pg.team({ database }) };
   const account = accountSchema.parse({
     server: 'wss://127.0.0.1:9/ws',
@@ -53,6 +53,7 @@ async function agent(user: string, database: string): Promise<Agent> {
     password: 'x',
     team,
     crm: { url: crm.url, secret: SECRET },
+    supervision: { role },
   });
   const store = await openPostgresStore(team.database);
   const core = createCore({
@@ -80,7 +81,8 @@ const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T
 describe('team mode on one PostgreSQL', () => {
   it('two agents taking leads as fast as they can never get the same one; each disposition reaches the CRM once, signed, with its agent', async () => {
     const database = await pg.createDatabase();
-    const [anna, piotr] = await Promise.all([agent('anna', database), agent('piotr', database)]);
+    // Anna also supervises the team.
+    const [anna, piotr] = await Promise.all([agent('anna', database, 'both'), agent('piotr', database)]);
     const campaign = await anna.store.campaigns.save(campaignInput('Team pool', { defaultCountry: 'US' }));
     for (let i = 0; i < LEADS; i++) await anna.store.leads.create(campaign.id, newLead(), Date.now());
 
@@ -120,10 +122,12 @@ describe('team mode on one PostgreSQL', () => {
     const status = value(await anna.peer.request('crm:status', {}));
     expect(status).toMatchObject({ configured: true, pending: 0, dead: 0 });
 
-    // The supervisor's results come from the shared data, per agent.
-    const results = await anna.store.activity.results(0, Date.now() + 1000);
-    const rows = Object.fromEntries(results.rows.map((r) => [r.agent, r.dispositions]));
-    expect(rows).toEqual({ anna: byAnna.length, piotr: byPiotr.length });
+    // The supervisor's results come from the shared data, per agent; an agent is not shown them.
+    const results = value(await anna.peer.request('team:results', { from: Date.now() - 3_600_000, to: Date.now() + 1000 }));
+    const rows = Object.fromEntries(results.rows.map((r) => [r.agent, [r.dispositions, r.byCode['not-interested']]]));
+    expect(rows).toEqual({ anna: [byAnna.length, byAnna.length], piotr: [byPiotr.length, byPiotr.length] });
+    const refused = await piotr.peer.request('team:results', { from: Date.now() - 3_600_000, to: Date.now() });
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/for supervisors/) });
   }, 90_000);
 
   it("a number one agent puts on the Do-Not-Call list blocks the other agent's card at once", async () => {

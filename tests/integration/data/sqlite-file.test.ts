@@ -28,7 +28,19 @@ describe('migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).sort();
-    expect(tables).toEqual(['callbacks', 'calls', 'campaigns', 'compliance_audit', 'dispositions', 'dnc', 'history', 'lead_phones', 'leads']);
+    expect(tables).toEqual([
+      'callbacks',
+      'calls',
+      'campaigns',
+      'compliance_audit',
+      'crm_outbox',
+      'crm_state',
+      'dispositions',
+      'dnc',
+      'history',
+      'lead_phones',
+      'leads',
+    ]);
     expect(migrate(raw)).toBe(latestVersion);
     raw.close();
     const again = openSqliteStore(file);
@@ -57,6 +69,34 @@ describe('migrations', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion + 1);
     expect(raw.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
     raw.close();
+  });
+
+  it("version 7 (team mode) keeps a version 6 file as it was: nobody holds its leads, its callbacks are anyone's", async () => {
+    const file = join(dir, 'v6.db');
+    const raw = new Database(file);
+    expect(
+      migrate(
+        raw,
+        migrations.filter((m) => m.version <= 6),
+      ),
+    ).toBe(6);
+    raw.exec(`
+      INSERT INTO campaigns (id, name, kind, dial_mode, max_attempts, config, created_at, updated_at) VALUES (1, 'Old', 'outbound', 'preview', 3, '{}', 0, 0);
+      INSERT INTO leads (id, campaign_id, status, due_at, created_at, updated_at) VALUES (1, 1, 'callback', ${NOW - 1000}, 0, 0);
+      INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw) VALUES (1, 1, 0, '+12125550042', '212 555 0042');
+      INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at) VALUES (1, ${NOW - 1000}, 'UTC', 'old', 0, 0);
+      INSERT INTO calls (call_id, lead_id, direction, phone, started_at, answered_at, ended_at, outcome) VALUES ('c', 1, 'outbound', '+12125550042', ${NOW}, NULL, ${NOW}, 'no-answer');
+    `);
+    raw.close();
+    const s = openSqliteStore(file);
+    expect(await s.leads.callbacks(1)).toMatchObject([{ note: 'old', owner: null }]);
+    expect(await s.leads.holder(1, NOW)).toBeNull();
+    expect(await s.activity.stats(NOW, NOW + 1, 'd')).toMatchObject({ calls: 1 });
+    expect(await s.activity.stats(NOW, NOW + 1, 'd', 'ann')).toMatchObject({ calls: 0 });
+    // A callback written before owners existed is anyone's: the first agent to ask gets it.
+    expect((await s.leads.claimNext(1, { agent: 'ann', now: NOW, leaseMs: 60_000 }))?.id).toBe(1);
+    expect(await s.leads.holder(1, NOW)).toBe('ann');
+    await s.close();
   });
 
   it('refuses a file from a newer Ringside, writable or read-only', async () => {
@@ -239,6 +279,43 @@ describe('speed on 100 k leads', () => {
     expect(afterDay.status).toBe('new');
     await time('with 10 excluded ids', () => store.leads.next(campaignId, NOW + 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     expect(n).toBe(1000);
+  });
+
+  it('claimNext(): fast on 100 k leads with 20 agents holding the best ones and due callbacks that are theirs', async () => {
+    const later = NOW + 3 * 3600_000;
+    const agents = Array.from({ length: 20 }, (_, i) => `agent${i}`);
+    // 500 due callbacks, 25 per agent: every other agent's are read and passed over.
+    for (let i = 0; i < 500; i++) {
+      // Claimed before any of them is due, so each is a lead of its own.
+      const l = (await store.leads.claimNext(campaignId, { agent: agents[i % 20], now: later - 2, leaseMs: 60_000 }))!;
+      await store.activity.recordDisposition({
+        leadId: l.id,
+        callId: null,
+        code: 'callback',
+        label: 'Callback',
+        effect: 'callback',
+        success: false,
+        note: '',
+        at: later,
+        phone: null,
+        retryAt: null,
+        callback: { dueAt: later - 1, timeZone: 'UTC', owner: agents[i % 20] },
+        maxAttempts: 5,
+        agent: agents[i % 20],
+      });
+    }
+    expect((await store.leads.list({ campaignId, offset: 0, limit: 1, status: 'callback' })).total).toBe(500);
+    const held: number[] = [];
+    for (const agent of agents.slice(1)) held.push((await store.leads.claimNext(campaignId, { agent, now: later, leaseMs: 600_000 }))!.id);
+    let t0 = performance.now();
+    for (let i = 0; i < 200; i++) await store.leads.claimNext(campaignId, { agent: 'outsider', now: later, leaseMs: 600_000 });
+    console.log(`claimNext() past 19 held leads and 500 others' callbacks: ${((performance.now() - t0) / 200).toFixed(3)} ms`);
+    const mine = await store.leads.claimNext(campaignId, { agent: agents[0], now: later, leaseMs: 600_000 });
+    expect(mine?.status).toBe('callback');
+    t0 = performance.now();
+    for (let i = 0; i < 200; i++) await store.leads.claimNext(campaignId, { agent: agents[0], now: later, leaseMs: 600_000, exclude: [mine!.id] });
+    console.log(`claimNext() to an agent with 25 due callbacks: ${((performance.now() - t0) / 200).toFixed(3)} ms`);
+    expect(held).toHaveLength(19);
   });
 
   it('list(): paging, status filter and search on 100 k leads', async () => {

@@ -198,7 +198,7 @@ describe.each(kinds)('$name store', (kind) => {
         }),
       );
       expect(await store.leads.callbacks(l.id)).toEqual([
-        { id: expect.any(Number), leadId: l.id, dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago', note: 'after 5', done: false },
+        { id: expect.any(Number), leadId: l.id, dueAt: NOW + 60 * MIN, timeZone: 'America/Chicago', note: 'after 5', done: false, owner: null },
       ]);
       await store.activity.recordDisposition(disposition(l.id, { effect: 'closed', code: 'sale', label: 'Sale', success: true, at: NOW + 61 * MIN }));
       const after = (await store.leads.get(l.id))!;

@@ -1,12 +1,15 @@
 /**
  * What the agent's calls leave behind: attempts, call records, dispositions with all their effects
- * on the lead (one durable transaction), and the day's stats.
+ * on the lead and the CRM's events (one durable transaction), the day's stats, and each agent's
+ * results per campaign.
  */
 import type { Database as Db } from 'better-sqlite3';
 import type { LeadStatus } from '../../../../shared/lead.js';
+import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
 import { NotFoundError } from './not-found-error.js';
+import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
 import type { Prepare } from './statements.js';
 
@@ -23,11 +26,22 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
   function recordCall(c: CallRecord): void {
     db.transaction(() => {
       q(
-        `INSERT INTO calls (call_id, lead_id, direction, phone, started_at, answered_at, ended_at, outcome)
-         VALUES (@callId, @leadId, @direction, @phone, @startedAt, @answeredAt, @endedAt, @outcome)
+        `INSERT INTO calls (call_id, lead_id, direction, phone, started_at, answered_at, ended_at, outcome, agent)
+         VALUES (@callId, @leadId, @direction, @phone, @startedAt, @answeredAt, @endedAt, @outcome, @agent)
          ON CONFLICT (call_id) DO UPDATE SET lead_id = excluded.lead_id, direction = excluded.direction, phone = excluded.phone,
-           started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome`,
-      ).run(c);
+           started_at = excluded.started_at, answered_at = excluded.answered_at, ended_at = excluded.ended_at, outcome = excluded.outcome,
+           agent = excluded.agent`,
+      ).run({
+        callId: c.callId,
+        leadId: c.leadId,
+        direction: c.direction,
+        phone: c.phone,
+        startedAt: c.startedAt,
+        answeredAt: c.answeredAt,
+        endedAt: c.endedAt,
+        outcome: c.outcome,
+        agent: c.agent ?? null,
+      });
       if (c.leadId !== null) {
         addHistory(q, {
           leadId: c.leadId,
@@ -47,9 +61,9 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
       const lead = q('SELECT status, attempts FROM leads WHERE id = ?').get(d.leadId) as { status: LeadStatus; attempts: number } | undefined;
       if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
       q(
-        `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(d.leadId, d.callId, d.code, d.label, d.effect, d.success ? 1 : 0, d.note, d.phone, d.at);
+        `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(d.leadId, d.callId, d.code, d.label, d.effect, d.success ? 1 : 0, d.note, d.phone, d.at, d.agent ?? null);
       // The history row carries the label (what the agent sees) and the code as its outcome.
       addHistory(q, { leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
       // Whatever the outcome, this call settles any callback that was open.
@@ -70,12 +84,13 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
           if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
           status = 'callback';
           dueAt = d.callback.dueAt;
-          q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at) VALUES (?, ?, ?, ?, 0, ?)').run(
+          q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES (?, ?, ?, ?, 0, ?, ?)').run(
             d.leadId,
             d.callback.dueAt,
             d.callback.timeZone,
             d.note,
             d.at,
+            d.callback.owner ?? null,
           );
           addHistory(q, {
             leadId: d.leadId,
@@ -114,26 +129,35 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
         status = 'max-attempts';
         dueAt = null;
       }
-      q(`UPDATE leads SET status = @status, due_at = CASE WHEN @keepDue THEN due_at ELSE @dueAt END, updated_at = @at WHERE id = @id`).run({
+      // The agent is done with the lead: its claim ends with the disposition (SET reads the old row).
+      q(
+        `UPDATE leads SET status = @status, due_at = CASE WHEN @keepDue THEN due_at ELSE @dueAt END, updated_at = @at,
+                held_by = CASE WHEN held_by = @agent THEN NULL ELSE held_by END,
+                lease_until = CASE WHEN held_by = @agent THEN NULL ELSE lease_until END
+          WHERE id = @id`,
+      ).run({
         id: d.leadId,
         status,
         keepDue: dueAt === undefined ? 1 : 0,
         dueAt: dueAt ?? null,
         at: d.at,
+        agent: d.agent ?? null,
       });
+      insertOutbox(q, d.events);
     }).immediate();
   }
 
-  function stats(dayStart: number, dayEnd: number, day: string): AgentStats {
+  function stats(dayStart: number, dayEnd: number, day: string, agent: string | null): AgentStats {
+    const params = { dayStart, dayEnd, agent };
     const calls = q(
       `SELECT COUNT(*) AS calls, COUNT(answered_at) AS connected,
               COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END), 0) AS talkMs
-         FROM calls WHERE started_at >= ? AND started_at < ?`,
-    ).get(dayStart, dayEnd) as { calls: number; connected: number; talkMs: number };
-    const byCode = q('SELECT code, COUNT(*) AS n, SUM(success) AS successes FROM dispositions WHERE at >= ? AND at < ? GROUP BY code').all(
-      dayStart,
-      dayEnd,
-    ) as Array<{ code: string; n: number; successes: number }>;
+         FROM calls WHERE started_at >= @dayStart AND started_at < @dayEnd AND (@agent IS NULL OR agent = @agent)`,
+    ).get(params) as { calls: number; connected: number; talkMs: number };
+    const byCode = q(
+      `SELECT code, COUNT(*) AS n, SUM(success) AS successes FROM dispositions
+        WHERE at >= @dayStart AND at < @dayEnd AND (@agent IS NULL OR agent = @agent) GROUP BY code`,
+    ).all(params) as Array<{ code: string; n: number; successes: number }>;
     const dispositions: Record<string, number> = {};
     let successes = 0;
     for (const r of byCode) {
@@ -143,11 +167,58 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
     return { day, calls: calls.calls, connected: calls.connected, talkSec: Math.round(calls.talkMs / 1000), dispositions, successes };
   }
 
+  /** One read transaction, so calls and dispositions are counted from the same state. */
+  const results = db.transaction((from: number, to: number): TeamResults => {
+    const params = { from, to };
+    // Rows of (agent, campaign) with any activity; `IS` joins the NULL agent to itself.
+    const rows = q(
+      `WITH c AS (
+         SELECT c.agent, l.campaign_id, COUNT(*) AS calls, COUNT(c.answered_at) AS connected,
+                COALESCE(SUM(CASE WHEN c.answered_at IS NOT NULL AND c.ended_at > c.answered_at THEN c.ended_at - c.answered_at ELSE 0 END), 0) AS talk_ms
+           FROM calls c CROSS JOIN leads l ON l.id = c.lead_id
+          WHERE c.started_at >= @from AND c.started_at < @to
+          GROUP BY c.agent, l.campaign_id
+       ), d AS (
+         SELECT d.agent, l.campaign_id, COUNT(*) AS dispositions, SUM(d.success) AS successes
+           FROM dispositions d CROSS JOIN leads l ON l.id = d.lead_id
+          WHERE d.at >= @from AND d.at < @to
+          GROUP BY d.agent, l.campaign_id
+       ), k AS (
+         SELECT agent, campaign_id FROM c UNION SELECT agent, campaign_id FROM d
+       )
+       SELECT k.agent, k.campaign_id AS campaignId, cp.name AS campaign,
+              COALESCE(c.calls, 0) AS calls, COALESCE(c.connected, 0) AS connected, COALESCE(c.talk_ms, 0) AS talkMs,
+              COALESCE(d.dispositions, 0) AS dispositions, COALESCE(d.successes, 0) AS successes
+         FROM k CROSS JOIN campaigns cp ON cp.id = k.campaign_id
+         LEFT JOIN c ON c.agent IS k.agent AND c.campaign_id = k.campaign_id
+         LEFT JOIN d ON d.agent IS k.agent AND d.campaign_id = k.campaign_id
+        ORDER BY cp.name COLLATE NOCASE, cp.id, k.agent IS NULL, k.agent`,
+    ).all(params) as Array<Omit<TeamResultsRow, 'talkSec' | 'byCode'> & { talkMs: number }>;
+    const codes = q(
+      `SELECT d.agent, l.campaign_id AS campaignId, d.code, COUNT(*) AS n
+         FROM dispositions d CROSS JOIN leads l ON l.id = d.lead_id
+        WHERE d.at >= @from AND d.at < @to
+        GROUP BY d.agent, l.campaign_id, d.code ORDER BY d.code`,
+    ).all(params) as Array<{ agent: string | null; campaignId: number; code: string; n: number }>;
+    const byKey = new Map<string, TeamResultsRow>();
+    const out = rows.map(({ talkMs, ...r }): TeamResultsRow => {
+      const row = { ...r, talkSec: Math.round(talkMs / 1000), byCode: {} };
+      byKey.set(JSON.stringify([r.agent, r.campaignId]), row);
+      return row;
+    });
+    for (const c of codes) {
+      const row = byKey.get(JSON.stringify([c.agent, c.campaignId]));
+      if (row) row.byCode[c.code] = c.n;
+    }
+    return { from, to, rows: out };
+  });
+
   return {
     recordAttempt: async (leadId, at) => recordAttempt(leadId, at),
     recordCall: async (call) => recordCall(call),
     recordDisposition: async (d) => recordDisposition(d),
-    stats: async (dayStart, dayEnd, day) => stats(dayStart, dayEnd, day),
+    stats: async (dayStart, dayEnd, day, agent) => stats(dayStart, dayEnd, day, agent ?? null),
+    results: async (from, to) => results(from, to),
   };
 }
 

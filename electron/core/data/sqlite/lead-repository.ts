@@ -6,8 +6,10 @@ import type { Database as Db } from 'better-sqlite3';
 import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow, type LeadStatus } from '../../../../shared/lead.js';
 import { historyNote, planMerge, type MergePlan } from '../../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../../shared/import.js';
-import type { ImportRow, ImportRowResult, LeadChanges, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
+import type { NewOutboxEntry } from '../../crm/outbox.js';
+import type { ImportRow, ImportRowResult, LeadChanges, LeadClaim, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
 import { NotFoundError } from './not-found-error.js';
+import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
 import type { Prepare } from './statements.js';
 
@@ -72,6 +74,9 @@ const scalarFields = Object.keys(scalarColumns) as ScalarField[];
 
 /** The lead has a number that is neither bad nor on the internal DNC list. */
 const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.bad = 0 AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
+
+/** Nobody else holds the lead: not held, held by @agent, or its lease has run out. */
+const FREE_FOR_AGENT = `(l.held_by IS NULL OR l.held_by = @agent OR l.lease_until <= @now)`;
 
 export function leadRepository(db: Db, q: Prepare): LeadRepository {
   function phonesOf(leadId: number): LeadPhone[] {
@@ -226,7 +231,7 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
     return mustGetLead(id);
   }
 
-  function updateLead(id: number, changes: LeadChanges, now: number): Lead {
+  function updateLead(id: number, changes: LeadChanges, now: number, events: readonly NewOutboxEntry[] | undefined): Lead {
     db.transaction(() => {
       const before = mustGetLead(id);
       const sets: string[] = [];
@@ -252,10 +257,12 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
           sets.push(`status = 'active'`, 'due_at = NULL');
         }
       }
+      // Nothing changed: no edit, so no event for the CRM either.
       if (changed.length === 0) return;
       sets.push('updated_at = @now');
       q(`UPDATE leads SET ${sets.join(', ')} WHERE id = @id`).run(params);
       addHistory(q, { leadId: id, at: now, kind: 'edit', note: `Changed ${changed.join(', ')}` });
+      insertOutbox(q, events);
     })();
     return mustGetLead(id);
   }
@@ -299,6 +306,59 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
     return lead ? getLead(lead.id) : null;
   }
 
+  /**
+   * Picks the lead in `next`'s order for one agent of a team and holds it for that agent, in one
+   * immediate transaction: no other connection (another app on this file, an import worker) can
+   * claim between the read and the write.
+   */
+  const claim = db.transaction((campaignId: number, c: LeadClaim): Lead | null => {
+    const params = {
+      campaignId,
+      now: c.now,
+      agent: c.agent,
+      exclude: JSON.stringify((c.exclude ?? []).filter((x) => Number.isInteger(x))),
+    };
+    const notExcluded = `l.id NOT IN (SELECT value FROM json_each(@exclude))`;
+    // Phase 1: due callbacks, the agent's own before anyone's; another agent's is never offered.
+    // The owner is read before the number checks: most due callbacks of a team are others'.
+    const callback = q(
+      `SELECT l.id FROM leads l
+        WHERE l.campaign_id = @campaignId AND l.status = 'callback' AND l.due_at <= @now
+          AND NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.lead_id = l.id AND c.done = 0 AND c.owner <> @agent)
+          AND ${notExcluded} AND ${FREE_FOR_AGENT} AND ${DIALABLE}
+        ORDER BY NOT EXISTS (SELECT 1 FROM callbacks c WHERE c.lead_id = l.id AND c.done = 0 AND c.owner = @agent), l.due_at, l.priority DESC, l.id
+        LIMIT 1`,
+    ).get(params) as { id: number } | undefined;
+    // Phase 2: the queue index in dialling order, as in next(), past leads others hold.
+    const picked =
+      callback ??
+      (q(
+        `SELECT l.id FROM leads l INDEXED BY leads_queue
+          WHERE l.campaign_id = @campaignId AND l.status IN ('new', 'active') AND (l.due_at IS NULL OR l.due_at <= @now)
+            AND ${notExcluded} AND ${FREE_FOR_AGENT} AND ${DIALABLE}
+          ORDER BY l.priority DESC, l.score DESC, l.last_attempt_at, l.id LIMIT 1`,
+      ).get(params) as { id: number } | undefined);
+    if (!picked) return null;
+    // A claim is no edit: updated_at (which findByPhone orders by) stays as it was.
+    q('UPDATE leads SET held_by = ?, lease_until = ? WHERE id = ?').run(c.agent, c.now + c.leaseMs, picked.id);
+    return getLead(picked.id);
+  });
+
+  function renewClaim(leadId: number, agent: string, now: number, leaseMs: number): boolean {
+    // Held by the agent, even with the lease run out: nobody else claimed it meanwhile.
+    return q('UPDATE leads SET lease_until = ? WHERE id = ? AND held_by = ?').run(now + leaseMs, leadId, agent).changes === 1;
+  }
+
+  function releaseClaim(leadId: number, agent: string): void {
+    q('UPDATE leads SET held_by = NULL, lease_until = NULL WHERE id = ? AND held_by = ?').run(leadId, agent);
+  }
+
+  function holder(leadId: number, now: number): string | null {
+    const r = q('SELECT held_by AS agent FROM leads WHERE id = ? AND held_by IS NOT NULL AND lease_until > ?').get(leadId, now) as
+      { agent: string } | undefined;
+    return r?.agent ?? null;
+  }
+
   function history(leadId: number, limit: number): LeadHistoryEntry[] {
     const rows = q(
       // The creation entry (id 0) comes from the lead itself: an import writes no history row.
@@ -313,7 +373,7 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
 
   function callbacks(leadId: number): Callback[] {
     const rows = q(
-      `SELECT id, lead_id AS leadId, due_at AS dueAt, time_zone AS timeZone, note, done FROM callbacks
+      `SELECT id, lead_id AS leadId, due_at AS dueAt, time_zone AS timeZone, note, done, owner FROM callbacks
         WHERE lead_id = ? ORDER BY done, due_at DESC, id DESC`,
     ).all(leadId) as Array<Omit<Callback, 'done'> & { done: number }>;
     return rows.map((r) => ({ ...r, done: r.done !== 0 }));
@@ -450,10 +510,14 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
   return {
     list: async (query) => listLeads(query),
     get: async (id) => getLead(id),
-    update: async (id, changes, now) => updateLead(id, changes, now),
+    update: async (id, changes, now, events) => updateLead(id, changes, now, events),
     create: async (campaignId, lead, now) => createLead(campaignId, lead, now),
     findByPhone: async (e164) => findByPhone(e164),
     next: async (campaignId, now, exclude) => nextLead(campaignId, now, exclude ?? []),
+    claimNext: async (campaignId, c) => claim.immediate(campaignId, c),
+    renewClaim: async (leadId, agent, now, leaseMs) => renewClaim(leadId, agent, now, leaseMs),
+    releaseClaim: async (leadId, agent) => releaseClaim(leadId, agent),
+    holder: async (leadId, now) => holder(leadId, now),
     history: async (leadId, limit) => history(leadId, limit ?? 200),
     callbacks: async (leadId) => callbacks(leadId),
     importBatch: async (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),

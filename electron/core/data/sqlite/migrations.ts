@@ -237,6 +237,26 @@ export const migrations: readonly Migration[] = [
       db.exec(OUTBOX_SCHEMA);
     },
   },
+  {
+    // Team mode: a lead claimed by an agent for a lease, the agent on calls and dispositions,
+    // a callback owned by one agent (NULL: anyone on the campaign may take it).
+    version: 7,
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE leads ADD COLUMN held_by TEXT;
+        ALTER TABLE leads ADD COLUMN lease_until INTEGER;
+        ALTER TABLE calls ADD COLUMN agent TEXT;
+        ALTER TABLE dispositions ADD COLUMN agent TEXT;
+        ALTER TABLE callbacks ADD COLUMN owner TEXT;
+        -- The queue walk decides "due?" and "held by someone else?" from the index itself, and
+        -- visits a lead's row only for one it may offer (a day of retries and a team's claims
+        -- are many entries to step over at the head of the queue).
+        DROP INDEX leads_queue;
+        CREATE INDEX leads_queue ON leads (campaign_id, priority DESC, score DESC, last_attempt_at, id, due_at, held_by, lease_until)
+          WHERE status IN ('new', 'active');
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

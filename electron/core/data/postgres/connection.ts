@@ -147,12 +147,19 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
       throw explain(error, at);
     }
     let failure: unknown;
+    // The pool listens for errors only on idle connections: one that dies while checked out, between
+    // two statements of a transaction, would otherwise emit an uncaught 'error' and end the app.
+    const onError = (error: Error): void => {
+      failure ??= error;
+    };
+    client.on('error', onError);
     try {
       return await fn(client);
     } catch (error) {
       failure = error;
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(isConnectionLevel(failure) ? (failure as Error) : undefined);
     }
   }

@@ -11,7 +11,7 @@ import { insertOutbox } from './outbox-repository.js';
 /** Numbers per statement: an array parameter of this many is a few hundred kilobytes. */
 const CHUNK = 10_000;
 
-export const DNC_CHANNEL = 'ringside_dnc';
+const DNC_CHANNEL = 'ringside_dnc';
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; this leaves room to spare. */
 const PAYLOAD_BYTES = 7_000;
 /**
@@ -21,7 +21,7 @@ const PAYLOAD_BYTES = 7_000;
 const MAX_NOTICES = 8;
 
 /** The payloads that tell of `added`: JSON arrays of numbers under the size limit, or one 'null'. */
-export function dncPayloads(added: readonly string[]): string[] {
+function dncPayloads(added: readonly string[]): string[] {
   if (added.length === 0) return [];
   const payloads: string[] = [];
   let chunk: string[] = [];
@@ -42,7 +42,7 @@ export function dncPayloads(added: readonly string[]): string[] {
 }
 
 /** What a notification says: the numbers added, or null ("anything may have been added"). */
-export function parseDncPayload(payload: string): string[] | null {
+function parseDncPayload(payload: string): string[] | null {
   try {
     const v: unknown = JSON.parse(payload);
     // Another app wrote it, maybe another version of Ringside: only a list of strings is believed.

@@ -6,6 +6,7 @@
  * caller: failures go to `onError`.
  */
 import pg from 'pg';
+import { drop } from '../../lib/drop.js';
 import { backoffDelay } from '../../sip/backoff.js';
 import { explain, type Endpoint } from './errors.js';
 
@@ -34,9 +35,8 @@ export function listen(config: pg.ClientConfig, at: Endpoint, o: ListenOptions):
   const checkMs = o.checkMs ?? 30_000;
   const statement = `LISTEN ${quoteIdent(o.channel)}`;
   let stopped = false;
-  let client: pg.Client | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  let check: NodeJS.Timeout | null = null;
+  /** Ends the current connection (or the wait before the next one). */
+  let closeCurrent: () => void = () => undefined;
   let attempt = 0;
   // Set once a connection was lost or never made: the next one that listens must say so.
   let missed = false;
@@ -53,32 +53,34 @@ export function listen(config: pg.ClientConfig, at: Endpoint, o: ListenOptions):
   };
 
   function open(): void {
-    retry = null;
     if (stopped) return;
     const c = new pg.Client(config);
-    client = c;
+    let check: NodeJS.Timeout | null = null;
     let down = false;
-    const lost = (error?: unknown) => {
-      if (down) return;
+    const close = () => {
       down = true;
-      if (client === c) client = null;
       if (check) clearInterval(check);
-      check = null;
       c.removeAllListeners('notification');
       c.end().catch(() => undefined);
+    };
+    const lost = (error?: unknown) => {
+      if (down) return;
+      close();
       if (stopped) return;
       // The loss, or the first attempt that fails, is reported; the attempts after it would only
       // say the same again every 30 s while the database stays away.
       if (error !== undefined && attempt === 0) report(error);
       missed = true;
-      retry = setTimeout(open, backoffDelay(attempt++, backoff));
+      const retry = setTimeout(open, backoffDelay(attempt++, backoff));
+      closeCurrent = () => clearTimeout(retry);
     };
+    closeCurrent = close;
     c.on('error', (error) => lost(error));
     c.on('end', () => lost());
     c.on('notification', (m) => {
       if (m.channel === o.channel) guarded(() => o.onNotify(m.payload ?? ''));
     });
-    void (async () => {
+    const start = async () => {
       try {
         await c.connect();
         await c.query(statement);
@@ -86,27 +88,21 @@ export function listen(config: pg.ClientConfig, at: Endpoint, o: ListenOptions):
         lost(error);
         return;
       }
-      if (stopped || down) return;
+      if (down) return;
       attempt = 0;
-      check = setInterval(() => {
-        c.query(statement).catch((error: unknown) => lost(error));
-      }, checkMs);
+      check = setInterval(() => drop(c.query(statement), (_, error) => lost(error)), checkMs);
       if (missed) {
         missed = false;
         guarded(o.onResume);
       }
-    })();
+    };
+    drop(start(), (_, error) => report(error), 'listening');
   }
 
   open();
   return () => {
     if (stopped) return;
     stopped = true;
-    if (retry) clearTimeout(retry);
-    if (check) clearInterval(check);
-    retry = check = null;
-    client?.removeAllListeners('notification');
-    client?.end().catch(() => undefined);
-    client = null;
+    closeCurrent();
   };
 }

@@ -7,6 +7,7 @@
  * answering is shown as down, and as up again when it is back.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,8 +46,8 @@ interface Agent {
   store: Store;
 }
 
-async function agent(user: string, database: string, role: 'agent' | 'both' = 'agent'): Promise<Agent> {
-  const team = { name: 'Warsaw outbound', database: pg.team({ database }) };
+async function agent(user: string, database: string, role: 'agent' | 'both' = 'agent', port?: number): Promise<Agent> {
+  const team = { name: 'Warsaw outbound', database: pg.team({ database, ...(port ? { url: `postgres://${pg.user}@127.0.0.1:${port}/${database}` } : {}) }) };
   const account = accountSchema.parse({
     server: 'wss://127.0.0.1:9/ws',
     aor: `sip:${user}@pbx.test`,
@@ -151,6 +152,46 @@ describe('team mode on one PostgreSQL', () => {
     expect(blocked.current?.compliance?.allowed).toBe(false);
   }, 60_000);
 
+  it('the database lost mid-shift: the result is kept on this computer, no new lead is taken, and it is written (once) when the database is back', async () => {
+    const database = await pg.createDatabase();
+    const link = await relay(pg.port);
+    stops.push(() => link.close());
+    const anna = await agent('anna', database, 'agent', link.port);
+    const campaign = await anna.store.campaigns.save(campaignInput('Lost link', { defaultCountry: 'US' }));
+    for (let i = 0; i < 3; i++) await anna.store.leads.create(campaign.id, newLead(), Date.now());
+    let view = value(await anna.peer.request('workspace:select-campaign', { id: campaign.id })) as WorkspaceView;
+    if (!view.current) view = value(await anna.peer.request('workspace:next', {})) as WorkspaceView;
+    const leadId = view.current?.leadId;
+    expect(leadId).toBeDefined();
+
+    await link.down();
+    const kept = value(await anna.peer.request('workspace:dispose', { code: 'not-interested', note: 'said no, politely' })) as WorkspaceView;
+    expect(kept.dispositionRequired).toBe(false);
+    expect(kept.current).toBeNull();
+    expect(kept.notice).toMatch(/kept on this computer, and written to the team database as soon as it answers again/);
+    const status = value(await anna.peer.request('team:status', {}));
+    expect(status).toMatchObject({ state: 'down', waiting: 1 });
+    // Nor by asking: no lead is claimed while the database is away.
+    const refused = await anna.peer.request('workspace:next', {});
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/no new lead is taken until it does/) });
+
+    const from = anna.peer.events.length;
+    await link.up();
+    const back = await waitTeam(anna, from, (t) => t.state === 'up' && t.waiting === 0);
+    expect(back.problem).toBeNull();
+    const history = await pg.admin(
+      (c) => c.query<{ n: string }>(`SELECT count(*) AS n FROM dispositions WHERE lead_id = $1 AND code = 'not-interested' AND agent = 'anna'`, [leadId]),
+      database,
+    );
+    expect(Number(history.rows[0].n)).toBe(1);
+    // The CRM hears of it too, once.
+    const deadline = Date.now() + 10_000;
+    const about = () =>
+      crm.received.filter((r) => (JSON.parse(r.body) as { data: { leadId: number } }).data.leadId === leadId && r.body.includes('"Lost link"') === false);
+    while (about().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(about().filter((r) => r.body.includes('said no, politely'))).toHaveLength(1);
+  }, 90_000);
+
   it('a team database that stops answering is shown as down with the reason, and as up when it is back', async () => {
     const database = await pg.createDatabase();
     const anna = await agent('anna', database);
@@ -167,6 +208,42 @@ describe('team mode on one PostgreSQL', () => {
     expect(up.problem).toBeNull();
   }, 60_000);
 });
+
+/**
+ * A TCP relay to PostgreSQL that can go down (every connection cut, new ones refused: the
+ * desktop's network gone) and come back on the same port.
+ */
+async function relay(target: number): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const make = () =>
+    net.createServer((client) => {
+      const upstream = net.connect(target, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+  let server = make();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const down = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  };
+  return {
+    port,
+    down,
+    up: async () => {
+      server = make();
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    close: down,
+  };
+}
 
 /** The core asks the database every 10 s whether it answers. */
 function waitTeam(a: Agent, from: number, ok: (t: TeamStatusView) => boolean): Promise<TeamStatusView> {

@@ -46,11 +46,12 @@ export function createCore(deps: CoreDeps): Core {
   // Workers open the store for themselves: a team database, or a file (not an in-memory one).
   const workerLocation = deps.dbPath || store.location.kind === 'postgres' ? store.location : null;
   // The team database (or this desktop's file) and CRM sync: what every change writes for the CRM.
-  const link = new TeamLink({ store, account: () => line.account, emit, log, now: deps.now, dncChanged: () => workspace.refresh() });
+  const dataDir = deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null;
+  const link = new TeamLink({ store, dataDir, account: () => line.account, emit, log, now: deps.now, dncChanged: () => workspace.refresh() });
   const compliance = new ComplianceService({
     ...link.hooks,
     store,
-    dataDir: deps.dataDir !== undefined ? deps.dataDir : deps.dbPath ? dirname(deps.dbPath) : null,
+    dataDir,
     currentCampaignId: campaignId,
     defaultCountry: async () => (await store.campaigns.get(campaignId() ?? -1))?.defaultCountry ?? 'US',
     emit: (status) => hub.emit('compliance:changed', status),
@@ -92,8 +93,7 @@ export function createCore(deps: CoreDeps): Core {
     registered: () => line.registration.state === 'registered',
     agentName: () => line.account?.displayName || line.account?.aor.replace(/^sips?:/, '').split('@')[0] || 'Agent',
     agentChanged: () => events.emit('agent', undefined),
-    agentId: () => link.agentId(),
-    ...link.hooks,
+    ...link.workspaceHooks,
     log,
   });
   const importJobs = new ImportJobs({

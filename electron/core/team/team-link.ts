@@ -12,7 +12,8 @@ import type { CrmStatusView } from '../../../shared/crm.js';
 import type { TeamDatabase, TeamStatusView, TeamTestResult } from '../../../shared/team.js';
 import { CrmDelivery, type ReadyEndpoint } from '../crm/crm-delivery.js';
 import { crmEvent, type CrmEvents } from '../crm/crm-events.js';
-import type { Store } from '../data/repositories.js';
+import type { DispositionRecord, Store } from '../data/repositories.js';
+import { isDatabaseLost, PendingResults } from './pending-results.js';
 import { RingsideError } from '../../../shared/result.js';
 import type { ChannelsOf, Handlers } from '../ipc/router.js';
 import type { Logger } from '../lib/logger.js';
@@ -33,6 +34,8 @@ export interface TeamLinkDeps {
   dncChanged?: () => void;
   /** How often the team database is asked whether it answers, ms (default 10 s). */
   healthEveryMs?: number;
+  /** Where results wait while the team database does not answer (null: nowhere on disk, they cannot wait). */
+  dataDir?: string | null;
 }
 
 export class TeamLink {
@@ -41,9 +44,11 @@ export class TeamLink {
   private started = false;
   private health: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
+  private readonly pending: PendingResults | null;
 
   constructor(private readonly deps: TeamLinkDeps) {
     const account = deps.account;
+    this.pending = deps.store.location.kind === 'postgres' && deps.dataDir ? new PendingResults(deps.dataDir, deps.log) : null;
     this.delivery = new CrmDelivery({
       outbox: deps.store.outbox,
       endpoint: () => readyEndpoint(account()),
@@ -66,6 +71,40 @@ export class TeamLink {
     this.health = setInterval(() => void this.checkHealth(), this.deps.healthEveryMs ?? 10_000);
     this.health.unref?.();
     this.unwatch = this.deps.store.dnc.watch?.(() => this.deps.dncChanged?.()) ?? null;
+    // Results kept from an earlier run while the database was away.
+    if (this.pending?.count) void this.checkHealth().then(() => this.flushPending());
+  }
+
+  /**
+   * A disposition the team database could not take because it is out of reach: kept on this
+   * desktop (true) and written when it answers again. Anything else is the caller's error.
+   */
+  keepResult(record: DispositionRecord, error: unknown): boolean {
+    if (!this.pending || !isDatabaseLost(error)) return false;
+    this.pending.keep(record);
+    this.markDown(error);
+    this.deps.emit('team:changed', this.teamView());
+    return true;
+  }
+
+  /** Why no lead may be taken now (the team database is out of reach), or null. */
+  noClaims(): string | null {
+    if (this.state.state !== 'down') return null;
+    return 'The team database does not answer: no new lead is taken until it does. Finish your call; its result is kept on this computer.';
+  }
+
+  private async flushPending(): Promise<void> {
+    if (!this.pending?.count || this.state.state === 'down') return;
+    const written = await this.pending.flush(this.deps.store);
+    if (written > 0) this.deps.log.info(`wrote ${written} result(s) kept while the team database was away`);
+    this.deps.emit('team:changed', this.teamView());
+    this.delivery.kick();
+  }
+
+  private markDown(error: unknown): void {
+    const problem = error instanceof Error ? error.message : String(error);
+    const now = (this.deps.now ?? Date.now)();
+    this.state = { state: 'down', since: this.state.state === 'down' ? this.state.since : now, problem };
   }
 
   async stop(): Promise<void> {
@@ -89,11 +128,12 @@ export class TeamLink {
         // Whatever was added to the DNC list meanwhile: the screen is decided again.
         this.deps.dncChanged?.();
         this.delivery.kick();
+        await this.flushPending();
       }
     } catch (error) {
       const problem = error instanceof Error ? error.message : String(error);
       if (this.state.state === 'up' || this.state.problem !== problem) {
-        this.state = { state: 'down', since: this.state.state === 'down' ? this.state.since : now, problem };
+        this.markDown(error);
         this.deps.log.warn(`the team database does not answer: ${problem}`);
         this.deps.emit('team:changed', this.teamView());
       }
@@ -122,12 +162,20 @@ export class TeamLink {
 
   /** What the services that make changes take: the events to write, and the hint that they did. */
   readonly hooks = { crmEvents: this.events, eventsWritten: this.written };
+  /** What the workspace takes: the hooks, and where a result waits when the database is away. */
+  readonly workspaceHooks = {
+    ...this.hooks,
+    agentId: () => this.agentId(),
+    keepResult: (record: DispositionRecord, error: unknown) => this.keepResult(record, error),
+    noClaims: () => this.noClaims(),
+  };
 
   teamView(): TeamStatusView {
     const { location } = this.deps.store;
     if (location.kind === 'sqlite') return { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 };
     const team = this.deps.account()?.team;
-    return { mode: 'team', team: team?.name ?? null, agentId: this.agentId(), where: whereOf(location.database.url), ...this.state, waiting: 0 };
+    const waiting = this.pending?.count ?? 0;
+    return { mode: 'team', team: team?.name ?? null, agentId: this.agentId(), where: whereOf(location.database.url), ...this.state, waiting };
   }
 
   crmStatus(): Promise<CrmStatusView> {

@@ -19,7 +19,7 @@ import { RingsideError } from '../../../shared/result.js';
 import { decideTemperature } from '../../../shared/temperature.js';
 import type { AgentStats, WorkspaceLead, WorkspaceView } from '../../../shared/workspace.js';
 import type { DialContext } from '../calls/call-manager.js';
-import { blankLead, type LeadChanges, type Store } from '../data/repositories.js';
+import { blankLead, type DispositionRecord, type LeadChanges, type Store } from '../data/repositories.js';
 import { numberOfUri } from '../calls/caller-id.js';
 import type { ComplianceDecision } from '../../../shared/compliance.js';
 import { cachedTimeZone } from '../data/time-zone.js';
@@ -29,6 +29,7 @@ import { KeyedQueue } from '../lib/keyed-queue.js';
 import type { Logger } from '../lib/logger.js';
 import { editLead } from '../leads/lead-changes.js';
 import { noCrmEvents, type CrmEvents } from '../crm/crm-events.js';
+import { isDatabaseLost } from '../team/pending-results.js';
 
 type DispositionInput = { code: string; note: string; callback?: { at: string; timeZone: string; forAnyone?: boolean } };
 
@@ -54,12 +55,26 @@ export interface WorkspaceDeps {
   eventsWritten?: () => void;
   /** How long a claimed lead stays this agent's without a renewal (an app that died gives it back then). */
   leaseMs?: number;
+  /** A disposition the store could not take because it is out of reach: kept to be written later (true), or not. */
+  keepResult?: (record: DispositionRecord, error: unknown) => boolean;
+  /** Why no lead may be claimed now (the team database does not answer), or null. */
+  noClaims?: () => string | null;
 }
 
 /** A lead on screen is held this long at a time, renewed while it stays there. */
 const LEASE_MS = 5 * 60_000;
 /** The claim of a solo desktop: nobody else takes from its pool, the lease only keeps the rules one. */
 const SOLO_AGENT = 'this-desktop';
+
+/** A read that failed because the team database is out of reach gives what was read last, when there is such a thing. */
+async function whenLost<T>(read: Promise<T>, last: T | null): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (last !== null && isDatabaseLost(error)) return last;
+    throw error;
+  }
+}
 
 const LIVE = new Set(['dialing', 'ringing', 'incoming', 'answering', 'active', 'held']);
 const NOT_REGISTERED = 'Not registered';
@@ -88,6 +103,8 @@ export class WorkspaceService {
   private skipped: number[] = [];
   private readonly callNotes = new Map<string, CallNote>();
   private readonly endedCalls = new Set<string>();
+  /** The campaign and lead last read for the screen: a disposition kept while the database is away is made from them. */
+  private seen: { campaign: Campaign | null; lead: Lead | null } = { campaign: null, lead: null };
   /** The lead this agent holds in the pool (claimed, its lease renewed while it is on screen). */
   private held: { leadId: number; agent: string; timer: NodeJS.Timeout } | null = null;
   /** A dial of the lead on screen is under way (the gate is deciding, the INVITE is leaving). */
@@ -158,6 +175,8 @@ export class WorkspaceService {
   }
 
   async next(): Promise<WorkspaceView> {
+    const refused = this.deps.noClaims?.();
+    if (refused) throw new RingsideError('illegal-state', refused);
     const campaign = await this.requireCampaign();
     this.requireIdle('take the next lead');
     await this.showNext(campaign);
@@ -232,18 +251,26 @@ export class WorkspaceService {
     let lead: Lead;
     let phone: string | null;
     let disposition: Campaign['dispositions'][number];
+    let kept: boolean;
     try {
-      ({ campaign, lead, phone, disposition } = await this.recordDisposition(current, input));
+      ({ campaign, lead, phone, disposition, kept } = await this.recordDisposition(current, input));
     } finally {
       this.disposing = false;
     }
     this.dispositionRequired = false;
-    this.notice = disposition.effect === 'dnc' && phone ? `${phone} is now on the Do-Not-Call list.` : null;
+    this.notice = kept
+      ? `${disposition.label}: kept on this computer, and written to the team database as soon as it answers again.`
+      : disposition.effect === 'dnc' && phone
+        ? `${phone} is now on the Do-Not-Call list.`
+        : null;
     if (this.agent.state === 'wrap-up') this.setAgent(this.after.state, this.after.reason);
     this.current = null;
     this.clearCountdown();
-    // The next lead first (progressive: its INVITE leaves now); the figures can follow.
-    await this.advance(campaign);
+    // The next lead first (progressive: its INVITE leaves now); the figures can follow. The
+    // disposition is saved whatever happens to the next lead.
+    await this.advance(campaign).catch((error: unknown) => {
+      this.notice = `${this.notice ? `${this.notice} ` : ''}No next lead: ${error instanceof Error ? error.message : String(error)}`;
+    });
     if (!this.current) this.changed();
     const result = this.answer();
     setImmediate(() => {
@@ -263,11 +290,12 @@ export class WorkspaceService {
   private async recordDisposition(
     current: WorkspaceLead,
     input: DispositionInput,
-  ): Promise<{ campaign: Campaign; lead: Lead; phone: string | null; disposition: Campaign['dispositions'][number] }> {
-    const campaign = await this.requireCampaign();
+  ): Promise<{ campaign: Campaign; lead: Lead; phone: string | null; disposition: Campaign['dispositions'][number]; kept: boolean }> {
+    // With the team database out of reach the result can still be kept: from what was read last.
+    const campaign = await whenLost(this.requireCampaign(), this.seen.campaign?.id === this.campaignId ? this.seen.campaign : null);
     const disposition = campaign.dispositions.find((d) => d.code === input.code);
     if (!disposition) throw new RingsideError('invalid-data', `"${input.code}" is not a disposition of ${campaign.name}.`);
-    const lead = await this.lead(current.leadId);
+    const lead = await whenLost(this.lead(current.leadId), this.seen.lead?.id === current.leadId ? this.seen.lead : null);
     const now = this.now();
     let callback: { dueAt: number; timeZone: string; owner: string | null } | null = null;
     const agent = this.deps.agentId?.() ?? null;
@@ -282,7 +310,7 @@ export class WorkspaceService {
     // The call's attempt is in the count that max attempts is decided on.
     await this.attempt;
     // Durable first: when this returns, the disposition survives a crash.
-    await this.deps.store.activity.recordDisposition({
+    const record: DispositionRecord = {
       leadId: lead.id,
       callId: current.callId,
       code: disposition.code,
@@ -297,14 +325,22 @@ export class WorkspaceService {
       maxAttempts: campaign.maxAttempts,
       agent,
       events: this.dispositionEvents(lead, current, disposition, input.note, now, phone, callback),
-    });
+    };
+    let kept = false;
+    try {
+      await this.deps.store.activity.recordDisposition(record);
+    } catch (error) {
+      // The team database is out of reach: the result waits on this desktop, the agent goes on.
+      if (!this.deps.keepResult?.(record, error)) throw error;
+      kept = true;
+    }
     // A team agent's claim went with the disposition, in its transaction; a solo desktop's is only its own.
     if (this.held?.leadId === lead.id) {
       if (agent === null) this.giveBackHeld();
       else this.stopHolding();
     }
-    this.deps.eventsWritten?.();
-    return { campaign, lead, phone, disposition };
+    if (!kept) this.deps.eventsWritten?.();
+    return { campaign, lead, phone, disposition, kept };
   }
 
   /** A script answer goes into the lead (a field, or `custom.<name>`). */
@@ -564,6 +600,8 @@ export class WorkspaceService {
    * card shown now and at the dial: a number listed after the lead was queued is never dialled.
    */
   private async claim(campaign: Campaign): Promise<Lead | null> {
+    const refused = this.deps.noClaims?.();
+    if (refused) throw new RingsideError('illegal-state', refused);
     const agent = this.deps.agentId?.() ?? SOLO_AGENT;
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     const lead = await this.deps.store.leads.claimNext(campaign.id, { agent, now: this.now(), leaseMs, exclude: this.skipped });
@@ -657,6 +695,7 @@ export class WorkspaceService {
   }
 
   private preview(lead: Lead, campaign: Campaign, allowCountdown = true, announce = true): void {
+    this.seen = { campaign, lead };
     if (this.held && this.held.leadId !== lead.id) this.giveBackHeld();
     const temperature = decideTemperature('outbound', lead, campaign.warmWindows, this.now());
     const phoneIndex = Math.max(
@@ -742,12 +781,14 @@ export class WorkspaceService {
   private async requireCampaign(): Promise<Campaign> {
     const c = await this.campaignOrNull();
     if (!c) throw new RingsideError('illegal-state', 'Pick a campaign first.');
+    this.seen.campaign = c;
     return c;
   }
 
   private async lead(id: number): Promise<Lead> {
     const lead = await this.deps.store.leads.get(id);
     if (!lead) throw new RingsideError('not-found', 'That lead does not exist.');
+    this.seen.lead = lead;
     return lead;
   }
 

@@ -114,3 +114,25 @@ export interface TeamResults {
   to: number;
   rows: TeamResultsRow[];
 }
+
+/** What this desktop's own file holds, offered for upload when it switches to team mode (null: nothing). */
+export interface LocalDataView {
+  campaigns: number;
+  /** Open leads (new, active, callback): what the upload sends. */
+  openLeads: number;
+  /** Sold, closed, on the list or out of attempts: they stay on this desktop (uploaded as new they would be called again). */
+  finishedLeads: number;
+  dnc: number;
+}
+
+/** What an upload did. */
+export interface UploadReport {
+  campaignsCreated: number;
+  /** Campaigns the team already had by that name: their leads went into the team's. */
+  campaignsJoined: number;
+  leadsImported: number;
+  /** Numbers the team had already: merged into that lead (empty fields filled, nothing overwritten). */
+  leadsMerged: number;
+  leadsKeptHere: number;
+  dncAdded: number;
+}

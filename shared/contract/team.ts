@@ -1,7 +1,7 @@
 /** Team mode (the shared PostgreSQL) and CRM sync: their status, the test, the dead letters. */
 import { z } from 'zod';
 import type { CrmDeliveryView, CrmStatusView } from '../crm.js';
-import { teamDatabaseSchema, type TeamResults, type TeamStatusView, type TeamTestResult } from '../team.js';
+import { teamDatabaseSchema, type LocalDataView, type TeamResults, type TeamStatusView, type TeamTestResult, type UploadReport } from '../team.js';
 import { empty } from './common.js';
 import { event, request } from './define.js';
 import type { Invoke, Subscribe } from './transport.js';
@@ -23,6 +23,10 @@ export const teamRequests = {
       .strict()
       .refine((r) => r.to > r.from && r.to - r.from <= 400 * 86_400_000, 'The period must end after it starts and span at most 400 days.'),
   ),
+  /** Team mode: what this desktop's own file (from before team mode) holds; null when there is none or it is empty. */
+  'team:local-data': request<LocalDataView | null>()(empty),
+  /** Sends this desktop's own campaigns, open leads and Do-Not-Call list to the team database; the file is only read. */
+  'team:upload': request<UploadReport>()(empty),
   'crm:status': request<CrmStatusView>()(empty),
   /** Events the CRM never took (newest first). */
   'crm:dead-letters': request<{ total: number; rows: CrmDeliveryView[] }>()(
@@ -43,6 +47,8 @@ export const teamApi = (invoke: Invoke, subscribe: Subscribe) => ({
   status: () => invoke('team:status', {}),
   test: (database: z.input<typeof teamDatabaseSchema>) => invoke('team:test', { database }),
   results: (from: number, to: number) => invoke('team:results', { from, to }),
+  localData: () => invoke('team:local-data', {}),
+  upload: () => invoke('team:upload', {}),
   onChanged: (l: (s: TeamStatusView) => void) => subscribe('team:changed', l),
 });
 

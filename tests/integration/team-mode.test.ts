@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/app/create-core.js';
 import { openPostgresStore } from '../../electron/core/data/postgres/store.js';
+import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import type { Store } from '../../electron/core/data/repositories.js';
 import { ProvisionedAccountStore } from '../../electron/core/sip/account-store.js';
 import { accountSchema } from '../../shared/account.js';
@@ -46,7 +47,7 @@ interface Agent {
   store: Store;
 }
 
-async function agent(user: string, database: string, role: 'agent' | 'both' = 'agent', port?: number): Promise<Agent> {
+async function agent(user: string, database: string, role: 'agent' | 'both' = 'agent', port?: number, dataDir?: string): Promise<Agent> {
   const team = { name: 'Warsaw outbound', database: pg.team({ database, ...(port ? { url: `postgres://${pg.user}@127.0.0.1:${port}/${database}` } : {}) }) };
   const account = accountSchema.parse({
     server: 'wss://127.0.0.1:9/ws',
@@ -61,7 +62,7 @@ async function agent(user: string, database: string, role: 'agent' | 'both' = 'a
     accounts: new ProvisionedAccountStore(account),
     store,
     autoRegister: false,
-    dataDir: mkdtempSync(join(tmpdir(), `ringside-team-${user}-`)),
+    dataDir: dataDir ?? mkdtempSync(join(tmpdir(), `ringside-team-${user}-`)),
     log: { info: () => undefined, warn: () => undefined },
   });
   await core.start();
@@ -191,6 +192,48 @@ describe('team mode on one PostgreSQL', () => {
     while (about().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(about().filter((r) => r.body.includes('said no, politely'))).toHaveLength(1);
   }, 90_000);
+
+  it('switching a desktop to team mode: its own campaigns, open leads and DNC list go up once; finished leads stay; the local file is untouched', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ringside-solo-'));
+    const solo = openSqliteStore(join(dataDir, 'ringside.db'));
+    const mine = await solo.campaigns.save(campaignInput('Solar Łódź', { defaultCountry: 'PL' }));
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await solo.leads.create(mine.id, newLead({ country: 'PL', phones: [phone(`+4822555010${i}`)] }), Date.now()));
+    const sold = await solo.leads.create(mine.id, newLead({ country: 'PL', phones: [phone('+48225550199')] }), Date.now());
+    await solo.activity.recordDisposition({
+      leadId: sold.id,
+      callId: null,
+      code: 'sale',
+      label: 'Sale',
+      effect: 'closed',
+      success: true,
+      note: '',
+      at: Date.now(),
+      phone: null,
+      retryAt: null,
+      callback: null,
+      maxAttempts: 3,
+    });
+    await solo.dnc.addMany(['+48225550901', '+48225550902'], 'manual', Date.now());
+    await solo.close();
+
+    const database = await pg.createDatabase();
+    const anna = await agent('anna', database, 'agent', undefined, dataDir);
+    // The team has a campaign of that name already: the leads join it.
+    await anna.store.campaigns.save(campaignInput('Solar Łódź', { defaultCountry: 'PL' }));
+    expect(value(await anna.peer.request('team:local-data', {}))).toEqual({ campaigns: 1, openLeads: 3, finishedLeads: 1, dnc: 2 });
+    const report = value(await anna.peer.request('team:upload', {}));
+    expect(report).toEqual({ campaignsCreated: 0, campaignsJoined: 1, leadsImported: 3, leadsMerged: 0, leadsKeptHere: 1, dncAdded: 2 });
+    expect(await anna.store.dnc.has('+48225550901')).toBe(true);
+    expect((await anna.store.leads.findByPhone('+48225550101'))?.firstName).toBe(open[1].firstName);
+    expect(await anna.store.leads.findByPhone('+48225550199')).toBeNull();
+    // Again: nothing twice.
+    const again = value(await anna.peer.request('team:upload', {}));
+    expect(again).toMatchObject({ leadsImported: 0, leadsMerged: 3, dncAdded: 0 });
+    const reopened = openSqliteStore(join(dataDir, 'ringside.db'));
+    expect((await reopened.leads.get(sold.id))?.status).toBe('closed');
+    await reopened.close();
+  }, 60_000);
 
   it('a team database that stops answering is shown as down with the reason, and as up when it is back', async () => {
     const database = await pg.createDatabase();

@@ -200,6 +200,8 @@ export interface DncRepository {
   /** Adds many in one transaction; returns how many were new. */
   addMany(e164s: readonly string[], source: string, at: number, events?: readonly NewOutboxEntry[]): Promise<number>;
   count(): Promise<number>;
+  /** The list in number order, `limit` at a time after `after` (null: from the start). */
+  list(after: string | null, limit: number): Promise<string[]>;
   /**
    * Hears of additions made by anyone (a team database: at once, through LISTEN/NOTIFY): the
    * numbers added, or null after a lost connection (anything may have been added meanwhile).

@@ -5,7 +5,11 @@
  * CRM. Answers the `team:` and `crm:` requests and tells every window when either changes.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../data/sqlite/store.js';
+import { localData, uploadLocal } from './upload-local.js';
 import type { Account } from '../../../shared/account.js';
 import type { EventChannel, EventPayloads } from '../../../shared/contract.js';
 import type { CrmStatusView } from '../../../shared/crm.js';
@@ -200,6 +204,18 @@ export class TeamLink {
         if (role !== 'supervisor' && role !== 'both') throw new RingsideError('forbidden', "The team's results are for supervisors.");
         return this.deps.store.activity.results(from, to);
       },
+      'team:local-data': () =>
+        this.withLocalFile(async (local) => {
+          const data = await localData(local, (this.deps.now ?? Date.now)());
+          return data.campaigns + data.dnc > 0 ? data : null;
+        }),
+      'team:upload': async () => {
+        if (this.deps.store.location.kind !== 'postgres') throw new RingsideError('illegal-state', 'Uploading is for a desktop in team mode.');
+        const report = await this.withLocalFile((local) => uploadLocal(local, this.deps.store, (this.deps.now ?? Date.now)(), `Uploaded from ${hostname()}`));
+        if (!report) throw new RingsideError('not-found', 'This computer has no data of its own to upload.');
+        this.deps.log.info(`uploaded this desktop's data to the team database: ${JSON.stringify(report)}`);
+        return report;
+      },
       'crm:status': () => this.crmStatus(),
       'crm:dead-letters': async ({ offset, limit }) => {
         const [rows, status] = await Promise.all([this.delivery.deadLetters(offset, limit), this.crmStatus()]);
@@ -214,6 +230,20 @@ export class TeamLink {
         return this.crmStatus();
       },
     };
+  }
+
+  /** Runs `fn` on this desktop's own file (team mode only; null when there is none). */
+  private async withLocalFile<T>(fn: (local: Store) => Promise<T>): Promise<T | null> {
+    const { dataDir } = this.deps;
+    if (this.deps.store.location.kind !== 'postgres' || !dataDir) return null;
+    const path = join(dataDir, 'ringside.db');
+    if (!existsSync(path)) return null;
+    const local = openSqliteStore(path);
+    try {
+      return await fn(local);
+    } finally {
+      await local.close();
+    }
   }
 
   /** Who this agent is in the shared data; null on a solo desktop (its data is all its own). */

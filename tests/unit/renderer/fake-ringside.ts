@@ -14,7 +14,7 @@ import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '..
 import type { MediaEngine } from '../../../renderer/src/media/engine';
 import type { MonitorMode, MonitorView } from '../../../shared/supervision';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm';
-import type { TeamResults, TeamStatusView, TeamTestResult } from '../../../shared/team';
+import type { LocalDataView, TeamResults, TeamStatusView, TeamTestResult, UploadReport } from '../../../shared/team';
 
 type Listeners = { [E in keyof EventPayloads]: Set<(p: EventPayloads[E]) => void> };
 
@@ -510,6 +510,8 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       status: vi.fn(() => ok(snapshot.team)),
       test: vi.fn(() => ok<TeamTestResult>({ server: 'PostgreSQL 15.8', schemaVersion: 0, campaigns: 0, leads: 0 })),
       results: vi.fn((from: number, to: number) => ok<TeamResults>({ from, to, rows: [] })),
+      localData: vi.fn(() => ok<LocalDataView | null>(null)),
+      upload: vi.fn(() => ok<UploadReport>({ campaignsCreated: 0, campaignsJoined: 0, leadsImported: 0, leadsMerged: 0, leadsKeptHere: 0, dncAdded: 0 })),
       onChanged: vi.fn(on('team:changed')),
     },
     crm: {

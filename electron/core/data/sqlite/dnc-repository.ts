@@ -24,5 +24,7 @@ export function dncRepository(db: Db, q: Prepare): DncRepository {
     },
     addMany: async (e164s, source, at, events) => addMany(e164s, source, at, events),
     count: async () => (q('SELECT COUNT(*) AS n FROM dnc').get() as { n: number }).n,
+    list: async (after, limit) =>
+      (q('SELECT e164 FROM dnc WHERE e164 > ? ORDER BY e164 LIMIT ?').all(after ?? '', limit) as Array<{ e164: string }>).map((r) => r.e164),
   };
 }

@@ -23,6 +23,7 @@ import { Notices } from '../ui/Notices';
 import { RegistrationBadge } from '../features/softphone/RegistrationBadge';
 import { RemoteAudio } from '../features/softphone/RemoteAudio';
 import { ScriptPanel } from '../features/workspace/ScriptPanel';
+import { TeamChip, TeamDownBanner } from '../features/team/TeamStatus';
 import { TodayStats } from '../features/workspace/TodayStats';
 
 /**
@@ -66,6 +67,7 @@ function Shell() {
         <AgentStateControl />
         <CampaignPicker />
         <div className="topbar-end">
+          <TeamChip />
           <RegistrationBadge />
           <button
             type="button"
@@ -88,6 +90,7 @@ function Shell() {
         </div>
       </header>
       <ComplianceBanner onOpen={() => setDialog({ kind: 'compliance' })} />
+      <TeamDownBanner />
       <IncomingCallBanner />
       <MonitorBar />
       <MonitoredIndicator />

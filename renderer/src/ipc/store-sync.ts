@@ -24,6 +24,8 @@ export function bindStore(api: RingsideApi, store: RingsideStore): () => void {
     api.board.onChanged((b) => s().setBoard(b)),
     api.monitor.onChanged((m) => s().setMonitor(m)),
     api.monitor.onMonitoredChanged((m) => s().setMonitored(m)),
+    api.team.onChanged((t) => s().setTeam(t)),
+    api.crm.onChanged((c) => s().setCrm(c)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

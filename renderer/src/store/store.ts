@@ -13,6 +13,7 @@ import { createImportSlice, type ImportSlice } from './slices/import-slice';
 import { createLeadsSlice, type LeadsSlice } from './slices/leads-slice';
 import { createUiSlice, type UiSlice } from './slices/ui-slice';
 import { createMonitorSlice, type MonitorSlice } from './slices/monitor-slice';
+import { createTeamSlice, type TeamSlice } from './slices/team-slice';
 import {
   createCampaignsSlice,
   createStatsSlice,
@@ -23,7 +24,7 @@ import {
 } from './slices/workspace-slice';
 
 export interface SnapshotSlice {
-  /** Replace registration, account, calls, workspace, stats and compliance with what main answered to `app:ready`. */
+  /** Replace registration, account, calls, workspace, stats, compliance, team and CRM status with what main answered to `app:ready`. */
   loadSnapshot(snapshot: Snapshot): void;
 }
 
@@ -39,6 +40,7 @@ export type RingsideState = RegistrationSlice &
   ComplianceSlice &
   BoardSlice &
   MonitorSlice &
+  TeamSlice &
   SnapshotSlice;
 export type RingsideStore = StoreApi<RingsideState>;
 
@@ -56,6 +58,7 @@ export function createRingsideStore(): RingsideStore {
     ...createComplianceSlice(...a),
     ...createBoardSlice(...a),
     ...createMonitorSlice(...a),
+    ...createTeamSlice(...a),
     loadSnapshot: (snapshot) => {
       const [set, get] = a;
       set({
@@ -64,6 +67,8 @@ export function createRingsideStore(): RingsideStore {
         workspace: snapshot.workspace,
         stats: snapshot.stats,
         compliance: snapshot.compliance,
+        team: snapshot.team,
+        crm: snapshot.crm,
       });
       get().replaceCalls(snapshot.calls);
       set({ board: snapshot.board });

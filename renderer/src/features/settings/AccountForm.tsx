@@ -6,6 +6,8 @@ import { alertOnFailure, request } from '../../ui/use-request';
 import { SupervisionFields, supervisionErrors, supervisionInput, supervisionValues, type SupervisionErrors } from '../supervision/SupervisionFields';
 import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type DialPlanErrors } from './DialPlanFields';
 import { hasIceErrors, IceServerFields, iceErrors, iceInput, iceValues, type IceErrors } from './IceServerFields';
+import { hasTeamErrors, TeamFields, teamErrors, teamInput, teamValues, type TeamErrors } from '../team/TeamFields';
+import { CrmFields, crmErrors, crmInput, crmValues, hasCrmErrors, type CrmErrors } from '../crm/CrmFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
 type Values = Record<Field, string>;
@@ -42,6 +44,10 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
   const [dialPlanErrs, setDialPlanErrs] = useState<DialPlanErrors>({});
   const [ice, setIce] = useState(() => iceValues(account));
   const [iceErrs, setIceErrs] = useState<IceErrors>({ servers: {} });
+  const [team, setTeam] = useState(() => teamValues(account?.team, account?.aor ?? ''));
+  const [teamErrs, setTeamErrs] = useState<TeamErrors>({});
+  const [crm, setCrm] = useState(() => crmValues(account?.crm));
+  const [crmErrs, setCrmErrs] = useState<CrmErrors>({});
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [invalid, setInvalid] = useState(false);
@@ -69,6 +75,9 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       dialPlan: dialPlanInput(dialPlan),
       trustCallerId: dialPlan.trustCallerId,
       ...iceInput(ice),
+      // Absent: solo and no CRM sync; a password or secret only when one was typed.
+      ...teamInput(team),
+      ...crmInput(crm),
     };
     const parsed = accountSchema.safeParse(input);
     const next: Errors = {};
@@ -76,6 +85,9 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     const nextDialPlan = parsed.success ? {} : dialPlanErrors(parsed.error.issues, dialPlan);
     // Also without schema issues: a TURN server needs its user and a password, typed or saved.
     const nextIce = iceErrors(parsed.success ? [] : parsed.error.issues, ice);
+    const nextTeam = parsed.success ? {} : teamErrors(parsed.error.issues);
+    // Also without schema issues: CRM sync needs a signing secret, typed or saved for this address.
+    const nextCrm = crmErrors(parsed.success ? [] : parsed.error.issues, crm);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
@@ -85,11 +97,19 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     setSupervisionErrs(nextSupervision);
     setDialPlanErrs(nextDialPlan);
     setIceErrs(nextIce);
+    setTeamErrs(nextTeam);
+    setCrmErrs(nextCrm);
     // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
     if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
     setErrors(next);
     setSaved(false);
-    const hasErrors = Object.keys(next).length > 0 || Object.keys(nextSupervision).length > 0 || Object.keys(nextDialPlan).length > 0 || hasIceErrors(nextIce);
+    const hasErrors =
+      Object.keys(next).length > 0 ||
+      Object.keys(nextSupervision).length > 0 ||
+      Object.keys(nextDialPlan).length > 0 ||
+      hasIceErrors(nextIce) ||
+      hasTeamErrors(nextTeam) ||
+      hasCrmErrors(nextCrm);
     // The form is long: say at the button that something further up needs fixing.
     setInvalid(hasErrors);
     if (hasErrors) return;
@@ -102,6 +122,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         setValues((v) => ({ ...v, password: '' }));
         setSupervision((v) => ({ ...v, teamSecret: '', removeSecret: false }));
         setIce(iceValues(view));
+        setTeam(teamValues(view.team, view.aor));
+        setCrm(crmValues(view.crm));
         onDone?.();
       }),
       'Saving the account',
@@ -172,6 +194,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       />
       <DialPlanFields values={dialPlan} onChange={setDialPlan} errors={dialPlanErrs} readOnly={readOnly} />
       <IceServerFields values={ice} onChange={setIce} errors={iceErrs} readOnly={readOnly} />
+      <TeamFields values={team} onChange={setTeam} errors={teamErrs} readOnly={readOnly} aor={values.aor} />
+      <CrmFields values={crm} onChange={setCrm} errors={crmErrs} readOnly={readOnly} />
       <div className="form-actions">
         {readOnly ? null : (
           <button type="submit" className="btn btn-primary" disabled={saving}>

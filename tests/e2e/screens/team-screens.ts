@@ -1,0 +1,313 @@
+/**
+ * Screenshots of team mode and CRM sync (`npx tsx tests/e2e/screens/team-screens.ts`): the same
+ * harness as the compliance screens (the real renderer in Debian's Chromium, a fake
+ * `window.ringside` answering canned contract values). PNGs go to test-results/team-*.png;
+ * $SCENES (a regular expression) picks scenes by name.
+ */
+import type { AccountView } from '../../../shared/account.js';
+import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm.js';
+import type { Snapshot } from '../../../shared/contract.js';
+import { defaultDialPlan } from '../../../shared/dial-plan.js';
+import type { TeamStatusView } from '../../../shared/team.js';
+import type { Page } from 'playwright-core';
+import { ok, runScreens, type Scene } from './fake-page.js';
+
+const MIN = 60_000;
+/** The page's clock: 2 Dec 2026, 14:20 in New York. */
+const now = Date.UTC(2026, 11, 2, 19, 20);
+
+// ---- canned contract values ----
+
+const account: AccountView = {
+  server: 'wss://pbx.example.com:8089/ws',
+  aor: 'sip:anna.nowak@pbx.example.com',
+  authUser: null,
+  displayName: 'Anna Nowak',
+  expires: 300,
+  keepAliveSec: 15,
+  iceGatheringTimeoutMs: 500,
+  iceServers: [],
+  iceTransportPolicy: 'all',
+  autoDialLinks: false,
+  secretsStorage: 'encrypted',
+  problems: [],
+  hasPassword: true,
+  source: 'settings',
+  dialPlan: defaultDialPlan('US'),
+  trustCallerId: false,
+  supervision: {
+    role: 'agent',
+    supervisors: [],
+    team: [],
+    showMonitoring: true,
+    monitorVia: 'proxy',
+    hasTeamSecret: false,
+    featureCodes: { listen: '*222{ext}', whisper: '*223{ext}', barge: '*224{ext}' },
+    heartbeatSec: 5,
+    alerts: { longCallMin: 10, longWrapUpMin: 3, longPauseMin: 15 },
+  },
+  team: {
+    name: 'Warsaw outbound',
+    agentId: 'anna.nowak',
+    database: {
+      url: 'postgres://agent_anna@db.brightside.example:5432/ringside',
+      hasPassword: true,
+      ssl: 'verify-full',
+      caFile: '/etc/ringside/team-ca.pem',
+      statementTimeoutMs: 5000,
+      poolMax: 4,
+    },
+  },
+  crm: {
+    url: 'https://crm.brightside.example/hooks/ringside',
+    events: ['disposition.recorded', 'lead.changed', 'callback.scheduled', 'dnc.requested'],
+    timeoutMs: 10_000,
+    hasSecret: true,
+  },
+};
+
+const teamUp: TeamStatusView = {
+  mode: 'team',
+  team: 'Warsaw outbound',
+  agentId: 'anna.nowak',
+  where: 'db.brightside.example:5432/ringside',
+  state: 'up',
+  since: null,
+  problem: null,
+  waiting: 0,
+};
+const teamDown: TeamStatusView = {
+  ...teamUp,
+  state: 'down',
+  since: now - 15 * MIN,
+  problem: 'connect ETIMEDOUT 10.20.0.14:5432 — <b>no answer</b> from db.brightside.example within 5 s',
+  waiting: 3,
+};
+
+const crmSending: CrmStatusView = { configured: true, disabled: null, pending: 3, dead: 57, lastDeliveredAt: now - 18 * MIN };
+const crmOff: CrmStatusView = {
+  configured: true,
+  disabled: { at: now - 2 * 24 * 60 * MIN + 45 * MIN, reason: 'The CRM answered 410 Gone: it says this address no longer takes events' },
+  pending: 41,
+  dead: 2,
+  lastDeliveredAt: now - 2 * 24 * 60 * MIN + 40 * MIN,
+};
+
+const types = ['disposition.recorded', 'lead.changed', 'callback.scheduled', 'dnc.requested'] as const;
+const errorsSeen = [
+  'The CRM answered 500 Internal Server Error',
+  'The CRM at crm.brightside.example did not answer within 10 s',
+  'The CRM answered 422 Unprocessable Entity',
+  '<img src=x onerror=alert(1)> The CRM answered 400 Bad Request: {"error":"lead_id 20417 is not known to this account, create the contact first"}',
+];
+function deadLetters(total: number): { total: number; rows: CrmDeliveryView[] } {
+  const rows: CrmDeliveryView[] = [];
+  for (let i = 0; i < Math.min(total, 50); i++)
+    rows.push({
+      id: `evt_${String(9000 - i)}`,
+      type: types[i % types.length]!,
+      leadId: i % 7 === 6 ? null : 20417 + i * 13,
+      createdAt: now - (i + 1) * 37 * MIN,
+      attempts: 8,
+      lastError: errorsSeen[i % errorsSeen.length]!,
+      state: 'dead',
+    });
+  return { total, rows };
+}
+
+function snapshot(team: TeamStatusView, crm: CrmStatusView, acc: AccountView = account): Snapshot {
+  return {
+    registration: { state: 'registered', aor: acc.aor, error: null, retryAt: null, attempt: 0, connected: true },
+    account: acc,
+    calls: [],
+    workspace: {
+      agent: { state: 'available', pauseReason: null, since: now - 40 * MIN, name: 'Anna Nowak' },
+      campaignId: 1,
+      current: null,
+      dispositionRequired: false,
+      notice: null,
+    },
+    stats: { day: '2026-12-02', calls: 31, connected: 12, talkSec: 2710, dispositions: {}, successes: 3 },
+    compliance: {
+      registries: [
+        { name: 'US', loaded: true, snapshotAt: now - 3 * 24 * 60 * MIN, count: 245_318_002, ageDays: 3, stale: false },
+        { name: 'CA', loaded: true, snapshotAt: now - 3 * 24 * 60 * MIN, count: 14_200_455, ageDays: 3, stale: false },
+      ],
+      maxSnapshotAgeDays: 31,
+      banner: null,
+      inboxDir: '/home/anna/.config/Ringside/registry-inbox',
+      inboxFiles: [],
+      import: null,
+      auditEntries: 0,
+      auditVerification: null,
+    },
+    board: null,
+    monitor: null,
+    monitored: null,
+    team,
+    crm,
+  };
+}
+
+function responses(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    // The longest campaign name the picker shows, to see the top bar at its fullest.
+    'campaign.list': ok([{ id: 1, name: 'Home solar — Mazovia Q4 callbacks', kind: 'outbound', dialMode: 'progressive', leads: 12_400, due: 311 }]),
+    'agent.stats': ok({ day: '2026-12-02', calls: 31, connected: 12, talkSec: 2710, dispositions: {}, successes: 3 }),
+    'team.test': ok({ server: 'PostgreSQL 15.8', schemaVersion: 6, campaigns: 3, leads: 12_400 }),
+    'crm.deadLetters': ok(deadLetters(57)),
+    ...extra,
+  };
+}
+
+/** No dialog ran hostile text and nothing in the settings form sticks out past its right edge. */
+async function formFits(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const form = document.querySelector('.account-form');
+    if (!form) return null;
+    const right = form.getBoundingClientRect().right;
+    for (const el of Array.from(form.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > right + 1 && !el.closest('.modal-backdrop'))
+        return `${el.tagName.toLowerCase()}.${(el as HTMLElement).className} sticks out of the settings form by ${Math.round(r.right - right)}px`;
+    }
+    return null;
+  });
+}
+
+const SIZES = { small: { width: 1366, height: 768 }, large: { width: 1920, height: 1080 } } as const;
+
+const only = process.env.SCENES ? new RegExp(process.env.SCENES) : null;
+const filtered =
+  (scene: Scene): Scene =>
+  (name, ...rest) =>
+    only && !only.test(name) ? Promise.resolve() : scene(name, ...rest);
+
+/** Puts a settings section's legend at the top of the view (a click may have scrolled it away). */
+async function scrollTo(page: Page, legend: string): Promise<void> {
+  await page.getByText(legend, { exact: true }).evaluate((el) => (el.closest('fieldset') ?? el).scrollIntoView({ block: 'start' }));
+}
+
+/** The section from its legend down, or, where the window is too short for all of it, down to `last`. */
+async function showSection(page: Page, legend: string, last: string): Promise<void> {
+  await scrollTo(page, legend);
+  await page.locator(last).evaluate((el) => {
+    if (el.getBoundingClientRect().bottom <= window.innerHeight) return;
+    el.scrollIntoView({ block: 'end' });
+    el.closest('.main-scroll')?.scrollBy(0, 16);
+  });
+}
+
+async function openSettingsAt(page: Page, legend: string): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await scrollTo(page, legend);
+}
+
+async function main(): Promise<void> {
+  await runScreens({ prefix: 'team', now, check: formFits }, async (all) => {
+    const scene = filtered(all);
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      // 1. Settings → Team database: the saved settings (password saved, never shown), Test connection answered.
+      await scene(
+        `settings-team-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await openSettingsAt(page, 'Team database');
+          await page.getByRole('button', { name: 'Test connection' }).click();
+          await page.getByText(/holds 3 campaigns and 12,400 leads/).waitFor();
+          await showSection(page, 'Team database', '.team-test');
+        },
+        viewport,
+      );
+
+      // 1b. A new database typed in, the test refused by the server: the error in words.
+      await scene(
+        `settings-team-error-${size}`,
+        {
+          snapshot: snapshot({ ...teamUp, mode: 'solo', team: null, agentId: null, where: null }, crmSending, { ...account, team: null }),
+          responses: responses({
+            'team.test': { ok: false, code: 'invalid-account', message: 'password authentication failed for user "agent_anna"' },
+          }),
+        },
+        async (page) => {
+          await openSettingsAt(page, 'Team database');
+          await page.getByLabel('Work in a team (shared database)').check();
+          await page.getByLabel('Team name').fill('Warsaw outbound');
+          await page.getByLabel('PostgreSQL address').fill('postgres://agent_anna@db.brightside.example:5432/ringside');
+          await page.getByLabel('Database password').fill('not-the-password');
+          await page.getByRole('button', { name: 'Test connection' }).click();
+          await page.getByText(/password authentication failed/).waitFor();
+          await showSection(page, 'Team database', '.team-test');
+        },
+        viewport,
+      );
+
+      // 2. Settings → CRM sync: sending, 57 not delivered; the dead-letter list open over it.
+      await scene(
+        `settings-crm-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await openSettingsAt(page, 'CRM sync');
+          await page.getByText('Sending: 3 waiting · last delivered 14:02').waitFor();
+        },
+        viewport,
+      );
+      await scene(
+        `dead-letters-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await openSettingsAt(page, 'CRM sync');
+          await page.getByRole('button', { name: '57 not delivered' }).click();
+          await page.getByText('1–50 of 57').waitFor();
+        },
+        viewport,
+      );
+
+      // 2b. The CRM answered 410 Gone two days ago: off, with Turn back on.
+      await scene(
+        `settings-crm-off-${size}`,
+        { snapshot: snapshot(teamUp, crmOff), responses: responses({ 'crm.deadLetters': ok(deadLetters(2)) }) },
+        async (page) => {
+          await openSettingsAt(page, 'CRM sync');
+          await page.getByRole('button', { name: 'Turn back on' }).waitFor();
+        },
+        viewport,
+      );
+
+      // 3. The top bar in team mode, the database up; then down (main's problem text shown as text).
+      await scene(
+        `topbar-up-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await page.getByText('Team: Warsaw outbound').waitFor();
+        },
+        viewport,
+      );
+      await scene(
+        `topbar-down-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await page.getByText('Team: Warsaw outbound').waitFor();
+          await page.evaluate((down) => (window as unknown as { __emit(k: string, p: unknown): void }).__emit('team.onChanged', down), teamDown);
+          await page.getByText(/Team database unreachable since 14:05/).waitFor();
+        },
+        viewport,
+      );
+    }
+
+    // 3b. The narrowest window the top bar is kept on one row for: the chip shortens, the bar does not wrap.
+    await scene(
+      'topbar-down-1280',
+      { snapshot: snapshot(teamDown, crmSending), responses: responses() },
+      async (page) => {
+        await page.getByText(/Team database unreachable since 14:05/).waitFor();
+      },
+      { width: 1280, height: 800 },
+    );
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

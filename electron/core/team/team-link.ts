@@ -191,7 +191,9 @@ export class TeamLink {
       'team:status': () => this.teamView(),
       'team:test': async ({ database }) => {
         const saved = this.deps.account()?.team?.database;
-        const withPassword = database.password === undefined || database.password === '' ? { ...database, password: saved?.password } : database;
+        // The saved password only for the address it was saved for, as saving keeps it.
+        const typed = database.password !== undefined && database.password !== '';
+        const withPassword = typed ? database : { ...database, password: saved?.url === database.url ? saved.password : undefined };
         const probe = this.deps.probe ?? (await import('../data/postgres/probe.js')).probeTeamDatabase;
         try {
           return await probe(withPassword);

@@ -7,7 +7,7 @@ import type { LeadStatus } from '../../../../shared/lead.js';
 import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
-import { NotFoundError } from '../sqlite/not-found-error.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { addToDnc } from './dnc-repository.js';
 import { insertOutbox } from './outbox-repository.js';

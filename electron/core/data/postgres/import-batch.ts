@@ -8,7 +8,7 @@
  */
 import type { Lead } from '../../../../shared/lead.js';
 import type { NewLead } from '../repositories.js';
-import { NotFoundError } from '../sqlite/not-found-error.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import type { Sql } from './connection.js';
 import { distinctPhones, insertLeads, lockLeads, newLeadIds, readLead } from './lead-rows.js';
 

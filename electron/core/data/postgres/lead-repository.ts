@@ -10,10 +10,20 @@ import { historyNote, planMerge } from '../../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../../shared/import.js';
 import type { NewOutboxEntry } from '../../crm/outbox.js';
 import type { ImportRow, ImportRowResult, LeadChanges, LeadClaim, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
-import { NotFoundError } from '../sqlite/not-found-error.js';
+import {
+  incomingCustomFields,
+  leadSearch,
+  mergeColumns,
+  planLeadEdit,
+  toCallback,
+  toLeadRow,
+  type CallbackColumns,
+  type LeadListColumns,
+} from '../shared/lead-rows.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { ImportBatch } from './import-batch.js';
-import { insertLeads, leadsSelect, newLeadIds, readLead, scalarColumns, scalarFields, toLead, type LeadDbRow, type ScalarField } from './lead-rows.js';
+import { insertLeads, leadsSelect, newLeadIds, readLead, toLead, type LeadDbRow } from './lead-rows.js';
 import { insertOutbox } from './outbox-repository.js';
 import { addHistory, foldAscii } from './rows.js';
 
@@ -35,46 +45,29 @@ export function leadRepository(db: Db): LeadRepository {
     const param = (v: unknown) => `$${values.push(v)}`;
     const where = ['l.campaign_id = $1'];
     if (query.status) where.push(`l.status = ${param(query.status)}`);
-    const search = query.search?.trim() ?? '';
+    const search = leadSearch(query.search);
     if (search) {
-      const text = param(`%${escapeLike(search)}%`.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+      // Folded as the columns are (A–Z only), so the match is SQLite's LIKE.
+      const text = param(search.text.replace(/[A-Z]/g, (c) => c.toLowerCase()));
       const terms = [
         `${foldAscii(`l.first_name || ' ' || l.last_name`)} LIKE ${text} ESCAPE '\\'`,
         `${foldAscii('l.company')} LIKE ${text} ESCAPE '\\'`,
         `${foldAscii('l.email')} LIKE ${text} ESCAPE '\\'`,
       ];
-      const digits = search.replace(/\D/g, '');
-      // A phone search: mostly digits ("+48 22 555", "(212) 555-01"), at least three of them.
-      if (digits.length >= 3 && /^[\d\s+().\-/]+$/.test(search))
-        terms.push(`EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.e164 LIKE ${param(`%${digits}%`)})`);
+      if (search.digits !== null) terms.push(`EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.e164 LIKE ${param(search.digits)})`);
       where.push(`(${terms.join(' OR ')})`);
     }
     const w = where.join(' AND ');
     const { total } = (await db.one<{ total: number }>(`SELECT COUNT(*) AS total FROM leads l WHERE ${w}`, values))!;
     const limit = param(Math.max(0, Math.trunc(query.limit)));
     const offset = param(Math.max(0, Math.trunc(query.offset)));
-    const rows = await db.rows<
-      Pick<LeadDbRow, 'id' | 'first_name' | 'last_name' | 'company' | 'status' | 'attempts' | 'score' | 'last_attempt_at' | 'due_at'> & { phone: string | null }
-    >(
+    const rows = await db.rows<LeadListColumns>(
       `SELECT l.id, l.first_name, l.last_name, l.company, l.status, l.attempts, l.score, l.last_attempt_at, l.due_at,
               (SELECT p.e164 FROM lead_phones p WHERE p.lead_id = l.id ORDER BY p.position, p.id LIMIT 1) AS phone
          FROM leads l WHERE ${w} ORDER BY l.id LIMIT ${limit} OFFSET ${offset}`,
       values,
     );
-    return {
-      total,
-      rows: rows.map((r) => ({
-        id: r.id,
-        name: leadName({ firstName: r.first_name, lastName: r.last_name, company: r.company }),
-        company: r.company,
-        phone: r.phone ?? '',
-        status: r.status,
-        attempts: r.attempts,
-        score: r.score,
-        lastAttemptAt: r.last_attempt_at,
-        dueAt: r.due_at,
-      })),
-    };
+    return { total, rows: rows.map(toLeadRow) };
   }
 
   async function createLead(campaignId: number, lead: NewLead, now: number): Promise<Lead> {
@@ -87,38 +80,23 @@ export function leadRepository(db: Db): LeadRepository {
   async function updateLead(id: number, changes: LeadChanges, now: number, events: readonly NewOutboxEntry[] | undefined): Promise<Lead> {
     return db.tx(async (sql) => {
       const before = await mustGetLead(sql, id, true);
-      const sets: string[] = [];
+      const edit = planLeadEdit(before, changes);
+      if (edit.changed.length === 0) return before;
       const values: unknown[] = [id, now];
-      const changed: string[] = [];
-      for (const f of scalarFields) {
-        const v = changes[f];
-        if (v === undefined || v === before[f]) continue;
-        sets.push(`${scalarColumns[f]} = $${values.push(typeof v === 'number' ? Math.trunc(v) : v)}`);
-        changed.push(f);
-      }
-      if (changes.customFields !== undefined && JSON.stringify(changes.customFields) !== JSON.stringify(before.customFields)) {
-        sets.push(`custom_fields = $${values.push(JSON.stringify(changes.customFields))}`);
-        changed.push('customFields');
-      }
-      if (changes.phones !== undefined && !samePhones(before.phones, changes.phones)) {
-        await replacePhones(sql, before, changes.phones);
-        changed.push('phones');
-        // A lead out of the queue for bad numbers is callable again once it has a good one.
-        if (before.status === 'bad-number' && changes.phones.some((p) => !before.phones.find((o) => o.e164 === p.e164)?.bad)) {
-          sets.push(`status = 'active'`, 'due_at = NULL');
-        }
-      }
-      if (changed.length === 0) return before;
+      const sets = edit.set.map((c) => `${c.column} = $${values.push(c.value)}`);
+      if (edit.customFields !== null) sets.push(`custom_fields = $${values.push(edit.customFields)}`);
+      if (edit.phones !== null) await replacePhones(sql, before, edit.phones);
+      if (edit.reactivate) sets.push(`status = 'active'`, 'due_at = NULL');
       sets.push('updated_at = $2');
       await sql.run(`UPDATE leads SET ${sets.join(', ')} WHERE id = $1`, values);
-      await addHistory(sql, { leadId: id, at: now, kind: 'edit', note: `Changed ${changed.join(', ')}` });
+      await addHistory(sql, { leadId: id, at: now, kind: 'edit', note: edit.note });
       await insertOutbox(sql, events);
       return mustGetLead(sql, id);
     });
   }
 
-  /** The new list in its order (a number twice: the first kept); a number kept keeps its bad mark. */
-  async function replacePhones(sql: Sql, before: Lead, phones: NewLead['phones']): Promise<void> {
+  /** The new list in its order (a number twice: the first kept). */
+  async function replacePhones(sql: Sql, before: Lead, phones: readonly LeadPhone[]): Promise<void> {
     await sql.run('DELETE FROM lead_phones WHERE lead_id = $1', [before.id]);
     await sql.run(
       `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label, bad)
@@ -126,14 +104,7 @@ export function leadRepository(db: Db): LeadRepository {
          FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[]) WITH ORDINALITY AS x(e164, raw, label, bad, ord)
         ORDER BY x.ord
        ON CONFLICT (lead_id, e164) DO NOTHING`,
-      [
-        before.id,
-        before.campaignId,
-        phones.map((p) => p.e164),
-        phones.map((p) => p.raw),
-        phones.map((p) => p.label),
-        phones.map((p) => before.phones.find((o) => o.e164 === p.e164)?.bad === true),
-      ],
+      [before.id, before.campaignId, phones.map((p) => p.e164), phones.map((p) => p.raw), phones.map((p) => p.label), phones.map((p) => p.bad)],
     );
   }
 
@@ -217,12 +188,13 @@ export function leadRepository(db: Db): LeadRepository {
     );
   }
 
-  function callbacks(leadId: number): Promise<Callback[]> {
-    return db.rows<Callback>(
+  async function callbacks(leadId: number): Promise<Callback[]> {
+    const rows = await db.rows<CallbackColumns>(
       `SELECT id, lead_id AS "leadId", due_at AS "dueAt", time_zone AS "timeZone", note, done, owner FROM callbacks
         WHERE lead_id = $1 ORDER BY done, due_at DESC, id DESC`,
       [leadId],
     );
+    return rows.map(toCallback);
   }
 
   function importBatch(
@@ -260,8 +232,7 @@ export function leadRepository(db: Db): LeadRepository {
    * new numbers are added after the existing ones.
    */
   function mergeInto(batch: ImportBatch, before: Lead, lead: NewLead): Promise<void> {
-    const custom: Record<string, string> = { ...before.customFields };
-    for (const [k, v] of Object.entries(lead.customFields ?? {})) if (v !== '') custom[k] = v;
+    const custom = { ...before.customFields, ...incomingCustomFields(lead) };
     const values: unknown[] = [];
     // Parameters $1 and $2 are the lead's id and the time; these follow.
     const p = (v: unknown) => `$${values.push(v) + 2}`;
@@ -318,11 +289,11 @@ export function leadRepository(db: Db): LeadRepository {
         // A number another lead of the campaign has stays that lead's alone.
         const added = lead.phones.filter((p) => !batch.has(p.e164));
         const filled = [...plan.filled, ...added.map((p) => `number ${p.e164}`)];
+        const merge = mergeColumns(plan);
         const values: unknown[] = [];
-        const sets = (Object.entries(plan.set) as Array<[ScalarField, string | number | null]>).map(
-          ([f, v]) => `${scalarColumns[f]} = $${values.push(typeof v === 'number' ? Math.trunc(v) : v) + 2}`,
-        );
-        if (plan.customFields) sets.push(`custom_fields = $${values.push(JSON.stringify(plan.customFields)) + 2}::json`);
+        // Parameters $1 and $2 are the lead's id and the time; these follow.
+        const sets = merge.set.map((c) => `${c.column} = $${values.push(c.value) + 2}`);
+        if (merge.customFields !== null) sets.push(`custom_fields = $${values.push(merge.customFields) + 2}::json`);
         await batch.merge(before, sets, values, added, historyNote(source, row, mode, filled, plan.conflicts));
         results.push({ outcome: mode, leadId: existing, name, filled, conflicts: plan.conflicts });
       }
@@ -355,12 +326,4 @@ export function leadRepository(db: Db): LeadRepository {
     importBatch: (campaignId, leads, duplicates, now) => importBatch(campaignId, leads, duplicates, now),
     importRows: (campaignId, rows, mode, now, source) => importRows(campaignId, rows, mode, now, source),
   };
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function samePhones(a: LeadPhone[], b: NewLead['phones']): boolean {
-  return a.length === b.length && a.every((p, i) => p.e164 === b[i].e164 && p.raw === b[i].raw && p.label === b[i].label);
 }

@@ -1,58 +1,11 @@
 /** A lead as its row reads, with its numbers, and the columns its fields are written to. */
-import type { Lead, LeadPhone, LeadStatus } from '../../../../shared/lead.js';
+import type { Lead, LeadPhone } from '../../../../shared/lead.js';
 import type { NewLead } from '../repositories.js';
+import { toLead as leadOf, type LeadColumns } from '../shared/lead-rows.js';
 import type { Sql } from './connection.js';
 
-export interface LeadDbRow {
-  id: number;
-  campaign_id: number;
-  first_name: string;
-  last_name: string;
-  company: string;
-  email: string;
-  street: string;
-  city: string;
-  region: string;
-  postal_code: string;
-  country: string;
-  time_zone: string | null;
-  source: string;
-  custom_fields: unknown;
-  consent_at: string | null;
-  inquiry_at: string | null;
-  last_purchase_at: string | null;
-  score: number;
-  priority: number;
-  status: LeadStatus;
-  attempts: number;
-  last_attempt_at: number | null;
-  due_at: number | null;
-  created_at: number;
-  updated_at: number;
-  phones: LeadPhone[];
-}
-
-/** Lead columns a change may touch, by the field name callers use. */
-export const scalarColumns = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  company: 'company',
-  email: 'email',
-  street: 'street',
-  city: 'city',
-  region: 'region',
-  postalCode: 'postal_code',
-  country: 'country',
-  timeZone: 'time_zone',
-  source: 'source',
-  consentAt: 'consent_at',
-  inquiryAt: 'inquiry_at',
-  lastPurchaseAt: 'last_purchase_at',
-  score: 'score',
-  priority: 'priority',
-} as const satisfies Record<Exclude<keyof NewLead, 'phones' | 'customFields'>, string>;
-export type ScalarField = keyof typeof scalarColumns;
-export const scalarFields = Object.keys(scalarColumns) as ScalarField[];
+/** A lead's row as `leadsSelect` reads it: custom fields as parsed JSON, the numbers as a JSON array. */
+export type LeadDbRow = LeadColumns & { phones: LeadPhone[] };
 
 /** Leads (from `source`: the table, or a statement's RETURNING *) with their numbers in their order, in one statement. */
 export function leadsSelect(source = 'leads'): string {
@@ -75,41 +28,7 @@ export async function lockLeads(sql: Sql, ids: readonly number[]): Promise<Lead[
 }
 
 export function toLead(r: LeadDbRow): Lead {
-  return {
-    id: r.id,
-    campaignId: r.campaign_id,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    company: r.company,
-    email: r.email,
-    street: r.street,
-    city: r.city,
-    region: r.region,
-    postalCode: r.postal_code,
-    country: r.country,
-    timeZone: r.time_zone,
-    source: r.source,
-    customFields: customOf(r.custom_fields),
-    consentAt: r.consent_at,
-    inquiryAt: r.inquiry_at,
-    lastPurchaseAt: r.last_purchase_at,
-    score: r.score,
-    priority: r.priority,
-    status: r.status,
-    attempts: r.attempts,
-    lastAttemptAt: r.last_attempt_at,
-    dueAt: r.due_at,
-    phones: r.phones,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-/** Only string values of an object count as custom fields (as the embedded store reads them). */
-function customOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-  return out;
+  return leadOf(r, r.phones);
 }
 
 /** Each number once, in order, leaving out those the lead has (`has`). */

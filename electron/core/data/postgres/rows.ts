@@ -2,7 +2,7 @@
  * Rows more than one repository writes: a lead's history is written by the lead repository
  * (edits, imports) and the activity repository (calls, dispositions, callbacks).
  */
-import type { HistoryRow } from '../sqlite/rows.js';
+import type { HistoryRow } from '../shared/history-rows.js';
 import type { Sql } from './connection.js';
 
 export async function addHistory(sql: Sql, e: HistoryRow): Promise<void> {

@@ -8,7 +8,7 @@ import type { LeadStatus } from '../../../../shared/lead.js';
 import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
-import { NotFoundError } from './not-found-error.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
 import type { Prepare } from './statements.js';

@@ -2,7 +2,7 @@
 import { campaignSchema, type Campaign, type CampaignInput } from '../../../../shared/campaign.js';
 import type { CampaignSummary } from '../../../../shared/workspace.js';
 import type { CampaignRepository } from '../repositories.js';
-import { NotFoundError } from './not-found-error.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import type { Prepare } from './statements.js';
 
 /** Statuses the dialler may pick (callbacks only once due). */

@@ -3,74 +3,33 @@
  * and imports (a batch in one transaction, duplicates found by number within the campaign).
  */
 import type { Database as Db } from 'better-sqlite3';
-import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow, type LeadStatus } from '../../../../shared/lead.js';
+import { leadName, type Callback, type Lead, type LeadHistoryEntry, type LeadPhone, type LeadRow } from '../../../../shared/lead.js';
 import { historyNote, planMerge, type MergePlan } from '../../../../shared/import-merge.js';
 import type { DuplicateMode } from '../../../../shared/import.js';
 import type { NewOutboxEntry } from '../../crm/outbox.js';
 import type { ImportRow, ImportRowResult, LeadChanges, LeadClaim, LeadQuery, LeadRepository, NewLead } from '../repositories.js';
-import { NotFoundError } from './not-found-error.js';
+import {
+  incomingCustomFields,
+  leadSearch,
+  mergeColumns,
+  planLeadEdit,
+  toCallback,
+  toLead,
+  toLeadRow,
+  toPhone,
+  type CallbackColumns,
+  type ColumnValue,
+  type LeadColumns,
+  type LeadListColumns,
+  type PhoneColumns,
+} from '../shared/lead-rows.js';
+import { NotFoundError } from '../shared/not-found-error.js';
 import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
 import type { Prepare } from './statements.js';
 
-// Rows as SQLite returns them.
-
-interface LeadDbRow {
-  id: number;
-  campaign_id: number;
-  first_name: string;
-  last_name: string;
-  company: string;
-  email: string;
-  street: string;
-  city: string;
-  region: string;
-  postal_code: string;
-  country: string;
-  time_zone: string | null;
-  source: string;
-  custom_fields: string;
-  consent_at: string | null;
-  inquiry_at: string | null;
-  last_purchase_at: string | null;
-  score: number;
-  priority: number;
-  status: LeadStatus;
-  attempts: number;
-  last_attempt_at: number | null;
-  due_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface PhoneDbRow {
-  e164: string;
-  raw: string;
-  label: string | null;
-  bad: number;
-}
-
-/** Lead columns a change may touch, by the field name callers use. */
-const scalarColumns = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  company: 'company',
-  email: 'email',
-  street: 'street',
-  city: 'city',
-  region: 'region',
-  postalCode: 'postal_code',
-  country: 'country',
-  timeZone: 'time_zone',
-  source: 'source',
-  consentAt: 'consent_at',
-  inquiryAt: 'inquiry_at',
-  lastPurchaseAt: 'last_purchase_at',
-  score: 'score',
-  priority: 'priority',
-} as const satisfies Record<Exclude<keyof NewLead, 'phones' | 'customFields'>, string>;
-type ScalarField = keyof typeof scalarColumns;
-const scalarFields = Object.keys(scalarColumns) as ScalarField[];
+/** A lead's row as SQLite returns it: custom fields as JSON text. */
+type LeadDbRow = Omit<LeadColumns, 'custom_fields'> & { custom_fields: string };
 
 /** The lead has a number that is neither bad nor on the internal DNC list. */
 const DIALABLE = `EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.bad = 0 AND p.blocked IS NULL AND NOT EXISTS (SELECT 1 FROM dnc d WHERE d.e164 = p.e164))`;
@@ -80,44 +39,13 @@ const FREE_FOR_AGENT = `(l.held_by IS NULL OR l.held_by = @agent OR l.lease_unti
 
 export function leadRepository(db: Db, q: Prepare): LeadRepository {
   function phonesOf(leadId: number): LeadPhone[] {
-    const rows = q('SELECT e164, raw, label, bad FROM lead_phones WHERE lead_id = ? ORDER BY position, id').all(leadId) as PhoneDbRow[];
-    return rows.map((p) => ({ e164: p.e164, raw: p.raw, label: p.label, bad: p.bad !== 0 }));
+    const rows = q('SELECT e164, raw, label, bad FROM lead_phones WHERE lead_id = ? ORDER BY position, id').all(leadId) as PhoneColumns[];
+    return rows.map(toPhone);
   }
 
   function getLead(id: number): Lead | null {
     const r = q('SELECT * FROM leads WHERE id = ?').get(id) as LeadDbRow | undefined;
-    return r ? toLead(r) : null;
-  }
-
-  function toLead(r: LeadDbRow): Lead {
-    return {
-      id: r.id,
-      campaignId: r.campaign_id,
-      firstName: r.first_name,
-      lastName: r.last_name,
-      company: r.company,
-      email: r.email,
-      street: r.street,
-      city: r.city,
-      region: r.region,
-      postalCode: r.postal_code,
-      country: r.country,
-      timeZone: r.time_zone,
-      source: r.source,
-      customFields: parseCustom(r.custom_fields),
-      consentAt: r.consent_at,
-      inquiryAt: r.inquiry_at,
-      lastPurchaseAt: r.last_purchase_at,
-      score: r.score,
-      priority: r.priority,
-      status: r.status,
-      attempts: r.attempts,
-      lastAttemptAt: r.last_attempt_at,
-      dueAt: r.due_at,
-      phones: phonesOf(r.id),
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    };
+    return r ? toLead({ ...r, custom_fields: readJson(r.custom_fields) }, phonesOf(r.id)) : null;
   }
 
   function mustGetLead(id: number): Lead {
@@ -137,16 +65,13 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
       where.push('l.status = @status');
       params.status = query.status;
     }
-    const search = query.search?.trim() ?? '';
+    const search = leadSearch(query.search);
     if (search) {
-      const text = `%${escapeLike(search)}%`;
       const terms = [`(l.first_name || ' ' || l.last_name) LIKE @text ESCAPE '\\'`, `l.company LIKE @text ESCAPE '\\'`, `l.email LIKE @text ESCAPE '\\'`];
-      params.text = text;
-      const digits = search.replace(/\D/g, '');
-      // A phone search: mostly digits ("+48 22 555", "(212) 555-01"), at least three of them.
-      if (digits.length >= 3 && /^[\d\s+().\-/]+$/.test(search)) {
+      params.text = search.text;
+      if (search.digits !== null) {
         terms.push(`EXISTS (SELECT 1 FROM lead_phones p WHERE p.lead_id = l.id AND p.e164 LIKE @digits)`);
-        params.digits = `%${digits}%`;
+        params.digits = search.digits;
       }
       where.push(`(${terms.join(' OR ')})`);
     }
@@ -156,23 +81,8 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
       `SELECT l.id, l.first_name, l.last_name, l.company, l.status, l.attempts, l.score, l.last_attempt_at, l.due_at,
               (SELECT p.e164 FROM lead_phones p WHERE p.lead_id = l.id ORDER BY p.position, p.id LIMIT 1) AS phone
          FROM leads l WHERE ${w} ORDER BY l.id LIMIT @limit OFFSET @offset`,
-    ).all(params) as Array<
-      Pick<LeadDbRow, 'id' | 'first_name' | 'last_name' | 'company' | 'status' | 'attempts' | 'score' | 'last_attempt_at' | 'due_at'> & { phone: string | null }
-    >;
-    return {
-      total,
-      rows: rows.map((r) => ({
-        id: r.id,
-        name: leadName({ firstName: r.first_name, lastName: r.last_name, company: r.company }),
-        company: r.company,
-        phone: r.phone ?? '',
-        status: r.status,
-        attempts: r.attempts,
-        score: r.score,
-        lastAttemptAt: r.last_attempt_at,
-        dueAt: r.due_at,
-      })),
-    };
+    ).all(params) as LeadListColumns[];
+    return { total, rows: rows.map(toLeadRow) };
   }
 
   function insertLead(campaignId: number, lead: NewLead, now: number): number {
@@ -233,50 +143,32 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
 
   function updateLead(id: number, changes: LeadChanges, now: number, events: readonly NewOutboxEntry[] | undefined): Lead {
     db.transaction(() => {
-      const before = mustGetLead(id);
-      const sets: string[] = [];
+      const edit = planLeadEdit(mustGetLead(id), changes);
+      if (edit.changed.length === 0) return;
       const params: Record<string, unknown> = { id, now };
-      const changed: string[] = [];
-      for (const f of scalarFields) {
-        const v = changes[f];
-        if (v === undefined || v === before[f]) continue;
-        sets.push(`${scalarColumns[f]} = @${f}`);
-        params[f] = typeof v === 'number' ? Math.trunc(v) : v;
-        changed.push(f);
-      }
-      if (changes.customFields !== undefined && JSON.stringify(changes.customFields) !== JSON.stringify(before.customFields)) {
+      const sets = setColumns(edit.set, params);
+      if (edit.customFields !== null) {
         sets.push('custom_fields = @customFields');
-        params.customFields = JSON.stringify(changes.customFields);
-        changed.push('customFields');
+        params.customFields = edit.customFields;
       }
-      if (changes.phones !== undefined && !samePhones(before.phones, changes.phones)) {
-        replacePhones(id, before.phones, changes.phones);
-        changed.push('phones');
-        // A lead out of the queue for bad numbers is callable again once it has a good one.
-        if (before.status === 'bad-number' && changes.phones.some((p) => !before.phones.find((o) => o.e164 === p.e164)?.bad)) {
-          sets.push(`status = 'active'`, 'due_at = NULL');
-        }
-      }
-      // Nothing changed: no edit, so no event for the CRM either.
-      if (changed.length === 0) return;
+      if (edit.phones !== null) replacePhones(id, edit.phones);
+      if (edit.reactivate) sets.push(`status = 'active'`, 'due_at = NULL');
       sets.push('updated_at = @now');
       q(`UPDATE leads SET ${sets.join(', ')} WHERE id = @id`).run(params);
-      addHistory(q, { leadId: id, at: now, kind: 'edit', note: `Changed ${changed.join(', ')}` });
+      addHistory(q, { leadId: id, at: now, kind: 'edit', note: edit.note });
       insertOutbox(q, events);
     })();
     return mustGetLead(id);
   }
 
-  /** The new list in its order; a number kept keeps its bad mark. */
-  function replacePhones(leadId: number, before: LeadPhone[], phones: NewLead['phones']): void {
+  /** The new list in its order. */
+  function replacePhones(leadId: number, phones: readonly LeadPhone[]): void {
     q('DELETE FROM lead_phones WHERE lead_id = ?').run(leadId);
     const insert = q(
       `INSERT INTO lead_phones (lead_id, campaign_id, position, e164, raw, label, bad)
        VALUES (@leadId, (SELECT campaign_id FROM leads WHERE id = @leadId), @position, @e164, @raw, @label, @bad) ON CONFLICT (lead_id, e164) DO NOTHING`,
     );
-    phones.forEach((p, i) =>
-      insert.run({ leadId, position: i, e164: p.e164, raw: p.raw, label: p.label, bad: before.find((o) => o.e164 === p.e164)?.bad ? 1 : 0 }),
-    );
+    phones.forEach((p, i) => insert.run({ leadId, position: i, e164: p.e164, raw: p.raw, label: p.label, bad: p.bad ? 1 : 0 }));
   }
 
   function findByPhone(e164: string): Lead | null {
@@ -375,8 +267,8 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
     const rows = q(
       `SELECT id, lead_id AS leadId, due_at AS dueAt, time_zone AS timeZone, note, done, owner FROM callbacks
         WHERE lead_id = ? ORDER BY done, due_at DESC, id DESC`,
-    ).all(leadId) as Array<Omit<Callback, 'done'> & { done: number }>;
-    return rows.map((r) => ({ ...r, done: r.done !== 0 }));
+    ).all(leadId) as CallbackColumns[];
+    return rows.map(toCallback);
   }
 
   function importBatch(campaignId: number, leads: NewLead[], duplicates: 'merge' | 'skip', now: number): { imported: number; merged: number; skipped: number } {
@@ -415,8 +307,6 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
    * new numbers are added after the existing ones.
    */
   function mergeInto(leadId: number, lead: NewLead, now: number): void {
-    const custom: Record<string, string> = {};
-    for (const [k, v] of Object.entries(lead.customFields ?? {})) if (v !== '') custom[k] = v;
     q(
       `UPDATE leads SET
          first_name = CASE WHEN @firstName <> '' THEN @firstName ELSE first_name END,
@@ -457,7 +347,7 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
       lastPurchaseAt: lead.lastPurchaseAt,
       score: Math.trunc(lead.score),
       priority: Math.trunc(lead.priority),
-      custom: JSON.stringify(custom),
+      custom: JSON.stringify(incomingCustomFields(lead)),
     });
     addPhones(leadId, lead.phones, null);
     addHistory(q, { leadId, at: now, kind: 'import', note: 'Merged from an import' });
@@ -494,15 +384,12 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
 
   /** Writes the fields a merge plan changes (and the lead's update time). */
   function applyMerge(leadId: number, plan: MergePlan, now: number): void {
-    const sets = ['updated_at = @now'];
+    const merge = mergeColumns(plan);
     const params: Record<string, unknown> = { id: leadId, now };
-    for (const [f, v] of Object.entries(plan.set) as Array<[ScalarField, string | number | null]>) {
-      sets.push(`${scalarColumns[f]} = @${f}`);
-      params[f] = typeof v === 'number' ? Math.trunc(v) : v;
-    }
-    if (plan.customFields) {
+    const sets = ['updated_at = @now', ...setColumns(merge.set, params)];
+    if (merge.customFields !== null) {
       sets.push('custom_fields = @customFields');
-      params.customFields = JSON.stringify(plan.customFields);
+      params.customFields = merge.customFields;
     }
     q(`UPDATE leads SET ${sets.join(', ')} WHERE id = @id`).run(params);
   }
@@ -525,24 +412,19 @@ export function leadRepository(db: Db, q: Prepare): LeadRepository {
   };
 }
 
-function parseCustom(text: string): Record<string, string> {
+/** `column = @field` for each value, the values put into `params`. */
+function setColumns(values: readonly ColumnValue[], params: Record<string, unknown>): string[] {
+  return values.map(({ field, column, value }) => {
+    params[field] = value;
+    return `${column} = @${field}`;
+  });
+}
+
+/** A damaged value reads as no custom fields rather than breaking the lead card. */
+function readJson(text: string): unknown {
   try {
-    const v: unknown = JSON.parse(text);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const out: Record<string, string> = {};
-      for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
-      return out;
-    }
+    return JSON.parse(text);
   } catch {
-    // A damaged value reads as no custom fields rather than breaking the lead card.
+    return null;
   }
-  return {};
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function samePhones(a: LeadPhone[], b: NewLead['phones']): boolean {
-  return a.length === b.length && a.every((p, i) => p.e164 === b[i].e164 && p.raw === b[i].raw && p.label === b[i].label);
 }

@@ -88,7 +88,9 @@ export function dncRepository(db: Db): DncRepository {
     count: async () => (await db.one<{ n: number }>('SELECT COUNT(*) AS n FROM dnc'))!.n,
     // COLLATE "C": the same byte order as the embedded store, whatever the database's collation.
     list: async (after, limit) =>
-      (await db.rows<{ e164: string }>('SELECT e164 FROM dnc WHERE e164 > $1 COLLATE "C" ORDER BY e164 COLLATE "C" LIMIT $2', [after ?? '', limit])).map((r) => r.e164),
+      (await db.rows<{ e164: string }>('SELECT e164 FROM dnc WHERE e164 > $1 COLLATE "C" ORDER BY e164 COLLATE "C" LIMIT $2', [after ?? '', limit])).map(
+        (r) => r.e164,
+      ),
     watch: (onChange) =>
       db.listen(DNC_CHANNEL, {
         onNotify: (payload) => onChange(parseDncPayload(payload)),

@@ -4,9 +4,12 @@
  * CRM's events and the end of the agent's claim in it), an agent's day and the team's results.
  */
 import type { LeadStatus } from '../../../../shared/lead.js';
-import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
+import type { TeamResults } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
+import { agentStats, teamResults, type CallCounts, type CodeCounts, type ResultsRow } from '../shared/activity-results.js';
+import { dispositionWrites, leadAfterDisposition } from '../shared/disposition-effects.js';
+import { callHistory } from '../shared/history-rows.js';
 import { NotFoundError } from '../shared/not-found-error.js';
 import type { Db, Sql } from './connection.js';
 import { addToDnc } from './dnc-repository.js';
@@ -37,94 +40,49 @@ export function activityRepository(db: Db): ActivityRepository {
            agent = excluded.agent`,
         [c.callId, c.leadId, c.direction, c.phone, c.startedAt, c.answeredAt, c.endedAt, c.outcome, c.agent ?? null],
       );
-      if (c.leadId !== null) {
-        await addHistory(sql, {
-          leadId: c.leadId,
-          at: c.startedAt,
-          kind: 'call',
-          direction: c.direction,
-          phone: c.phone,
-          outcome: c.outcome,
-          durationSec: talkSeconds(c),
-        });
-      }
+      const history = callHistory(c);
+      if (history) await addHistory(sql, history);
     });
   }
 
   async function applyDisposition(sql: Sql, d: DispositionRecord): Promise<void> {
     const lead = await sql.one<{ status: LeadStatus; attempts: number }>('SELECT status, attempts FROM leads WHERE id = $1 FOR UPDATE', [d.leadId]);
     if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
+    const writes = dispositionWrites(d);
     await sql.run(
       `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [d.leadId, d.callId, d.code, d.label, d.effect, d.success, d.note, d.phone, d.at, d.agent ?? null],
     );
-    // The history row carries the label (what the agent sees) and the code as its outcome.
-    await addHistory(sql, { leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
+    await addHistory(sql, writes.history);
     // Whatever the outcome, this call settles any callback that was open.
     await sql.run('UPDATE callbacks SET done = true, done_at = $1 WHERE lead_id = $2 AND NOT done', [d.at, d.leadId]);
-
-    let status: LeadStatus = lead.status;
-    let dueAt: number | null | undefined; // undefined: unchanged
-    switch (d.effect) {
-      case 'closed':
-        status = 'closed';
-        dueAt = null;
-        break;
-      case 'retry':
-        status = 'active';
-        dueAt = d.retryAt;
-        break;
-      case 'callback': {
-        if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
-        status = 'callback';
-        dueAt = d.callback.dueAt;
-        await sql.run('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES ($1, $2, $3, $4, false, $5, $6)', [
-          d.leadId,
-          d.callback.dueAt,
-          d.callback.timeZone,
-          d.note,
-          d.at,
-          d.callback.owner ?? null,
-        ]);
-        await addHistory(sql, {
-          leadId: d.leadId,
-          at: d.at,
-          kind: 'callback',
-          note: `Callback ${new Date(d.callback.dueAt).toISOString()} (${d.callback.timeZone})${d.note ? `: ${d.note}` : ''}`,
-        });
-        break;
-      }
-      case 'bad-number': {
-        if (d.phone === null) await sql.run('UPDATE lead_phones SET bad = true WHERE lead_id = $1', [d.leadId]);
-        else await sql.run('UPDATE lead_phones SET bad = true WHERE lead_id = $1 AND e164 = $2', [d.leadId, d.phone]);
-        const good = await sql.one('SELECT 1 FROM lead_phones WHERE lead_id = $1 AND NOT bad LIMIT 1', [d.leadId]);
-        if (!good) {
-          status = 'bad-number';
-          dueAt = null;
-        } else if (status === 'new' || status === 'callback') {
-          // Another number remains: the lead stays in the queue, due now.
-          status = 'active';
-          dueAt = null;
-        }
-        break;
-      }
-      case 'dnc': {
-        const phones =
-          d.phone === null
-            ? (await sql.rows<{ e164: string }>('SELECT e164 FROM lead_phones WHERE lead_id = $1 ORDER BY id', [d.leadId])).map((p) => p.e164)
-            : [d.phone];
-        await addToDnc(sql, phones, `disposition:${d.code}:lead:${d.leadId}`, d.at);
-        status = 'dnc';
-        dueAt = null;
-        break;
-      }
-      case 'none':
-        break;
+    const cb = writes.callback;
+    if (cb) {
+      await sql.run('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES ($1, $2, $3, $4, false, $5, $6)', [
+        d.leadId,
+        cb.dueAt,
+        cb.timeZone,
+        cb.note,
+        cb.createdAt,
+        cb.owner,
+      ]);
+      await addHistory(sql, cb.history);
     }
-    if (lead.attempts >= d.maxAttempts && (status === 'new' || status === 'active')) {
-      status = 'max-attempts';
-      dueAt = null;
+    let goodNumberLeft = true;
+    if (writes.markBad) {
+      if (writes.markBad.phone === null) await sql.run('UPDATE lead_phones SET bad = true WHERE lead_id = $1', [d.leadId]);
+      else await sql.run('UPDATE lead_phones SET bad = true WHERE lead_id = $1 AND e164 = $2', [d.leadId, writes.markBad.phone]);
+      goodNumberLeft = (await sql.one('SELECT 1 FROM lead_phones WHERE lead_id = $1 AND NOT bad LIMIT 1', [d.leadId])) !== undefined;
     }
+    if (writes.dnc) {
+      const { phone, source } = writes.dnc;
+      const phones =
+        phone === null
+          ? (await sql.rows<{ e164: string }>('SELECT e164 FROM lead_phones WHERE lead_id = $1 ORDER BY id', [d.leadId])).map((p) => p.e164)
+          : [phone];
+      await addToDnc(sql, phones, source, d.at);
+    }
+    const { status, dueAt } = leadAfterDisposition(d, lead, goodNumberLeft);
     // The agent is done with the lead: its claim ends here (another agent's claim is not touched;
     // in SET, held_by is the row's value before this update).
     await sql.run(
@@ -139,24 +97,18 @@ export function activityRepository(db: Db): ActivityRepository {
 
   async function stats(dayStart: number, dayEnd: number, day: string, agent: string | null): Promise<AgentStats> {
     // With an agent: that agent's only; without: everything (NULL matches every row).
-    const calls = (await db.one<{ calls: number; connected: number; talkMs: number }>(
+    const calls = (await db.one<CallCounts>(
       `SELECT COUNT(*) AS calls, COUNT(answered_at) AS connected,
               COALESCE(SUM(${TALK_MS}), 0)::bigint AS "talkMs"
          FROM calls WHERE started_at >= $1 AND started_at < $2 AND ($3::text IS NULL OR agent = $3)`,
       [dayStart, dayEnd, agent],
     ))!;
-    const byCode = await db.rows<{ code: string; n: number; successes: number }>(
+    const byCode = await db.rows<CodeCounts>(
       `SELECT code, COUNT(*) AS n, COUNT(*) FILTER (WHERE success) AS successes FROM dispositions
         WHERE at >= $1 AND at < $2 AND ($3::text IS NULL OR agent = $3) GROUP BY code ORDER BY code COLLATE "C"`,
       [dayStart, dayEnd, agent],
     );
-    const dispositions: Record<string, number> = {};
-    let successes = 0;
-    for (const r of byCode) {
-      dispositions[r.code] = r.n;
-      successes += r.successes;
-    }
-    return { day, calls: calls.calls, connected: calls.connected, talkSec: Math.round(calls.talkMs / 1000), dispositions, successes };
+    return agentStats(day, calls, byCode);
   }
 
   /**
@@ -166,17 +118,7 @@ export function activityRepository(db: Db): ActivityRepository {
    * Campaigns in the order of the campaign list (A–Z folded, then id).
    */
   async function results(from: number, to: number): Promise<TeamResults> {
-    const rows = await db.rows<{
-      agent: string | null;
-      campaignId: number;
-      campaign: string;
-      calls: number;
-      connected: number;
-      talkMs: number;
-      dispositions: number;
-      successes: number;
-      byCode: Record<string, number>;
-    }>(
+    const rows = await db.rows<ResultsRow & { byCode: Record<string, number> }>(
       `WITH activity AS (
          SELECT c.agent, l.campaign_id, 1 AS calls, (c.answered_at IS NOT NULL)::int AS connected, ${TALK_MS} AS talk_ms, NULL::text AS code, false AS success
            FROM calls c JOIN leads l ON l.id = c.lead_id
@@ -199,15 +141,13 @@ export function activityRepository(db: Db): ActivityRepository {
         ORDER BY ${foldAscii('cp.name')} COLLATE "C", g.campaign_id, g.agent COLLATE "C" NULLS LAST`,
       [from, to],
     );
-    return {
+    const codes = rows.flatMap((r) => Object.entries(r.byCode).map(([code, n]) => ({ agent: r.agent, campaignId: r.campaignId, code, n: Number(n) })));
+    return teamResults(
       from,
       to,
-      rows: rows.map(({ talkMs, ...r }): TeamResultsRow => ({
-        ...r,
-        talkSec: Math.round(talkMs / 1000),
-        byCode: Object.fromEntries(Object.entries(r.byCode).map(([code, n]) => [code, Number(n)])),
-      })),
-    };
+      rows.map(({ byCode: _byCode, ...r }) => r),
+      codes,
+    );
   }
 
   return {
@@ -217,8 +157,4 @@ export function activityRepository(db: Db): ActivityRepository {
     stats: (dayStart, dayEnd, day, agent) => stats(dayStart, dayEnd, day, agent ?? null),
     results: (from, to) => results(from, to),
   };
-}
-
-function talkSeconds(c: CallRecord): number {
-  return c.answeredAt === null ? 0 : Math.max(0, Math.round((c.endedAt - c.answeredAt) / 1000));
 }

@@ -5,9 +5,12 @@
  */
 import type { Database as Db } from 'better-sqlite3';
 import type { LeadStatus } from '../../../../shared/lead.js';
-import type { TeamResults, TeamResultsRow } from '../../../../shared/team.js';
+import type { TeamResults } from '../../../../shared/team.js';
 import type { AgentStats } from '../../../../shared/workspace.js';
 import type { ActivityRepository, CallRecord, DispositionRecord } from '../repositories.js';
+import { agentStats, teamResults, type CallCounts, type CodeCounts, type ResultsCode, type ResultsRow } from '../shared/activity-results.js';
+import { dispositionWrites, leadAfterDisposition } from '../shared/disposition-effects.js';
+import { callHistory } from '../shared/history-rows.js';
 import { NotFoundError } from '../shared/not-found-error.js';
 import { insertOutbox } from './outbox-repository.js';
 import { addHistory } from './rows.js';
@@ -42,17 +45,8 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
         outcome: c.outcome,
         agent: c.agent ?? null,
       });
-      if (c.leadId !== null) {
-        addHistory(q, {
-          leadId: c.leadId,
-          at: c.startedAt,
-          kind: 'call',
-          direction: c.direction,
-          phone: c.phone,
-          outcome: c.outcome,
-          durationSec: talkSeconds(c),
-        });
-      }
+      const history = callHistory(c);
+      if (history) addHistory(q, history);
     })();
   }
 
@@ -60,75 +54,39 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
     db.transaction(() => {
       const lead = q('SELECT status, attempts FROM leads WHERE id = ?').get(d.leadId) as { status: LeadStatus; attempts: number } | undefined;
       if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
+      const writes = dispositionWrites(d);
       q(
         `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(d.leadId, d.callId, d.code, d.label, d.effect, d.success ? 1 : 0, d.note, d.phone, d.at, d.agent ?? null);
-      // The history row carries the label (what the agent sees) and the code as its outcome.
-      addHistory(q, { leadId: d.leadId, at: d.at, kind: 'disposition', phone: d.phone, outcome: d.code, disposition: d.label, note: d.note || null });
+      addHistory(q, writes.history);
       // Whatever the outcome, this call settles any callback that was open.
       q('UPDATE callbacks SET done = 1, done_at = ? WHERE lead_id = ? AND done = 0').run(d.at, d.leadId);
-
-      let status: LeadStatus = lead.status;
-      let dueAt: number | null | undefined; // undefined: unchanged
-      switch (d.effect) {
-        case 'closed':
-          status = 'closed';
-          dueAt = null;
-          break;
-        case 'retry':
-          status = 'active';
-          dueAt = d.retryAt;
-          break;
-        case 'callback': {
-          if (!d.callback) throw new TypeError('a callback disposition needs the callback time');
-          status = 'callback';
-          dueAt = d.callback.dueAt;
-          q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES (?, ?, ?, ?, 0, ?, ?)').run(
-            d.leadId,
-            d.callback.dueAt,
-            d.callback.timeZone,
-            d.note,
-            d.at,
-            d.callback.owner ?? null,
-          );
-          addHistory(q, {
-            leadId: d.leadId,
-            at: d.at,
-            kind: 'callback',
-            note: `Callback ${new Date(d.callback.dueAt).toISOString()} (${d.callback.timeZone})${d.note ? `: ${d.note}` : ''}`,
-          });
-          break;
-        }
-        case 'bad-number': {
-          if (d.phone === null) q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ?').run(d.leadId);
-          else q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ? AND e164 = ?').run(d.leadId, d.phone);
-          const good = q('SELECT 1 FROM lead_phones WHERE lead_id = ? AND bad = 0 LIMIT 1').get(d.leadId);
-          if (!good) {
-            status = 'bad-number';
-            dueAt = null;
-          } else if (status === 'new' || status === 'callback') {
-            // Another number remains: the lead stays in the queue, due now.
-            status = 'active';
-            dueAt = null;
-          }
-          break;
-        }
-        case 'dnc': {
-          const phones = d.phone === null ? (q('SELECT e164 FROM lead_phones WHERE lead_id = ?').pluck().all(d.leadId) as string[]) : [d.phone];
-          const add = q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
-          for (const p of phones) add.run(p, `disposition:${d.code}:lead:${d.leadId}`, d.at);
-          status = 'dnc';
-          dueAt = null;
-          break;
-        }
-        case 'none':
-          break;
+      const cb = writes.callback;
+      if (cb) {
+        q('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES (?, ?, ?, ?, 0, ?, ?)').run(
+          d.leadId,
+          cb.dueAt,
+          cb.timeZone,
+          cb.note,
+          cb.createdAt,
+          cb.owner,
+        );
+        addHistory(q, cb.history);
       }
-      if (lead.attempts >= d.maxAttempts && (status === 'new' || status === 'active')) {
-        status = 'max-attempts';
-        dueAt = null;
+      let goodNumberLeft = true;
+      if (writes.markBad) {
+        if (writes.markBad.phone === null) q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ?').run(d.leadId);
+        else q('UPDATE lead_phones SET bad = 1 WHERE lead_id = ? AND e164 = ?').run(d.leadId, writes.markBad.phone);
+        goodNumberLeft = q('SELECT 1 FROM lead_phones WHERE lead_id = ? AND bad = 0 LIMIT 1').get(d.leadId) !== undefined;
       }
+      if (writes.dnc) {
+        const { phone, source } = writes.dnc;
+        const phones = phone === null ? (q('SELECT e164 FROM lead_phones WHERE lead_id = ?').pluck().all(d.leadId) as string[]) : [phone];
+        const add = q('INSERT INTO dnc (e164, source, added_at) VALUES (?, ?, ?) ON CONFLICT (e164) DO NOTHING');
+        for (const p of phones) add.run(p, source, d.at);
+      }
+      const { status, dueAt } = leadAfterDisposition(d, lead, goodNumberLeft);
       // The agent is done with the lead: its claim ends with the disposition (SET reads the old row).
       q(
         `UPDATE leads SET status = @status, due_at = CASE WHEN @keepDue THEN due_at ELSE @dueAt END, updated_at = @at,
@@ -153,18 +111,12 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
       `SELECT COUNT(*) AS calls, COUNT(answered_at) AS connected,
               COALESCE(SUM(CASE WHEN answered_at IS NOT NULL AND ended_at > answered_at THEN ended_at - answered_at ELSE 0 END), 0) AS talkMs
          FROM calls WHERE started_at >= @dayStart AND started_at < @dayEnd AND (@agent IS NULL OR agent = @agent)`,
-    ).get(params) as { calls: number; connected: number; talkMs: number };
+    ).get(params) as CallCounts;
     const byCode = q(
       `SELECT code, COUNT(*) AS n, SUM(success) AS successes FROM dispositions
         WHERE at >= @dayStart AND at < @dayEnd AND (@agent IS NULL OR agent = @agent) GROUP BY code`,
-    ).all(params) as Array<{ code: string; n: number; successes: number }>;
-    const dispositions: Record<string, number> = {};
-    let successes = 0;
-    for (const r of byCode) {
-      dispositions[r.code] = r.n;
-      successes += r.successes;
-    }
-    return { day, calls: calls.calls, connected: calls.connected, talkSec: Math.round(calls.talkMs / 1000), dispositions, successes };
+    ).all(params) as CodeCounts[];
+    return agentStats(day, calls, byCode);
   }
 
   /** One read transaction, so calls and dispositions are counted from the same state. */
@@ -193,24 +145,14 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
          LEFT JOIN c ON c.agent IS k.agent AND c.campaign_id = k.campaign_id
          LEFT JOIN d ON d.agent IS k.agent AND d.campaign_id = k.campaign_id
         ORDER BY cp.name COLLATE NOCASE, cp.id, k.agent IS NULL, k.agent`,
-    ).all(params) as Array<Omit<TeamResultsRow, 'talkSec' | 'byCode'> & { talkMs: number }>;
+    ).all(params) as ResultsRow[];
     const codes = q(
       `SELECT d.agent, l.campaign_id AS campaignId, d.code, COUNT(*) AS n
          FROM dispositions d CROSS JOIN leads l ON l.id = d.lead_id
         WHERE d.at >= @from AND d.at < @to
         GROUP BY d.agent, l.campaign_id, d.code ORDER BY d.code`,
-    ).all(params) as Array<{ agent: string | null; campaignId: number; code: string; n: number }>;
-    const byKey = new Map<string, TeamResultsRow>();
-    const out = rows.map(({ talkMs, ...r }): TeamResultsRow => {
-      const row = { ...r, talkSec: Math.round(talkMs / 1000), byCode: {} };
-      byKey.set(JSON.stringify([r.agent, r.campaignId]), row);
-      return row;
-    });
-    for (const c of codes) {
-      const row = byKey.get(JSON.stringify([c.agent, c.campaignId]));
-      if (row) row.byCode[c.code] = c.n;
-    }
-    return { from, to, rows: out };
+    ).all(params) as ResultsCode[];
+    return teamResults(from, to, rows, codes);
   });
 
   return {
@@ -220,8 +162,4 @@ export function activityRepository(db: Db, q: Prepare): ActivityRepository {
     stats: async (dayStart, dayEnd, day, agent) => stats(dayStart, dayEnd, day, agent ?? null),
     results: async (from, to) => results(from, to),
   };
-}
-
-function talkSeconds(c: CallRecord): number {
-  return c.answeredAt === null ? 0 : Math.max(0, Math.round((c.endedAt - c.answeredAt) / 1000));
 }

@@ -5,6 +5,7 @@
  * change's own transaction.
  */
 import type { NewOutboxEntry, OutboxEntry, OutboxRepository } from '../../crm/outbox.js';
+import { parseDisabled } from '../shared/outbox-rows.js';
 import type { Db, Sql } from './connection.js';
 
 const COLUMNS = `id, type, lead_id AS "leadId", created_at AS "createdAt", body, attempts, last_error AS "lastError", state`;
@@ -93,15 +94,6 @@ export function outboxRepository(db: Db): OutboxRepository {
       else
         await db.run(`INSERT INTO crm_state (key, value) VALUES ('disabled', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [JSON.stringify(s)]);
     },
-    disabled: async () => {
-      const raw = (await db.one<{ value: string }>(`SELECT value FROM crm_state WHERE key = 'disabled'`))?.value;
-      if (raw === undefined) return null;
-      try {
-        const v = JSON.parse(raw) as { at?: unknown; reason?: unknown };
-        return { at: Number(v.at) || 0, reason: typeof v.reason === 'string' ? v.reason : 'turned off' };
-      } catch {
-        return { at: 0, reason: 'turned off' };
-      }
-    },
+    disabled: async () => parseDisabled((await db.one<{ value: string }>(`SELECT value FROM crm_state WHERE key = 'disabled'`))?.value),
   };
 }

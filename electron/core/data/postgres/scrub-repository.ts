@@ -5,6 +5,7 @@
  * (its primary key) rather than loaded.
  */
 import type { ScrubPhones, ScrubRepository } from '../repositories.js';
+import { evidenceIndex, nanpOf, scrubColumns, shareOffsets, shareRanges } from '../shared/scrub-rows.js';
 import type { Db } from './connection.js';
 
 /** Rows fetched at a time (arrays of five values: a few megabytes). */
@@ -18,27 +19,14 @@ export function scrubRepository(db: Db): ScrubRepository {
     return db.tx(async (sql) => {
       const n = (await sql.one<{ n: number }>('SELECT COUNT(*) AS n FROM lead_phones WHERE campaign_id = $1 AND id >= $2 AND id < $3', range))!.n;
       // Evidence in the order SQLite's partial index gives it (dates, then id; no date first).
-      const evidence: ScrubPhones['evidence'] = [];
-      const evidenceOfLead = new Map<number, number>();
       const ev = await sql.arrays(
         `SELECT id, consent_at, inquiry_at, last_purchase_at FROM leads
           WHERE campaign_id = $1 AND (consent_at IS NOT NULL OR inquiry_at IS NOT NULL OR last_purchase_at IS NOT NULL)
           ORDER BY consent_at COLLATE "C" NULLS FIRST, inquiry_at COLLATE "C" NULLS FIRST, last_purchase_at COLLATE "C" NULLS FIRST, id`,
         [campaignId],
       );
-      for (const [id, c, i, p] of ev as Array<[number, string | null, string | null, string | null]>) evidenceOfLead.set(id, evidence.push([c, i, p]) - 1);
-
-      const out: ScrubPhones = {
-        phoneId: new Float64Array(n),
-        leadId: new Float64Array(n),
-        nanp: new Float64Array(n),
-        gb: new Float64Array(n),
-        internalDnc: new Uint8Array(n),
-        evidenceOf: new Int32Array(n).fill(-1),
-        evidence,
-        blocked: new Uint8Array(n),
-        blockedNames: [],
-      };
+      const { evidence, evidenceOfLead } = evidenceIndex(ev as Array<[number, string | null, string | null, string | null]>);
+      const out = scrubColumns(n, evidence);
       const codes = new Map<string, number>();
       await sql.run(
         `DECLARE scrub_phones NO SCROLL CURSOR FOR
@@ -78,11 +66,9 @@ export function scrubRepository(db: Db): ScrubRepository {
     if (n === 0) return [];
     const at = async (offset: number) =>
       (await db.one<{ id: number }>('SELECT id FROM lead_phones WHERE campaign_id = $1 ORDER BY id LIMIT 1 OFFSET $2', [campaignId, offset]))!.id;
-    const bounds = [await at(0)];
-    const k = Math.max(1, Math.min(parts, n));
-    for (let i = 1; i < k; i++) bounds.push(await at(Math.floor((n * i) / k)));
-    bounds.push(Number.MAX_SAFE_INTEGER);
-    return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1]! }));
+    const firstIds: number[] = [];
+    for (const offset of shareOffsets(n, parts)) firstIds.push(await at(offset));
+    return shareRanges(firstIds);
   }
 
   function mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): Promise<void> {
@@ -108,11 +94,6 @@ export function scrubRepository(db: Db): ScrubRepository {
     split: (campaignId, parts) => split(campaignId, parts),
     mark: (verdicts) => mark(verdicts),
   };
-}
-
-/** The ten digits of "+1" followed by exactly ten digits, as an integer; else 0. */
-function nanpOf(e164: string): number {
-  return e164.length === 12 && /^\+1\d{10}$/.test(e164) ? Number(e164.slice(2)) : 0;
 }
 
 /** The national significant number of "+44" followed by one to ten digits, the first not 0; else 0. */

@@ -4,6 +4,7 @@
  */
 import type { Database as Db } from 'better-sqlite3';
 import type { NewOutboxEntry, OutboxEntry, OutboxRepository } from '../../crm/outbox.js';
+import { parseDisabled } from '../shared/outbox-rows.js';
 import type { Prepare } from './statements.js';
 
 /** The schema, as the migration that adds it runs it. */
@@ -90,15 +91,6 @@ export function outboxRepository(db: Db, q: Prepare): OutboxRepository {
       if (s === null) q(`DELETE FROM crm_state WHERE key = 'disabled'`).run();
       else q(`INSERT INTO crm_state (key, value) VALUES ('disabled', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(s));
     },
-    disabled: async () => {
-      const raw = state('disabled');
-      if (raw === undefined) return null;
-      try {
-        const v = JSON.parse(raw) as { at?: unknown; reason?: unknown };
-        return { at: Number(v.at) || 0, reason: typeof v.reason === 'string' ? v.reason : 'turned off' };
-      } catch {
-        return { at: 0, reason: 'turned off' };
-      }
-    },
+    disabled: async () => parseDisabled(state('disabled')),
   };
 }

@@ -1,6 +1,7 @@
 /** A list scrub's reads and writes: a campaign's phones in bulk, split into shares for workers, and the verdicts. */
 import type { Database as Db } from 'better-sqlite3';
 import type { ScrubPhones, ScrubRepository } from '../repositories.js';
+import { evidenceIndex, nanpOf, scrubColumns, shareOffsets, shareRanges } from '../shared/scrub-rows.js';
 import type { Prepare } from './statements.js';
 
 export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
@@ -30,30 +31,19 @@ export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
       .pluck()
       .get(campaignId, ids?.from ?? 0, ids?.to ?? Number.MAX_SAFE_INTEGER) ?? '') as string;
     const t1 = performance.now();
-    const evidence: ScrubPhones['evidence'] = [];
-    const evidenceOfLead = new Map<number, number>();
-    const ev = q(
-      `SELECT id, consent_at, inquiry_at, last_purchase_at FROM leads INDEXED BY leads_evidence
+    const { evidence, evidenceOfLead } = evidenceIndex(
+      q(
+        `SELECT id, consent_at, inquiry_at, last_purchase_at FROM leads INDEXED BY leads_evidence
         WHERE campaign_id = ? AND (consent_at IS NOT NULL OR inquiry_at IS NOT NULL OR last_purchase_at IS NOT NULL)`,
-    )
-      .raw(true)
-      .iterate(campaignId) as IterableIterator<[number, string | null, string | null, string | null]>;
-    for (const [id, c, i, p] of ev) evidenceOfLead.set(id, evidence.push([c, i, p]) - 1);
+      )
+        .raw(true)
+        .iterate(campaignId) as IterableIterator<[number, string | null, string | null, string | null]>,
+    );
     const t2 = performance.now();
 
     let n = packed.length ? 1 : 0;
     for (let at = packed.indexOf(';'); at !== -1; at = packed.indexOf(';', at + 1)) n++;
-    const out: ScrubPhones = {
-      phoneId: new Float64Array(n),
-      leadId: new Float64Array(n),
-      nanp: new Float64Array(n),
-      gb: new Float64Array(n),
-      internalDnc: new Uint8Array(n),
-      evidenceOf: new Int32Array(n).fill(-1),
-      evidence,
-      blocked: new Uint8Array(n),
-      blockedNames: [],
-    };
+    const out = scrubColumns(n, evidence);
     // Fields: id,lead_id,dnc,blocked,e164 — integers read digit by digit, a +1 number's ten digits
     // (a +44 number's up to ten) too, a verdict matched against the few known ones in place: no
     // string is cut out per row (only a non-NANP number, for the internal list).
@@ -136,11 +126,7 @@ export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
       const n = q('SELECT COUNT(*) FROM lead_phones WHERE campaign_id = ?').pluck().get(campaignId) as number;
       if (n === 0) return [];
       const at = q('SELECT id FROM lead_phones WHERE campaign_id = ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
-      const bounds = [at.get(campaignId, 0) as number];
-      const k = Math.max(1, Math.min(parts, n));
-      for (let i = 1; i < k; i++) bounds.push(at.get(campaignId, Math.floor((n * i) / k)) as number);
-      bounds.push(Number.MAX_SAFE_INTEGER);
-      return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1]! }));
+      return shareRanges(shareOffsets(n, parts).map((offset) => at.get(campaignId, offset) as number));
     },
     mark: async (verdicts) =>
       db.transaction(() => {
@@ -148,16 +134,4 @@ export function scrubRepository(db: Db, q: Prepare): ScrubRepository {
         for (const v of verdicts) set.run(v.blocked, v.phoneId, v.blocked);
       })(),
   };
-}
-
-/** The ten digits of "+1" followed by exactly ten digits, as an integer; else 0. */
-function nanpOf(e164: string): number {
-  if (e164.length !== 12 || e164.charCodeAt(0) !== 43 || e164.charCodeAt(1) !== 49) return 0;
-  let num = 0;
-  for (let i = 2; i < 12; i++) {
-    const d = e164.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return 0;
-    num = num * 10 + d;
-  }
-  return num;
 }

@@ -4,10 +4,11 @@
  * each, flushed to disk before the agent is told it is kept); when the database answers again the
  * results are written there in the order they were taken, each removed from the file only once
  * the database has it. A result the database already holds (it was committed but the answer got
- * lost with the connection) is recognised by its lead, time and code, and not written twice.
+ * lost with the connection) is recognised by its lead, time and code, and not written twice. One
+ * the database refuses is set aside in a file of its own, never dropped.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DispositionRecord, Store } from '../data/repositories.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -56,8 +57,10 @@ export class PendingResults {
         if (!(await alreadyThere(store, next))) await store.activity.recordDisposition(next);
       } catch (error) {
         if (!isDatabaseLost(error)) {
-          // Refused for good (the lead was deleted, …): kept aside in the log rather than retried forever.
-          this.log.warn(`a result kept while the team database was away could not be written and is dropped: lead ${next.leadId}, ${next.code}`, error);
+          // Refused (another agent took the lead meanwhile, the lead is gone): not retried forever
+          // in front of the others, and never dropped — it goes to a file of its own for a
+          // supervisor, and a customer's "do not call me" reaches the list whatever became of the lead.
+          await this.setAside(store, next, error);
           this.items.shift();
           this.write();
           continue;
@@ -69,6 +72,23 @@ export class PendingResults {
       written++;
     }
     return written;
+  }
+
+  private async setAside(store: Store, record: DispositionRecord, error: unknown): Promise<void> {
+    const why = error instanceof Error ? error.message : String(error);
+    this.log.warn(
+      `a result kept while the team database was away was refused (${why}); it is kept in ${this.refusedFile}: lead ${record.leadId}, ${record.code}`,
+    );
+    appendFileSync(this.refusedFile, `${JSON.stringify({ ...record, refused: why })}\n`, { mode: 0o600 });
+    if (record.effect === 'dnc' && record.phone)
+      await store.dnc
+        .add(record.phone, `disposition:${record.code}:lead:${record.leadId}`, record.at)
+        .catch((e: unknown) => this.log.warn('the Do-Not-Call number of a refused result could not be added', e));
+  }
+
+  /** Results the database refused when they were written later: kept for a supervisor to look at. */
+  get refusedFile(): string {
+    return join(dirname(this.file), 'results-refused.jsonl');
   }
 
   private read(): DispositionRecord[] {

@@ -70,12 +70,16 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
-/** Refused as a permission problem, in the words the product shows: "… does not allow user X to do this (why)." */
+/** Refused as a permission problem, in the words the product shows for it. */
 async function refused(user: string, p: Promise<unknown>, why: string): Promise<void> {
   const error = await rejection(p);
   expect(error).toBeInstanceOf(TeamDatabaseError);
   expect(error).toMatchObject({ problem: 'permission' });
-  expect(error.message).toBe(`The team database does not allow user ${user} to do this (${why}).`);
+  expect(error.message).toBe(
+    /row-level security/.test(why)
+      ? `The team database keeps each agent to its own work and refused this to user ${user}: it would write in another agent's name, or change a lead another agent holds (${why}). Check that your name in the team is your database user.`
+      : `The team database does not allow user ${user} to do this (${why}).`,
+  );
 }
 
 const rls = (table: string) => `new row violates row-level security policy for table "${table}"`;
@@ -256,7 +260,7 @@ describe('roles for people', () => {
     await store.close();
     const error = await rejection(openPostgresStore(as('anna', other)));
     expect(error).toMatchObject({ problem: 'permission' });
-    expect(error.message).toBe(`The team database does not allow user anna to do this (permission denied for database "${other}").`);
+    expect(error.message).toBe(`User anna may not connect to the team database ${other}: ask IT to add them to this team.`);
   });
 });
 

@@ -98,6 +98,13 @@ export function explain(error: unknown, at: Endpoint): unknown {
     case '57P03':
       return make('unreachable', `The team database at ${where} is shutting down or starting up (${message}); try again shortly.`);
     case '42501':
+      if (/row-level security/i.test(message))
+        return make(
+          'permission',
+          `The team database keeps each agent to its own work and refused this to user ${at.user}: it would write in another agent's name, or change a lead another agent holds (${message}). Check that your name in the team is your database user.`,
+        );
+      if (/permission denied for database/i.test(message))
+        return make('permission', `User ${at.user} may not connect to the team database ${at.database}: ask IT to add them to this team.`);
       return make('permission', `The team database does not allow user ${at.user} to do this (${message}).`);
   }
   if (code.startsWith('08') || UNREACHABLE_CODES.has(code))

@@ -1,7 +1,8 @@
 /** Campaigns: each one's settings as JSON (parsed with its schema on the way out), its leads counted for the list. */
-import { campaignSchema, type Campaign, type CampaignInput } from '../../../../shared/campaign.js';
+import type { Campaign, CampaignInput } from '../../../../shared/campaign.js';
 import type { CampaignSummary } from '../../../../shared/workspace.js';
 import type { CampaignRepository } from '../repositories.js';
+import { campaignOf, campaignWrite, countryCodes } from '../shared/campaign-rows.js';
 import { NotFoundError } from '../shared/not-found-error.js';
 import type { Sql } from './connection.js';
 import { foldAscii } from './rows.js';
@@ -11,11 +12,8 @@ const DUE_WHERE = `((status IN ('new', 'active') AND (due_at IS NULL OR due_at <
 
 export function campaignRepository(sql: Sql): CampaignRepository {
   async function saveCampaign(input: CampaignInput & { id?: number }): Promise<Campaign> {
-    const { id, ...rest } = input;
-    const parsed = campaignSchema.parse(rest);
-    const { id: _ignored, ...config } = parsed;
-    const now = Date.now();
-    const values = [parsed.name, parsed.kind, parsed.dialMode, parsed.maxAttempts, JSON.stringify(config), now];
+    const { id, config, ...w } = campaignWrite(input);
+    const values = [w.name, w.kind, w.dialMode, w.maxAttempts, w.json, Date.now()];
     if (id === undefined) {
       const row = await sql.one<{ id: number }>(
         `INSERT INTO campaigns (name, kind, dial_mode, max_attempts, config, created_at, updated_at)
@@ -44,14 +42,10 @@ export function campaignRepository(sql: Sql): CampaignRepository {
       ),
     get: async (id) => {
       const row = await sql.one<{ config: unknown }>('SELECT config FROM campaigns WHERE id = $1', [id]);
-      if (!row) return null;
-      // Parsing fills defaults added by later versions of the schema.
-      return { ...campaignSchema.parse(row.config), id };
+      return row ? campaignOf(row.config, id) : null;
     },
     save: (c) => saveCampaign(c),
     countries: async () =>
-      (await sql.rows<{ c: string | null }>(`SELECT DISTINCT config->>'defaultCountry' AS c FROM campaigns ORDER BY 1`))
-        .map((r) => r.c)
-        .filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)),
+      countryCodes((await sql.rows<{ c: string | null }>(`SELECT DISTINCT config->>'defaultCountry' AS c FROM campaigns ORDER BY 1`)).map((r) => r.c)),
   };
 }

@@ -1,7 +1,8 @@
 /** Campaigns: each one's settings as JSON (parsed with its schema on the way out), its leads counted for the list. */
-import { campaignSchema, type Campaign, type CampaignInput } from '../../../../shared/campaign.js';
+import type { Campaign, CampaignInput } from '../../../../shared/campaign.js';
 import type { CampaignSummary } from '../../../../shared/workspace.js';
 import type { CampaignRepository } from '../repositories.js';
+import { campaignOf, campaignWrite, countryCodes } from '../shared/campaign-rows.js';
 import { NotFoundError } from '../shared/not-found-error.js';
 import type { Prepare } from './statements.js';
 
@@ -21,17 +22,12 @@ export function campaignRepository(q: Prepare): CampaignRepository {
 
   function getCampaign(id: number): Campaign | null {
     const row = q('SELECT config FROM campaigns WHERE id = ?').get(id) as { config: string } | undefined;
-    if (!row) return null;
-    // Parsing fills defaults added by later versions of the schema.
-    return { ...campaignSchema.parse(JSON.parse(row.config)), id };
+    return row ? campaignOf(JSON.parse(row.config), id) : null;
   }
 
   function saveCampaign(input: CampaignInput & { id?: number }): Campaign {
-    const { id, ...rest } = input;
-    const parsed = campaignSchema.parse(rest);
-    const { id: _ignored, ...config } = parsed;
-    const now = Date.now();
-    const params = { name: parsed.name, kind: parsed.kind, dialMode: parsed.dialMode, maxAttempts: parsed.maxAttempts, config: JSON.stringify(config), now };
+    const { id, config, ...w } = campaignWrite(input);
+    const params = { name: w.name, kind: w.kind, dialMode: w.dialMode, maxAttempts: w.maxAttempts, config: w.json, now: Date.now() };
     if (id === undefined) {
       const r = q(
         `INSERT INTO campaigns (name, kind, dial_mode, max_attempts, config, created_at, updated_at)
@@ -52,8 +48,6 @@ export function campaignRepository(q: Prepare): CampaignRepository {
     get: async (id) => getCampaign(id),
     save: async (c) => saveCampaign(c),
     countries: async () =>
-      (q(`SELECT DISTINCT json_extract(config, '$.defaultCountry') AS c FROM campaigns`).all() as Array<{ c: unknown }>)
-        .map((r) => r.c)
-        .filter((c): c is string => typeof c === 'string' && /^[A-Z]{2}$/.test(c)),
+      countryCodes((q(`SELECT DISTINCT json_extract(config, '$.defaultCountry') AS c FROM campaigns`).all() as Array<{ c: unknown }>).map((r) => r.c)),
   };
 }

@@ -88,6 +88,10 @@ export interface TeamTestResult {
   /** What the database holds already (a new team database: zeros). */
   campaigns: number;
   leads: number;
+  /** The database user this connection is (with row-level security, the agent's name in the team must be it). */
+  login: string;
+  /** The team's least-privilege setup is in force (row-level security on leads). */
+  rowSecurity: boolean;
 }
 
 /** One agent's results on one campaign over a period, from the shared data. */

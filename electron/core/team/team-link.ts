@@ -49,6 +49,7 @@ export class TeamLink {
   private health: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
   private readonly pending: PendingResults | null;
+  private identityProblem: string | null = null;
 
   constructor(private readonly deps: TeamLinkDeps) {
     const account = deps.account;
@@ -77,6 +78,28 @@ export class TeamLink {
     this.unwatch = this.deps.store.dnc.watch?.(() => this.deps.dncChanged?.()) ?? null;
     // Results kept from an earlier run while the database was away.
     if (this.pending?.count) void this.checkHealth().then(() => this.flushPending());
+    void this.checkIdentity();
+  }
+
+  /**
+   * With the team's least-privilege setup the database checks every claim and result against the
+   * login: an agent name that is not the login would have every claim refused. Said at start, in
+   * the status line, rather than at the first lead.
+   */
+  private async checkIdentity(): Promise<void> {
+    const { location } = this.deps.store;
+    const agent = this.agentId();
+    if (location.kind !== 'postgres' || !agent) return;
+    try {
+      const probe = this.deps.probe ?? (await import('../data/postgres/probe.js')).probeTeamDatabase;
+      const found = await probe(location.database);
+      if (!found.rowSecurity || found.login === agent) return;
+      this.identityProblem = `Your name in the team (${agent}) is not your database user (${found.login}), and the team database checks every lead and result against it: set "Your name in the team" to ${found.login} in Settings, or ask IT.`;
+      this.deps.log.warn(this.identityProblem);
+      this.deps.emit('team:changed', this.teamView());
+    } catch (error) {
+      this.deps.log.warn('could not check who this desktop is in the team database', error);
+    }
   }
 
   /**
@@ -179,7 +202,8 @@ export class TeamLink {
     if (location.kind === 'sqlite') return { mode: 'solo', team: null, agentId: null, where: null, state: 'up', since: null, problem: null, waiting: 0 };
     const team = this.deps.account()?.team;
     const waiting = this.pending?.count ?? 0;
-    return { mode: 'team', team: team?.name ?? null, agentId: this.agentId(), where: whereOf(location.database.url), ...this.state, waiting };
+    const state = this.state.state === 'up' && this.identityProblem ? { ...this.state, problem: this.identityProblem } : this.state;
+    return { mode: 'team', team: team?.name ?? null, agentId: this.agentId(), where: whereOf(location.database.url), ...state, waiting };
   }
 
   crmStatus(): Promise<CrmStatusView> {

@@ -9,6 +9,7 @@ import { crmEvent } from '../../../electron/core/crm/crm-events.js';
 import { connect, type Db } from '../../../electron/core/data/postgres/connection.js';
 import { TeamDatabaseError } from '../../../electron/core/data/postgres/errors.js';
 import { pgLatestVersion } from '../../../electron/core/data/postgres/migrations.js';
+import { probeTeamDatabase } from '../../../electron/core/data/postgres/probe.js';
 import { openPostgresStore } from '../../../electron/core/data/postgres/store.js';
 import { agentRoleSql, supervisorRoleSql, TEAM_ROLES_SCHEMA_VERSION, teamSetupSql } from '../../../electron/core/data/postgres/team-roles.js';
 import type { CallRecord, DispositionRecord, Store } from '../../../electron/core/data/repositories.js';
@@ -142,6 +143,14 @@ describe('the setup', () => {
   it('is written for the schema this Ringside creates', () => {
     // A new migration needs its tables' rights decided here too.
     expect(TEAM_ROLES_SCHEMA_VERSION).toBe(pgLatestVersion);
+  });
+
+  it('Test connection says who the desktop is and that the setup is in force (an agent name must be that login)', async () => {
+    expect(await probeTeamDatabase(as('anna'))).toMatchObject({ login: 'anna', rowSecurity: true, schemaVersion: pgLatestVersion });
+    // The owner's own database before any setup: no row-level security yet.
+    const bare = await server.createDatabase();
+    await (await openPostgresStore(server.team({ database: bare }))).close();
+    expect(await probeTeamDatabase(server.team({ database: bare }))).toMatchObject({ login: server.user, rowSecurity: false });
   });
 
   it('runs again without error and leaves the same rights', async () => {

@@ -508,7 +508,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     },
     team: {
       status: vi.fn(() => ok(snapshot.team)),
-      test: vi.fn(() => ok<TeamTestResult>({ server: 'PostgreSQL 15.8', schemaVersion: 0, campaigns: 0, leads: 0 })),
+      test: vi.fn(() => ok<TeamTestResult>({ server: 'PostgreSQL 15.8', schemaVersion: 0, campaigns: 0, leads: 0, login: 'agent_anna', rowSecurity: true })),
       results: vi.fn((from: number, to: number) => ok<TeamResults>({ from, to, rows: [] })),
       localData: vi.fn(() => ok<LocalDataView | null>(null)),
       upload: vi.fn(() => ok<UploadReport>({ campaignsCreated: 0, campaignsJoined: 0, leadsImported: 0, leadsMerged: 0, leadsKeptHere: 0, dncAdded: 0 })),

@@ -12,6 +12,9 @@ export async function probeTeamDatabase(database: TeamDatabase, connectTimeoutMs
   const db = connect(teamDatabaseSchema.parse({ ...database, poolMax: 1 }), { readonly: true, connectTimeoutMs });
   try {
     const version = await db.one<{ v: string }>('SHOW server_version');
+    const who = await db.one<{ login: string; rls: boolean | null }>(
+      `SELECT session_user AS login, (SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass('public.leads')) AS rls`,
+    );
     const schemaVersion = await pgSchemaVersion(db);
     let campaigns = 0;
     let leads = 0;
@@ -22,7 +25,14 @@ export async function probeTeamDatabase(database: TeamDatabase, connectTimeoutMs
       campaigns = Number(counts?.campaigns ?? 0);
       leads = Number(counts?.leads ?? 0);
     }
-    return { server: `PostgreSQL ${(version?.v ?? '?').split(' ')[0]}`, schemaVersion, campaigns, leads };
+    return {
+      server: `PostgreSQL ${(version?.v ?? '?').split(' ')[0]}`,
+      schemaVersion,
+      campaigns,
+      leads,
+      login: who?.login ?? '',
+      rowSecurity: who?.rls === true,
+    };
   } finally {
     await db.end();
   }

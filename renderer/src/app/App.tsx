@@ -22,6 +22,7 @@ import { MonitoredIndicator } from '../features/supervision/MonitoredIndicator';
 import { Notices } from '../ui/Notices';
 import { RegistrationBadge } from '../features/softphone/RegistrationBadge';
 import { RemoteAudio } from '../features/softphone/RemoteAudio';
+import { Results } from '../features/team/Results';
 import { ScriptPanel } from '../features/workspace/ScriptPanel';
 import { TeamChip, TeamDownBanner } from '../features/team/TeamStatus';
 import { TodayStats } from '../features/workspace/TodayStats';
@@ -40,7 +41,8 @@ export function App({ api, media }: { api: RingsideApi; media: MediaEngine }) {
   );
 }
 
-type Tab = 'lead' | 'list' | 'board';
+type Tab = 'lead' | 'list' | 'board' | 'results';
+const tabLabel: Record<Tab, string> = { lead: 'Lead', list: 'Lead list', board: 'Live board', results: 'Results' };
 type Dialog = { kind: 'import' } | { kind: 'campaign'; id: number | null } | { kind: 'compliance' } | null;
 
 function Shell() {
@@ -52,12 +54,16 @@ function Shell() {
   const auditBroken = useRingside((s) => s.compliance.auditVerification?.ok === false);
   // Supervisors (and agents who also supervise) get the live board; a pure supervisor starts there.
   const role = useRingside((s) => s.account?.supervision.role ?? 'agent');
+  // The team's results come from the shared database: team mode only.
+  const teamMode = useRingside((s) => s.team.mode === 'team');
   const [chosenTab, setTab] = useState<Tab>(() => (role === 'supervisor' ? 'board' : 'lead'));
-  const tab: Tab = chosenTab === 'board' && role === 'agent' ? 'lead' : chosenTab;
+  const supervising = chosenTab === 'board' || chosenTab === 'results';
+  const tab: Tab = supervising && role === 'agent' ? 'lead' : chosenTab === 'results' && !teamMode ? 'board' : chosenTab;
+  const supervisorTab = tab === 'board' || tab === 'results';
   // A pure supervisor's board gets the whole width, unless a call of their own needs the call panel.
   // The supervisor's own monitoring call counts (its call panel has Mute and Hang up); the agent side of one never shows.
   const ownCall = useRingside((s) => Object.values(s.calls).some((c) => c.state !== 'ended' && c.monitor?.side !== 'agent'));
-  const wideBoard = tab === 'board' && role === 'supervisor' && !ownCall;
+  const wideBoard = supervisorTab && role === 'supervisor' && !ownCall;
   const [dialog, setDialog] = useState<Dialog>(null);
   const showSettings = !hasAccount || settingsOpen;
   return (
@@ -122,9 +128,14 @@ function Shell() {
                       Live board
                     </button>
                   ) : null}
+                  {role !== 'agent' && teamMode ? (
+                    <button type="button" role="tab" aria-selected={tab === 'results'} className="tab" onClick={() => setTab('results')}>
+                      Results
+                    </button>
+                  ) : null}
                 </div>
                 <Confirmation />
-                <div className="tab-tools" hidden={tab === 'board'}>
+                <div className="tab-tools" hidden={supervisorTab}>
                   <button type="button" className="btn btn-sm" onClick={() => setDialog({ kind: 'import' })}>
                     Import CSV
                   </button>
@@ -136,8 +147,8 @@ function Shell() {
                   </button>
                 </div>
               </div>
-              <div className="main-pane" role="tabpanel" aria-label={tab === 'lead' ? 'Lead' : tab === 'list' ? 'Lead list' : 'Live board'}>
-                {tab === 'lead' ? <LeadCard /> : tab === 'list' ? <LeadList onOpened={() => setTab('lead')} /> : <Board />}
+              <div className="main-pane" role="tabpanel" aria-label={tabLabel[tab]}>
+                {tab === 'lead' ? <LeadCard /> : tab === 'list' ? <LeadList onOpened={() => setTab('lead')} /> : tab === 'board' ? <Board /> : <Results />}
               </div>
             </>
           )}

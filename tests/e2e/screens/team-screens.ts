@@ -5,10 +5,12 @@
  * $SCENES (a regular expression) picks scenes by name.
  */
 import type { AccountView } from '../../../shared/account.js';
+import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
+import type { Lead } from '../../../shared/lead.js';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import { defaultDialPlan } from '../../../shared/dial-plan.js';
-import type { TeamStatusView } from '../../../shared/team.js';
+import type { LocalDataView, TeamResults, TeamResultsRow, TeamStatusView, UploadReport } from '../../../shared/team.js';
 import type { Page } from 'playwright-core';
 import { ok, runScreens, type Scene } from './fake-page.js';
 
@@ -154,10 +156,156 @@ function responses(extra: Record<string, unknown> = {}): Record<string, unknown>
     // The longest campaign name the picker shows, to see the top bar at its fullest.
     'campaign.list': ok([{ id: 1, name: 'Home solar — Mazovia Q4 callbacks', kind: 'outbound', dialMode: 'progressive', leads: 12_400, due: 311 }]),
     'agent.stats': ok({ day: '2026-12-02', calls: 31, connected: 12, talkSec: 2710, dispositions: {}, successes: 3 }),
-    'team.test': ok({ server: 'PostgreSQL 15.8', schemaVersion: 6, campaigns: 3, leads: 12_400 }),
+    'team.test': ok({ server: 'PostgreSQL 15.8', schemaVersion: 6, campaigns: 3, leads: 12_400, login: 'agent_anna', rowSecurity: true }),
     'crm.deadLetters': ok(deadLetters(57)),
     ...extra,
   };
+}
+
+// ---- results, the upload offer, the callback picker ----
+
+const EVIL = '<img src=x onerror=alert(1)>';
+const supervisor: AccountView = { ...account, supervision: { ...account.supervision, role: 'supervisor' } };
+const both: AccountView = { ...account, supervision: { ...account.supervision, role: 'both' } };
+
+/** Eight agents (one with a hostile name) on three campaigns, and the results from before team mode. */
+function teamResults(): TeamResults {
+  const campaigns = [
+    { campaignId: 1, campaign: 'Home solar — Mazovia Q4 callbacks' },
+    { campaignId: 2, campaign: 'Heat pumps — Silesia inbound' },
+    { campaignId: 3, campaign: 'Insulation survey 2026' },
+  ];
+  const agents = ['anna.nowak', 'piotr.zielinski', 'kasia.wojcik', 'marek.lewandowski', 'ola.kaminska', 'tomek.dabrowski', 'ewa.szymanska', EVIL];
+  const rows: TeamResultsRow[] = [];
+  agents.forEach((agent, i) => {
+    campaigns.forEach((c, j) => {
+      // Not everyone works every campaign.
+      if ((i + j) % 4 === 3) return;
+      const calls = 18 + ((i * 7 + j * 11) % 37);
+      const connected = Math.round(calls * (0.28 + ((i + j) % 5) * 0.06));
+      const successes = Math.round(connected * (0.08 + (i % 4) * 0.05));
+      const callbacks = Math.round(connected * 0.2);
+      const notInterested = Math.max(0, connected - successes - callbacks);
+      const noAnswer = calls - connected;
+      rows.push({
+        agent,
+        ...c,
+        calls,
+        connected,
+        talkSec: connected * (140 + ((i * 13) % 90)),
+        dispositions: calls,
+        successes,
+        byCode: { sale: successes, callback: callbacks, 'not-interested': notInterested, 'no-answer': noAnswer },
+      });
+    });
+  });
+  rows.push({
+    agent: null,
+    campaignId: 1,
+    campaign: campaigns[0]!.campaign,
+    calls: 42,
+    connected: 15,
+    talkSec: 2980,
+    dispositions: 42,
+    successes: 3,
+    byCode: { sale: 3, 'no-answer': 27, callback: 5, 'wrong-number': 7 },
+  });
+  return { from: Date.UTC(2026, 11, 2, 5), to: Date.UTC(2026, 11, 3, 5), rows };
+}
+
+const localData: LocalDataView = { campaigns: 2, openLeads: 1_480, finishedLeads: 312, dnc: 57 };
+const uploadReport: UploadReport = { campaignsCreated: 1, campaignsJoined: 1, leadsImported: 1_203, leadsMerged: 277, leadsKeptHere: 312, dncAdded: 12 };
+
+const campaign: Campaign = {
+  id: 1,
+  name: 'Home solar — Mazovia Q4 callbacks',
+  kind: 'outbound',
+  script: {
+    coldStart: 'intro',
+    warmStart: 'intro',
+    steps: [
+      {
+        id: 'intro',
+        title: 'Introduction',
+        text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.',
+        answers: [],
+        capture: null,
+        next: null,
+      },
+    ],
+  },
+  dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
+  callerId: '',
+  defaultCountry: 'US',
+  dialMode: 'preview',
+  previewCountdownSec: 0,
+  maxAttempts: 5,
+  wrapUpLimitSec: 60,
+  warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
+} as Campaign;
+
+const lead: Lead = {
+  id: 7,
+  campaignId: 1,
+  firstName: 'Dana',
+  lastName: 'Whitfield',
+  company: '',
+  email: 'dana.whitfield@example.com',
+  street: '41 Orchard St',
+  city: 'New York',
+  region: 'NY',
+  postalCode: '10002',
+  country: 'US',
+  timeZone: 'America/New_York',
+  source: 'web form',
+  customFields: {},
+  consentAt: null,
+  inquiryAt: '2026-11-20',
+  lastPurchaseAt: null,
+  score: 62,
+  priority: 2,
+  status: 'active',
+  attempts: 1,
+  lastAttemptAt: now - 24 * 60 * MIN,
+  dueAt: null,
+  phones: [{ e164: '+12125550143', raw: '(212) 555-0143', label: 'home', bad: false }],
+  createdAt: now - 20 * 24 * 60 * MIN,
+  updatedAt: now - 24 * 60 * MIN,
+};
+
+/** The lead after its call, in wrap-up: the disposition bar is on screen. */
+function wrapUp(): Snapshot {
+  const s = snapshot(teamUp, crmSending);
+  s.workspace = {
+    ...s.workspace,
+    agent: { ...s.workspace.agent, state: 'wrap-up' },
+    current: {
+      leadId: 7,
+      callId: null,
+      phoneIndex: 0,
+      stage: 'wrap-up',
+      countdownEndsAt: null,
+      wrapUpStartedAt: now - 20_000,
+      temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
+      scriptStart: 'intro',
+      compliance: null,
+    },
+    dispositionRequired: true,
+  };
+  return s;
+}
+
+/** The results table scrolls inside its tab: the page itself never scrolls, nothing sticks out of the tab. */
+async function resultsFit(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const results = document.querySelector('.results');
+    if (!results) return null;
+    if (document.documentElement.scrollHeight > window.innerHeight + 1) return `the page scrolls (${document.documentElement.scrollHeight}px high)`;
+    const box = results.getBoundingClientRect();
+    if (box.bottom > window.innerHeight + 1) return `the results tab ends ${Math.round(box.bottom - window.innerHeight)}px below the window`;
+    if (results.querySelector('.results-table img')) return 'a hostile agent name became an element';
+    return null;
+  });
 }
 
 /** No dialog ran hostile text and nothing in the settings form sticks out past its right edge. */
@@ -290,6 +438,90 @@ async function main(): Promise<void> {
           await page.getByText('Team: Warsaw outbound').waitFor();
           await page.evaluate((down) => (window as unknown as { __emit(k: string, p: unknown): void }).__emit('team.onChanged', down), teamDown);
           await page.getByText(/Team database unreachable since 14:05/).waitFor();
+        },
+        viewport,
+      );
+    }
+
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      // 4. The supervisor's results: eight agents on three campaigns, the results from before team mode, a hostile name as text.
+      await scene(
+        `results-${size}`,
+        { snapshot: { ...snapshot(teamUp, crmSending, supervisor), board: null }, responses: responses({ 'team.results': ok(teamResults()) }) },
+        async (page) => {
+          await page.getByRole('tab', { name: 'Results' }).click();
+          await page.getByText('Before team mode / solo').waitFor();
+          const problem = await resultsFit(page);
+          if (problem) throw new Error(problem);
+        },
+        viewport,
+      );
+
+      // 4b. By campaign, for an agent who also supervises (the dial sidebar stays): the table scrolls sideways, not the page.
+      await scene(
+        `results-campaigns-both-${size}`,
+        { snapshot: { ...snapshot(teamUp, crmSending, both), board: null }, responses: responses({ 'team.results': ok(teamResults()) }) },
+        async (page) => {
+          await page.getByRole('tab', { name: 'Results' }).click();
+          await page.getByRole('button', { name: 'By campaign' }).click();
+          await page.getByRole('button', { name: 'This week' }).click();
+          await page.getByText('Heat pumps — Silesia inbound').waitFor();
+          const problem = await resultsFit(page);
+          if (problem) throw new Error(problem);
+        },
+        viewport,
+      );
+
+      // 4c. The team database refused the results: the error in words (a later refresh keeps the last table: see the unit tests).
+      await scene(
+        `results-error-${size}`,
+        {
+          snapshot: { ...snapshot(teamUp, crmSending, supervisor), board: null },
+          responses: responses({ 'team.results': { ok: false, code: 'internal', message: 'The team database did not answer within 5 s' } }),
+        },
+        async (page) => {
+          await page.getByRole('tab', { name: 'Results' }).click();
+          await page.getByText(/did not answer within 5 s/).waitFor();
+        },
+        viewport,
+      );
+
+      // 5. Settings → Team database in team mode: this computer's own data offered, the confirm step, then the report.
+      await scene(
+        `upload-offer-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses({ 'team.localData': ok(localData), 'team.upload': ok(uploadReport) }) },
+        async (page) => {
+          await openSettingsAt(page, 'Team database');
+          await page.getByRole('button', { name: 'Upload to the team database' }).click();
+          await page.getByRole('button', { name: 'Upload now' }).waitFor();
+          await showSection(page, 'Team database', '.team-upload');
+        },
+        viewport,
+      );
+      await scene(
+        `upload-report-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses({ 'team.localData': ok(localData), 'team.upload': ok(uploadReport) }) },
+        async (page) => {
+          await openSettingsAt(page, 'Team database');
+          await page.getByRole('button', { name: 'Upload to the team database' }).click();
+          await page.getByRole('button', { name: 'Upload now' }).click();
+          await page.getByText(/1,203 leads added/).waitFor();
+          await showSection(page, 'Team database', '.team-upload');
+        },
+        viewport,
+      );
+
+      // 6. The callback picker in team mode: open to anyone on the campaign.
+      await scene(
+        `callback-owner-${size}`,
+        {
+          snapshot: wrapUp(),
+          responses: responses({ 'campaign.get': ok(campaign), 'lead.get': ok({ lead, history: [], callbacks: [] }) }),
+        },
+        async (page) => {
+          await page.getByRole('button', { name: /Callback/ }).click();
+          await page.getByLabel('Anyone on the campaign may call back').check();
+          await page.locator('.callback-picker').scrollIntoViewIfNeeded();
         },
         viewport,
       );

@@ -6,6 +6,7 @@ import { useApi } from '../../ui/api-context';
 import { alertOnFailure } from '../../ui/use-request';
 import { useInlineRequest } from '../compliance/use-inline-request';
 import { defaultAgentId, sslModeText, testResultText } from './team-format';
+import { UploadOffer } from './UploadOffer';
 
 /** The team database part of the settings form, as typed. */
 export interface TeamValues {
@@ -322,6 +323,7 @@ export function TeamFields({
       ) : (
         <p className="field-hint">Off: this computer keeps its own leads, lists and results.</p>
       )}
+      {running === 'team' ? <UploadOffer /> : null}
     </fieldset>
   );
 }

@@ -44,7 +44,7 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
   });
   const locked = saving || onCall;
 
-  const dispose = (d: Disposition, callback?: { at: string; timeZone: string }, callbackNote?: string) => {
+  const dispose = (d: Disposition, callback?: CallbackChoice, callbackNote?: string) => {
     if (saving) return;
     setSaving(true);
     const text = (callbackNote ?? note).trim();
@@ -54,7 +54,9 @@ export function DispositionBar({ current, lead }: { current: WorkspaceLead; lead
         if (!w) return;
         // Main answers only once the disposition is durable: only now is it "saved".
         const extra = EFFECT_NOTE[d.effect];
-        const when = callback ? ` — callback ${describeLocal(callback.at, callback.timeZone)}` : '';
+        const when = callback
+          ? ` — callback ${describeLocal(callback.at, callback.timeZone)}${callback.forAnyone ? ', anyone on the campaign may make it' : ''}`
+          : '';
         store.getState().confirm(`Saved: ${d.label}${when}${extra ? `. ${extra}.` : ''}`);
         setNote('');
         setCallbackFor(null);
@@ -160,7 +162,17 @@ function WrapUpTimer({ startedAt, limitSec }: { startedAt: number; limitSec: num
   );
 }
 
-/** A callback date/time picked in the lead's own zone (else the agent's, with a warning). */
+/** What `workspace:dispose` takes as a callback: `forAnyone` only when the agent opened it to the campaign, in team mode. */
+export interface CallbackChoice {
+  at: string;
+  timeZone: string;
+  forAnyone?: true;
+}
+
+/**
+ * A callback date/time picked in the lead's own zone (else the agent's, with a warning). In team
+ * mode the callback is the agent's own unless they open it to anyone on the campaign.
+ */
 export function CallbackPicker({
   lead,
   note: initialNote,
@@ -171,10 +183,12 @@ export function CallbackPicker({
   lead: Lead;
   note: string;
   saving: boolean;
-  onSave: (callback: { at: string; timeZone: string }, note: string) => void;
+  onSave: (callback: CallbackChoice, note: string) => void;
   onCancel: () => void;
 }) {
   const id = useId();
+  const teamMode = useRingside((s) => s.team.mode === 'team');
+  const [forAnyone, setForAnyone] = useState(false);
   const leadZone = isValidZone(lead.timeZone) ? lead.timeZone : null;
   const zone = leadZone ?? agentZone();
   const now = Date.now();
@@ -189,7 +203,8 @@ export function CallbackPicker({
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(at) || !DateTime.fromFormat(at, LOCAL_FORMAT, { zone }).isValid) return setError('Pick a date and time');
     if (!isFuture(at, zone, Date.now())) return setError('Pick a time in the future');
     setError(null);
-    onSave({ at, timeZone: zone }, note);
+    // Solo, every callback is this desktop's: the field is not sent at all.
+    onSave(teamMode && forAnyone ? { at, timeZone: zone, forAnyone: true } : { at, timeZone: zone }, note);
   };
 
   return (
@@ -234,6 +249,17 @@ export function CallbackPicker({
           Cancel
         </button>
       </div>
+      {teamMode ? (
+        <div className="callback-owner">
+          <label className="field-check">
+            <input type="checkbox" checked={forAnyone} onChange={(e) => setForAnyone(e.target.checked)} aria-describedby={`${id}-owner`} />
+            Anyone on the campaign may call back
+          </label>
+          <p id={`${id}-owner`} className="field-hint">
+            {forAnyone ? 'Any agent on the campaign may get it when it is due.' : 'Off: the callback is yours; it comes back to you when it is due.'}
+          </p>
+        </div>
+      ) : null}
       {error ? (
         <p id={`${id}-err`} className="field-error" role="alert">
           {error}

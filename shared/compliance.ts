@@ -417,6 +417,8 @@ export interface RegistryView extends RegistryState {
   ageDays: number | null;
   /** Older than the limit (or never imported): non-exempt calls to this registry's numbers are blocked. */
   stale: boolean;
+  /** In a team: a newer snapshot another desktop imported (this one should import it too), else null. */
+  teamNewest?: { snapshotAt: number; importedBy: string } | null;
 }
 
 export interface RegistryImportView {

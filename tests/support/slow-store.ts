@@ -7,7 +7,7 @@
 import type { Store } from '../../electron/core/data/repositories.js';
 import { mulberry32 } from './prng.js';
 
-type Repositories = Pick<Store, 'campaigns' | 'leads' | 'activity' | 'dnc' | 'audit' | 'scrub' | 'outbox'>;
+type Repositories = Pick<Store, 'campaigns' | 'leads' | 'activity' | 'dnc' | 'audit' | 'scrub' | 'outbox' | 'registries'>;
 
 export interface SlowStoreOptions {
   /** Longest wait before a call reaches the real store, ms (each waits a seeded random part of it). */
@@ -41,6 +41,7 @@ export function slowStore(store: Store, opts: SlowStoreOptions = {}): Store {
     audit: wrap('audit'),
     scrub: wrap('scrub'),
     outbox: wrap('outbox'),
+    registries: wrap('registries'),
     close: () => store.close(),
   };
 }

@@ -39,6 +39,7 @@ import type { Logger } from '../lib/logger.js';
 import { AuditChain, auditKey, fileKeyStore, memoryKeyStore, type AuditKeyStore } from './audit-chain.js';
 import { runWorker, workerUrl } from '../lib/worker-thread.js';
 import type { CrmEvents } from '../crm/crm-events.js';
+import { hostname } from 'node:os';
 import { RegistryIndex } from './registry-index.js';
 import { registryKey } from './registry-key.js';
 import { publicHolidayAt } from './holidays.js';
@@ -74,6 +75,8 @@ export interface ComplianceServiceDeps {
    * input nobody planned for: it is stopped and said so, and the core stays up.
    */
   workerHeapMb?: { registry?: number; scrub?: number };
+  /** Who imports a registry, as the team sees it (default: this computer's name). */
+  importedBy?: () => string;
   /** The CRM's events for additions to the internal list (none when CRM sync is off), and the hint that some were written. */
   crmEvents?: CrmEvents;
   eventsWritten?: () => void;
@@ -216,7 +219,7 @@ export class ComplianceService {
       const state = this.registryState(name);
       const ageDays = state.snapshotAt === null ? null : Math.floor((now - state.snapshotAt) / DAY);
       const stale = state.snapshotAt === null || now - state.snapshotAt > snapshotLimitDays(name, this.policy) * DAY;
-      return { name, ...state, ageDays, stale };
+      return { name, ...state, ageDays, stale, teamNewest: null };
     });
     const problems = registries
       .filter((r) => r.stale)
@@ -242,7 +245,14 @@ export class ComplianceService {
       import: this.importView && { ...this.importView },
       auditVerification: this.auditVerification,
     };
-    return { ...status, auditEntries: await this.deps.store.audit.count() };
+    const [auditEntries, newest] = await Promise.all([this.deps.store.audit.count(), this.deps.store.registries.newest().catch(() => [])]);
+    // A snapshot another desktop of the team has and this one has not: said beside the registry.
+    for (const r of status.registries) {
+      const theirs = newest.find((n) => n.registry === r.name);
+      r.teamNewest =
+        theirs && (r.snapshotAt === null || theirs.snapshotAt > r.snapshotAt) ? { snapshotAt: theirs.snapshotAt, importedBy: theirs.importedBy } : null;
+    }
+    return { ...status, auditEntries };
   }
 
   /** Tells the windows; the promise settles once they have been told. */
@@ -381,9 +391,20 @@ export class ComplianceService {
           drop(this.changed());
         },
       });
-      this.indexes.set(registry, RegistryIndex.fromFileImage(done.index, target));
+      const index = RegistryIndex.fromFileImage(done.index, target);
+      this.indexes.set(registry, index);
       view.message = done.message;
       view.phase = 'done';
+      // The team hears which snapshot this desktop has; the index itself stays here.
+      await this.deps.store.registries
+        .record({
+          registry,
+          snapshotAt: index.meta.snapshotAt,
+          count: index.meta.count,
+          importedBy: this.deps.importedBy?.() ?? hostname(),
+          importedAt: this.now(),
+        })
+        .catch((e: unknown) => this.deps.log.warn('could not tell the team database which registry snapshot this desktop has', e));
       rmSync(checkpointPath, { force: true });
       rmSync(requestPath, { force: true });
     } catch (error) {

@@ -7,7 +7,7 @@
  */
 import type { Campaign, CampaignInput, DispositionEffect } from '../../../shared/campaign.js';
 import type { CallDirection } from '../../../shared/call-session.js';
-import type { AuditEntry } from '../../../shared/compliance.js';
+import type { AuditEntry, RegistryName } from '../../../shared/compliance.js';
 import type { Callback, Lead, LeadHistoryEntry, LeadPhone, LeadRow, LeadStatus } from '../../../shared/lead.js';
 import type { AgentStats, CampaignSummary } from '../../../shared/workspace.js';
 import type { DuplicateMode, ImportConflict } from '../../../shared/import.js';
@@ -268,6 +268,24 @@ export interface ScrubRepository {
   mark(verdicts: Array<{ phoneId: number; blocked: string | null }>): Promise<void>;
 }
 
+/** A registry snapshot some desktop of the team imported: what the others should have too. */
+export interface RegistrySnapshotRecord {
+  registry: RegistryName;
+  /** The snapshot's date (when the registry was downloaded), epoch ms. */
+  snapshotAt: number;
+  count: number;
+  /** Who imported it: the agent's name in the team, or the computer's. */
+  importedBy: string;
+  importedAt: number;
+}
+
+/** What the desktops of a team have imported of the national registries (the indexes stay on each desktop). */
+export interface RegistryRepository {
+  record(snapshot: RegistrySnapshotRecord): Promise<void>;
+  /** Per registry, the newest snapshot anyone imported. */
+  newest(): Promise<RegistrySnapshotRecord[]>;
+}
+
 /**
  * Where a store's data is, as a worker thread needs it to open its own connection (the import and
  * the scrub run off the core's thread): the embedded file, or the team's database.
@@ -284,6 +302,7 @@ export interface Store {
   scrub: ScrubRepository;
   /** CRM sync's outbox: each change's event, written in the change's own transaction. */
   outbox: OutboxRepository;
+  registries: RegistryRepository;
   /**
    * Writes a consistent copy of the data to `path` while the store stays in use (an embedded
    * store's "last good copy"); a server database has its own backups and need not implement it.

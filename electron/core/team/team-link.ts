@@ -188,7 +188,7 @@ export class TeamLink {
   readonly written = (): void => this.delivery.kick();
 
   /** What the services that make changes take: the events to write, and the hint that they did. */
-  readonly hooks = { crmEvents: this.events, eventsWritten: this.written };
+  readonly hooks = { crmEvents: this.events, eventsWritten: this.written, importedBy: (): string => this.agentId() ?? hostname() };
   /** What the workspace takes: the hooks, and where a result waits when the database is away. */
   readonly workspaceHooks = {
     ...this.hooks,

@@ -40,6 +40,7 @@ describe('migrations', () => {
       'history',
       'lead_phones',
       'leads',
+      'registry_snapshots',
     ]);
     expect(migrate(raw)).toBe(latestVersion);
     raw.close();

@@ -155,6 +155,33 @@ describe('compliance gate in main', () => {
     ]);
   });
 
+  it("an import tells the store which snapshot this desktop has; another desktop's newer one is shown beside the registry", async () => {
+    const r = await rig();
+    await importRegistry(r, 'US', ['2125550100'], '2026-11-20');
+    const newest = await r.store.registries.newest();
+    expect(newest).toEqual([expect.objectContaining({ registry: 'US', snapshotAt: Date.parse('2026-11-20T00:00:00Z'), count: 1 })]);
+    expect((await r.svc.status()).registries.find((x) => x.name === 'US')?.teamNewest).toBeNull();
+    // A supervisor's desktop imported the 28 November download into the team database.
+    await r.store.registries.record({
+      registry: 'US',
+      snapshotAt: Date.parse('2026-11-28T00:00:00Z'),
+      count: 250_000_000,
+      importedBy: 'sue',
+      importedAt: NOON_NY,
+    });
+    const s = await r.svc.status();
+    expect(s.registries.find((x) => x.name === 'US')?.teamNewest).toEqual({ snapshotAt: Date.parse('2026-11-28T00:00:00Z'), importedBy: 'sue' });
+    // Not imported here at all: any snapshot of the team's is news.
+    await r.store.registries.record({
+      registry: 'CA',
+      snapshotAt: Date.parse('2026-11-02T00:00:00Z'),
+      count: 14_000_000,
+      importedBy: 'sue',
+      importedAt: NOON_NY,
+    });
+    expect((await r.svc.status()).registries.find((x) => x.name === 'CA')?.teamNewest).toMatchObject({ importedBy: 'sue' });
+  });
+
   it('a registry snapshot older than 31 days blocks again, with the age in words', async () => {
     const r = await rig();
     await importRegistry(r, 'US', ['2125550100'], '2026-10-26');

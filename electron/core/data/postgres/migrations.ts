@@ -240,6 +240,23 @@ export const pgMigrations: readonly PgMigration[] = [
       `);
     },
   },
+  {
+    // Which registry snapshots the team's desktops imported (each keeps its own index).
+    version: 3,
+    up: async (sql) => {
+      await sql.run(`
+        CREATE TABLE registry_snapshots (
+          id           BIGSERIAL PRIMARY KEY,
+          registry     TEXT    NOT NULL CHECK (registry IN ('US', 'CA', 'GB')),
+          snapshot_at  BIGINT  NOT NULL,
+          count        BIGINT  NOT NULL,
+          imported_by  TEXT    NOT NULL,
+          imported_at  BIGINT  NOT NULL
+        );
+        CREATE INDEX registry_snapshots_newest ON registry_snapshots (registry, snapshot_at DESC);
+      `);
+    },
+  },
 ];
 
 export const pgLatestVersion = pgMigrations.reduce((v, m) => Math.max(v, m.version), 0);

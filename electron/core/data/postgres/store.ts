@@ -7,6 +7,7 @@
  */
 import { teamDatabaseSchema, type TeamDatabase } from '../../../../shared/team.js';
 import type { OutboxRepository } from '../../crm/outbox.js';
+import type { RegistryRepository } from '../repositories.js';
 import type {
   ActivityRepository,
   AuditRepository,
@@ -25,6 +26,7 @@ import { dncRepository } from './dnc-repository.js';
 import { leadRepository } from './lead-repository.js';
 import { checkPostgresVersion, migratePostgres } from './migrations.js';
 import { outboxRepository } from './outbox-repository.js';
+import { registryRepository } from './registry-repository.js';
 import { scrubRepository } from './scrub-repository.js';
 
 export interface PostgresStoreOptions extends ConnectOptions {
@@ -56,6 +58,7 @@ class PostgresStore implements Store {
   readonly audit: AuditRepository;
   readonly scrub: ScrubRepository;
   readonly outbox: OutboxRepository;
+  readonly registries: RegistryRepository;
 
   constructor(
     private readonly db: Db,
@@ -68,6 +71,7 @@ class PostgresStore implements Store {
     this.audit = auditRepository(db);
     this.scrub = scrubRepository(db);
     this.outbox = outboxRepository(db);
+    this.registries = registryRepository(db);
   }
 
   close(): Promise<void> {

@@ -26,7 +26,7 @@ export const AGENT_GROUP = 'ringside_agent';
 export const SUPERVISOR_GROUP = 'ringside_supervisor';
 
 /** The schema version (migrations.ts) whose tables these rights are written for. */
-export const TEAM_ROLES_SCHEMA_VERSION = 2;
+export const TEAM_ROLES_SCHEMA_VERSION = 3;
 
 /** PBKDF2 rounds of a SCRAM-SHA-256 verifier: PostgreSQL's default (scram_iterations). */
 const SCRAM_ITERATIONS = 4096;
@@ -84,6 +84,7 @@ const TEAM_TABLES = [
   'compliance_audit',
   'crm_outbox',
   'crm_state',
+  'registry_snapshots',
 ];
 
 /** PostgreSQL reserves these names (and every pg_ name) for itself. */
@@ -223,6 +224,8 @@ GRANT INSERT, UPDATE (lead_id, direction, phone, started_at, answered_at, ended_
 -- Append only: no UPDATE, DELETE or TRUNCATE for anyone but the owner. A customer's "do not call
 -- me" must always be recordable; the audit log's triggers refuse changes even to the owner.
 GRANT INSERT ON public.dispositions, public.history, public.dnc, public.compliance_audit TO ${A};
+-- Each desktop imports the national registries itself and says which snapshot it has.
+GRANT INSERT ON public.registry_snapshots TO ${A};
 -- A disposition settles the lead's open callback and may schedule one.
 GRANT INSERT, UPDATE (done, done_at) ON public.callbacks TO ${A};
 -- Every app claims and delivers the CRM outbox; an event's body (what is signed) is never changed.

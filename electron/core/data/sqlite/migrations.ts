@@ -257,6 +257,23 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Which registry snapshots were imported (on a team database, by any desktop).
+    version: 8,
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE registry_snapshots (
+          id           INTEGER PRIMARY KEY,
+          registry     TEXT    NOT NULL CHECK (registry IN ('US', 'CA', 'GB')),
+          snapshot_at  INTEGER NOT NULL,
+          count        INTEGER NOT NULL,
+          imported_by  TEXT    NOT NULL,
+          imported_at  INTEGER NOT NULL
+        );
+        CREATE INDEX registry_snapshots_newest ON registry_snapshots (registry, snapshot_at);
+      `);
+    },
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

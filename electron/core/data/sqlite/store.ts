@@ -26,7 +26,9 @@ import { leadRepository } from './lead-repository.js';
 import { DatabaseNeedsMigrationError, DatabaseTooNewError, latestVersion, migrate, schemaVersion } from './migrations.js';
 import { scrubRepository } from './scrub-repository.js';
 import { outboxRepository } from './outbox-repository.js';
+import { registryRepository } from './registry-repository.js';
 import type { OutboxRepository } from '../../crm/outbox.js';
+import type { RegistryRepository } from '../repositories.js';
 import { statementCache, type StatementCache } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -67,6 +69,7 @@ class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly scrub: ScrubRepository;
   readonly outbox: OutboxRepository;
+  readonly registries: RegistryRepository;
 
   constructor(
     private readonly db: Db,
@@ -81,6 +84,7 @@ class SqliteStore implements Store {
     this.audit = auditRepository(db, q);
     this.scrub = scrubRepository(db, q);
     this.outbox = outboxRepository(db, q);
+    this.registries = registryRepository(q);
   }
 
   async backup(path: string): Promise<void> {

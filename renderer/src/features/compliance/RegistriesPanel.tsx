@@ -52,6 +52,11 @@ export function RegistriesPanel() {
                     <span className={`cx-status ${st.cls}`}>
                       <span aria-hidden="true">{st.icon}</span> {st.text}
                     </span>
+                    {r?.teamNewest ? (
+                      <div className="field-hint">
+                        Your team has the snapshot of {day(r.teamNewest.snapshotAt, 'utc')} (imported by {r.teamNewest.importedBy}): import the same files here.
+                      </div>
+                    ) : null}
                   </td>
                 </tr>
               );

@@ -542,6 +542,23 @@ async function main(): Promise<void> {
       await page.getByLabel('Import DNC_changes_deletions_2026-11-26.txt').check();
     });
 
+    // 3c. In a team: a supervisor's desktop has imported a newer US snapshot than this one.
+    const behind = {
+      ...freshStatus,
+      registries: freshStatus.registries.map((r) => (r.name === 'US' ? { ...r, teamNewest: { snapshotAt: now - DAY, importedBy: 'sue.m' } } : r)),
+    };
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      await scene(
+        `panel-team-newer-${size}`,
+        { snapshot: snapshot(behind, null), responses: responses() },
+        async (page) => {
+          await page.getByRole('button', { name: 'Compliance' }).click();
+          await page.getByText(/Your team has the snapshot of/).waitFor();
+        },
+        viewport,
+      );
+    }
+
     // 4. The audit log, first page.
     await scene('panel-audit', { snapshot: snapshot(freshStatus, null), responses: responses() }, async (page) => {
       await page.getByRole('button', { name: 'Compliance' }).click();

@@ -53,7 +53,7 @@ export function RegistriesPanel() {
                       <span aria-hidden="true">{st.icon}</span> {st.text}
                     </span>
                     {r?.teamNewest ? (
-                      <div className="field-hint">
+                      <div className="cx-team-newer">
                         Your team has the snapshot of {day(r.teamNewest.snapshotAt, 'utc')} (imported by {r.teamNewest.importedBy}): import the same files here.
                       </div>
                     ) : null}

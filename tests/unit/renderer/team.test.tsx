@@ -96,7 +96,10 @@ describe('Settings: team database', () => {
 
   it('Test connection sends what is typed (no password: main uses the saved one) and answers in words', async () => {
     const fake = openSettings({ team: savedTeam }, { team: teamUp });
-    fake.api.team.test.mockResolvedValueOnce({ ok: true, value: { server: 'PostgreSQL 15.8', schemaVersion: 6, campaigns: 3, leads: 12_400, login: 'agent_anna', rowSecurity: true } });
+    fake.api.team.test.mockResolvedValueOnce({
+      ok: true,
+      value: { server: 'PostgreSQL 15.8', schemaVersion: 6, campaigns: 3, leads: 12_400, login: 'agent_anna', rowSecurity: true },
+    });
     fireEvent.click(teamSection().getByRole('button', { name: 'Test connection' }));
     await settle();
     expect(fake.api.team.test).toHaveBeenCalledWith({
@@ -112,7 +115,10 @@ describe('Settings: team database', () => {
     fireEvent.change(teamSection().getByLabelText('Database password'), { target: { value: 'typed-pw' } });
     // Changing the settings drops the answer that was about the old ones.
     expect(teamSection().queryByText(/holds 3 campaigns/)).toBeNull();
-    fake.api.team.test.mockResolvedValueOnce({ ok: true, value: { server: 'PostgreSQL 16.4', schemaVersion: 0, campaigns: 0, leads: 0, login: 'agent_anna', rowSecurity: true } });
+    fake.api.team.test.mockResolvedValueOnce({
+      ok: true,
+      value: { server: 'PostgreSQL 16.4', schemaVersion: 0, campaigns: 0, leads: 0, login: 'agent_anna', rowSecurity: true },
+    });
     fireEvent.click(teamSection().getByRole('button', { name: 'Test connection' }));
     await settle();
     expect(fake.api.team.test).toHaveBeenLastCalledWith(expect.objectContaining({ password: 'typed-pw' }));

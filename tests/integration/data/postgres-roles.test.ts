@@ -14,7 +14,7 @@ import { openPostgresStore } from '../../../electron/core/data/postgres/store.js
 import { agentRoleSql, supervisorRoleSql, TEAM_ROLES_SCHEMA_VERSION, teamSetupSql } from '../../../electron/core/data/postgres/team-roles.js';
 import type { CallRecord, DispositionRecord, Store } from '../../../electron/core/data/repositories.js';
 import { startPostgres, type PostgresServer } from '../../support/postgres.js';
-import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
+import { campaignInput, newLead, phone, dispositionRecord } from '../../unit/data/store-fixtures.js';
 
 const MIN = 60_000;
 const LEASE = 5 * MIN;
@@ -99,23 +99,7 @@ async function campaignWith(n: number): Promise<{ campaignId: number; ids: numbe
   return { campaignId, ids: rows.map((r) => r.id) };
 }
 
-function disposition(leadId: number, over: Partial<DispositionRecord> = {}): DispositionRecord {
-  return {
-    leadId,
-    callId: null,
-    code: 'no-answer',
-    label: 'No answer',
-    effect: 'retry',
-    success: false,
-    note: '',
-    at: Date.now(),
-    phone: null,
-    retryAt: Date.now() + 120 * MIN,
-    callback: null,
-    maxAttempts: 5,
-    ...over,
-  };
-}
+const disposition = (leadId: number, over: Partial<DispositionRecord> = {}): DispositionRecord => dispositionRecord(leadId, Date.now(), over);
 
 function call(callId: string, leadId: number | null, agent: string | null, over: Partial<CallRecord> = {}): CallRecord {
   const now = Date.now();

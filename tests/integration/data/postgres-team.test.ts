@@ -8,7 +8,7 @@ import type { OutboxEntry } from '../../../electron/core/crm/outbox.js';
 import { openPostgresStore } from '../../../electron/core/data/postgres/store.js';
 import type { DispositionRecord, Store } from '../../../electron/core/data/repositories.js';
 import { startPostgres, type PostgresServer } from '../../support/postgres.js';
-import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
+import { campaignInput, newLead, phone, dispositionRecord } from '../../unit/data/store-fixtures.js';
 
 const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
 const MIN = 60_000;
@@ -27,23 +27,8 @@ async function twoApps(opts: { onError?: (e: unknown) => void } = {}): Promise<{
   return { a, b, database, close: async () => void (await Promise.all([a.close(), b.close()])) };
 }
 
-function disposition(leadId: number, over: Partial<DispositionRecord> = {}): DispositionRecord {
-  return {
-    leadId,
-    callId: null,
-    code: 'sale',
-    label: 'Sale',
-    effect: 'closed',
-    success: true,
-    note: '',
-    at: NOW,
-    phone: null,
-    retryAt: null,
-    callback: null,
-    maxAttempts: 5,
-    ...over,
-  };
-}
+const disposition = (leadId: number, over: Partial<DispositionRecord> = {}): DispositionRecord =>
+  dispositionRecord(leadId, NOW, { code: 'sale', label: 'Sale', effect: 'closed', success: true, retryAt: null, ...over });
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<number> {
   const t0 = performance.now();

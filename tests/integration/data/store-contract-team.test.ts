@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CallRecord, DispositionRecord, LeadClaim, Store } from '../../../electron/core/data/repositories.js';
 import type { NewOutboxEntry } from '../../../electron/core/crm/outbox.js';
 import type { CrmEventType } from '../../../shared/crm.js';
-import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
+import { campaignInput, newLead, phone, dispositionRecord } from '../../unit/data/store-fixtures.js';
 import { postgresStores, sqliteStores, type ContractStores } from './store-contract-stores.js';
 
 const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
@@ -18,23 +18,7 @@ let campaignId: number;
 /** Other agents' apps opened by a test, closed after it. */
 let peers: Store[] = [];
 
-function disposition(leadId: number, over: Partial<DispositionRecord>): DispositionRecord {
-  return {
-    leadId,
-    callId: null,
-    code: 'no-answer',
-    label: 'No answer',
-    effect: 'retry',
-    success: false,
-    note: '',
-    at: NOW,
-    phone: null,
-    retryAt: NOW + 120 * MIN,
-    callback: null,
-    maxAttempts: 5,
-    ...over,
-  };
-}
+const disposition = (leadId: number, over: Partial<DispositionRecord>): DispositionRecord => dispositionRecord(leadId, NOW, over);
 
 function claim(agent: string, over: Partial<LeadClaim> = {}): LeadClaim {
   return { agent, now: NOW, leaseMs: LEASE, ...over };

@@ -3,7 +3,7 @@
 // store. What only one store has is tested apart (sqlite-file.test.ts, store-contract-postgres.test.ts).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditRecord, DispositionRecord, ImportRow, Store } from '../../../electron/core/data/repositories.js';
-import { campaignInput, newLead, phone } from '../../unit/data/store-fixtures.js';
+import { campaignInput, newLead, phone, dispositionRecord } from '../../unit/data/store-fixtures.js';
 import { postgresStores, sqliteStores, type ContractStores } from './store-contract-stores.js';
 
 const NOW = Date.UTC(2025, 5, 2, 15, 0, 0);
@@ -12,23 +12,7 @@ const MIN = 60_000;
 let store: Store;
 let campaignId: number;
 
-function disposition(leadId: number, over: Partial<DispositionRecord>): DispositionRecord {
-  return {
-    leadId,
-    callId: null,
-    code: 'no-answer',
-    label: 'No answer',
-    effect: 'retry',
-    success: false,
-    note: '',
-    at: NOW,
-    phone: null,
-    retryAt: null,
-    callback: null,
-    maxAttempts: 5,
-    ...over,
-  };
-}
+const disposition = (leadId: number, over: Partial<DispositionRecord>): DispositionRecord => dispositionRecord(leadId, NOW, { retryAt: null, ...over });
 
 const kinds: ContractStores[] = [sqliteStores(), postgresStores()];
 

@@ -1,6 +1,6 @@
 // Builders for store tests (unit and integration).
 import { defaultDispositions, type CampaignInput } from '../../../shared/campaign.js';
-import type { NewLead } from '../../../electron/core/data/repositories.js';
+import type { DispositionRecord, NewLead } from '../../../electron/core/data/repositories.js';
 
 export function campaignInput(name = 'Spring outbound', over: Partial<CampaignInput> = {}): CampaignInput {
   return {
@@ -42,4 +42,23 @@ export function newLead(over: Partial<NewLead> = {}): NewLead {
 
 export function phone(e164: string, label: string | null = null): NewLead['phones'][number] {
   return { e164, raw: e164, label };
+}
+
+/** A "no answer" disposition of `leadId` at `at` (retried in two hours), with `over` on top. */
+export function dispositionRecord(leadId: number, at: number, over: Partial<DispositionRecord> = {}): DispositionRecord {
+  return {
+    leadId,
+    callId: null,
+    code: 'no-answer',
+    label: 'No answer',
+    effect: 'retry',
+    success: false,
+    note: '',
+    at,
+    phone: null,
+    retryAt: at + 120 * 60_000,
+    callback: null,
+    maxAttempts: 5,
+    ...over,
+  };
 }

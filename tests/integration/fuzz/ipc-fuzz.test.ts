@@ -198,7 +198,21 @@ function summary(t: Tally): string {
 describe(`IPC fuzz: ${N} hostile messages per channel family, ${WIRE_N} over the WebSocket (seed ${SEED})`, () => {
   it('every channel of the contract has a valid seed payload', () => {
     expect(invalidSeeds(ids)).toEqual([]);
-    expect([...families.keys()].sort()).toEqual(['account', 'app', 'board', 'call', 'campaign', 'compliance', 'import', 'lead', 'media', 'sip', 'workspace']);
+    expect([...families.keys()].sort()).toEqual([
+      'account',
+      'app',
+      'board',
+      'call',
+      'campaign',
+      'compliance',
+      'crm',
+      'import',
+      'lead',
+      'media',
+      'sip',
+      'team',
+      'workspace',
+    ]);
   });
 
   it('answers every message with a Result and a clear error; nothing throws, rejects unhandled or pollutes prototypes; the heap stays bounded', async () => {

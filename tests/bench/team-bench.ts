@@ -126,7 +126,7 @@ try {
     `| next lead for one of ${AGENTS} agents (each its own app, ${POOL} connections), p50 / p95 / max | ${ms(pct(claims, 50))} / ${ms(pct(claims, 95))} / ${ms(Math.max(...claims))} | floor p95 ≤ ${FLOOR_CLAIM_P95_MS} ms |`,
   );
   console.log(
-    `| claims + dispositions per second, whole team | ${(done / wall).toFixed(0)} /s (${done} in ${wall.toFixed(1)} s) | solo peer: ${(soloTimes.length / soloWall).toFixed(0)} /s |`,
+    `| claims + dispositions per second, whole team | ${(done / wall).toFixed(0)} /s (${done} in ${wall.toFixed(1)} s) | goal ≥ ${GOAL_CLAIMS_PER_S} /s; solo peer: ${(soloTimes.length / soloWall).toFixed(0)} /s |`,
   );
   console.log(`| next lead, one solo agent on SQLite, p50 / p95 | ${ms(pct(soloTimes, 50))} / ${ms(pct(soloTimes, 95))} | peer |`);
   const twice = await pg.admin(async (c) => {

@@ -55,6 +55,12 @@ export const teamSettingsSchema = z.object({
 });
 export type TeamSettings = z.infer<typeof teamSettingsSchema>;
 
+/** The agent's name in the team when none is set: the user part of its SIP address, in the characters an agent name allows. */
+export function defaultAgentId(aor: string): string {
+  const user = /^sips?:([^@;]+)@/i.exec(aor.trim())?.[1] ?? aor;
+  return user.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 64);
+}
+
 /** The team database as Settings shows it: never the password, only whether one is saved. */
 export interface TeamSettingsView {
   name: string;

@@ -14,7 +14,7 @@ import type { CoreEvents } from '../lib/core-events.js';
 import { drop } from '../lib/drop.js';
 import type { Emitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/logger.js';
-import type { TeamSettings, TeamSettingsView } from '../../../shared/team.js';
+import { defaultAgentId, type TeamSettings, type TeamSettingsView } from '../../../shared/team.js';
 import { withSavedSecrets, type AccountStore, type StoredAccount } from './account-store.js';
 import type { BackoffOptions } from './backoff.js';
 import { watchHost, type HostWatchOptions } from './host-watch.js';
@@ -51,9 +51,7 @@ export function teamSettingsView(team: TeamSettings, aor: string): TeamSettingsV
 
 /** Who the agent is in the team's shared data: as configured, else the SIP user of its address. */
 export function teamAgentId(team: Pick<TeamSettings, 'agentId'>, aor: string): string {
-  if (team.agentId) return team.agentId;
-  const user = /^sips?:([^@;]+)@/i.exec(aor)?.[1] ?? aor;
-  return user.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 64);
+  return team.agentId || defaultAgentId(aor);
 }
 
 export class SipLine {

@@ -5,7 +5,8 @@ import { useRingside } from '../../store/store';
 import { useApi } from '../../ui/api-context';
 import { alertOnFailure } from '../../ui/use-request';
 import { useInlineRequest } from '../compliance/use-inline-request';
-import { defaultAgentId, sslModeText, testResultText } from './team-format';
+import { defaultAgentId } from '../../../../shared/team';
+import { sslModeText, testResultText } from './team-format';
 import { UploadOffer } from './UploadOffer';
 
 /** The team database part of the settings form, as typed. */

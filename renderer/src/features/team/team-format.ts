@@ -18,15 +18,6 @@ export const sslModeText: ReadonlyArray<{ mode: TeamSslMode; means: string }> = 
   { mode: 'disable', means: 'not encrypted: a database on this computer only' },
 ];
 
-/**
- * Who the agent is in the shared data when Settings leaves the name empty: the SIP user of its
- * address, as the core derives it, so the placeholder shows the name that will really be used.
- */
-export function defaultAgentId(aor: string): string {
-  const user = /^sips?:([^@;]+)@/i.exec(aor.trim())?.[1] ?? '';
-  return user.replace(/[^A-Za-z0-9._@-]/g, '_').slice(0, 64);
-}
-
 const many = (n: number, one: string, more: string): string => `${formatNumber(n)} ${n === 1 ? one : more}`;
 
 /** What this computer's own file holds, for the upload offer. */

@@ -7,13 +7,12 @@
  * test-results/compliance-*.png.
  */
 import { defaultDialPlan, type DialPlan } from '../../../shared/dial-plan.js';
-import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { CallSessionView } from '../../../shared/call-session.js';
 import type { AuditEntry, ComplianceDecision, ComplianceStatus } from '../../../shared/compliance.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import type { Lead } from '../../../shared/lead.js';
 import type { Page } from 'playwright-core';
-import { ok, runScreens, type Scene } from './fake-page.js';
+import { ok, runScreens, screenCampaign, type Scene } from './fake-page.js';
 
 const DAY = 86_400_000;
 /** The page's clock is fixed here (10:42 in New York) so local times match the canned decisions. */
@@ -178,33 +177,7 @@ const unreadable: ComplianceDecision = {
   target: { input: '*99#0800 123 4567', uri: null, readings: [] },
 };
 
-const campaign: Campaign = {
-  id: 1,
-  name: 'Home solar — NY/NJ Q4',
-  kind: 'outbound',
-  script: {
-    coldStart: 'intro',
-    warmStart: 'intro',
-    steps: [
-      {
-        id: 'intro',
-        title: 'Introduction',
-        text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.',
-        answers: [],
-        capture: null,
-        next: null,
-      },
-    ],
-  },
-  dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
-  callerId: '',
-  defaultCountry: 'US',
-  dialMode: 'preview',
-  previewCountdownSec: 0,
-  maxAttempts: 5,
-  wrapUpLimitSec: 60,
-  warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
-} as Campaign;
+const campaign = screenCampaign('Home solar — NY/NJ Q4');
 
 function lead(overrides: Partial<Lead> = {}): Lead {
   return {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { Snapshot } from '../../../shared/contract';
 import { launchChromium } from '../../support/chromium.js';
 import { serveDir } from '../../support/static-server.js';
@@ -109,4 +110,35 @@ export async function runScreens(
     console.error(errors.join('\n'));
     process.exitCode = 1;
   }
+}
+
+/** The campaign the screenshot scenes work on (a preview-dialled solar campaign with one script step). */
+export function screenCampaign(name: string): Campaign {
+  return {
+    id: 1,
+    name,
+    kind: 'outbound',
+    script: {
+      coldStart: 'intro',
+      warmStart: 'intro',
+      steps: [
+        {
+          id: 'intro',
+          title: 'Introduction',
+          text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.',
+          answers: [],
+          capture: null,
+          next: null,
+        },
+      ],
+    },
+    dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
+    callerId: '',
+    defaultCountry: 'US',
+    dialMode: 'preview',
+    previewCountdownSec: 0,
+    maxAttempts: 5,
+    wrapUpLimitSec: 60,
+    warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
+  } as Campaign;
 }

@@ -5,14 +5,13 @@
  * $SCENES (a regular expression) picks scenes by name.
  */
 import type { AccountView } from '../../../shared/account.js';
-import { defaultDispositions, dispositionSchema, type Campaign } from '../../../shared/campaign.js';
 import type { Lead } from '../../../shared/lead.js';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import { defaultDialPlan } from '../../../shared/dial-plan.js';
 import type { LocalDataView, TeamResults, TeamResultsRow, TeamStatusView, UploadReport } from '../../../shared/team.js';
 import type { Page } from 'playwright-core';
-import { ok, runScreens, type Scene } from './fake-page.js';
+import { ok, runScreens, screenCampaign, type Scene } from './fake-page.js';
 
 const MIN = 60_000;
 /** The page's clock: 2 Dec 2026, 14:20 in New York. */
@@ -216,33 +215,7 @@ function teamResults(): TeamResults {
 const localData: LocalDataView = { campaigns: 2, openLeads: 1_480, finishedLeads: 312, dnc: 57 };
 const uploadReport: UploadReport = { campaignsCreated: 1, campaignsJoined: 1, leadsImported: 1_203, leadsMerged: 277, leadsKeptHere: 312, dncAdded: 12 };
 
-const campaign: Campaign = {
-  id: 1,
-  name: 'Home solar — Mazovia Q4 callbacks',
-  kind: 'outbound',
-  script: {
-    coldStart: 'intro',
-    warmStart: 'intro',
-    steps: [
-      {
-        id: 'intro',
-        title: 'Introduction',
-        text: 'Hello {{lead.firstName}}, this is {{agent.name}} from Brightside Solar.',
-        answers: [],
-        capture: null,
-        next: null,
-      },
-    ],
-  },
-  dispositions: defaultDispositions.map((d) => dispositionSchema.parse(d)),
-  callerId: '',
-  defaultCountry: 'US',
-  dialMode: 'preview',
-  previewCountdownSec: 0,
-  maxAttempts: 5,
-  wrapUpLimitSec: 60,
-  warmWindows: { inquiryDays: 90, purchaseDays: 540, consentDays: 3650 },
-} as Campaign;
+const campaign = screenCampaign('Home solar — Mazovia Q4 callbacks');
 
 const lead: Lead = {
   id: 7,

@@ -150,6 +150,29 @@ describe('leads claimed by many agents at once', () => {
   });
 });
 
+describe('statements prepared once per connection', () => {
+  it("a column another desktop's newer Ringside adds mid-shift does not break this one's claims, alone or in a transaction", async () => {
+    const { a, database, close } = await twoApps();
+    const campaignId = (await a.campaigns.save(campaignInput())).id;
+    await a.leads.importBatch(campaignId, [newLead(), newLead(), newLead()], 'skip', NOW);
+    // Prepared on the connection: a claim and an edit both read whole rows (l.*, RETURNING *).
+    const first = await a.leads.claimNext(campaignId, { agent: 'anna', now: NOW, leaseMs: MIN });
+    expect(first).not.toBeNull();
+    await a.leads.update(first!.id, { company: 'Before' }, NOW);
+    await a.activity.recordDisposition(disposition(first!.id, { agent: 'anna' }));
+    await server.admin((c) => c.query('ALTER TABLE leads ADD COLUMN added_by_a_newer_version TEXT'), database);
+    const next = await a.leads.claimNext(campaignId, { agent: 'anna', now: NOW, leaseMs: MIN });
+    expect(next).not.toBeNull();
+    expect(next!.id).not.toBe(first!.id);
+    // The edit's transaction meets the stale statement, is rolled back whole and made again once.
+    expect((await a.leads.update(next!.id, { company: 'After' }, NOW)).company).toBe('After');
+    expect((await a.leads.history(next!.id)).filter((h) => h.kind === 'edit')).toHaveLength(1);
+    await a.activity.recordDisposition(disposition(next!.id, { agent: 'anna' }));
+    expect(await a.leads.holder(next!.id, NOW)).toBeNull();
+    await close();
+  });
+});
+
 describe('the CRM outbox delivered by every app', () => {
   it('two apps with 4 deliverers each never get the same event, and a lead’s events go out in order', async () => {
     const { a, b, close } = await twoApps();

@@ -96,11 +96,45 @@ function isConnectionLevel(error: unknown): boolean {
   return error instanceof TeamDatabaseError && (error.problem === 'unreachable' || error.problem === 'timeout');
 }
 
+/**
+ * Parameterised statements are prepared once per connection under a name (the server parses and
+ * plans them once, not on every call: about half the time of a claim). The texts are the
+ * repositories' own, so few; a text built per call (a batch of N rows) is sent unnamed once the
+ * cache is full, so neither this map nor a server session grows without bound.
+ */
+const MAX_PREPARED = 400;
+const prepared = new Map<string, string>();
+function statementName(text: string): string | undefined {
+  let name = prepared.get(text);
+  if (name === undefined && prepared.size < MAX_PREPARED) {
+    name = `ringside_${prepared.size}`;
+    prepared.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A prepared statement the session can no longer use: another desktop's newer Ringside added a
+ * column (`cached plan must not change result type`), or something between us and the server
+ * (a pooler) dropped the session's statements. The connection is replaced and the work tried
+ * again once on a fresh one, where everything is prepared anew.
+ */
+class StalePreparedError extends Error {}
+function messageOfError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+function isStalePrepared(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return (e?.code === '0A000' && /cached plan must not change result type/i.test(e.message ?? '')) || e?.code === '26000';
+}
+
 function sqlOn(client: pg.PoolClient, at: Endpoint): Sql {
   const query = async <R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>> => {
+    const name = config.values?.length ? statementName(config.text) : undefined;
     try {
-      return await client.query<R>({ ...config, values: clean(config.values) });
+      return await client.query<R>({ ...config, ...(name ? { name } : {}), values: clean(config.values) });
     } catch (error) {
+      if (name && isStalePrepared(error)) throw new StalePreparedError(messageOfError(error), { cause: error });
       throw explain(error, at);
     }
   };
@@ -160,7 +194,21 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
       throw error;
     } finally {
       client.off('error', onError);
-      client.release(isConnectionLevel(failure) ? (failure as Error) : undefined);
+      client.release(isConnectionLevel(failure) || failure instanceof StalePreparedError ? (failure as Error) : undefined);
+    }
+  }
+
+  /** Runs `fn` on a connection; once more on a fresh one if its prepared statements went stale. */
+  async function onClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await withClient(fn);
+    } catch (error) {
+      if (!(error instanceof StalePreparedError)) throw error;
+      try {
+        return await withClient(fn);
+      } catch (again) {
+        throw again instanceof StalePreparedError ? explain(again.cause, at) : again;
+      }
     }
   }
 
@@ -168,12 +216,13 @@ export function connect(database: TeamDatabase, opts: ConnectOptions = {}): Db {
   const listeners = new Set<() => void>();
   return {
     endpoint: at,
-    rows: (text, values) => withClient((c) => sqlOn(c, at).rows(text, values)),
-    one: (text, values) => withClient((c) => sqlOn(c, at).one(text, values)),
-    arrays: (text, values) => withClient((c) => sqlOn(c, at).arrays(text, values)),
-    run: (text, values) => withClient((c) => sqlOn(c, at).run(text, values)),
+    rows: (text, values) => onClient((c) => sqlOn(c, at).rows(text, values)),
+    one: (text, values) => onClient((c) => sqlOn(c, at).one(text, values)),
+    arrays: (text, values) => onClient((c) => sqlOn(c, at).arrays(text, values)),
+    run: (text, values) => onClient((c) => sqlOn(c, at).run(text, values)),
+    // A transaction that met a stale statement was rolled back whole: trying it again is safe.
     tx: (fn, mode = 'write') =>
-      withClient(async (client) => {
+      onClient(async (client) => {
         const sql = sqlOn(client, at);
         await sql.run(mode === 'snapshot' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         try {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { supervisionSchema, type Supervision } from './supervision.js';
 import { defaultDialPlan, validDialPlanSchema, type DialPlan } from './dial-plan.js';
-import { crmEndpointSchema, type CrmEndpointView } from './crm.js';
+import { crmEndpointSchema, crmScreenPopSchema, type CrmEndpointView, type CrmScreenPopView } from './crm.js';
 import { teamSettingsSchema, type TeamSettingsView } from './team.js';
 
 /** A SIP WebSocket server address: ws:// or wss://, host required. */
@@ -129,6 +129,8 @@ export const accountSchema = z
     autoDialLinks: z.boolean().default(false),
     /** CRM sync: where every result is sent as a signed webhook. Absent: results stay in Ringside. */
     crm: crmEndpointSchema.optional(),
+    /** The CRM record of the lead on screen, opened in the system browser. Absent: no screen pop. */
+    screenPop: crmScreenPopSchema.optional(),
     /** Team mode: the shared database. Absent: this desktop keeps its own embedded data (solo). */
     team: teamSettingsSchema.optional(),
   })
@@ -178,6 +180,8 @@ export interface AccountView {
   problems: string[];
   /** CRM sync, without its signing secret. */
   crm: CrmEndpointView | null;
+  /** The CRM record address and where it may go; null: no screen pop. */
+  screenPop: CrmScreenPopView | null;
   /** Team mode, without the database password. */
   team: TeamSettingsView | null;
 }

@@ -3,7 +3,7 @@
  * with logic is in electron/core, which runs (and is tested) without Electron; what the shell
  * decides itself (sender, permissions, quitting) is in small modules beside this one.
  */
-import { app, dialog, ipcMain, powerMonitor, session } from 'electron';
+import { app, dialog, ipcMain, powerMonitor, session, shell } from 'electron';
 import { join } from 'node:path';
 import { ProvisionedAccountStore, readProvisioningFile, type AccountStore } from '../core/sip/account-store';
 import { createCore } from '../core/app/create-core';
@@ -50,7 +50,9 @@ async function boot(): Promise<void> {
   const { store } = opened;
   if (opened.recovered) dialog.showMessageBoxSync({ type: 'info', title: 'Ringside', message: opened.recovered });
   const auditKeys = secure.auditKeyStore(join(dataDir, 'audit-key'));
-  const core = createCore({ accounts, store, ...(team ? { dataDir } : { dbPath }), auditKeys });
+  // A CRM record (the screen pop) opens in the system browser; the core made and checked its address.
+  const openExternal = (url: string): Promise<void> => shell.openExternal(url);
+  const core = createCore({ accounts, store, ...(team ? { dataDir } : { dbPath }), auditKeys, openExternal });
   const entry = rendererEntry(appRoot);
 
   // Only the microphone, only for our own page.

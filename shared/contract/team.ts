@@ -36,11 +36,18 @@ export const teamRequests = {
   'crm:retry': request<CrmStatusView>()(z.object({ id: outboxId }).strict()),
   /** Turns delivery back on after the CRM answered 410 Gone. */
   'crm:enable': request<CrmStatusView>()(empty),
+  /**
+   * Opens the CRM record of the lead on screen (never another lead: a `leadId` that is not on
+   * screen any more is refused) in the system browser; answers the address opened.
+   */
+  'crm:screen-pop': request<{ url: string }>()(z.object({ leadId: z.number().int().positive().optional() }).strict()),
 } as const;
 
 export const teamEvents = {
   'team:changed': event<TeamStatusView>(),
   'crm:changed': event<CrmStatusView>(),
+  /** Browser mode only (no system shell there): the page opens this CRM record in a new tab. */
+  'crm:open-url': event<{ url: string }>(),
 } as const;
 
 export const teamApi = (invoke: Invoke, subscribe: Subscribe) => ({
@@ -57,5 +64,8 @@ export const crmApi = (invoke: Invoke, subscribe: Subscribe) => ({
   deadLetters: (offset: number, limit: number) => invoke('crm:dead-letters', { offset, limit }),
   retry: (id: string) => invoke('crm:retry', { id }),
   enable: () => invoke('crm:enable', {}),
+  /** The CRM record of the lead on screen; `leadId`: the lead the agent sees, refused if it is no longer on screen. */
+  screenPop: (leadId?: number) => invoke('crm:screen-pop', leadId === undefined ? {} : { leadId }),
   onChanged: (l: (s: CrmStatusView) => void) => subscribe('crm:changed', l),
+  onOpenUrl: (l: (e: { url: string }) => void) => subscribe('crm:open-url', l),
 });

@@ -30,6 +30,8 @@ const account = {
   password: 'secret',
   displayName: 'Fuzz Agent',
   supervision: { role: 'both' as const, team: ['sip:1002@127.0.0.1'], supervisors: ['sip:1003@127.0.0.1'] },
+  // Hostile text in a saved template or allow-list reaches the screen pop's address builder.
+  screenPop: { template: 'https://crm.example.com/leads/{externalId}?phone={phone}', allowedHosts: ['crm.example.com'], open: 'button' as const },
 };
 const campaign = {
   name: 'Fuzz campaign',
@@ -103,6 +105,7 @@ export const seeds: Seeds = {
   'crm:dead-letters': () => ({ offset: 0, limit: 20 }),
   'crm:retry': () => ({ id: 'evt_1' }),
   'crm:enable': () => ({}),
+  'crm:screen-pop': (ids) => ({ leadId: ids.leadId }),
 };
 
 /** Every channel whose seed does not pass its own schema (should be none). */

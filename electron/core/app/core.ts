@@ -34,6 +34,11 @@ export interface CoreDeps {
   compliancePolicy?: CompliancePolicy;
   /** Where the audit log's key is kept (default: a 0600 file in the data folder). */
   auditKeys?: AuditKeyStore;
+  /**
+   * Opens a CRM record in the system browser (the Electron shell's shell.openExternal). Absent
+   * (browser mode): the page is sent `crm:open-url` and opens it in a new tab.
+   */
+  openExternal?: (url: string) => Promise<void>;
 }
 
 /** One renderer's connection to the core. */

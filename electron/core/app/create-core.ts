@@ -163,7 +163,7 @@ export function createCore(deps: CoreDeps): Core {
     .register(importJobs.handlers())
     .register(complianceHandlers({ compliance, policy, store, dncChanged: () => workspace.refresh(), emit }))
     .register(team.handlers(() => line.require()))
-    .register(link.handlers())
+    .register(link.handlers({ workspace, events, open: deps.openExternal }))
     .assertComplete();
 
   let started = false;

@@ -99,6 +99,7 @@ export class SipLine {
       secretsStorage: this.stored.secretsStorage ?? 'encrypted',
       problems: [...(this.stored.problems ?? [])],
       crm: a.crm ? { url: a.crm.url, events: [...a.crm.events], timeoutMs: a.crm.timeoutMs, hasSecret: Boolean(a.crm.secret) } : null,
+      screenPop: a.screenPop ? { template: a.screenPop.template, allowedHosts: [...a.screenPop.allowedHosts], open: a.screenPop.open } : null,
       team: a.team ? teamSettingsView(a.team, a.aor) : null,
     };
   }

@@ -2,7 +2,8 @@
  * What the core knows of the shared world beyond this desktop: whether its data is its own
  * (solo, the embedded file) or the team's (the shared PostgreSQL), whether that database answers,
  * and CRM sync — the outbox that every result is written to and its delivery to the company's
- * CRM. Answers the `team:` and `crm:` requests and tells every window when either changes.
+ * CRM. Answers the `team:` and `crm:` requests (the screen pop's through ScreenPop) and tells
+ * every window when either changes.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import type { CrmStatusView } from '../../../shared/crm.js';
 import type { TeamDatabase, TeamStatusView, TeamTestResult } from '../../../shared/team.js';
 import { CrmDelivery, type ReadyEndpoint } from '../crm/crm-delivery.js';
 import { crmEvent, type CrmEvents } from '../crm/crm-events.js';
+import { ScreenPop, type ScreenPopHooks } from '../crm/screen-pop.js';
 import type { DispositionRecord, Store } from '../data/repositories.js';
 import { isDatabaseLost, PendingResults } from './pending-results.js';
 import { RingsideError } from '../../../shared/result.js';
@@ -210,8 +212,11 @@ export class TeamLink {
     return this.delivery.status();
   }
 
-  handlers(): Handlers<ChannelsOf<'team'> | ChannelsOf<'crm'>> {
+  /** The `team:` and `crm:` requests; the screen pop answers its own, and hears of answered calls from now on. */
+  handlers(screenPop: ScreenPopHooks): Handlers<ChannelsOf<'team'> | ChannelsOf<'crm'>> {
+    const { store, account, emit, log } = this.deps;
     return {
+      ...new ScreenPop({ ...screenPop, store, account, emit, log }).handlers(),
       'team:status': () => this.teamView(),
       'team:test': async ({ database }) => {
         const saved = this.deps.account()?.team?.database;

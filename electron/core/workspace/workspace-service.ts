@@ -133,6 +133,11 @@ export class WorkspaceService {
     return this.campaignId;
   }
 
+  /** The lead on screen and the phone selected on it (the caller's, during an inbound call), or null. */
+  get onScreen(): { leadId: number; phoneIndex: number } | null {
+    return this.current ? { leadId: this.current.leadId, phoneIndex: this.current.phoneIndex } : null;
+  }
+
   /** The last call still waits for its disposition. */
   get awaitingDisposition(): boolean {
     return this.dispositionRequired;

@@ -178,6 +178,7 @@ const account: AccountView = {
   secretsStorage: 'encrypted',
   problems: [],
   crm: null,
+  screenPop: null,
   team: null,
   hasPassword: true,
   source: 'settings',

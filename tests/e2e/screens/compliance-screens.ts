@@ -236,6 +236,7 @@ function snapshot(
       secretsStorage: 'encrypted',
       problems: [],
       crm: null,
+      screenPop: null,
       team: null,
       hasPassword: true,
       source: 'settings',

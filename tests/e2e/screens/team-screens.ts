@@ -65,6 +65,11 @@ const account: AccountView = {
     timeoutMs: 10_000,
     hasSecret: true,
   },
+  screenPop: {
+    template: 'https://crm.brightside.example/leads/{externalId}?phone={phone}&agent={agent}',
+    allowedHosts: ['crm.brightside.example'],
+    open: 'inbound-answered',
+  },
 };
 
 const teamUp: TeamStatusView = {

@@ -32,6 +32,7 @@ export const account: AccountView = {
   secretsStorage: 'encrypted',
   problems: [],
   crm: null,
+  screenPop: null,
   team: null,
   hasPassword: true,
   source: 'settings',
@@ -361,6 +362,7 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
     'account:changed': new Set(),
     'team:changed': new Set(),
     'crm:changed': new Set(),
+    'crm:open-url': new Set(),
     'media:request': new Set(),
     'workspace:changed': new Set(),
     'lead:changed': new Set(),
@@ -519,7 +521,9 @@ export function fakeRingside(snapshot: Snapshot = snapshotOf(), options: { leadT
       deadLetters: vi.fn(() => ok<{ total: number; rows: CrmDeliveryView[] }>({ total: 0, rows: [] })),
       retry: vi.fn(() => ok(snapshot.crm)),
       enable: vi.fn(() => ok(snapshot.crm)),
+      screenPop: vi.fn((_leadId?: number) => ok({ url: 'https://crm.example.com/leads/1' })),
       onChanged: vi.fn(on('crm:changed')),
+      onOpenUrl: vi.fn(on('crm:open-url')),
     },
   } satisfies RingsideApi;
   const emit = <E extends keyof EventPayloads>(event: E, payload: EventPayloads[E]) => {

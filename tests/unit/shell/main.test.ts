@@ -15,13 +15,16 @@ const world = vi.hoisted(() => {
     opened: [] as string[],
     /** What opening the data file throws, if anything (a damaged file). */
     storeError: null as Error | null,
+    /** What the shell gave the core. */
+    deps: null as { openExternal?: (url: string) => Promise<void> } | null,
   };
   return state;
 });
 
 vi.mock('../../../electron/core/app/create-core', () => ({
-  createCore: () => {
+  createCore: (deps: { openExternal?: (url: string) => Promise<void> }) => {
     world.created++;
+    world.deps = deps;
     return {
       start: async () => {
         world.started++;
@@ -72,7 +75,7 @@ vi.mock('../../../electron/shell/secure-account-store', () => ({
 }));
 
 beforeEach(() => {
-  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], opened: [], storeError: null });
+  Object.assign(world, { created: 0, started: 0, stopRequests: 0, storeClosed: 0, handled: [], opened: [], storeError: null, deps: null });
 });
 
 /** Runs main.ts afresh with the stand-in set up by `arrange`; returns the stand-in it used. */
@@ -147,6 +150,15 @@ describe('main', () => {
     request(sender, 'media', (g) => granted.push(g), { mediaTypes: ['audio', 'video'], requestingUrl: entry, isMainFrame: true });
     request(sender, 'notifications', (g) => granted.push(g), { requestingUrl: entry, isMainFrame: true });
     expect(granted).toEqual([true, false, false]);
+  });
+
+  it('gives the core the system browser (shell.openExternal) for the CRM record the core made', async () => {
+    const fake = await runMain();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    fake.openedExternally.length = 0;
+    expect(world.deps?.openExternal).toBeTypeOf('function');
+    await world.deps!.openExternal!('https://crm.example.com/leads/L-77?phone=%2B48225550141');
+    expect(fake.openedExternally).toEqual(['https://crm.example.com/leads/L-77?phone=%2B48225550141']);
   });
 
   it('quitting waits for the core to stop, then closes the database and quits', async () => {

@@ -5,9 +5,9 @@
  * - 2xx: delivered.
  * - 410 Gone: the endpoint is turned off (said in the UI) until someone turns it on again; the
  *   event stays pending, nothing is lost.
- * - anything else, or no answer: tried again after an exponential backoff with full jitter (or
- *   after the CRM's Retry-After), until the last attempt, then kept in the dead-letter view where
- *   an agent or IT can send it again.
+ * - anything else, or no answer: tried again after an exponential backoff with full jitter (and
+ *   no sooner than the CRM's Retry-After), until the last attempt, then kept in the dead-letter
+ *   view where an agent or IT can send it again.
  * A retry carries the same `webhook-id`, so a CRM that saw the first attempt drops the second.
  */
 import type { CrmEndpoint, CrmStatusView, CrmDeliveryView } from '../../../shared/crm.js';
@@ -31,7 +31,12 @@ export interface CrmDeliveryOptions {
   onStatus?: (status: CrmStatusView) => void;
   now?: () => number;
   random?: () => number;
-  /** The schedule; the defaults give up after about seven hours. */
+  /**
+   * The schedule. With the defaults an event that keeps failing is given up on after about three
+   * hours on average; the jitter draws each wait between half the base and its ceiling, so the
+   * span varies: about 1 event in 5000 that fails for an hour is given up on within it, 1 in 25
+   * within two hours.
+   */
   retry?: { baseMs: number; capMs: number; maxAttempts: number };
   /** How often the outbox is looked at without a kick. */
   pollMs?: number;
@@ -39,12 +44,13 @@ export interface CrmDeliveryOptions {
   parallel?: number;
 }
 
-const DEFAULT_RETRY = { baseMs: 10_000, capMs: 3600_000, maxAttempts: 15 };
+/** The retry schedule unless one is given. */
+export const DEFAULT_CRM_RETRY = { baseMs: 10_000, capMs: 3600_000, maxAttempts: 15 } as const;
 const LEASE_MS = 60_000;
 
 export class CrmDelivery {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private running: Promise<boolean> | null = null;
   private again = false;
   private stopped = true;
   private readonly now: () => number;
@@ -52,7 +58,7 @@ export class CrmDelivery {
 
   constructor(private readonly o: CrmDeliveryOptions) {
     this.now = o.now ?? Date.now;
-    this.retry = o.retry ?? DEFAULT_RETRY;
+    this.retry = o.retry ?? DEFAULT_CRM_RETRY;
   }
 
   start(): void {
@@ -76,8 +82,11 @@ export class CrmDelivery {
     await this.running;
   }
 
-  /** One pass now (also what the timer runs); resolves when its attempts are recorded. */
-  async runOnce(): Promise<void> {
+  /**
+   * One pass now (also what the timer runs); resolves when its attempts are recorded, to whether
+   * more may be due at once (the timer then runs another pass without waiting for the poll).
+   */
+  async runOnce(): Promise<boolean> {
     if (this.running) {
       this.again = true;
       return this.running;
@@ -119,7 +128,11 @@ export class CrmDelivery {
       this.timer = null;
       this.again = false;
       drop(
-        this.runOnce().finally(() => this.schedule(this.again ? 0 : (this.o.pollMs ?? 5000))),
+        this.runOnce()
+          .then((more) => {
+            if (more) this.again = true;
+          })
+          .finally(() => this.schedule(this.again ? 0 : (this.o.pollMs ?? 5000))),
         (m, e) => this.o.log.warn(m, e),
         'CRM delivery',
       );
@@ -127,18 +140,23 @@ export class CrmDelivery {
     this.timer.unref?.();
   }
 
-  private async pass(): Promise<void> {
+  private async pass(): Promise<boolean> {
     const endpoint = this.o.endpoint();
-    if (!endpoint || (await this.o.outbox.disabled())) return;
+    if (!endpoint || (await this.o.outbox.disabled())) return false;
     const batch = await this.o.outbox.claimDue(this.now(), this.o.parallel ?? 4, this.o.worker, LEASE_MS);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return false;
     const wanted = new Set(endpoint.events);
     const outcomes = await Promise.all(batch.map(async (entry) => ({ entry, attempt: wanted.has(entry.type) ? await sendWebhook(entry, endpoint) : null })));
     let changed = false;
-    for (const { entry, attempt } of outcomes) changed = (await this.record(entry, attempt)) || changed;
+    let done = false;
+    for (const { entry, attempt } of outcomes) {
+      changed = (await this.record(entry, attempt)) || changed;
+      done ||= attempt === null || attempt.kind === 'delivered';
+    }
     if (changed) await this.changed();
-    // A full batch suggests more are due.
-    if (batch.length === (this.o.parallel ?? 4)) this.again = true;
+    // A full batch suggests more are due; so does an event done with, which held its lead's next
+    // one back (a lead's backlog after an outage would otherwise go out one event per poll).
+    return batch.length === (this.o.parallel ?? 4) || done;
   }
 
   /** Records one attempt; true when the UI's figures change. */
@@ -165,7 +183,11 @@ export class CrmDelivery {
           this.o.log.warn(`a CRM event was given up on after ${attempts} attempts: ${attempt.error}`);
           return true;
         }
-        const wait = attempt.retryAfterMs ?? backoffDelay(attempts - 1, { ...this.retry, random: this.o.random });
+        // Retry-After is the least the CRM asks us to wait, not a reason to come back sooner than
+        // the schedule would: a short one given to an event many attempts in would use up its
+        // remaining attempts in minutes, and a CRM that comes back from an outage throttling
+        // would see its events dead-lettered.
+        const wait = Math.max(attempt.retryAfterMs ?? 0, backoffDelay(attempts - 1, { ...this.retry, random: this.o.random }));
         await this.o.outbox.retryAt(entry.id, at + wait, attempt.error);
         return false;
       }

@@ -77,7 +77,8 @@ export function retryAfter(value: string | null, now: number): number | null {
 function unreachable(url: string, error: unknown, timeoutMs: number): string {
   const host = safeHost(url);
   const e = error as { name?: string; cause?: { code?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `The CRM at ${host} did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  // To the tenth of a second: rounding to whole seconds would say "within 0 s" or "2 s" for 1.5 s.
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `The CRM at ${host} did not answer within ${Number((timeoutMs / 1000).toFixed(1))} s`;
   const code = e?.cause?.code;
   if (code === 'ECONNREFUSED') return `The CRM at ${host} refused the connection`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The CRM address ${host} cannot be found`;

@@ -113,6 +113,45 @@ describe('CRM webhooks', () => {
     expect((await outbox.counts()).pending).toBe(0);
   });
 
+  it('a short Retry-After never brings the next attempt sooner than the schedule would', async () => {
+    const { outbox, write } = openOutbox();
+    const id = write('lead.changed', 1);
+    const d = delivery(outbox);
+    // random() = 1: the schedule waits 10 s, then 20 s, then 40 s.
+    crm.script({ status: 500 }, { status: 500 }, { status: 429, headers: { 'retry-after': '5' } });
+    await d.runOnce();
+    clock += 10_000;
+    await d.runOnce();
+    clock += 20_000;
+    await d.runOnce();
+    expect(crm.received).toHaveLength(3);
+    // The CRM asked for 5 s; the third retry still waits its 40 s, so throttling does not use up the attempts.
+    clock += 39_999;
+    await d.runOnce();
+    expect(crm.received).toHaveLength(3);
+    clock += 1;
+    await d.runOnce();
+    expect(crm.received.map((r) => r.id)).toEqual([id, id, id, id]);
+  });
+
+  it("a lead's events queued behind one another go out together, not one per poll", async () => {
+    const { outbox, write } = openOutbox();
+    const ids = [write('disposition.recorded', 1), write('callback.scheduled', 1), write('dnc.requested', 1)];
+    const d = new CrmDelivery({
+      outbox,
+      endpoint: () => ({ url: crm.url, secret: SECRET, events: [...crmEventTypes], timeoutMs: 2000 }),
+      worker: 'agent-anna',
+      log: silent,
+      now: () => clock,
+      pollMs: 60_000,
+    });
+    d.start();
+    const t0 = performance.now();
+    while (crm.received.length < 3 && performance.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
+    await d.stop();
+    expect(crm.received.map((r) => r.id)).toEqual(ids);
+  });
+
   it("keeps a lead's events in order: a later change waits for the earlier one; other leads go on", async () => {
     const { outbox, write } = openOutbox();
     const first = write('disposition.recorded', 1);

@@ -17,7 +17,7 @@ import type { CrmStatusView } from '../../../shared/crm.js';
 import type { TeamDatabase, TeamStatusView, TeamTestResult } from '../../../shared/team.js';
 import { CrmDelivery, type ReadyEndpoint } from '../crm/crm-delivery.js';
 import { crmEvent, type CrmEvents } from '../crm/crm-events.js';
-import { ScreenPop, type ScreenPopHooks } from '../crm/screen-pop.js';
+import { ScreenPop, type ScreenPopHooks } from './screen-pop.js';
 import type { DispositionRecord, Store } from '../data/repositories.js';
 import { isDatabaseLost, PendingResults } from './pending-results.js';
 import { RingsideError } from '../../../shared/result.js';

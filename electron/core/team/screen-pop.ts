@@ -20,7 +20,7 @@ import type { CoreEvents } from '../lib/core-events.js';
 import { drop } from '../lib/drop.js';
 import type { Emitter } from '../lib/emitter.js';
 import type { Logger } from '../lib/logger.js';
-import { screenPopUrl } from './screen-pop-url.js';
+import { screenPopUrl } from '../crm/screen-pop-url.js';
 
 /** What the core gives the screen pop beside its data: the lead on screen, the calls, the browser. */
 export interface ScreenPopHooks {

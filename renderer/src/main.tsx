@@ -10,6 +10,7 @@ import { ErrorScreen } from './app/ErrorScreen';
 import { startMediaEngine } from './media/engine';
 import { bindStore } from './ipc/store-sync';
 import { watchNetwork } from './ipc/network-watch';
+import { openCrmRecords } from './ipc/open-url';
 import { store } from './store/store';
 import './styles.css';
 
@@ -38,9 +39,12 @@ async function boot(): Promise<void> {
   }
   const unbind = bindStore(api, store);
   const unwatch = watchNetwork(api, window);
+  // Before app:ready, like the store: a record main sent while the page loaded is not lost.
+  const unopen = openCrmRecords(api, window);
   window.addEventListener('pagehide', () => {
     unbind();
     unwatch();
+    unopen();
     media.dispose();
   });
   let ready;

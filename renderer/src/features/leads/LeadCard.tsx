@@ -9,6 +9,7 @@ import { useLeadDetail } from './use-lead-detail';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
 import { ComplianceCard } from '../compliance/ComplianceCard';
+import { OpenInCrmButton } from '../crm/OpenInCrmButton';
 import { requestDial } from '../softphone/dial-request';
 import { DispositionBar } from '../workspace/DispositionBar';
 import { LeadEditor } from './LeadEditor';
@@ -103,6 +104,8 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
             </h2>
             {current ? <TemperatureChip temperature={current.temperature} /> : null}
             <span className={`lead-status status-${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
+            {/* Main opens only the lead on screen: a lead opened from the list has no button. */}
+            {current ? <OpenInCrmButton leadId={lead.id} /> : null}
           </div>
           <div className="lead-sub">
             {lead.company && leadName(lead) !== lead.company ? <span className="lead-company">{lead.company}</span> : null}

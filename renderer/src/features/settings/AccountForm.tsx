@@ -8,6 +8,7 @@ import { DialPlanFields, dialPlanErrors, dialPlanInput, dialPlanValues, type Dia
 import { hasIceErrors, IceServerFields, iceErrors, iceInput, iceValues, type IceErrors } from './IceServerFields';
 import { hasTeamErrors, TeamFields, teamErrors, teamInput, teamValues, type TeamErrors } from '../team/TeamFields';
 import { CrmFields, crmErrors, crmInput, crmValues, hasCrmErrors, type CrmErrors } from '../crm/CrmFields';
+import { hasScreenPopErrors, ScreenPopFields, screenPopErrors, screenPopInput, screenPopValues, type ScreenPopErrors } from '../crm/ScreenPopFields';
 
 type Field = 'server' | 'aor' | 'authUser' | 'password' | 'displayName';
 type Values = Record<Field, string>;
@@ -48,6 +49,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
   const [teamErrs, setTeamErrs] = useState<TeamErrors>({});
   const [crm, setCrm] = useState(() => crmValues(account?.crm));
   const [crmErrs, setCrmErrs] = useState<CrmErrors>({});
+  const [screenPop, setScreenPop] = useState(() => screenPopValues(account?.screenPop));
+  const [screenPopErrs, setScreenPopErrs] = useState<ScreenPopErrors>({});
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [invalid, setInvalid] = useState(false);
@@ -78,6 +81,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       // Absent: solo and no CRM sync; a password or secret only when one was typed.
       ...teamInput(team),
       ...crmInput(crm),
+      ...screenPopInput(screenPop),
     };
     const parsed = accountSchema.safeParse(input);
     const next: Errors = {};
@@ -88,6 +92,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     const nextTeam = parsed.success ? {} : teamErrors(parsed.error.issues);
     // Also without schema issues: CRM sync needs a signing secret, typed or saved for this address.
     const nextCrm = crmErrors(parsed.success ? [] : parsed.error.issues, crm);
+    const nextScreenPop = screenPopErrors(parsed.success ? [] : parsed.error.issues, screenPop);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0];
@@ -99,6 +104,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
     setIceErrs(nextIce);
     setTeamErrs(nextTeam);
     setCrmErrs(nextCrm);
+    setScreenPopErrs(nextScreenPop);
     // The contract has no "keep the saved password": re-entering it avoids silently clearing it.
     if (account?.hasPassword && values.password === '') next.password = 'Re-enter the password to save changes.';
     setErrors(next);
@@ -109,7 +115,8 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       Object.keys(nextDialPlan).length > 0 ||
       hasIceErrors(nextIce) ||
       hasTeamErrors(nextTeam) ||
-      hasCrmErrors(nextCrm);
+      hasCrmErrors(nextCrm) ||
+      hasScreenPopErrors(nextScreenPop);
     // The form is long: say at the button that something further up needs fixing.
     setInvalid(hasErrors);
     if (hasErrors) return;
@@ -124,6 +131,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
         setIce(iceValues(view));
         setTeam(teamValues(view.team, view.aor));
         setCrm(crmValues(view.crm));
+        setScreenPop(screenPopValues(view.screenPop));
         onDone?.();
       }),
       'Saving the account',
@@ -196,6 +204,7 @@ export function AccountForm({ onDone }: { onDone?: () => void }) {
       <IceServerFields values={ice} onChange={setIce} errors={iceErrs} readOnly={readOnly} />
       <TeamFields values={team} onChange={setTeam} errors={teamErrs} readOnly={readOnly} aor={values.aor} />
       <CrmFields values={crm} onChange={setCrm} errors={crmErrs} readOnly={readOnly} />
+      <ScreenPopFields values={screenPop} onChange={setScreenPop} errors={screenPopErrs} readOnly={readOnly} />
       <div className="form-actions">
         {readOnly ? null : (
           <button type="submit" className="btn btn-primary" disabled={saving}>

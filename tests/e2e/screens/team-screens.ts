@@ -273,6 +273,26 @@ function wrapUp(): Snapshot {
   return s;
 }
 
+/** The lead on screen before its call (the preview card), the CRM record address set: Open in CRM on the card. */
+function preview(): Snapshot {
+  const s = snapshot(teamUp, crmSending);
+  s.workspace = {
+    ...s.workspace,
+    current: {
+      leadId: 7,
+      callId: null,
+      phoneIndex: 0,
+      stage: 'preview',
+      countdownEndsAt: null,
+      wrapUpStartedAt: null,
+      temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
+      scriptStart: 'intro',
+      compliance: null,
+    },
+  };
+  return s;
+}
+
 /** The results table scrolls inside its tab: the page itself never scrolls, nothing sticks out of the tab. */
 async function resultsFit(page: Page): Promise<string | null> {
   return page.evaluate(() => {
@@ -500,6 +520,71 @@ async function main(): Promise<void> {
           await page.getByRole('button', { name: /Callback/ }).click();
           await page.getByLabel('Anyone on the campaign may call back').check();
           await page.locator('.callback-picker').scrollIntoViewIfNeeded();
+        },
+        viewport,
+      );
+    }
+
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      // 7. Settings → CRM record (screen pop): the saved address, its allowed host, when it opens.
+      await scene(
+        `settings-screen-pop-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await openSettingsAt(page, 'CRM record (screen pop)');
+          await showSection(page, 'CRM record (screen pop)', '.screen-pop-open');
+        },
+        viewport,
+      );
+
+      // 7b. A host that is not allowed and a hostile one in the list: said under the field, nothing saved.
+      await scene(
+        `settings-screen-pop-error-${size}`,
+        { snapshot: snapshot(teamUp, crmSending), responses: responses() },
+        async (page) => {
+          await openSettingsAt(page, 'CRM record (screen pop)');
+          await page.getByLabel('CRM record address').fill('https://crm.brightside.example/leads/{externalId}?phone={phone}&ref={source}');
+          await page.getByRole('button', { name: 'Save account' }).click();
+          await page.getByText(/has \{source\}, which Ringside does not know/).waitFor();
+          await page.getByLabel('CRM record address').fill('https://records.brightside-crm.example/leads/{externalId}?phone={phone}');
+          await page.getByLabel('Allowed hosts (one per line)').fill(`crm.brightside.example\n${EVIL}`);
+          await page.getByRole('button', { name: 'Save account' }).click();
+          await page.getByText(/Line 2: An allowed host is a host name/).waitFor();
+          await page.getByLabel('Allowed hosts (one per line)').fill('crm.brightside.example');
+          await page.getByRole('button', { name: 'Save account' }).click();
+          await page.getByText(/goes to records.brightside-crm.example, which is not in the allowed hosts/).waitFor();
+          await showSection(page, 'CRM record (screen pop)', '.screen-pop-open');
+        },
+        viewport,
+      );
+
+      // 8. The lead card with Open in CRM; then main's refusal on the card (hostile text as text).
+      const leadResponses = { 'campaign.get': ok(campaign), 'lead.get': ok({ lead, history: [], callbacks: [] }) };
+      await scene(
+        `lead-crm-${size}`,
+        { snapshot: preview(), responses: responses({ ...leadResponses, 'crm.screenPop': ok({ url: 'https://crm.brightside.example/leads/L-20417' }) }) },
+        async (page) => {
+          await page.getByRole('button', { name: 'Open in CRM' }).waitFor();
+        },
+        viewport,
+      );
+      await scene(
+        `lead-crm-refused-${size}`,
+        {
+          snapshot: preview(),
+          responses: responses({
+            ...leadResponses,
+            'crm.screenPop': {
+              ok: false,
+              code: 'invalid-data',
+              message: `${EVIL} This lead has no CRM id (its crm_id field is empty), and the CRM record address needs it.`,
+            },
+          }),
+        },
+        async (page) => {
+          await page.getByRole('button', { name: 'Open in CRM' }).click();
+          await page.getByText(/This lead has no CRM id/).waitFor();
+          if (await page.locator('.lead-crm-error img').count()) throw new Error('a hostile message became an element');
         },
         viewport,
       );

@@ -9,7 +9,7 @@ import { useLeadDetail } from './use-lead-detail';
 import { useApi } from '../../ui/api-context';
 import { formatDuration } from '../softphone/call-format';
 import { ComplianceCard } from '../compliance/ComplianceCard';
-import { OpenInCrmButton } from '../crm/OpenInCrmButton';
+import { OpenInCrmButton, OpenInCrmRefusal, useOpenInCrm } from '../crm/OpenInCrmButton';
 import { requestDial } from '../softphone/dial-request';
 import { DispositionBar } from '../workspace/DispositionBar';
 import { LeadEditor } from './LeadEditor';
@@ -69,6 +69,7 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
   const detail = useLeadDetail(leadId, `${refresh}:${dispositionRequired}`);
   const [editing, setEditing] = useState(false);
   const api = useApi();
+  const crm = useOpenInCrm(leadId);
   /** The gate's refusal of the last dial from this card (main decides again on every dial). */
   const [refused, setRefused] = useState<string | null>(null);
   const decision = current?.compliance ?? null;
@@ -105,13 +106,14 @@ function LeadCardFor({ leadId, current }: { leadId: number; current: WorkspaceLe
             {current ? <TemperatureChip temperature={current.temperature} /> : null}
             <span className={`lead-status status-${lead.status}`}>{STATUS_LABEL[lead.status]}</span>
             {/* Main opens only the lead on screen: a lead opened from the list has no button. */}
-            {current ? <OpenInCrmButton leadId={lead.id} /> : null}
+            {current ? <OpenInCrmButton crm={crm} /> : null}
           </div>
           <div className="lead-sub">
             {lead.company && leadName(lead) !== lead.company ? <span className="lead-company">{lead.company}</span> : null}
             <LeadClock lead={lead} />
           </div>
         </header>
+        {current ? <OpenInCrmRefusal crm={crm} /> : null}
         {current?.stage === 'preview' ? <PreviewBar current={current} lead={lead} gate={gate} /> : null}
         {current?.stage === 'preview' && decision ? <ComplianceCard decision={decision} context="Before the call" summaryId={gate.reasonId} /> : null}
         {callDecision ? <ComplianceCard decision={callDecision} context="This call" /> : null}

@@ -10,8 +10,9 @@
  * size, lookups/s, 1 M scrub vs a sorted array; registry-bench.ts), scrub (end-to-end list scrub
  * through SQLite; scrub-bench.ts), registry-import (a full import through the app's service and
  * how late the main thread's event loop runs meanwhile; registry-import-bench.ts), board (state change → supervisor board with 50 agents;
- * board-bench.ts), soak (500 calls in a row: heap, RSS, handles; soak-bench.ts), team (16 agents of
- * two apps on one PostgreSQL lead pool, DNC notices between apps; team-bench.ts). Run inside the
+ * board-bench.ts), soak (500 calls in a row: heap, RSS, handles; soak-bench.ts), team (50 agents' stores
+ * on one PostgreSQL lead pool, DNC notices between apps; team-bench.ts), team-pool (50 real cores
+ * in worker threads dialling through Kamailio: claim → INVITE, DNC propagation; team-pool-bench.ts). Run inside the
  * loopback namespace (npm run bench does that).
  */
 import { spawnSync } from 'node:child_process';
@@ -33,6 +34,7 @@ const sections: Array<{ name: string; file: string; args: string[] }> = [
   { name: 'policy', file: 'policy-bench.ts', args: quick ? ['--n', '5000'] : [] },
   { name: 'soak', file: 'soak-bench.ts', args: quick ? ['--calls', '100'] : [] },
   { name: 'team', file: 'team-bench.ts', args: quick ? ['--leads', '20000'] : [] },
+  { name: 'team-pool', file: 'team-pool-bench.ts', args: quick ? ['--shift', '500'] : [] },
 ];
 
 const failed: string[] = [];

@@ -118,7 +118,7 @@ function seenOnServer(e164: string, fromOffset: number): string[] {
     .filter(
       (l) =>
         l.includes('RINGSIDE-SEEN') &&
-        decode(l)
+        decode(l.split(' call-id=')[0]!)
           .replace(/[\s\-.()]/g, '')
           .includes(digits),
     );

@@ -55,6 +55,8 @@ export interface PostgresOptions {
   tls?: { cert: string; key: string };
   /** Loopback addresses to listen on (default 127.0.0.1; any 127.x.y.z is this machine). */
   listen?: string[];
+  /** Sessions the server takes (default 100): a team of fifty apps holds three each. */
+  maxConnections?: number;
 }
 
 /**
@@ -279,7 +281,7 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
         '-c',
         'shared_buffers=16MB',
         '-c',
-        'max_connections=100',
+        `max_connections=${opts.maxConnections ?? 100}`,
         '-c',
         'logging_collector=off',
         ...tlsArgs,

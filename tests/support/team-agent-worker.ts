@@ -148,6 +148,13 @@ async function main(): Promise<void> {
       peer.events.length = 0;
       peer.mediaOps.length = 0;
     };
+    /** A refusal because the last call needs its disposition (the view was behind): give it. */
+    const disposeIfAsked = async (refused: { ok: false; code?: string }, leadId: number | null): Promise<boolean> => {
+      if (refused.code !== 'disposition-required') return false;
+      await ask('dispose', () => peer.request('workspace:dispose', { code: 'not-interested', note: '' }));
+      post({ kind: 'disposed', leadId: leadId ?? -1 });
+      return true;
+    };
     await ask('select the campaign', () => peer.request('workspace:select-campaign', { id: input.campaignId }));
     let idle = 0;
     let paused = false;
@@ -178,17 +185,29 @@ async function main(): Promise<void> {
       } else if (current?.stage === 'preview') {
         // Progressive: the core is dialling it already and the call's view follows. Only a card
         // that stays a preview (a dial that failed) is dialled from here.
-        const moved = await peer.waitFor('workspace:changed', (w) => w.dispositionRequired || w.current?.stage !== 'preview', 30_000).catch(() => null);
+        const moved = await peer.waitFor('workspace:changed', (w) => w.dispositionRequired || w.current?.stage !== 'preview', 10_000).catch(() => null);
         if (moved) continue;
-        await ask('dial', () => peer.request('workspace:dial', { phoneIndex: current.phoneIndex }));
+        const dialled = await peer.request('workspace:dial', { phoneIndex: current.phoneIndex });
+        if (!dialled.ok && !(await disposeIfAsked(dialled, current.leadId))) post({ kind: 'hiccup', message: `dial: ${dialled.message}` });
       } else if (current) {
-        await peer.waitFor('workspace:changed', () => true, 30_000).catch(() => undefined);
+        const changedMeanwhile = await peer.waitFor('workspace:changed', () => true, 10_000).catch(() => null);
+        // A view can be overtaken by the event it would have waited for (the call ended while
+        // the answer was on its way): after a quiet while, try the disposition as an agent would.
+        if (!changedMeanwhile) {
+          const tried = await peer.request('workspace:dispose', { code: 'not-interested', note: '' });
+          if (tried.ok) {
+            post({ kind: 'disposed', leadId: current.leadId });
+            view = tried.value;
+          }
+        }
       } else {
         // Nothing on screen: the pool is empty, or another agent's lease holds the last leads.
         // Ask again a few times before calling the shift over.
         if (++idle > 20) return post({ kind: 'done', reason: view!.notice ?? 'no lead' });
         await new Promise((r) => setTimeout(r, 100));
-        await ask('next', () => peer.request('workspace:next', {}));
+        const next = await peer.request('workspace:next', {});
+        if (next.ok) view = next.value;
+        else if (!(await disposeIfAsked(next, null))) post({ kind: 'hiccup', message: `next: ${next.message}` });
       }
     }
   }

@@ -22,6 +22,7 @@ import { startWorker } from '../../electron/core/lib/worker-thread.js';
 import { campaignSchema, defaultDispositions } from '../../shared/campaign.js';
 import { BENCH_USERS, type KamailioServer } from './kamailio.js';
 import type { PostgresServer } from './postgres.js';
+import { newLead, phone } from '../unit/data/store-fixtures.js';
 import type { FromTeamAgent, TeamAgentInput, ToTeamAgent } from './team-agent-worker.js';
 
 /** A Wednesday noon in Warsaw: inside the default calling window. */
@@ -121,26 +122,16 @@ const pct = (xs: number[], p: number): number => {
 export { pct };
 
 function lead(i: number, e164: string, priority: number): NewLead {
-  return {
+  return newLead({
     firstName: `Agnieszka${i}`,
     lastName: 'Wiśniewska',
-    company: '',
-    email: '',
-    street: '',
     city: 'Warszawa',
-    region: '',
-    postalCode: '',
     country: 'PL',
     timeZone: 'Europe/Warsaw',
     source: 'team-pool',
-    customFields: {},
-    consentAt: null,
-    inquiryAt: null,
-    lastPurchaseAt: null,
-    score: 0,
     priority,
-    phones: [{ e164, raw: e164, label: null }],
-  };
+    phones: [phone(e164)],
+  });
 }
 
 /** The Polish numbers of the pool: +48 22 6xx xx xx, distinct per lead, in the queue's order. */

@@ -20,6 +20,7 @@ import type { Store } from '../../../electron/core/data/repositories.js';
 import { openSqliteStore } from '../../../electron/core/data/sqlite/store.js';
 import type { Lead } from '../../../shared/lead.js';
 import { crmEventTypes, type CrmEventType } from '../../../shared/crm.js';
+import { mulberry32 } from '../../support/prng.js';
 import { startCrmServer, type Answer, type Received } from '../../support/crm-server.js';
 import { startPostgres } from '../../support/postgres.js';
 import { campaignInput, dispositionRecord, newLead } from '../../unit/data/store-fixtures.js';
@@ -55,18 +56,6 @@ const TIMELINE: ReadonlyArray<{ from: number; phase: Phase }> = [
 ];
 
 const phaseAt = (t: number): Phase => TIMELINE.filter((p) => t >= T0 + p.from * MIN).at(-1)!.phase;
-
-/** A small seeded generator (mulberry32), so a run repeats (the team database's interleaving aside). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One request as the CRM saw it, on the test's clock. */
 interface Request {
@@ -139,7 +128,7 @@ describe.each(cases)('CRM sync through an hour-long outage, on $name', ({ name, 
 
 async function outage(name: string, stores: Store[], crm: Awaited<ReturnType<typeof startCrmServer>>): Promise<void> {
   let clock = T0;
-  const rng = seeded(20260309);
+  const rng = mulberry32(20260309);
 
   // What the agents wrote, in the order each write committed.
   const written = new Map<string, NewOutboxEntry>();
@@ -297,7 +286,7 @@ async function outage(name: string, stores: Store[], crm: Awaited<ReturnType<typ
         worker: `agent-${i}`,
         log: silent,
         now: () => clock,
-        random: seeded(i + 1),
+        random: mulberry32(i + 1),
         parallel: PARALLEL,
       }),
   );

@@ -17,6 +17,7 @@ import { kamailioHooks } from '../../support/kamailio-hooks.js';
 import { startNodePhone, waitForState } from '../../support/node-phone.js';
 import { connectSdpPeer, type TestPeer } from '../../support/sdp-media-peer.js';
 import { tempStore } from '../../support/temp-store.js';
+import { newLead, phone } from '../../unit/data/store-fixtures.js';
 
 let sip: KamailioServer;
 const cleanups = kamailioHooks((s) => (sip = s));
@@ -24,28 +25,16 @@ const cleanups = kamailioHooks((s) => (sip = s));
 const TEMPLATE = 'https://crm.example.com/leads/{externalId}?phone={phone}&agent={agent}&campaign={campaign}&lead={leadId}';
 const screenPop = { template: TEMPLATE, allowedHosts: ['crm.example.com'] };
 
-function lead(phone: string, over: Partial<NewLead> = {}): NewLead {
-  return {
+function lead(e164: string, over: Partial<NewLead> = {}): NewLead {
+  return newLead({
     firstName: 'Anna',
     lastName: 'Nowak',
-    company: '',
-    email: '',
-    street: '',
-    city: '',
-    region: '',
-    postalCode: '',
     country: 'PL',
     timeZone: 'Europe/Warsaw',
-    source: 'test',
     customFields: { crm_id: 'L-77' },
-    consentAt: null,
-    inquiryAt: null,
-    lastPurchaseAt: null,
-    score: 0,
-    priority: 0,
-    phones: [{ e164: phone, raw: phone, label: null }],
+    phones: [phone(e164)],
     ...over,
-  };
+  });
 }
 
 /** A manual campaign (nothing is dialled by itself) with one lead whose CRM id is L-77. */

@@ -5,7 +5,8 @@
  * the embedded SQLite file (the solo peer); and how soon a Do-Not-Call addition by one app reaches
  * the other through LISTEN/NOTIFY, measured while the claims run. Floors: an agent's next lead
  * within 50 ms (p95) — a pause the agent would notice after each call — a DNC addition on every
- * screen within 200 ms (p95), and the team's goal of 500 claims a second (each with its disposition).
+ * screen within 200 ms (p95), and the team's goal of 500 claims a second (each with its disposition);
+ * and how fast two apps deliver the CRM outbox (5,000 events) against one solo app on SQLite.
  *
  *   npx tsx tests/bench/team-bench.ts                  # 100,000 leads, 5,000 claims
  *   npx tsx tests/bench/team-bench.ts --leads 20000
@@ -14,9 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { CrmDelivery } from '../../electron/core/crm/crm-delivery.js';
+import { crmEvent } from '../../electron/core/crm/crm-events.js';
 import { openPostgresStore } from '../../electron/core/data/postgres/store.js';
 import type { ImportRow, Store } from '../../electron/core/data/repositories.js';
 import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
+import { startCrmServer } from '../support/crm-server.js';
 import { startPostgres } from '../support/postgres.js';
 import { campaignInput, newLead, phone } from '../unit/data/store-fixtures.js';
 
@@ -31,6 +36,44 @@ const POOL = 2;
 const GOAL_CLAIMS_PER_S = 500;
 const FLOOR_CLAIM_P95_MS = 50;
 const FLOOR_DNC_MS = 200;
+/** Outbox events delivered to the CRM by two apps at once. */
+const EVENTS = 5000;
+
+/**
+ * CRM delivery throughput: EVENTS events (each for its own lead, so none waits for another) in the
+ * outbox, delivered to a real HTTP receiver that checks every signature, by `apps` apps at once
+ * until none is pending. Events per second.
+ */
+async function outboxThroughput(stores: Store[], leadIds: number[]): Promise<{ perSecond: number; verified: boolean }> {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const crm = await startCrmServer(secret);
+  try {
+    const at = Date.now();
+    for (let from = 0; from < EVENTS; from += 100) {
+      const events = leadIds.slice(from, from + 100).map((id) => crmEvent('lead.changed', id, at, { leadId: id, changed: ['company'] }));
+      await stores[0]!.dnc.addMany([`+1305556${String(from / 100).padStart(4, '0')}`], 'bench', at, events);
+    }
+    const deliveries = stores.map(
+      (outboxOf, i) =>
+        new CrmDelivery({
+          outbox: outboxOf.outbox,
+          endpoint: () => ({ url: crm.url, secret, events: ['lead.changed', 'dnc.requested'], timeoutMs: 10_000 }),
+          worker: `app-${i}`,
+          log: { info: () => undefined, warn: () => undefined },
+          parallel: 8,
+        }),
+    );
+    const t0 = performance.now();
+    for (;;) {
+      await Promise.all(deliveries.map((d) => d.runOnce()));
+      if ((await stores[0]!.outbox.counts()).pending === 0) break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { perSecond: crm.received.length / seconds, verified: crm.received.length >= EVENTS && crm.received.every((r) => r.verified) };
+  } finally {
+    await crm.close();
+  }
+}
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -139,8 +182,20 @@ try {
   );
   const ok = pct(claims, 95) <= FLOOR_CLAIM_P95_MS && pct(heard, 95) <= FLOOR_DNC_MS && done === AGENTS * CLAIMS_PER_AGENT && twice === 0;
   console.log(ok ? 'team: every figure within its floor' : 'team: a figure is past its floor');
+  const leadIds = (await pg.admin((c) => c.query<{ id: number }>('SELECT id FROM leads ORDER BY id LIMIT $1', [EVENTS]), pg.database)).rows.map((r) =>
+    Number(r.id),
+  );
+  const teamOutbox = await outboxThroughput([a, b], leadIds);
+  const soloAgain = openSqliteStore(join(dir, 'solo.db'));
+  // The solo file is new: its leads are numbered from 1.
+  const soloLeads = Array.from({ length: EVENTS }, (_, i) => i + 1);
+  const soloOutbox = await outboxThroughput([soloAgain], soloLeads);
+  await soloAgain.close();
+  console.log(
+    `| CRM events delivered per second (two apps, 8 at once each, to a local receiver checking each signature) | ${teamOutbox.perSecond.toFixed(0)} /s | one solo app on SQLite: ${soloOutbox.perSecond.toFixed(0)} /s |`,
+  );
   for (const app of apps) await app.close();
-  if (!ok) process.exitCode = 1;
+  if (!ok || !teamOutbox.verified || !soloOutbox.verified) process.exitCode = 1;
 } finally {
   await pg.stop();
   rmSync(dir, { recursive: true, force: true });

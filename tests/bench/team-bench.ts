@@ -23,6 +23,7 @@ import type { ImportRow, Store } from '../../electron/core/data/repositories.js'
 import { openSqliteStore } from '../../electron/core/data/sqlite/store.js';
 import { startCrmServer } from '../support/crm-server.js';
 import { startPostgres } from '../support/postgres.js';
+import { pct } from '../support/team-pool.js';
 import { campaignInput, newLead, phone } from '../unit/data/store-fixtures.js';
 
 const argv = process.argv.slice(2);
@@ -75,10 +76,6 @@ async function outboxThroughput(stores: Store[], leadIds: number[]): Promise<{ p
   }
 }
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
 async function fill(store: Store): Promise<number> {

@@ -115,11 +115,11 @@ async function workerBundle(): Promise<string> {
   return out;
 }
 
-const pct = (xs: number[], p: number): number => {
+/** The p-th percentile (nearest rank) of `xs`. */
+export const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
-export { pct };
 
 function lead(i: number, e164: string, priority: number): NewLead {
   return newLead({

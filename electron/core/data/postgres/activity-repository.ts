@@ -46,16 +46,41 @@ export function activityRepository(db: Db): ActivityRepository {
   }
 
   async function applyDisposition(sql: Sql, d: DispositionRecord): Promise<void> {
-    const lead = await sql.one<{ status: LeadStatus; attempts: number }>('SELECT status, attempts FROM leads WHERE id = $1 FOR UPDATE', [d.leadId]);
-    if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
     const writes = dispositionWrites(d);
-    await sql.run(
-      `INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [d.leadId, d.callId, d.code, d.label, d.effect, d.success, d.note, d.phone, d.at, d.agent ?? null],
+    const h = writes.history;
+    // One round trip for what every disposition writes: the lead locked first (each write reads
+    // the locked row, so none runs before the lock is held), the disposition, its history entry,
+    // and — whatever the outcome — any open callback settled by this call. No lead: no row back.
+    const lead = await sql.one<{ status: LeadStatus; attempts: number }>(
+      `WITH l AS (SELECT id, status, attempts FROM leads WHERE id = $1 FOR UPDATE),
+            d AS (INSERT INTO dispositions (lead_id, call_id, code, label, effect, success, note, phone, at, agent)
+                  SELECT l.id, $2::text, $3::text, $4::text, $5::text, $6::boolean, $7::text, $8::text, $9::bigint, $10::text FROM l),
+            h AS (INSERT INTO history (lead_id, at, kind, direction, phone, outcome, duration_sec, disposition, note)
+                  SELECT l.id, $11::bigint, $12::text, $13::text, $14::text, $15::text, $16::integer, $17::text, $18::text FROM l),
+            c AS (UPDATE callbacks SET done = true, done_at = $9::bigint WHERE lead_id = $1 AND NOT done AND EXISTS (SELECT 1 FROM l))
+       SELECT status, attempts FROM l`,
+      [
+        d.leadId,
+        d.callId,
+        d.code,
+        d.label,
+        d.effect,
+        d.success,
+        d.note,
+        d.phone,
+        d.at,
+        d.agent ?? null,
+        h.at,
+        h.kind,
+        h.direction ?? null,
+        h.phone ?? null,
+        h.outcome ?? null,
+        h.durationSec ?? null,
+        h.disposition ?? null,
+        h.note ?? null,
+      ],
     );
-    await addHistory(sql, writes.history);
-    // Whatever the outcome, this call settles any callback that was open.
-    await sql.run('UPDATE callbacks SET done = true, done_at = $1 WHERE lead_id = $2 AND NOT done', [d.at, d.leadId]);
+    if (!lead) throw new NotFoundError(`lead ${d.leadId}`);
     const cb = writes.callback;
     if (cb) {
       await sql.run('INSERT INTO callbacks (lead_id, due_at, time_zone, note, done, created_at, owner) VALUES ($1, $2, $3, $4, false, $5, $6)', [

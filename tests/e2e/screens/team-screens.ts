@@ -9,6 +9,7 @@ import type { Lead } from '../../../shared/lead.js';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm.js';
 import type { Snapshot } from '../../../shared/contract.js';
 import { defaultDialPlan } from '../../../shared/dial-plan.js';
+import { workspaceLead } from '../../support/workspace-lead.js';
 import type { LocalDataView, TeamResults, TeamResultsRow, TeamStatusView, UploadReport } from '../../../shared/team.js';
 import type { Page } from 'playwright-core';
 import { ok, runScreens, screenCampaign, type Scene } from './fake-page.js';
@@ -278,17 +279,7 @@ function preview(): Snapshot {
   const s = snapshot(teamUp, crmSending);
   s.workspace = {
     ...s.workspace,
-    current: {
-      leadId: 7,
-      callId: null,
-      phoneIndex: 0,
-      stage: 'preview',
-      countdownEndsAt: null,
-      wrapUpStartedAt: null,
-      temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
-      scriptStart: 'intro',
-      compliance: null,
-    },
+    current: workspaceLead(),
   };
   return s;
 }

@@ -10,7 +10,8 @@ import type { EventPayloads, RequestPayload, RingsideApi, Snapshot } from '../..
 import type { Lead, LeadHistoryEntry, LeadRow } from '../../../shared/lead';
 import type { RegistrationView } from '../../../shared/registration-state';
 import type { Result } from '../../../shared/result';
-import type { AgentStats, ImportPreview, WorkspaceLead, WorkspaceView } from '../../../shared/workspace';
+import type { AgentStats, ImportPreview, WorkspaceView } from '../../../shared/workspace';
+import { workspaceLead } from '../../support/workspace-lead';
 import type { MediaEngine } from '../../../renderer/src/media/engine';
 import type { MonitorMode, MonitorView } from '../../../shared/supervision';
 import type { CrmDeliveryView, CrmStatusView } from '../../../shared/crm';
@@ -185,20 +186,7 @@ export function campaign(overrides: Partial<Campaign> = {}): Campaign {
   };
 }
 
-export function workspaceLead(overrides: Partial<WorkspaceLead> = {}): WorkspaceLead {
-  return {
-    leadId: 7,
-    callId: null,
-    phoneIndex: 0,
-    stage: 'preview',
-    countdownEndsAt: null,
-    wrapUpStartedAt: null,
-    temperature: { kind: 'warm', reason: 'inquiry 2026-11-20' },
-    scriptStart: 'intro',
-    compliance: null,
-    ...overrides,
-  };
-}
+export { workspaceLead };
 
 const DAY = 86_400_000;
 
